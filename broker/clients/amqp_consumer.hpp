@@ -1,0 +1,67 @@
+// A consuming client of the queue model.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "clients/dedupe_store.hpp"
+#include "clients/processing_time.hpp"
+#include "common/node.hpp"
+
+namespace bs::amqp {
+
+/// How a consumer consumes. Times are simulated seconds.
+struct ConsumerConfig {
+  NodeId broker = kNoNode;
+  std::string queue;
+  std::uint32_t prefetch = 1;   ///< basic.qos prefetch_count; 0 = unlimited
+  bool auto_ack = false;        ///< true: the delivery itself counts as the ack
+  ProcessingTime processing;
+  std::uint32_t ack_every = 1;  ///< manual ack: one basic.ack(multiple) per this many messages
+  DedupeStore* dedupe = nullptr;          ///< idempotent consumer when set
+  std::vector<std::string> reject_keys;   ///< routing keys this consumer rejects (poison messages)
+  bool reject_requeue = false;            ///< basic.reject requeue flag for those
+  double start_s = 0;
+  double heartbeat_s = 1.0;     ///< AMQP heartbeat; the broker is dead after two missed
+};
+
+/// Subscribes to a queue, processes deliveries one at a time in arrival order, acks
+/// them (or not, in auto-ack mode), heartbeats, and reconnects after losing the broker.
+/// A crash loses its buffered deliveries and the message in its hands.
+class Consumer final : public Node {
+ public:
+  explicit Consumer(ConsumerConfig cfg) : cfg_(std::move(cfg)) {}
+
+  void on_start(Context& ctx) override;
+  void on_packet(Context& ctx, NodeId from, const Packet& p) override;
+  void on_timer(Context& ctx, const Timer& t) override;
+  void on_crash(Context& ctx) override;
+
+  bool connected() const { return connected_; }
+  std::size_t buffered() const { return buffer_.size(); }
+
+ private:
+  void connect(Context& ctx);
+  void send(Context& ctx, Packet p);
+  void maybe_start(Context& ctx);
+  void finish_current(Context& ctx);
+  void flush_acks(Context& ctx);
+  void drop_connection(Context& ctx);
+
+  ConsumerConfig cfg_;
+  std::uint32_t connection_ = 0;  // grows on every (re)connect
+  bool connected_ = false;
+  bool started_ = false;
+  std::deque<Deliver> buffer_;
+  bool busy_ = false;
+  Deliver current_;
+  std::uint64_t work_gen_ = 0;
+  std::uint64_t pending_tag_ = 0;   // highest processed-but-unacked tag
+  MsgId pending_msg_ = 0;
+  std::uint32_t pending_count_ = 0;
+  double last_sent_ = 0;
+  double last_heard_ = 0;
+};
+
+}  // namespace bs::amqp

@@ -1,0 +1,23 @@
+// Everything that can travel between two nodes.
+#pragma once
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "queue/amqp_packets.hpp"
+
+namespace bs {
+
+/// A protocol message between two nodes, of either broker model.
+using Packet = std::variant<amqp::Publish, amqp::Confirm, amqp::Return, amqp::Consume, amqp::ConsumeOk,
+                            amqp::Deliver, amqp::Ack, amqp::Nack, amqp::Heartbeat,
+                            amqp::ConnectionClose>;
+
+/// Short operation name used in net_send items, e.g. "deliver".
+std::string_view packet_op(const Packet& p);
+/// The message a packet concerns (0 when none or unknown at this layer).
+MsgId packet_msg(const Packet& p);
+/// Simulated wire size in bytes: a fixed frame overhead plus the message body.
+std::uint64_t packet_bytes(const Packet& p);
+
+}  // namespace bs

@@ -1,0 +1,71 @@
+// AMQP 0-9-1 methods exchanged between clients and the queue-model broker.
+// Each client holds one connection with one channel, so a channel is named by the
+// client's node id plus a connection number that grows on every reconnect.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "common/message.hpp"
+
+namespace bs::amqp {
+
+/// basic.publish. seq is the publisher-confirm sequence number (1, 2, ... per channel).
+struct Publish {
+  Message msg;
+  std::uint64_t seq = 0;
+  bool mandatory = false;
+  bool confirm = false;  ///< channel is in confirm mode (confirm.select)
+};
+/// basic.ack / basic.nack from broker to publisher (publisher confirm).
+struct Confirm {
+  std::uint64_t seq = 0;
+  bool multiple = false;  ///< confirms every seq <= this one
+  bool ack = true;        ///< false: basic.nack, the broker could not take responsibility
+  MsgId msg = 0;          ///< message of seq, carried for the trace only (not on the wire)
+};
+/// basic.return: a mandatory message matched no queue.
+struct Return {
+  Message msg;
+};
+/// basic.qos + basic.consume. prefetch 0 means unlimited (RabbitMQ).
+struct Consume {
+  std::string queue;
+  std::uint32_t prefetch = 0;
+  bool auto_ack = false;
+  std::uint32_t connection = 0;  ///< client's connection number
+};
+/// basic.consume-ok: the consumer is registered on this connection.
+struct ConsumeOk {
+  std::uint32_t connection = 0;
+};
+/// basic.deliver.
+struct Deliver {
+  Message msg;
+  std::string queue;
+  std::uint64_t tag = 0;  ///< delivery tag, per channel, starting at 1
+  bool redelivered = false;
+  std::uint32_t connection = 0;
+};
+/// basic.ack from consumer. multiple: every unacked tag <= tag.
+struct Ack {
+  std::uint64_t tag = 0;
+  bool multiple = false;
+  std::uint32_t connection = 0;
+  MsgId msg = 0;  ///< message of tag, carried for the trace only (not on the wire)
+};
+/// basic.nack (basic.reject is nack with multiple = false).
+struct Nack {
+  std::uint64_t tag = 0;
+  bool multiple = false;
+  bool requeue = true;
+  std::uint32_t connection = 0;
+  MsgId msg = 0;  ///< message of tag, carried for the trace only (not on the wire)
+};
+/// AMQP heartbeat frame; any frame also counts as traffic.
+struct Heartbeat {};
+/// connection.close from the broker: the client's connection is unknown or dead.
+struct ConnectionClose {
+  std::uint32_t connection = 0;
+};
+
+}  // namespace bs::amqp

@@ -1,0 +1,67 @@
+#include "check/totals.hpp"
+
+#include <utility>
+
+namespace bs {
+namespace {
+using Getter = double (*)(const Totals&);
+#define BS_TOTAL(name) {#name, [](const Totals& t) { return static_cast<double>(t.name); }}
+const std::vector<std::pair<std::string, Getter>>& table() {
+  static const std::vector<std::pair<std::string, Getter>> t = {
+      BS_TOTAL(published),      BS_TOTAL(routed),        BS_TOTAL(unroutable),        BS_TOTAL(returned),
+      BS_TOTAL(confirmed),      BS_TOTAL(delivered),     BS_TOTAL(redelivered),       BS_TOTAL(processed),
+      BS_TOTAL(acked),          BS_TOTAL(nacked),        BS_TOTAL(requeued),          BS_TOTAL(dead_lettered),
+      BS_TOTAL(dropped),        BS_TOTAL(lost),          BS_TOTAL(pending),           BS_TOTAL(duplicates),
+      BS_TOTAL(duplicates_skipped), BS_TOTAL(reordered), BS_TOTAL(reordered_across_consumers), BS_TOTAL(missed),
+      BS_TOTAL(latency_p50_ms), BS_TOTAL(latency_p95_ms), BS_TOTAL(latency_p99_ms), BS_TOTAL(latency_max_ms),
+      BS_TOTAL(throughput_per_s)};
+  return t;
+}
+#undef BS_TOTAL
+}  // namespace
+
+const std::vector<std::string>& total_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n;
+    for (const auto& [k, g] : table()) n.push_back(k);
+    return n;
+  }();
+  return names;
+}
+
+bool total_by_name(const Totals& t, const std::string& name, double& out) {
+  for (const auto& [k, g] : table())
+    if (k == name) return out = g(t), true;
+  auto field = [&](const std::string& prefix) -> std::pair<std::string, std::string> {
+    if (name.rfind(prefix, 0) != 0) return {};
+    const auto rest = name.substr(prefix.size());
+    const auto dot = rest.rfind('.');
+    if (dot == std::string::npos) return {};
+    return {rest.substr(0, dot), rest.substr(dot + 1)};
+  };
+  if (auto [who, f] = field("consumers."); !who.empty()) {
+    auto it = t.consumers.find(who);
+    const ConsumerTotals c = it == t.consumers.end() ? ConsumerTotals{} : it->second;
+    if (f == "delivered") out = static_cast<double>(c.delivered);
+    else if (f == "redelivered") out = static_cast<double>(c.redelivered);
+    else if (f == "processed") out = static_cast<double>(c.processed);
+    else if (f == "duplicates") out = static_cast<double>(c.duplicates);
+    else if (f == "duplicates_skipped") out = static_cast<double>(c.duplicates_skipped);
+    else if (f == "reordered") out = static_cast<double>(c.reordered);
+    else return false;
+    return true;
+  }
+  if (auto [who, f] = field("queues."); !who.empty()) {
+    auto it = t.queues.find(who);
+    const QueueTotals q = it == t.queues.end() ? QueueTotals{} : it->second;
+    if (f == "routed") out = static_cast<double>(q.routed);
+    else if (f == "processed") out = static_cast<double>(q.processed);
+    else if (f == "reordered") out = static_cast<double>(q.reordered);
+    else if (f == "lost") out = static_cast<double>(q.lost);
+    else return false;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace bs

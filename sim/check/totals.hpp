@@ -1,0 +1,70 @@
+// What the checker measures: totals over a run (or a prefix of it).
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace bs {
+
+/// Per-consumer figures.
+struct ConsumerTotals {
+  std::uint64_t delivered = 0;
+  std::uint64_t redelivered = 0;
+  std::uint64_t processed = 0;
+  std::uint64_t duplicates = 0;  ///< processings of an id this consumer's queue/group had already processed
+  std::uint64_t duplicates_skipped = 0;
+  std::uint64_t reordered = 0;   ///< inverted pairs in this consumer's processing order (per queue)
+  std::vector<std::uint64_t> order;  ///< message ids in processing order (first 10,000)
+};
+
+/// Per-queue (or per-partition) figures.
+struct QueueTotals {
+  std::uint64_t routed = 0;      ///< messages enqueued here
+  std::uint64_t processed = 0;   ///< distinct messages of this queue processed
+  std::uint64_t reordered = 0;   ///< inverted pairs in the queue's global processing order
+  std::uint64_t lost = 0;
+};
+
+/// The checker's totals. Message counts are distinct message ids unless named as
+/// events (delivered, redelivered count deliveries). Latency is end-to-end, publish to
+/// first processing, in simulated milliseconds; throughput is processed messages per
+/// simulated second between the first publish and the last processing.
+struct Totals {
+  std::uint64_t published = 0;
+  std::uint64_t routed = 0;          ///< published messages that reached >= 1 queue
+  std::uint64_t unroutable = 0;
+  std::uint64_t returned = 0;
+  std::uint64_t confirmed = 0;
+  std::uint64_t delivered = 0;       ///< deliveries (events)
+  std::uint64_t redelivered = 0;     ///< deliveries with redelivered = true
+  std::uint64_t processed = 0;       ///< processings (events), duplicates included
+  std::uint64_t acked = 0;
+  std::uint64_t nacked = 0;
+  std::uint64_t requeued = 0;
+  std::uint64_t dead_lettered = 0;
+  std::uint64_t dropped = 0;         ///< discarded by policy or crash (drop events)
+  std::uint64_t lost = 0;            ///< accepted (confirmed, or routed without confirms) yet never processed where routed
+  std::uint64_t pending = 0;         ///< still held by a broker or consumer when the trace ends
+  std::uint64_t duplicates = 0;      ///< extra processings of one id within one queue or group
+  std::uint64_t duplicates_skipped = 0;
+  std::uint64_t reordered = 0;       ///< sum over consumers of inverted pairs
+  std::uint64_t reordered_across_consumers = 0;  ///< sum over queues of inverted pairs in the queue's processing order
+  std::uint64_t missed = 0;          ///< log model: records skipped by an offset reset
+  double latency_p50_ms = 0;
+  double latency_p95_ms = 0;
+  double latency_p99_ms = 0;
+  double latency_max_ms = 0;
+  double throughput_per_s = 0;
+  double end_t = 0;
+  std::map<std::string, ConsumerTotals> consumers;  ///< by consumer node name
+  std::map<std::string, QueueTotals> queues;        ///< by queue or partition name
+};
+
+/// Look a total up by name ("lost", "latency_p99_ms", "consumers.c1.processed",
+/// "queues.errors.routed"). Returns false for an unknown name.
+bool total_by_name(const Totals& t, const std::string& name, double& out);
+/// Names accepted by total_by_name at top level, for error messages and docs.
+const std::vector<std::string>& total_names();
+
+}  // namespace bs

@@ -1,0 +1,116 @@
+// brokersim: run message-broker lessons under SimGrid and check what happened.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "cli/child_run.hpp"
+#include "cli/report.hpp"
+#include "run/run.hpp"
+#include "scenario/scenario_error.hpp"
+#include "trace/trace.hpp"
+
+namespace {
+// Exit codes: 0 ok, 1 an expectation failed (check), 2 bad input, 3 internal error.
+constexpr int kExpectFailed = 1, kBadInput = 2, kInternal = 3;
+
+int cmd_run(const std::string& path, const std::string& trace, const std::string& metrics,
+            std::optional<std::uint64_t> seed, const std::vector<std::string>& faults, bool quiet) {
+  bs::Scenario s = bs::load_scenario(path);
+  for (const auto& f : faults) bs::add_fault(s, f);
+  bs::RunOptions opt;
+  opt.trace_path = trace;
+  opt.seed = seed;
+  bs::RunResult r = bs::run_scenario(s, opt);
+  if (!metrics.empty()) bs::write_metrics(metrics, s, r);
+  if (!quiet) bs::print_summary(std::cout, s, r);
+  std::cout.flush();
+  return 0;
+}
+
+int cmd_check(const std::vector<std::string>& paths, std::optional<std::uint64_t> seed) {
+  int worst = 0;
+  for (const auto& p : paths) {
+    bs::ChildRun c = bs::run_in_child(p, seed);
+    if (c.exit_code != 0 || c.metrics.is_null()) {
+      fmt::print("{:<40} ERROR (exit {})\n", p, c.exit_code);
+      worst = std::max(worst, c.exit_code == kBadInput ? kBadInput : kInternal);
+      continue;
+    }
+    const std::string verdict = c.metrics.value("verdict", "none");
+    fmt::print("{:<40} {}\n", p, verdict == "fail" ? "FAIL" : verdict == "pass" ? "pass" : "ran (no expectations)");
+    for (const auto& e : c.metrics["expectations"])
+      if (!e.value("pass", false)) fmt::print("    expectation failed: {}\n", e.value("message", ""));
+    if (verdict == "fail") worst = std::max(worst, kExpectFailed);
+  }
+  return worst;
+}
+
+std::string cell(const nlohmann::ordered_json& m, const std::string& key) {
+  const auto& t = m["totals"];
+  if (!t.contains(key)) return "-";
+  const double v = t[key].get<double>();
+  return v == static_cast<double>(static_cast<long long>(v)) ? fmt::format("{}", static_cast<long long>(v)) : fmt::format("{:.1f}", v);
+}
+
+int cmd_compare(const std::string& a, const std::string& b, std::optional<std::uint64_t> seed) {
+  bs::ChildRun ra = bs::run_in_child(a, seed), rb = bs::run_in_child(b, seed);
+  for (auto* r : {&ra, &rb})
+    if (r->exit_code != 0 || r->metrics.is_null()) return r->exit_code == kBadInput ? kBadInput : kInternal;
+  fmt::print("{:<28} {:>22} {:>22}\n", "", ra.metrics.value("scenario", a), rb.metrics.value("scenario", b));
+  fmt::print("{:<28} {:>22} {:>22}\n", "model", ra.metrics.value("model", ""), rb.metrics.value("model", ""));
+  for (const char* k : {"published", "confirmed", "delivered", "redelivered", "processed", "lost", "duplicates",
+                        "reordered", "reordered_across_consumers", "missed", "pending", "latency_p50_ms",
+                        "latency_p95_ms", "latency_p99_ms", "throughput_per_s"})
+    fmt::print("{:<28} {:>22} {:>22}\n", k, cell(ra.metrics, k), cell(rb.metrics, k));
+  fmt::print("{:<28} {:>22} {:>22}\n", "verdict", ra.metrics.value("verdict", ""), rb.metrics.value("verdict", ""));
+  return 0;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"brokersim — simulate message-broker semantics under SimGrid and check what happened"};
+  app.require_subcommand(1);
+  std::string path, trace, metrics;
+  std::vector<std::string> paths, faults;
+  std::optional<std::uint64_t> seed;
+  bool quiet = false;
+
+  auto* run = app.add_subcommand("run", "run one scenario and print its summary");
+  run->add_option("scenario", path, "scenario JSON file")->required();
+  run->add_option("--trace", trace, "write the event trace (JSON Lines) to this file");
+  run->add_option("--metrics", metrics, "write metrics JSON here (and .consumers.csv / .queues.csv beside it)");
+  run->add_option("--seed", seed, "override the scenario's seed");
+  run->add_option("--fault", faults, "add a fault: T:crash:NODE, T:restart:NODE, T:link_down:A:B, T:link_up:A:B");
+  run->add_flag("--quiet", quiet, "print no summary");
+
+  auto* check = app.add_subcommand("check", "run scenarios and fail if one breaks its expect block");
+  check->add_option("scenarios", paths, "scenario JSON files")->required();
+  check->add_option("--seed", seed, "override the scenarios' seeds");
+
+  std::string a, b;
+  auto* compare = app.add_subcommand("compare", "run two scenarios and print their totals side by side");
+  compare->add_option("a", a, "first scenario")->required();
+  compare->add_option("b", b, "second scenario")->required();
+  compare->add_option("--seed", seed, "override the scenarios' seeds");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kBadInput;
+  }
+  try {
+    if (*run) return cmd_run(path, trace, metrics, seed, faults, quiet);
+    if (*check) return cmd_check(paths, seed);
+    if (*compare) return cmd_compare(a, b, seed);
+  } catch (const bs::ScenarioError& e) {
+    fmt::print(std::cerr, "brokersim: {}\n", e.what());
+    return kBadInput;
+  } catch (const std::exception& e) {
+    fmt::print(std::cerr, "brokersim: internal error: {}\n", e.what());
+    return kInternal;
+  }
+  return 0;
+}

@@ -1,0 +1,156 @@
+#include "run/run.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <memory>
+
+#include <fmt/format.h>
+#include <simgrid/s4u.hpp>
+#include <xbt/log.h>
+
+#include "check/checker.hpp"
+#include "run/world.hpp"
+#include "trace/trace.hpp"
+
+namespace bs {
+namespace sg = simgrid::s4u;
+namespace {
+
+/// Fans events out to the checker and (optionally) the trace writer.
+class Tee final : public EventSink {
+ public:
+  explicit Tee(std::vector<EventSink*> sinks) : sinks_(std::move(sinks)) {}
+  void on_event(const Event& e) override {
+    ++count;
+    for (auto* s : sinks_) s->on_event(e);
+  }
+  std::uint64_t count = 0;
+
+ private:
+  std::vector<EventSink*> sinks_;
+};
+
+std::uint64_t node_seed(std::uint64_t seed, NodeId id) {
+  // splitmix64 of (seed, node): independent streams per node from one scenario seed.
+  std::uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (id + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+void build_platform(sg::Engine& e, const Scenario& s, simrun::World& w) {
+  auto* zone = sg::create_full_zone("world");
+  for (const auto& name : s.node_names) w.hosts.push_back(zone->create_host(name, 1e9));
+  zone->create_host("brokersim-control", 1e9);
+  for (const auto& l : s.links) {
+    const std::string name = s.node_names[l.a] + "--" + s.node_names[l.b];
+    sg::Link* link = zone->create_link(name, l.bandwidth_Bps)->set_latency(l.latency_s)->seal();
+    const sg::LinkInRoute lr{link};
+    zone->add_route(w.hosts[l.a]->get_netpoint(), w.hosts[l.b]->get_netpoint(), nullptr, nullptr, {lr}, true);
+    w.links[{l.a, l.b}] = link;
+    w.links[{l.b, l.a}] = link;
+  }
+  zone->seal();
+  (void)e;
+}
+}  // namespace
+
+nlohmann::ordered_json trace_header(const Scenario& s, std::uint64_t seed) {
+  nlohmann::ordered_json h;
+  h["brokersim"] = BROKERSIM_VERSION;
+  h["scenario"] = s.name;
+  h["title"] = s.title;
+  h["description"] = s.description;
+  h["seed"] = seed;
+  h["model"] = s.model;
+  h["duration_s"] = s.duration_s;
+  auto nodes = nlohmann::ordered_json::array();
+  for (std::size_t i = 0; i < s.node_names.size(); ++i)
+    nodes.push_back({{"name", s.node_names[i]}, {"role", s.node_roles[i]}});
+  h["nodes"] = nodes;
+  auto links = nlohmann::ordered_json::array();
+  for (const auto& l : s.links)
+    links.push_back({{"a", s.node_names[l.a]}, {"b", s.node_names[l.b]}, {"latency_ms", l.latency_s * 1000},
+                     {"bandwidth_mbps", l.bandwidth_Bps / 125000}});
+  h["links"] = links;
+  for (auto& [k, v] : s.header_extra.items()) h[k] = v;
+  return h;
+}
+
+RunResult run_scenario(const Scenario& s, const RunOptions& opt) {
+  RunResult r;
+  r.seed = opt.seed.value_or(s.seed);
+  xbt_log_control_set("root.thres:critical");
+  int argc = 1;
+  char arg0[] = "brokersim";
+  char* argv[] = {arg0, nullptr};
+  // Never destroyed: SimGrid allows one Engine per process, and tearing it down with
+  // actors still blocked at the end of the run is not supported.
+  auto* engine = new sg::Engine(&argc, argv);
+  engine->set_config("network/model:CM02");
+  engine->set_config("network/crosstraffic:0");
+
+  simrun::World w;
+  w.scenario = &s;
+  build_platform(*engine, s, w);
+  const std::size_t n = s.node_names.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    w.nodes.push_back(s.factories[i](w.shared));
+    w.rngs.emplace_back(node_seed(r.seed, static_cast<NodeId>(i)));
+    w.incarnation_start.push_back(0);
+    w.up.push_back(true);
+    w.mailboxes.push_back(sg::Mailbox::by_name(s.node_names[i]));
+  }
+
+  Checker checker(s.node_names);
+  std::unique_ptr<std::ofstream> trace_file;
+  std::unique_ptr<TraceWriter> writer;
+  std::vector<EventSink*> sinks{&checker};
+  if (!opt.trace_path.empty()) {
+    trace_file = std::make_unique<std::ofstream>(opt.trace_path, std::ios::binary);
+    if (!*trace_file) throw std::runtime_error(fmt::format("{}: cannot write trace file", opt.trace_path));
+    writer = std::make_unique<TraceWriter>(*trace_file, trace_header(s, r.seed));
+    sinks.push_back(writer.get());
+    w.trace_network = true;
+  }
+  Tee tee(sinks);
+  w.sink = &tee;
+
+  for (std::size_t i = 0; i < n; ++i)
+    sg::Actor::create(s.node_names[i], w.hosts[i], simrun::node_actor, &w, static_cast<NodeId>(i));
+  std::vector<FaultSpec> faults = s.faults;
+  std::stable_sort(faults.begin(), faults.end(), [](const FaultSpec& a, const FaultSpec& b) { return a.at_s < b.at_s; });
+  if (!faults.empty())
+    sg::Actor::create("fault-injector", sg::Host::by_name("brokersim-control"), simrun::fault_injector, &w, faults);
+
+  const auto t0 = std::chrono::steady_clock::now();
+  engine->run_until(s.duration_s);
+  r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  r.totals = checker.totals();
+  r.totals.end_t = s.duration_s;
+  r.expectations = check_expectations(s.expect, r.totals);
+  for (const auto& e : r.expectations) r.pass &= e.pass;
+  r.events = tee.count;
+  if (writer) {
+    nlohmann::ordered_json f;
+    f["verdict"] = s.expect.empty() ? "none" : (r.pass ? "pass" : "fail");
+    f["end_t"] = s.duration_s;
+    nlohmann::ordered_json tot;
+    for (const auto& name : total_names()) {
+      double v = 0;
+      total_by_name(r.totals, name, v);
+      tot[name] = v;
+    }
+    f["totals"] = tot;
+    auto fails = nlohmann::ordered_json::array();
+    for (const auto& e : r.expectations)
+      if (!e.pass) fails.push_back({{"metric", e.expectation.metric}, {"message", e.describe()}, {"observed", e.observed}});
+    f["failures"] = fails;
+    writer->write_footer(f);
+  }
+  return r;
+}
+
+}  // namespace bs

@@ -1,0 +1,64 @@
+// Strict reading of scenario JSON: every key is known, every value checked, and every
+// error names the file and the JSON path.
+#pragma once
+#include <cstdint>
+#include <initializer_list>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "scenario/scenario_error.hpp"
+
+namespace bs {
+
+/// A view of one JSON value at a path in a file.
+class JsonIn {
+ public:
+  JsonIn(const nlohmann::json& j, std::string file, std::string path)
+      : j_(&j), file_(std::move(file)), path_(std::move(path)) {}
+
+  const nlohmann::json& json() const { return *j_; }
+  const std::string& path() const { return path_; }
+  const std::string& file() const { return file_; }
+
+  /// Throw ScenarioError "file: path: msg".
+  [[noreturn]] void fail(const std::string& msg) const;
+  /// Throw for key `key` under this value.
+  [[noreturn]] void fail_at(const std::string& key, const std::string& msg) const;
+
+  /// This value must be an object whose keys are all in `allowed`; a misspelled key is
+  /// reported with the closest allowed name.
+  void expect_object(std::initializer_list<const char*> allowed) const;
+  void expect_object(const std::vector<std::string>& allowed) const;
+  bool has(const char* key) const;
+  JsonIn at(const char* key) const;  ///< required member
+  JsonIn at(std::size_t i) const;    ///< array element
+  std::size_t size() const;          ///< array length (fails unless an array)
+
+  std::string str(const char* key) const;                          ///< required string
+  std::string str(const char* key, const std::string& dflt) const;  ///< optional string
+  bool boolean(const char* key, bool dflt) const;
+  /// Number in [lo, hi] (required when no default given).
+  double num(const char* key, double lo, double hi) const;
+  double num(const char* key, double lo, double hi, double dflt) const;
+  /// Integer in [lo, hi].
+  std::int64_t integer(const char* key, std::int64_t lo, std::int64_t hi) const;
+  std::int64_t integer(const char* key, std::int64_t lo, std::int64_t hi, std::int64_t dflt) const;
+  /// A list of strings (a single string is accepted as a list of one).
+  std::vector<std::string> strings(const char* key) const;
+  /// One of the given words.
+  std::string one_of(const char* key, std::initializer_list<const char*> words, const char* dflt) const;
+
+ private:
+  std::string child(const std::string& key) const;
+  const nlohmann::json* j_;
+  std::string file_;
+  std::string path_;
+};
+
+/// JSON type name for messages ("a string", "an object", ...).
+std::string json_type_phrase(const nlohmann::json& j);
+
+}  // namespace bs

@@ -1,0 +1,252 @@
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "scenario/json_in.hpp"
+#include "scenario/model_loaders.hpp"
+#include "scenario/scenario.hpp"
+
+namespace bs {
+namespace {
+constexpr double kMaxTime = 1e7;  // simulated seconds (~115 days): beyond is a typo
+
+NodeId node_ref(const Scenario& s, const JsonIn& at, const std::string& name) {
+  NodeId id = s.find_node(name);
+  if (id == kNoNode) at.fail(fmt::format("unknown node \"{}\" (nodes: {})", name, fmt::join(s.node_names, ", ")));
+  return id;
+}
+
+void load_network(const JsonIn& root, Scenario& s) {
+  double lat_ms = 1, bw_mbps = 1000;
+  if (root.has("network")) {
+    JsonIn n = root.at("network");
+    n.expect_object({"latency_ms", "bandwidth_mbps"});
+    lat_ms = n.num("latency_ms", 0, 1e6, lat_ms);
+    bw_mbps = n.num("bandwidth_mbps", 1e-3, 1e7, bw_mbps);
+  }
+  // Every client gets a link to the broker(s) it names; "links" overrides or adds.
+  auto add_link = [&](NodeId a, NodeId b, double l_ms, double b_mbps) {
+    for (auto& l : s.links)
+      if ((l.a == a && l.b == b) || (l.a == b && l.b == a)) {
+        l.latency_s = l_ms / 1000, l.bandwidth_Bps = b_mbps * 125000;
+        return;
+      }
+    s.links.push_back(LinkSpec{a, b, l_ms / 1000, b_mbps * 125000});
+  };
+  JsonIn nodes = root.at("nodes");
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    JsonIn n = nodes.at(i);
+    for (const char* key : {"broker", "bootstrap"}) {
+      if (!n.has(key)) continue;
+      for (const auto& b : n.strings(key)) {
+        NodeId bid = node_ref(s, n.at(key), b);
+        if (s.node_roles[bid] != "broker") n.at(key).fail(fmt::format("\"{}\" is a {}, not a broker", b, s.node_roles[bid]));
+        add_link(static_cast<NodeId>(i), bid, lat_ms, bw_mbps);
+      }
+    }
+    if (s.node_roles[i] == "broker" && n.has("peers"))
+      for (const auto& b : n.strings("peers")) add_link(static_cast<NodeId>(i), node_ref(s, n.at("peers"), b), lat_ms, bw_mbps);
+  }
+  if (!root.has("links")) return;
+  JsonIn links = root.at("links");
+  for (std::size_t i = 0; i < links.size(); ++i) {
+    JsonIn l = links.at(i);
+    l.expect_object({"between", "latency_ms", "bandwidth_mbps"});
+    auto ends = l.strings("between");
+    if (ends.size() != 2) l.at("between").fail("expected two node names");
+    NodeId a = node_ref(s, l.at("between"), ends[0]), b = node_ref(s, l.at("between"), ends[1]);
+    if (a == b) l.at("between").fail("a link needs two different nodes");
+    add_link(a, b, l.num("latency_ms", 0, 1e6, lat_ms), l.num("bandwidth_mbps", 1e-3, 1e7, bw_mbps));
+  }
+}
+
+const LinkSpec* find_link(const Scenario& s, NodeId a, NodeId b) {
+  for (const auto& l : s.links)
+    if ((l.a == a && l.b == b) || (l.a == b && l.b == a)) return &l;
+  return nullptr;
+}
+
+void load_faults(const JsonIn& root, Scenario& s) {
+  if (!root.has("faults")) return;
+  JsonIn faults = root.at("faults");
+  for (std::size_t i = 0; i < faults.size(); ++i) {
+    JsonIn f = faults.at(i);
+    f.expect_object({"at_s", "crash", "restart", "link_down", "link_up"});
+    FaultSpec fs;
+    fs.at_s = f.num("at_s", 0, kMaxTime);
+    int kinds = 0;
+    for (const char* k : {"crash", "restart"}) {
+      if (!f.has(k)) continue;
+      ++kinds;
+      fs.kind = std::string(k) == "crash" ? FaultSpec::Kind::Crash : FaultSpec::Kind::Restart;
+      fs.node = node_ref(s, f.at(k), f.str(k));
+    }
+    for (const char* k : {"link_down", "link_up"}) {
+      if (!f.has(k)) continue;
+      ++kinds;
+      fs.kind = std::string(k) == "link_down" ? FaultSpec::Kind::LinkDown : FaultSpec::Kind::LinkUp;
+      auto ends = f.strings(k);
+      if (ends.size() != 2) f.at(k).fail("expected two node names, e.g. [\"c1\", \"broker\"]");
+      fs.node = node_ref(s, f.at(k), ends[0]);
+      fs.peer = node_ref(s, f.at(k), ends[1]);
+      if (!find_link(s, fs.node, fs.peer)) f.at(k).fail(fmt::format("there is no link between \"{}\" and \"{}\"", ends[0], ends[1]));
+    }
+    if (kinds != 1) f.fail("expected exactly one of \"crash\", \"restart\", \"link_down\", \"link_up\"");
+    s.faults.push_back(fs);
+  }
+}
+
+void load_expect(const JsonIn& root, Scenario& s) {
+  if (!root.has("expect")) return;
+  JsonIn ex = root.at("expect");
+  if (!ex.json().is_object()) ex.fail("expected an object of metric: bound");
+  for (auto it = ex.json().begin(); it != ex.json().end(); ++it) {
+    const std::string& metric = it.key();
+    JsonIn v = ex.at(metric.c_str());
+    // Validate the metric name: a top-level total, or consumers.NAME.field / queues.NAME.field.
+    bool known = false;
+    for (const auto& n : total_names()) known |= (n == metric);
+    if (!known && (metric.rfind("consumers.", 0) == 0 || metric.rfind("queues.", 0) == 0)) {
+      const auto dot1 = metric.find('.'), dot2 = metric.rfind('.');
+      const std::string who = metric.substr(dot1 + 1, dot2 - dot1 - 1);
+      if (dot2 <= dot1 || who.empty()) v.fail(fmt::format("metric \"{}\": expected consumers.NAME.field or queues.NAME.field", metric));
+      if (metric[0] == 'c' && s.find_node(who) == kNoNode) v.fail(fmt::format("metric \"{}\" names unknown consumer \"{}\"", metric, who));
+      if (metric[0] == 'q') {
+        bool found = false;
+        for (const auto& q : s.header_extra.value("queues", nlohmann::ordered_json::array())) found |= (q == who);
+        if (!found) v.fail(fmt::format("metric \"{}\" names unknown queue \"{}\"", metric, who));
+      }
+      known = true;
+    }
+    if (!known) v.fail(fmt::format("unknown metric \"{}\" (known: {}, consumers.NAME.*, queues.NAME.*)", metric, fmt::join(total_names(), ", ")));
+    Expectation e;
+    e.metric = metric;
+    e.json_path = v.path();
+    if (v.json().is_number()) {
+      e.eq = v.json().get<double>();
+    } else {
+      v.expect_object({"min", "max", "eq"});
+      if (v.has("min")) e.min = v.num("min", -1e18, 1e18);
+      if (v.has("max")) e.max = v.num("max", -1e18, 1e18);
+      if (v.has("eq")) e.eq = v.num("eq", -1e18, 1e18);
+      if (!e.min && !e.max && !e.eq) v.fail("expected a number or an object with \"min\", \"max\" or \"eq\"");
+    }
+    s.expect.push_back(std::move(e));
+  }
+}
+
+nlohmann::ordered_json faults_json(const Scenario& s) {
+  auto arr = nlohmann::ordered_json::array();
+  for (const auto& f : s.faults) {
+    nlohmann::ordered_json j;
+    j["at_s"] = f.at_s;
+    switch (f.kind) {
+      case FaultSpec::Kind::Crash: j["crash"] = s.node_names[f.node]; break;
+      case FaultSpec::Kind::Restart: j["restart"] = s.node_names[f.node]; break;
+      case FaultSpec::Kind::LinkDown: j["link_down"] = {s.node_names[f.node], s.node_names[f.peer]}; break;
+      case FaultSpec::Kind::LinkUp: j["link_up"] = {s.node_names[f.node], s.node_names[f.peer]}; break;
+    }
+    arr.push_back(j);
+  }
+  return arr;
+}
+}  // namespace
+
+NodeId Scenario::find_node(const std::string& n) const {
+  for (std::size_t i = 0; i < node_names.size(); ++i)
+    if (node_names[i] == n) return static_cast<NodeId>(i);
+  return kNoNode;
+}
+
+Scenario parse_scenario(const std::string& text, const std::string& file) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw ScenarioError(fmt::format("{}: malformed JSON: {}", file, e.what()));
+  }
+  JsonIn root(j, file, "$");
+  root.expect_object({"name", "title", "description", "model", "seed", "duration_s", "network", "nodes", "links",
+                      "faults", "expect", "notes"});
+  Scenario s;
+  s.file = file;
+  s.name = root.str("name");
+  s.title = root.str("title", s.name);
+  s.description = root.str("description", "");
+  s.model = root.one_of("model", {"queue", "log"}, "queue");
+  s.seed = static_cast<std::uint64_t>(root.integer("seed", 0, INT64_MAX, 1));
+  s.duration_s = root.num("duration_s", 1e-6, kMaxTime, 60);
+
+  JsonIn nodes = root.at("nodes");
+  if (nodes.size() == 0) nodes.fail("expected at least one node");
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    JsonIn n = nodes.at(i);
+    if (!n.json().is_object()) n.fail("expected an object, got " + json_type_phrase(n.json()));
+    std::string name = n.str("name");
+    if (name.empty() || name.find_first_of(" :/\"") != std::string::npos)
+      n.at("name").fail("expected a non-empty name without spaces, ':', '/' or quotes");
+    if (s.find_node(name) != kNoNode) n.at("name").fail(fmt::format("duplicate node name \"{}\"", name));
+    s.node_names.push_back(name);
+    s.node_roles.push_back(n.one_of("role", {"broker", "producer", "consumer"}, nullptr));
+  }
+  load_network(root, s);
+  if (s.model == "queue") {
+    load_queue_model(nodes, s);
+  } else {
+    throw ScenarioError(fmt::format("{}: $.model: the log model is not available in this build", file));
+  }
+  load_faults(root, s);
+  load_expect(root, s);
+  s.header_extra["faults"] = faults_json(s);
+  s.header_extra["expect"] = root.has("expect") ? nlohmann::ordered_json::parse(root.at("expect").json().dump())
+                                                : nlohmann::ordered_json::object();
+  return s;
+}
+
+Scenario load_scenario(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw ScenarioError(fmt::format("{}: cannot open scenario file", path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_scenario(ss.str(), path);
+}
+
+void add_fault(Scenario& s, const std::string& spec) {
+  std::vector<std::string> parts;
+  std::stringstream ss(spec);
+  for (std::string p; std::getline(ss, p, ':');) parts.push_back(p);
+  auto bad = [&](const std::string& why) {
+    throw ScenarioError(fmt::format("--fault \"{}\": {} (expected T:crash:NODE, T:restart:NODE, T:link_down:A:B or T:link_up:A:B)", spec, why));
+  };
+  if (parts.size() < 3) bad("too few fields");
+  FaultSpec f;
+  try {
+    std::size_t used = 0;
+    f.at_s = std::stod(parts[0], &used);
+    if (used != parts[0].size() || f.at_s < 0 || f.at_s > kMaxTime) bad("bad time");
+  } catch (const std::logic_error&) {
+    bad("bad time");
+  }
+  auto node = [&](const std::string& n) {
+    NodeId id = s.find_node(n);
+    if (id == kNoNode) bad(fmt::format("unknown node \"{}\"", n));
+    return id;
+  };
+  const std::string& k = parts[1];
+  if ((k == "crash" || k == "restart") && parts.size() == 3) {
+    f.kind = k == "crash" ? FaultSpec::Kind::Crash : FaultSpec::Kind::Restart;
+    f.node = node(parts[2]);
+  } else if ((k == "link_down" || k == "link_up") && parts.size() == 4) {
+    f.kind = k == "link_down" ? FaultSpec::Kind::LinkDown : FaultSpec::Kind::LinkUp;
+    f.node = node(parts[2]);
+    f.peer = node(parts[3]);
+    if (!find_link(s, f.node, f.peer)) bad("no link between those nodes");
+  } else {
+    bad("unknown fault kind or wrong number of fields");
+  }
+  s.faults.push_back(f);
+  s.header_extra["faults"] = faults_json(s);
+}
+
+}  // namespace bs

@@ -1,0 +1,194 @@
+// Scenario keys of the queue model (AMQP 0-9-1 / RabbitMQ).
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "clients/amqp_consumer.hpp"
+#include "clients/amqp_producer.hpp"
+#include "queue/broker.hpp"
+#include "scenario/model_loaders.hpp"
+
+namespace bs {
+namespace {
+struct BrokerDecl {
+  amqp::BrokerConfig cfg;
+  std::vector<std::string> exchange_names{""};  // the default exchange always exists
+  std::vector<std::string> queue_names;
+  bool has_exchange(const std::string& e) const {
+    return std::find(exchange_names.begin(), exchange_names.end(), e) != exchange_names.end();
+  }
+  bool has_queue(const std::string& q) const { return std::find(queue_names.begin(), queue_names.end(), q) != queue_names.end(); }
+};
+
+Headers parse_headers(const JsonIn& h) {
+  if (!h.json().is_object()) h.fail("expected an object of header: value");
+  Headers out;
+  for (auto it = h.json().begin(); it != h.json().end(); ++it) {
+    if (it->is_string()) out.emplace_back(it.key(), it->get<std::string>());
+    else if (it->is_number() || it->is_boolean()) out.emplace_back(it.key(), it->dump());
+    else h.fail_at(it.key(), "expected a string, number or boolean header value");
+  }
+  return out;
+}
+
+BrokerDecl load_broker(const JsonIn& n) {
+  n.expect_object({"name", "role", "exchanges", "queues", "bindings", "heartbeat_s"});
+  BrokerDecl d;
+  d.cfg.heartbeat_s = n.num("heartbeat_s", 0.01, 3600, 1.0);
+  if (n.has("queues")) {
+    JsonIn qs = n.at("queues");
+    for (std::size_t i = 0; i < qs.size(); ++i) {
+      JsonIn q = qs.at(i);
+      q.expect_object({"name", "durable", "message_ttl_ms", "dead_letter_exchange", "dead_letter_routing_key"});
+      amqp::QueueConfig c;
+      c.name = q.str("name");
+      if (c.name.empty()) q.at("name").fail("expected a non-empty queue name");
+      if (d.has_queue(c.name)) q.at("name").fail(fmt::format("duplicate queue \"{}\"", c.name));
+      c.durable = q.boolean("durable", false);
+      c.message_ttl_s = q.has("message_ttl_ms") ? q.num("message_ttl_ms", 0, 1e10) / 1000 : -1;
+      c.dead_letter_exchange = q.str("dead_letter_exchange", "");
+      c.dead_letter_routing_key = q.str("dead_letter_routing_key", "");
+      d.queue_names.push_back(c.name);
+      d.cfg.queues.push_back(c);
+    }
+  }
+  if (n.has("exchanges")) {
+    JsonIn es = n.at("exchanges");
+    for (std::size_t i = 0; i < es.size(); ++i) {
+      JsonIn e = es.at(i);
+      e.expect_object({"name", "type"});
+      amqp::Exchange ex;
+      ex.name = e.str("name");
+      if (ex.name.empty()) e.at("name").fail("the default exchange \"\" is implicit; give the exchange a name");
+      if (d.has_exchange(ex.name)) e.at("name").fail(fmt::format("duplicate exchange \"{}\"", ex.name));
+      amqp::parse_exchange_type(e.one_of("type", {"direct", "fanout", "topic", "headers"}, nullptr), ex.type);
+      d.exchange_names.push_back(ex.name);
+      d.cfg.exchanges.push_back(ex);
+    }
+  }
+  for (std::size_t i = 0; i < d.cfg.queues.size(); ++i) {
+    const auto& c = d.cfg.queues[i];
+    if (!c.dead_letter_exchange.empty() && !d.has_exchange(c.dead_letter_exchange))
+      n.at("queues").at(i).at("dead_letter_exchange").fail(fmt::format("unknown exchange \"{}\"", c.dead_letter_exchange));
+  }
+  if (n.has("bindings")) {
+    JsonIn bs_ = n.at("bindings");
+    for (std::size_t i = 0; i < bs_.size(); ++i) {
+      JsonIn b = bs_.at(i);
+      b.expect_object({"exchange", "queue", "routing_key", "arguments", "x_match"});
+      amqp::BindingConfig bc;
+      bc.exchange = b.str("exchange");
+      if (bc.exchange.empty()) b.at("exchange").fail("the default exchange cannot be bound explicitly");
+      if (!d.has_exchange(bc.exchange)) b.at("exchange").fail(fmt::format("unknown exchange \"{}\" (declared: {})", bc.exchange, fmt::join(d.exchange_names.begin() + 1, d.exchange_names.end(), ", ")));
+      bc.binding.queue = b.str("queue");
+      if (!d.has_queue(bc.binding.queue)) b.at("queue").fail(fmt::format("unknown queue \"{}\" (declared: {})", bc.binding.queue, fmt::join(d.queue_names, ", ")));
+      bc.binding.routing_key = b.str("routing_key", "");
+      if (b.has("arguments")) bc.binding.arguments = parse_headers(b.at("arguments"));
+      bc.binding.match_all = b.one_of("x_match", {"all", "any"}, "all") == "all";
+      d.cfg.bindings.push_back(bc);
+    }
+  }
+  return d;
+}
+
+ProcessingTime load_processing(const JsonIn& n) {
+  ProcessingTime p;
+  if (!n.has("processing_ms")) return p;
+  JsonIn v = n.at("processing_ms");
+  if (v.json().is_number()) {
+    p.a = n.num("processing_ms", 0, 1e9) / 1000;
+    return p;
+  }
+  v.expect_object({"fixed", "uniform", "exponential"});
+  if (v.json().size() != 1) v.fail("expected exactly one of \"fixed\", \"uniform\", \"exponential\"");
+  if (v.has("fixed")) {
+    p.a = v.num("fixed", 0, 1e9) / 1000;
+  } else if (v.has("exponential")) {
+    p.kind = ProcessingTime::Kind::Exponential;
+    p.a = v.num("exponential", 0, 1e9) / 1000;
+  } else {
+    JsonIn u = v.at("uniform");
+    if (u.size() != 2 || !u.json()[0].is_number() || !u.json()[1].is_number()) u.fail("expected [min_ms, max_ms]");
+    p.kind = ProcessingTime::Kind::Uniform;
+    p.a = u.json()[0].get<double>() / 1000;
+    p.b = u.json()[1].get<double>() / 1000;
+    if (p.a < 0 || p.b < p.a || p.b > 1e6) u.fail("expected 0 <= min_ms <= max_ms <= 1e9");
+  }
+  return p;
+}
+}  // namespace
+
+void load_queue_model(const JsonIn& nodes, Scenario& s) {
+  std::vector<BrokerDecl> brokers(s.node_names.size());
+  auto queues = nlohmann::ordered_json::array();
+  for (std::size_t i = 0; i < s.node_names.size(); ++i) {
+    if (s.node_roles[i] != "broker") continue;
+    brokers[i] = load_broker(nodes.at(i));
+    for (const auto& q : brokers[i].queue_names) queues.push_back(q);
+  }
+  s.factories.resize(s.node_names.size());
+  s.header_extra["queues"] = queues;
+  // Existence and role of the named broker were checked by the common loader.
+  auto broker_of = [&](const JsonIn& n) { return s.find_node(n.str("broker")); };
+  for (std::size_t i = 0; i < s.node_names.size(); ++i) {
+    JsonIn n = nodes.at(i);
+    const std::string& role = s.node_roles[i];
+    if (role == "broker") {
+      amqp::BrokerConfig cfg = brokers[i].cfg;
+      s.factories[i] = [cfg](RunShared&) { return std::make_unique<amqp::QueueBroker>(cfg); };
+    } else if (role == "producer") {
+      n.expect_object({"name", "role", "broker", "exchange", "routing_key", "routing_keys", "headers", "count", "start_s",
+                       "interval_ms", "batch", "size_bytes", "confirm", "mandatory", "persistent", "ttl_ms", "retry_ms"});
+      amqp::ProducerConfig c;
+      c.broker = broker_of(n);
+      const BrokerDecl& b = brokers[c.broker];
+      c.exchange = n.str("exchange", "");
+      if (!b.has_exchange(c.exchange)) n.at("exchange").fail(fmt::format("unknown exchange \"{}\" on broker \"{}\"", c.exchange, s.node_names[c.broker]));
+      if (n.has("routing_key") && n.has("routing_keys")) n.fail("give \"routing_key\" or \"routing_keys\", not both");
+      c.routing_keys = n.strings(n.has("routing_key") ? "routing_key" : "routing_keys");
+      if (n.has("headers")) {
+        JsonIn hs = n.at("headers");
+        for (std::size_t k = 0; k < hs.size(); ++k) c.headers.push_back(parse_headers(hs.at(k)));
+      }
+      c.count = static_cast<std::uint64_t>(n.integer("count", 0, 100'000'000));
+      c.start_s = n.num("start_s", 0, 1e7, 0);
+      c.interval_s = n.num("interval_ms", 0, 1e9, 100) / 1000;
+      c.batch = static_cast<std::uint32_t>(n.integer("batch", 1, 1'000'000, 1));
+      c.size_bytes = static_cast<std::uint32_t>(n.integer("size_bytes", 0, 1 << 30, 1024));
+      c.confirm = n.boolean("confirm", true);
+      c.mandatory = n.boolean("mandatory", false);
+      c.persistent = n.boolean("persistent", false);
+      c.ttl_s = n.has("ttl_ms") ? n.num("ttl_ms", 0, 1e10) / 1000 : -1;
+      c.retry_s = n.has("retry_ms") ? n.num("retry_ms", 1, 1e10) / 1000 : -1;
+      if (c.retry_s >= 0 && !c.confirm) n.at("retry_ms").fail("retries need publisher confirms (\"confirm\": true)");
+      s.factories[i] = [c](RunShared&) { return std::make_unique<amqp::Producer>(c); };
+    } else {
+      n.expect_object({"name", "role", "broker", "queue", "prefetch", "ack", "processing_ms", "ack_every", "idempotent",
+                       "reject_routing_keys", "reject_requeue", "start_s"});
+      amqp::ConsumerConfig c;
+      c.broker = broker_of(n);
+      const BrokerDecl& b = brokers[c.broker];
+      c.queue = n.str("queue");
+      if (!b.has_queue(c.queue)) n.at("queue").fail(fmt::format("unknown queue \"{}\" on broker \"{}\" (declared: {})", c.queue, s.node_names[c.broker], fmt::join(b.queue_names, ", ")));
+      c.prefetch = static_cast<std::uint32_t>(n.integer("prefetch", 0, 65535, 1));
+      c.auto_ack = n.one_of("ack", {"manual", "auto"}, "manual") == "auto";
+      c.processing = load_processing(n);
+      c.ack_every = static_cast<std::uint32_t>(n.integer("ack_every", 1, 65535, 1));
+      if (c.ack_every > 1 && c.prefetch != 0 && c.ack_every > c.prefetch)
+        n.at("ack_every").fail(fmt::format("ack_every {} can never be reached with prefetch {}", c.ack_every, c.prefetch));
+      c.reject_keys = n.strings("reject_routing_keys");
+      c.reject_requeue = n.boolean("reject_requeue", false);
+      c.start_s = n.num("start_s", 0, 1e7, 0);
+      c.heartbeat_s = b.cfg.heartbeat_s;  // AMQP negotiates one interval per connection
+      const bool idempotent = n.boolean("idempotent", false);
+      const std::string scope = s.node_names[c.broker] + "/" + c.queue;
+      s.factories[i] = [c, idempotent, scope](RunShared& shared) {
+        amqp::ConsumerConfig cc = c;
+        if (idempotent) cc.dedupe = &shared.dedupe_store(scope);
+        return std::make_unique<amqp::Consumer>(cc);
+      };
+    }
+  }
+}
+
+}  // namespace bs

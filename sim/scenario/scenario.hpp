@@ -1,0 +1,74 @@
+// A loaded, validated scenario: topology, workload, fault schedule and expectations.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "check/expect.hpp"
+#include "clients/dedupe_store.hpp"
+#include "common/node.hpp"
+
+namespace bs {
+
+/// A network link between two nodes. Latency in simulated seconds, bandwidth bytes/s.
+struct LinkSpec {
+  NodeId a = kNoNode, b = kNoNode;
+  double latency_s = 0.001;
+  double bandwidth_Bps = 125e6;
+};
+
+/// One scheduled fault, at a simulated time in seconds.
+struct FaultSpec {
+  enum class Kind { Crash, Restart, LinkDown, LinkUp } kind = Kind::Crash;
+  double at_s = 0;
+  NodeId node = kNoNode;
+  NodeId peer = kNoNode;  ///< the other end, for link faults
+};
+
+/// Objects shared by the nodes of one run (the idempotency stores).
+struct RunShared {
+  std::map<std::string, std::unique_ptr<DedupeStore>> dedupe;
+  DedupeStore& dedupe_store(const std::string& scope) {
+    auto& p = dedupe[scope];
+    if (!p) p = std::make_unique<DedupeStore>();
+    return *p;
+  }
+};
+
+/// Builds the state machine of one node for a run.
+using NodeFactory = std::function<std::unique_ptr<Node>(RunShared&)>;
+
+/// A scenario ready to run. Node i has NodeId i.
+struct Scenario {
+  std::string file;
+  std::string name, title, description;
+  std::string model;  ///< "queue" (AMQP/RabbitMQ) or "log" (Kafka)
+  std::uint64_t seed = 1;
+  double duration_s = 60;  ///< the run stops at this simulated time
+  std::vector<std::string> node_names;
+  std::vector<std::string> node_roles;
+  std::vector<LinkSpec> links;
+  std::vector<FaultSpec> faults;
+  std::vector<Expectation> expect;
+  std::vector<NodeFactory> factories;  ///< by NodeId
+  /// Extra header fields for the trace (queues, topics, expect, faults as written).
+  nlohmann::ordered_json header_extra = nlohmann::ordered_json::object();
+
+  NodeId find_node(const std::string& name) const;
+};
+
+/// Load and validate a scenario file. Throws ScenarioError naming the file, the JSON
+/// path and what was expected.
+Scenario load_scenario(const std::string& path);
+/// Same, from text (`file` is used in messages).
+Scenario parse_scenario(const std::string& text, const std::string& file);
+/// Add a fault given as "T:crash:NODE", "T:restart:NODE", "T:link_down:A:B" or
+/// "T:link_up:A:B" (T in simulated seconds). Throws ScenarioError.
+void add_fault(Scenario& s, const std::string& spec);
+
+}  // namespace bs

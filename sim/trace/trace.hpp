@@ -1,0 +1,65 @@
+// The JSON Lines event trace: writing it during a run, reading it back anywhere.
+#pragma once
+#include <cstdint>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/event.hpp"
+
+namespace bs {
+
+/// Trace format version written in the header; readers refuse newer versions.
+inline constexpr int kTraceVersion = 1;
+
+/// The trace header: which scenario ran, with which seed, on which topology. `raw` keeps
+/// the whole header line (scenario description, expectations, queues, ...).
+struct TraceHeader {
+  int version = kTraceVersion;
+  std::string scenario;
+  std::string title;
+  std::string description;
+  std::string model;
+  std::uint64_t seed = 0;
+  std::vector<std::string> node_names;  ///< NodeId i is node_names[i]
+  std::vector<std::string> node_roles;  ///< "broker", "producer", "consumer"
+  nlohmann::ordered_json raw;
+};
+
+/// A whole trace in memory.
+struct Trace {
+  TraceHeader header;
+  std::vector<Event> events;  ///< in file order, which is simulated-time order
+  nlohmann::ordered_json footer;  ///< verdict and totals; null if the run was cut short
+};
+
+/// A trace that cannot be read: names the file, the line and what was wrong.
+class TraceError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Writes one JSON object per line: the header, every event, then the footer.
+class TraceWriter final : public EventSink {
+ public:
+  /// `header` must hold "nodes": [{"name", "role"}, ...] in NodeId order.
+  TraceWriter(std::ostream& out, nlohmann::ordered_json header);
+  void on_event(const Event& e) override;
+  void write_footer(const nlohmann::ordered_json& footer);
+
+ private:
+  std::ostream& out_;
+  std::vector<std::string> names_;
+};
+
+/// One event as its JSON object, using the node names given.
+nlohmann::ordered_json event_to_json(const Event& e, const std::vector<std::string>& node_names);
+
+/// Read a trace file. Throws TraceError for a missing file, malformed JSON, a missing
+/// header, a newer format version or an event naming an unknown kind or node.
+Trace read_trace(const std::string& path);
+
+}  // namespace bs

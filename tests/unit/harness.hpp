@@ -1,0 +1,61 @@
+// A tiny deterministic harness that drives broker/ state machines without SimGrid:
+// packets are handed over by hand, time is set by the test, outputs are inspected.
+#pragma once
+#include <vector>
+
+#include "common/node.hpp"
+
+namespace bs::test {
+
+/// Records every event a node emits.
+struct Recorder : EventSink {
+  std::vector<Event> events;
+  void on_event(const Event& e) override { events.push_back(e); }
+  std::vector<Event> of(EventKind k) const {
+    std::vector<Event> out;
+    for (const auto& e : events)
+      if (e.kind == k) out.push_back(e);
+    return out;
+  }
+};
+
+/// One node under test with its clock, Rng and outputs.
+struct Driver {
+  Node& node;
+  NodeId self;
+  double now = 0;
+  Rng rng{7};
+  MsgId ids = 0;
+  Recorder rec;
+  std::vector<std::pair<NodeId, Packet>> sent;          ///< everything sent so far
+  std::vector<std::pair<double, Timer>> timers;         ///< every timer set so far
+
+  Driver(Node& n, NodeId id) : node(n), self(id) {}
+
+  template <class F>
+  void step(F&& f) {
+    Context ctx(now, self, rng, &rec, &ids);
+    f(ctx);
+    for (auto& o : ctx.outgoing()) sent.push_back(std::move(o));
+    for (auto& t : ctx.timers()) timers.push_back(t);
+  }
+  void start() { step([&](Context& c) { node.on_start(c); }); }
+  void packet(NodeId from, const Packet& p) { step([&](Context& c) { node.on_packet(c, from, p); }); }
+  void timer(Timer t) { step([&](Context& c) { node.on_timer(c, t); }); }
+  void crash() { step([&](Context& c) { node.on_crash(c); }); }
+
+  /// Packets of type T sent to `to` (all destinations when to == kNoNode), then cleared.
+  template <class T>
+  std::vector<T> take(NodeId to = kNoNode) {
+    std::vector<T> out;
+    std::vector<std::pair<NodeId, Packet>> rest;
+    for (auto& [d, p] : sent) {
+      if ((to == kNoNode || d == to) && std::holds_alternative<T>(p)) out.push_back(std::get<T>(p));
+      else rest.emplace_back(d, std::move(p));
+    }
+    sent = std::move(rest);
+    return out;
+  }
+};
+
+}  // namespace bs::test
