@@ -1,4 +1,5 @@
 // brokersim: run message-broker lessons under SimGrid and check what happened.
+#include <fstream>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -18,6 +19,10 @@ constexpr int kExpectFailed = 1, kBadInput = 2, kInternal = 3;
 int cmd_run(const std::string& path, const std::string& trace, const std::string& metrics,
             std::optional<std::uint64_t> seed, const std::vector<std::string>& faults, bool quiet) {
   bs::Scenario s = bs::load_scenario(path);
+  // Refuse unwritable outputs before spending time on the run.
+  for (const auto& out : {trace, metrics})
+    if (!out.empty() && !std::ofstream(out, std::ios::app))
+      throw bs::ScenarioError(fmt::format("{}: cannot write output file", out));
   for (const auto& f : faults) bs::add_fault(s, f);
   bs::RunOptions opt;
   opt.trace_path = trace;

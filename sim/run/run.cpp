@@ -129,6 +129,9 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt) {
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   r.totals = checker.totals();
+  // A consumer that never received anything is still part of the lesson's table.
+  for (std::size_t i = 0; i < n; ++i)
+    if (s.node_roles[i] == "consumer") r.totals.consumers[s.node_names[i]];
   r.totals.end_t = s.duration_s;
   r.expectations = check_expectations(s.expect, r.totals);
   for (const auto& e : r.expectations) r.pass &= e.pass;
