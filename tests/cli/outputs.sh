@@ -5,6 +5,13 @@ set -u
 bin="$1"; dir="$2"
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 "$bin" run "$dir/03-ack-redelivery.json" --trace "$tmp/t.jsonl" --metrics "$tmp/m.json" > "$tmp/summary.txt" || { echo "FAIL: run exited $?"; exit 1; }
+# A broken expectation: `check` exits 1 and names the metric, the bound and the observed value.
+sed 's/"lost": 0/"lost": 5/' "$dir/03-ack-redelivery.json" > "$tmp/broken.json"
+out="$("$bin" check "$tmp/broken.json")"; code=$?
+if [ "$code" -ne 1 ] || ! grep -q "expectation failed: lost == 5: observed 0" <<<"$out"; then
+  echo "FAIL: check of a broken expectation: exit $code, output: $out"; exit 1
+fi
+"$bin" run "$tmp/broken.json" --quiet || { echo "FAIL: run must exit 0 even when an expectation fails"; exit 1; }
 python3 - "$tmp" <<'PY'
 import json, sys, os
 tmp = sys.argv[1]
