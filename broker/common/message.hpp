@@ -22,6 +22,9 @@ struct Message {
   bool persistent = false;   ///< AMQP delivery_mode 2: survives a broker restart in a durable queue.
   double published_at = 0;   ///< Producer's send time, for end-to-end latency.
   double ttl_s = -1;         ///< Per-message TTL (RabbitMQ "expiration"); < 0 means none.
+  /// AMQP: queues this message was dead-lettered from (expiry) since its last rejection,
+  /// RabbitMQ's x-death cycle check; reaching one of them again drops the message.
+  std::vector<std::string> dead_lettered_from;
 };
 
 }  // namespace bs

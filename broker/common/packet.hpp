@@ -4,6 +4,7 @@
 #include <variant>
 #include <vector>
 
+#include "log/kafka_packets.hpp"
 #include "queue/amqp_packets.hpp"
 
 namespace bs {
@@ -11,7 +12,10 @@ namespace bs {
 /// A protocol message between two nodes, of either broker model.
 using Packet = std::variant<amqp::Publish, amqp::Confirm, amqp::Return, amqp::Consume, amqp::ConsumeOk,
                             amqp::Deliver, amqp::Ack, amqp::Nack, amqp::Heartbeat,
-                            amqp::ConnectionClose>;
+                            amqp::ConnectionClose, kafka::ProduceRequest, kafka::ProduceResponse,
+                            kafka::FetchRequest, kafka::FetchResponse, kafka::JoinGroup, kafka::Assignment,
+                            kafka::Heartbeat, kafka::UnknownMember, kafka::LeaveGroup, kafka::OffsetCommit,
+                            kafka::ListOffsets, kafka::ListOffsetsResponse>;
 
 /// Short operation name used in net_send items, e.g. "deliver".
 std::string_view packet_op(const Packet& p);

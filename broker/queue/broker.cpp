@@ -1,6 +1,7 @@
 #include "queue/broker.hpp"
 
 #include <algorithm>
+#include <string_view>
 
 namespace bs::amqp {
 namespace {
@@ -33,6 +34,11 @@ void QueueBroker::on_start(Context& ctx) {
   for (auto& [name, q] : queues_) {
     q.expiry_timer_set = false;
     expire_head(ctx, q);
+    // The expiry timers armed at enqueue died with the crash: re-arm one per recovered
+    // message with a TTL, or they would sit in the queue forever once nothing else
+    // (a publish, an ack) happens to look at the head.
+    for (const auto& qm : q.mq.ready())
+      if (qm.expires_at >= 0) ctx.set_timer(std::max(0.0, qm.expires_at - ctx.now()), Timer{kExpiry, 0});
   }
 }
 
@@ -236,9 +242,28 @@ void QueueBroker::dead_letter_or_drop(Context& ctx, QueueState& q, const Message
   Message dl = m;
   dl.ttl_s = -1;  // RabbitMQ removes the per-message expiration when dead-lettering
   if (!q.cfg.dead_letter_routing_key.empty()) dl.routing_key = q.cfg.dead_letter_routing_key;
+  // RabbitMQ drops a message that would reach a queue it was already dead-lettered from
+  // with no rejection in the cycle (x-death). Without this check an expiry cycle loops
+  // forever (zero TTL: an endless loop inside one call; two queues: unbounded recursion).
+  if (std::string_view(reason) == "rejected") dl.dead_lettered_from.clear();
+  else dl.dead_lettered_from.push_back(q.cfg.name);
   std::vector<std::string> touched;
-  if (route_and_enqueue(ctx, q.cfg.dead_letter_exchange, dl, &touched) == 0)
-    ctx.emit(Event{.kind = EventKind::Drop, .msg = m.id, .queue = q.cfg.name, .text = "dead_letter_unroutable"});
+  bool cycle = false;
+  if (auto ex = exchanges_.find(q.cfg.dead_letter_exchange); ex != exchanges_.end()) {
+    for (const auto& qname : ex->second.route(dl)) {
+      auto qit = queues_.find(qname);
+      if (qit == queues_.end()) continue;
+      if (std::find(dl.dead_lettered_from.begin(), dl.dead_lettered_from.end(), qname) != dl.dead_lettered_from.end()) {
+        cycle = true;
+        continue;
+      }
+      enqueue(ctx, qit->second, dl);
+      touched.push_back(qname);
+    }
+  }
+  if (touched.empty())
+    ctx.emit(Event{.kind = EventKind::Drop, .msg = m.id, .queue = q.cfg.name,
+                   .text = cycle ? "dead_letter_cycle" : "dead_letter_unroutable"});
   // Dispatch later queues without recursion into the queue being walked.
   for (const auto& t : touched)
     if (t != q.cfg.name) dispatch(ctx, t);

@@ -34,6 +34,28 @@ NOTES = {
                           "Shorten the partition below two heartbeats (link_up at 1.5 s): no requeue, no duplicates."),
 }
 
+# Log-model lessons (Kafka semantics, docs/log-model.md).
+NOTES.update({
+    "partitions-and-keys": ("Each consumer's `first processed` list: every customer's records in order (`reordered_per_key` 0, every partition's `reordered` 0), yet `reordered across partitions` > 0 — record 5 is processed before record 4.",
+                            "Make the records keyless (remove `keys`): they go round-robin, and one customer's records now land in different partitions."),
+    "group-rebalance-at-least-once": ("The `max lag` of payments/2 while nobody owns it, the `connection_lost` (session.timeout.ms) and `rebalance` generation 2 in the trace, then c1 processing payments/2 from the committed offset: `DUPLICATES` > 0, `LOST` 0.",
+                                      "Set `commit_every` to 1: how many duplicates are left? Then compare with lesson 13."),
+    "group-rebalance-at-most-once": ("`LOST` > 0 only in payments/2 (`queues.payments/2.lost`), `DUPLICATES` 0: the commits ran ahead of the processing.",
+                                     "`brokersim compare scenarios/12-group-rebalance-at-least-once.json scenarios/13-group-rebalance-at-most-once.json`."),
+    "head-of-line-blocking": ("The partition table: events/1 reaches a `max lag` of 14 while events/0 and events/2 stay at 1; the latency max is the 4 s of record 5 plus the wait of the records behind it.",
+                              "Give the slow record a key whose other records you care about, or add partitions: does the stall get smaller?"),
+    "retention": ("`missed` for clicks/0 and the `segment_delete` / `offset_reset` events in the trace: the reporter's offset fell below the log start offset. The dashboard (group realtime) processed all 300.",
+                  "Raise `retention_ms` to 10000: the reporter still falls behind, but misses nothing."),
+    "replay": ("auditor processed all 80 records though it started at 95 s; biller's `DUPLICATES` are the records appended since 30 s, re-read after its seek at 90 s.",
+               "Change the seek to `{\"at_s\": 90, \"to_offset\": 0}` and predict `duplicates`."),
+    "fanout-log": ("Each group processed all 20 records (`processed` 40 = 2 groups × 20) from one copy in the log; within the email group the two members split the partitions.",
+                   "Add a third group: no producer or topic change, no extra copies."),
+    "compare-queue": ("`redelivered` 5 and `REORDERED` > 0: c3's unacked messages went back to the queue head and reached c1/c2 after newer ones. `LOST` 0.",
+                      "`brokersim compare scenarios/20-compare-queue.json scenarios/21-compare-log.json`."),
+    "compare-log": ("`REORDERED` 0 and `DUPLICATES` > 0: c3's partition moved to c1 after session.timeout.ms and was re-read from the committed offset, in offset order. `LOST` 0.",
+                    "`brokersim compare scenarios/20-compare-queue.json scenarios/21-compare-log.json`, then set `commit_every` to 1 here."),
+})
+
 def main():
     pages = []
     for s in sorted((ROOT / "scenarios").glob("*.json")):

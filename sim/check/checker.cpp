@@ -26,7 +26,42 @@ class InversionCounter {
   std::multiset<std::int64_t> seen_;
 };
 
-enum class CopyState : std::uint8_t { Queued, Unacked, Held, Settled, Done, Lost, Discarded };
+/// Inverted pairs among message ids in arrival order, with a Fenwick tree over ids:
+/// O(log n) per id, so a million-record run stays cheap (ids are dense: 1, 2, 3, ...).
+class IdInversions {
+ public:
+  std::uint64_t add(MsgId id) {
+    if (id >= tree_.size()) grow(id + 1);
+    const std::uint64_t not_greater = prefix(id);
+    for (std::size_t i = id; i < tree_.size(); i += i & (~i + 1)) ++tree_[i];
+    return count_++ - not_greater;
+  }
+
+ private:
+  std::uint64_t prefix(std::size_t i) const {
+    std::uint64_t sum = 0;
+    for (; i > 0; i -= i & (~i + 1)) sum += tree_[i];
+    return sum;
+  }
+  void grow(std::size_t need) {
+    std::size_t n = std::max<std::size_t>(tree_.size() * 2, 1024);
+    while (n < need) n *= 2;
+    // Rebuild: recover the point counts, then re-insert them into the larger tree.
+    std::vector<std::uint32_t> counts(tree_.size(), 0);
+    for (std::size_t i = 1; i < tree_.size(); ++i) counts[i] = static_cast<std::uint32_t>(prefix(i) - prefix(i - 1));
+    tree_.assign(n, 0);
+    for (std::size_t i = 1; i < counts.size(); ++i)
+      for (std::size_t j = i; counts[i] && j < n; j += j & (~j + 1)) tree_[j] += counts[i];
+  }
+  std::vector<std::uint32_t> tree_;  // 1-based; index 0 unused (ids start at 1)
+  std::uint64_t count_ = 0;
+};
+
+// Passed (log model): the group's committed offset moved past the record before anyone
+// processed it (at-most-once): lost unless a later replay processes it.
+enum class CopyState : std::uint8_t { Queued, Unacked, Held, Settled, Done, Lost, Discarded, Passed };
+
+struct OrderScope;
 
 struct Copy {
   std::string scope;      // queue (queue model) or consumer group (log model)
@@ -36,6 +71,8 @@ struct Copy {
   NodeId holder = kNoNode;
   std::uint32_t processed = 0;
   bool skipped = false;
+  bool log = false;           // a (record, consumer group) copy of the log model
+  OrderScope* order = nullptr;  // where its position counts for ordering (null: unordered)
   bool finished() const {
     return state == CopyState::Settled || state == CopyState::Done || state == CopyState::Lost ||
            state == CopyState::Discarded;
@@ -47,14 +84,29 @@ struct MsgState {
   bool confirm_mode = false;
   bool confirmed = false;
   bool enqueued = false;
+  std::string key;  // log model: the record key, for per-key ordering
   std::vector<Copy> copies;
 };
 
 struct OrderScope {
-  std::set<std::int64_t> live;  // positions enqueued and not yet finished
+  std::map<std::int64_t, MsgId> live;  // positions enqueued and not yet finished -> message
   InversionCounter global;
   std::map<NodeId, InversionCounter> per_consumer;
   std::int64_t last_watermark = -1;
+};
+
+/// Log model: one partition as the checker follows it.
+struct PartitionState {
+  std::vector<std::string> groups;   // groups that read its topic
+  std::vector<OrderScope*> orders;   // per group: offsets in that group's processing order
+  std::vector<std::int64_t> next;    // per group: one past the highest offset processed
+  std::int64_t high_watermark = 0;
+  QueueTotals* totals = nullptr;
+  std::size_t index_of(const std::string& g) const {
+    for (std::size_t i = 0; i < groups.size(); ++i)
+      if (groups[i] == g) return i;
+    return groups.size();
+  }
 };
 
 }  // namespace
@@ -70,6 +122,10 @@ struct Checker::Impl {
   LogHistogram latency;
   double first_publish = -1, last_process = -1;
   std::uint64_t lost_msgs = 0;
+  TopicGroups topic_groups;
+  std::map<std::string, PartitionState> partitions;
+  std::map<std::string, MsgId> key_high;  // "group|key" -> highest message id processed
+  std::map<std::string, IdInversions> group_order;  // per group: publish order vs processing order
 
   ConsumerTotals& consumer(NodeId id) { return t.consumers[id < names.size() ? names[id] : "?"]; }
 
@@ -95,11 +151,10 @@ struct Checker::Impl {
   }
 
   void finish_copy(MsgId id, MsgState& m, Copy& c) {
-    auto oit = orders.find(c.order_scope);
-    if (oit != orders.end() && c.position >= 0) {
-      auto& o = oit->second;
+    if (c.order && c.position >= 0) {
+      auto& o = *c.order;
       o.live.erase(c.position);
-      const std::int64_t wm = o.live.empty() ? INT64_MAX : *o.live.begin();
+      const std::int64_t wm = o.live.empty() ? INT64_MAX : o.live.begin()->first;
       if (wm != o.last_watermark) {
         o.last_watermark = wm;
         o.global.prune_below(wm);
@@ -126,15 +181,30 @@ struct Checker::Impl {
     msgs.erase(it);
   }
 
+  // Queue model: a republished message (producer retry, same id) has several copies in
+  // one queue. The message is handled there once any copy is processed (or skipped), and
+  // is not lost while another copy may still be processed.
+  static const Copy* sibling_handled(const MsgState& m, const Copy& c, bool or_unfinished) {
+    if (c.log) return nullptr;
+    for (const auto& o : m.copies)
+      if (&o != &c && !o.log && o.scope == c.scope &&
+          (o.processed > 0 || o.skipped || (or_unfinished && !o.finished() && o.state != CopyState::Passed)))
+        return &o;
+    return nullptr;
+  }
+  static bool copy_lost(const MsgState& m, const Copy& c) {
+    return (c.state == CopyState::Lost || c.state == CopyState::Passed) && c.processed == 0 && !c.skipped &&
+           !sibling_handled(m, c, true);
+  }
   bool is_lost(const MsgState& m) const {
     if (!accepted(m)) return false;
     for (const auto& c : m.copies)
-      if (c.state == CopyState::Lost && c.processed == 0 && !c.skipped) return true;
+      if (copy_lost(m, c)) return true;
     return false;
   }
   void count_lost_queues(const MsgState& m) {
     for (const auto& c : m.copies)
-      if (c.state == CopyState::Lost && c.processed == 0 && !c.skipped) ++t.queues[c.order_scope].lost;
+      if (copy_lost(m, c)) ++t.queues[c.order_scope].lost;
   }
 
   void on_enqueue(const Event& e, const std::string& order_scope, const std::string& scope) {
@@ -145,9 +215,100 @@ struct Checker::Impl {
     c.scope = scope;
     c.order_scope = order_scope;
     c.position = e.seq;
+    if (e.seq >= 0) {
+      c.order = &orders[order_scope];
+      c.order->live.emplace(e.seq, e.msg);
+    }
     m.copies.push_back(c);
     ++t.queues[order_scope].routed;
-    if (e.seq >= 0) orders[order_scope].live.insert(e.seq);
+  }
+
+  PartitionState& partition(const std::string& name) {
+    auto it = partitions.find(name);
+    if (it != partitions.end()) return it->second;
+    PartitionState& p = partitions[name];
+    const auto slash = name.rfind('/');
+    auto git = topic_groups.find(name.substr(0, slash == std::string::npos ? name.size() : slash));
+    if (git != topic_groups.end()) p.groups = git->second;
+    for (const auto& g : p.groups) p.orders.push_back(&orders[g + "|" + name]);
+    p.next.assign(p.groups.size(), 0);
+    p.totals = &t.queues[name];
+    return p;
+  }
+
+  // Log model: the record enters its partition at `offset`; every group subscribed to
+  // the topic gets a copy whose order scope is (group, partition), position the offset.
+  void on_append(const Event& e) {
+    MsgState& m = msgs[e.msg];
+    if (!m.enqueued) ++t.routed;
+    m.enqueued = true;
+    m.key = e.text;
+    PartitionState& p = partition(e.queue);
+    ++p.totals->routed;
+    p.high_watermark = std::max(p.high_watermark, e.tag + 1);
+    for (std::size_t g = 0; g < p.groups.size(); ++g) {
+      Copy c;
+      c.scope = p.groups[g];
+      c.order_scope = e.queue;
+      c.position = e.tag;
+      c.log = true;
+      c.order = p.orders[g];
+      c.order->live.emplace(e.tag, e.msg);
+      m.copies.push_back(std::move(c));
+      // Lag: records in the partition the group has not processed yet.
+      const auto lag = static_cast<std::uint64_t>(p.high_watermark - p.next[g]);
+      p.totals->max_lag = std::max(p.totals->max_lag, lag);
+    }
+  }
+
+  // Log model: a commit settles the group's processed records below the committed
+  // offset (as an ack does) and passes over the unprocessed ones (at-most-once).
+  void on_commit(const Event& e) {
+    if (e.flag) return;  // rejected by the coordinator
+    PartitionState& p = partition(e.queue);
+    const std::size_t g = p.index_of(e.text);
+    if (g == p.groups.size()) return;
+    std::vector<MsgId> ids;
+    auto& live = p.orders[g]->live;
+    for (auto it = live.begin(); it != live.end() && it->first < e.tag; ++it) ids.push_back(it->second);
+    for (MsgId id : ids) {
+      auto mit = msgs.find(id);
+      if (mit == msgs.end()) continue;
+      Copy* c = find_copy(mit->second, e.text);
+      if (!c || c->finished()) continue;
+      if (c->processed > 0) {
+        c->state = CopyState::Settled;
+        finish_copy(id, mit->second, *c);
+        maybe_retire(id);
+      } else {
+        c->state = CopyState::Passed;
+      }
+    }
+  }
+
+  // Log model: auto.offset.reset or a seek moved the group from `from` to `to`; records
+  // in between that the group had not processed are skipped: missed, not lost.
+  void on_offset_reset(const Event& e) {
+    if (e.tag <= e.seq) return;  // a move backwards skips nothing
+    PartitionState& p = partition(e.queue);
+    const std::size_t g = p.index_of(e.text);
+    if (g == p.groups.size()) return;
+    std::vector<MsgId> ids;
+    auto& live = p.orders[g]->live;
+    for (auto it = live.lower_bound(std::max<std::int64_t>(e.seq, 0)); it != live.end() && it->first < e.tag; ++it)
+      ids.push_back(it->second);
+    for (MsgId id : ids) {
+      auto mit = msgs.find(id);
+      if (mit == msgs.end()) continue;
+      Copy* c = find_copy(mit->second, e.text);
+      if (!c || c->finished() || c->processed > 0) continue;
+      c->state = CopyState::Discarded;
+      c->skipped = true;
+      ++t.missed;
+      ++p.totals->missed;
+      finish_copy(id, mit->second, *c);
+      maybe_retire(id);
+    }
   }
 
   void on_process(const Event& e) {
@@ -165,7 +326,8 @@ struct Checker::Impl {
     MsgState& m = it->second;
     Copy* c = find_copy(m, scope, e.seq);
     if (!c) return;
-    const bool first = c->processed == 0 && !c->skipped;
+    // A second copy of a republished message processed in the same queue is a duplicate.
+    const bool first = c->processed == 0 && !c->skipped && !sibling_handled(m, *c, false);
     ++c->processed;
     if (!first) {
       ++t.duplicates;
@@ -175,8 +337,9 @@ struct Checker::Impl {
       if (m.published_at >= 0) latency.add((e.t - m.published_at) * 1000.0);
       ++t.queues[c->order_scope].processed;
     }
-    if (c->position >= 0) {
-      auto& o = orders[c->order_scope];
+    if (c->position >= 0 && c->order && (!c->log || first)) {
+      // Log model: a re-read (rebalance, seek) is not a reordering; only first readings count.
+      auto& o = *c->order;
       const std::uint64_t inv = o.per_consumer[e.node].add(c->position);
       ct.reordered += inv;
       t.reordered += inv;
@@ -186,7 +349,22 @@ struct Checker::Impl {
         t.reordered_across_consumers += ginv;
       }
     }
-    if (c->state == CopyState::Held) {
+    if (c->log && first) {
+      PartitionState& p = partition(c->order_scope);
+      const std::size_t g = p.index_of(scope);
+      if (g < p.next.size()) p.next[g] = std::max(p.next[g], c->position + 1);
+      t.reordered_across_partitions += group_order[scope].add(e.msg);
+      if (!m.key.empty()) {
+        MsgId& high = key_high[scope + "|" + m.key];
+        if (e.msg < high) ++t.reordered_per_key;  // a later record of this key went first
+        high = std::max(high, e.msg);
+      }
+    }
+    if (c->state == CopyState::Passed) {
+      c->state = CopyState::Settled;  // committed past it, but processed after all
+      finish_copy(e.msg, m, *c);
+      maybe_retire(e.msg);
+    } else if (c->state == CopyState::Held) {
       held[c->holder].erase(e.msg);
       c->state = CopyState::Done;
       finish_copy(e.msg, m, *c);
@@ -308,13 +486,34 @@ struct Checker::Impl {
         on_crash(e);
         break;
       case EventKind::Restart: down.erase(e.node); break;
+      case EventKind::Append: on_append(e); break;
+      case EventKind::Commit: on_commit(e); break;
+      case EventKind::OffsetReset: on_offset_reset(e); break;
+      case EventKind::Fetch:
+        t.delivered += static_cast<std::uint64_t>(std::max<std::int64_t>(e.seq, 0));
+        consumer(e.peer).delivered += static_cast<std::uint64_t>(std::max<std::int64_t>(e.seq, 0));
+        break;
       default: break;
     }
   }
 };
 
-Checker::Checker(std::vector<std::string> node_names) : impl_(std::make_unique<Impl>()) {
+Checker::Checker(std::vector<std::string> node_names, TopicGroups topic_groups) : impl_(std::make_unique<Impl>()) {
   impl_->names = std::move(node_names);
+  impl_->topic_groups = std::move(topic_groups);
+}
+
+TopicGroups topic_groups_from_header(const nlohmann::ordered_json& header) {
+  TopicGroups out;
+  if (!header.contains("topics") || !header["topics"].is_array()) return out;
+  for (const auto& t : header["topics"]) {
+    if (!t.is_object() || !t.contains("name") || !t["name"].is_string()) continue;
+    auto& groups = out[t["name"].get<std::string>()];
+    if (t.contains("groups") && t["groups"].is_array())
+      for (const auto& g : t["groups"])
+        if (g.is_string()) groups.push_back(g.get<std::string>());
+  }
+  return out;
 }
 Checker::~Checker() = default;
 
@@ -327,10 +526,10 @@ Totals Checker::totals() const {
     if (impl_->is_lost(m)) {
       ++t.lost;
       for (const auto& c : m.copies)
-        if (c.state == CopyState::Lost && c.processed == 0 && !c.skipped) ++t.queues[c.order_scope].lost;
+        if (Impl::copy_lost(m, c)) ++t.queues[c.order_scope].lost;
     }
     for (const auto& c : m.copies)
-      if (!c.finished() && c.processed == 0 && !c.skipped) {
+      if (!c.finished() && c.state != CopyState::Passed && c.processed == 0 && !c.skipped) {
         ++t.pending;
         break;
       }

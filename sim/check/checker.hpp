@@ -1,8 +1,11 @@
 // The checker: derives what happened to every message from the trace events alone.
 #pragma once
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "check/totals.hpp"
 #include "common/event.hpp"
@@ -12,10 +15,19 @@ namespace bs {
 /// Streaming checker. Feed it every event in trace order (it is an EventSink, so the
 /// simulator can feed it directly when no trace file is written), then call totals().
 /// Memory is bounded by the messages still in flight, not by those already settled.
+/// Log model: topic -> the consumer groups subscribed to it. Every record appended to a
+/// topic should be processed once by each of these groups.
+using TopicGroups = std::map<std::string, std::vector<std::string>>;
+
+/// The topic -> groups map of a trace header (its "topics" entries list their groups);
+/// empty for a queue-model header.
+TopicGroups topic_groups_from_header(const nlohmann::ordered_json& header);
+
 class Checker final : public EventSink {
  public:
-  /// node_names[i] names NodeId i (for the per-consumer tables).
-  explicit Checker(std::vector<std::string> node_names);
+  /// node_names[i] names NodeId i (for the per-consumer tables). topic_groups says which
+  /// consumer groups should see each topic's records (log model only).
+  explicit Checker(std::vector<std::string> node_names, TopicGroups topic_groups = {});
   ~Checker() override;
   void on_event(const Event& e) override;
   /// Totals as of the last event fed; messages not yet settled count as pending.

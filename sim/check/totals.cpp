@@ -13,6 +13,7 @@ const std::vector<std::pair<std::string, Getter>>& table() {
       BS_TOTAL(acked),          BS_TOTAL(nacked),        BS_TOTAL(requeued),          BS_TOTAL(dead_lettered),
       BS_TOTAL(dropped),        BS_TOTAL(lost),          BS_TOTAL(pending),           BS_TOTAL(duplicates),
       BS_TOTAL(duplicates_skipped), BS_TOTAL(reordered), BS_TOTAL(reordered_across_consumers), BS_TOTAL(missed),
+      BS_TOTAL(reordered_per_key), BS_TOTAL(reordered_across_partitions),
       BS_TOTAL(latency_p50_ms), BS_TOTAL(latency_p95_ms), BS_TOTAL(latency_p99_ms), BS_TOTAL(latency_max_ms),
       BS_TOTAL(throughput_per_s)};
   return t;
@@ -58,6 +59,8 @@ bool total_by_name(const Totals& t, const std::string& name, double& out) {
     else if (f == "processed") out = static_cast<double>(q.processed);
     else if (f == "reordered") out = static_cast<double>(q.reordered);
     else if (f == "lost") out = static_cast<double>(q.lost);
+    else if (f == "missed") out = static_cast<double>(q.missed);
+    else if (f == "max_lag") out = static_cast<double>(q.max_lag);
     else return false;
     return true;
   }

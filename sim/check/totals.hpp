@@ -24,6 +24,8 @@ struct QueueTotals {
   std::uint64_t processed = 0;   ///< distinct messages of this queue processed
   std::uint64_t reordered = 0;   ///< inverted pairs in the queue's global processing order
   std::uint64_t lost = 0;
+  std::uint64_t missed = 0;      ///< log model: records a group skipped (auto.offset.reset, seek forward)
+  std::uint64_t max_lag = 0;     ///< log model: most records appended but not yet processed by a group, over the run
 };
 
 /// The checker's totals. Message counts are distinct message ids unless named as
@@ -50,7 +52,9 @@ struct Totals {
   std::uint64_t duplicates_skipped = 0;
   std::uint64_t reordered = 0;       ///< sum over consumers of inverted pairs
   std::uint64_t reordered_across_consumers = 0;  ///< sum over queues of inverted pairs in the queue's processing order
-  std::uint64_t missed = 0;          ///< log model: records skipped by an offset reset
+  std::uint64_t missed = 0;          ///< log model: (record, group) pairs skipped by an offset reset or seek
+  std::uint64_t reordered_across_partitions = 0;  ///< log model: pairs of records one group processed in the opposite order to their publishing (order across partitions is not promised)
+  std::uint64_t reordered_per_key = 0;  ///< log model: records processed after a later record of the same key, within one group
   double latency_p50_ms = 0;
   double latency_p95_ms = 0;
   double latency_p99_ms = 0;

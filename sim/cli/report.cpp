@@ -17,7 +17,12 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r) {
              t.processed, t.acked);
   fmt::print(out, "  requeued {:>9}   dead-lettered {:>4}   dropped {:>9}   pending {:>7}\n", t.requeued, t.dead_lettered,
              t.dropped, t.pending);
-  if (t.missed) fmt::print(out, "  missed {:>11}\n", t.missed);
+  if (s.model == "log") {
+    fmt::print(out, "  missed {:>11}   reordered per key {:>4}   reordered across partitions {}\n", t.missed,
+               t.reordered_per_key, t.reordered_across_partitions);
+  } else if (t.missed) {
+    fmt::print(out, "  missed {:>11}\n", t.missed);
+  }
   fmt::print(out, "  LOST {:>13}   DUPLICATES {:>7}   REORDERED {:>7} (across consumers {})\n", t.lost, t.duplicates,
              t.reordered, t.reordered_across_consumers);
   fmt::print(out, "  latency ms  p50 {:.1f}  p95 {:.1f}  p99 {:.1f}  max {:.1f}    throughput {:.1f} msg/s\n\n",
@@ -32,6 +37,14 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r) {
       fmt::print(out, "  {:<12} {:>9} {:>11} {:>9} {:>10} {:>9}  {}\n", name, c.delivered, c.redelivered, c.processed,
                  c.duplicates, c.reordered, order);
     }
+    fmt::print(out, "\n");
+  }
+  if (s.model == "log" && !t.queues.empty() && t.queues.size() <= 32) {
+    fmt::print(out, "  {:<16} {:>8} {:>9} {:>9} {:>6} {:>7} {:>8}\n", "partition", "appended", "processed", "reordered",
+               "lost", "missed", "max lag");
+    for (const auto& [name, q] : t.queues)
+      fmt::print(out, "  {:<16} {:>8} {:>9} {:>9} {:>6} {:>7} {:>8}\n", name, q.routed, q.processed, q.reordered, q.lost,
+                 q.missed, q.max_lag);
     fmt::print(out, "\n");
   }
   if (!r.expectations.empty()) {
@@ -61,7 +74,8 @@ nlohmann::ordered_json metrics_json(const Scenario& s, const RunResult& r) {
                             {"duplicates", c.duplicates}, {"duplicates_skipped", c.duplicates_skipped},
                             {"reordered", c.reordered}, {"order", c.order}};
   for (const auto& [name, q] : r.totals.queues)
-    j["queues"][name] = {{"routed", q.routed}, {"processed", q.processed}, {"reordered", q.reordered}, {"lost", q.lost}};
+    j["queues"][name] = {{"routed", q.routed}, {"processed", q.processed}, {"reordered", q.reordered}, {"lost", q.lost},
+                         {"missed", q.missed}, {"max_lag", q.max_lag}};
   auto ex = nlohmann::ordered_json::array();
   for (const auto& e : r.expectations)
     ex.push_back({{"metric", e.expectation.metric}, {"pass", e.pass}, {"observed", e.observed}, {"message", e.describe()}});
@@ -82,9 +96,9 @@ void write_metrics(const std::string& path, const Scenario& s, const RunResult& 
     c << fmt::format("{},{},{},{},{},{},{}\n", name, t.delivered, t.redelivered, t.processed, t.duplicates,
                      t.duplicates_skipped, t.reordered);
   std::ofstream q(stem + ".queues.csv");
-  q << "queue,routed,processed,reordered,lost\n";
+  q << "queue,routed,processed,reordered,lost,missed,max_lag\n";
   for (const auto& [name, t] : r.totals.queues)
-    q << fmt::format("{},{},{},{},{}\n", name, t.routed, t.processed, t.reordered, t.lost);
+    q << fmt::format("{},{},{},{},{},{},{}\n", name, t.routed, t.processed, t.reordered, t.lost, t.missed, t.max_lag);
   if (!c || !q) throw std::runtime_error(fmt::format("{}: cannot write metrics CSV files", stem));
 }
 

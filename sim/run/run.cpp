@@ -103,7 +103,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt) {
     w.mailboxes.push_back(sg::Mailbox::by_name(s.node_names[i]));
   }
 
-  Checker checker(s.node_names);
+  Checker checker(s.node_names, topic_groups_from_header(s.header_extra));
   std::unique_ptr<std::ofstream> trace_file;
   std::unique_ptr<TraceWriter> writer;
   std::vector<EventSink*> sinks{&checker};

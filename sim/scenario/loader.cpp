@@ -1,3 +1,4 @@
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -194,7 +195,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file) {
   if (s.model == "queue") {
     load_queue_model(nodes, s);
   } else {
-    throw ScenarioError(fmt::format("{}: $.model: the log model is not available in this build", file));
+    load_log_model(nodes, s);
   }
   load_faults(root, s);
   load_expect(root, s);
@@ -224,7 +225,8 @@ void add_fault(Scenario& s, const std::string& spec) {
   try {
     std::size_t used = 0;
     f.at_s = std::stod(parts[0], &used);
-    if (used != parts[0].size() || f.at_s < 0 || f.at_s > kMaxTime) bad("bad time");
+    // std::stod accepts "nan", which slips through both comparisons below.
+    if (used != parts[0].size() || !std::isfinite(f.at_s) || f.at_s < 0 || f.at_s > kMaxTime) bad("bad time");
   } catch (const std::logic_error&) {
     bad("bad time");
   }

@@ -91,6 +91,8 @@ BrokerDecl load_broker(const JsonIn& n) {
   return d;
 }
 
+}  // namespace
+
 ProcessingTime load_processing(const JsonIn& n) {
   ProcessingTime p;
   if (!n.has("processing_ms")) return p;
@@ -116,7 +118,6 @@ ProcessingTime load_processing(const JsonIn& n) {
   }
   return p;
 }
-}  // namespace
 
 void load_queue_model(const JsonIn& nodes, Scenario& s) {
   std::vector<BrokerDecl> brokers(s.node_names.size());

@@ -1,0 +1,78 @@
+#include "model/markers.hpp"
+
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "model/sim_state.hpp"
+
+namespace bs::gui {
+
+const char* marker_kind_name(MarkerKind k) {
+  switch (k) {
+    case MarkerKind::Crash: return "crash";
+    case MarkerKind::Restart: return "restart";
+    case MarkerKind::LinkDown: return "link down";
+    case MarkerKind::LinkUp: return "link up";
+    case MarkerKind::Redelivery: return "redelivery";
+    case MarkerKind::Reorder: return "reorder";
+    case MarkerKind::Loss: return "drop / loss";
+    case MarkerKind::Duplicate: return "duplicate";
+  }
+  return "?";
+}
+
+std::vector<Marker> build_markers(const Trace& tr) {
+  const auto& names = tr.header.node_names;
+  auto nm = [&](NodeId n) { return n < names.size() ? names[n] : std::string("?"); };
+  std::vector<Marker> out;
+  // Replaying is how a reorder is recognised: it depends on what this consumer did before.
+  SimState s;
+  std::unordered_map<std::uint64_t, MsgId> frame_msg;  // what each frame carried, to name a lost one
+  for (std::size_t i = 0; i < tr.events.size(); ++i) {
+    const Event& e = tr.events[i];
+    s.apply(e, i);
+    auto add = [&](MarkerKind k, std::string label) { out.push_back(Marker{e.t, k, i, e.msg, e.node, std::move(label)}); };
+    switch (e.kind) {
+      case EventKind::Crash: add(MarkerKind::Crash, fmt::format("{} crashes", nm(e.node))); break;
+      case EventKind::Restart: add(MarkerKind::Restart, fmt::format("{} restarts", nm(e.node))); break;
+      case EventKind::LinkDown: add(MarkerKind::LinkDown, fmt::format("link {}-{} down", nm(e.node), nm(e.peer))); break;
+      case EventKind::LinkUp: add(MarkerKind::LinkUp, fmt::format("link {}-{} up", nm(e.node), nm(e.peer))); break;
+      case EventKind::Deliver:
+        if (e.flag) add(MarkerKind::Redelivery, fmt::format("m{} redelivered to {}", e.msg, nm(e.peer)));
+        break;
+      case EventKind::Drop: add(MarkerKind::Loss, fmt::format("m{} dropped ({})", e.msg, e.text)); break;
+      case EventKind::NetSend:
+        for (const auto& it : e.items)
+          if (it.msg) frame_msg[e.pkt] = it.msg;
+        break;
+      case EventKind::NetDrop: {
+        auto f = frame_msg.find(e.pkt);
+        MsgId m = f == frame_msg.end() ? 0 : f->second;
+        if (m) out.push_back(Marker{e.t, MarkerKind::Loss, i, m, e.node, fmt::format("frame with m{} lost ({})", m, e.text)});
+        break;
+      }
+      case EventKind::Process: {
+        const auto& c = s.consumers().at(e.node);
+        const auto& p = c.processed.back();
+        if (p.duplicate) add(MarkerKind::Duplicate, fmt::format("{} processed m{} again", nm(e.node), e.msg));
+        if (p.reordered) {
+          // Name the message that overtook it, the way a teacher would say it.
+          MsgId later = 0;
+          std::int64_t best = -1;
+          for (const auto& q : c.processed)
+            if (q.queue == p.queue && q.position > p.position && (best < 0 || q.position < best)) {
+              best = q.position;
+              later = q.msg;
+            }
+          add(MarkerKind::Reorder, fmt::format("{} processed m{} after m{}", nm(e.node), e.msg, later));
+        }
+        break;
+      }
+      default: break;
+    }
+  }
+  return out;
+}
+
+}  // namespace bs::gui

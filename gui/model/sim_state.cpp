@@ -1,0 +1,184 @@
+#include "model/sim_state.hpp"
+
+#include <algorithm>
+
+namespace bs::gui {
+namespace {
+template <class V>
+void erase_msg(V& v, MsgId msg) {
+  v.erase(std::remove_if(v.begin(), v.end(), [&](const auto& m) { return m.msg == msg; }), v.end());
+}
+}  // namespace
+
+QueueState& SimState::queue(const std::string& name, NodeId broker) {
+  for (auto& q : queues_)
+    if (q.name == name) {
+      if (q.broker == kNoNode) q.broker = broker;
+      return q;
+    }
+  queues_.push_back(QueueState{});
+  queues_.back().name = name;
+  queues_.back().broker = broker;
+  return queues_.back();
+}
+
+void SimState::declare_queue(const std::string& name) { queue(name, kNoNode); }
+
+PartitionState& SimState::partition(const std::string& name, NodeId broker) {
+  for (auto& p : partitions_)
+    if (p.name == name) {
+      if (p.leader == kNoNode) p.leader = broker;
+      return p;
+    }
+  partitions_.push_back(PartitionState{});
+  partitions_.back().name = name;
+  partitions_.back().leader = broker;
+  return partitions_.back();
+}
+
+std::int64_t SimState::position_of(const std::string& q, MsgId msg) const {
+  auto it = positions_.find({q, msg});
+  return it == positions_.end() ? -1 : it->second;
+}
+
+void SimState::apply(const Event& e, std::size_t index) {
+  switch (e.kind) {
+    case EventKind::Enqueue: {
+      auto& q = queue(e.queue, e.node);
+      std::int64_t pos = e.seq >= 0 ? e.seq : static_cast<std::int64_t>(q.enqueued);
+      positions_[{e.queue, e.msg}] = pos;
+      ReadyMsg m{e.msg, pos, false, e.t};
+      q.ready.insert(std::upper_bound(q.ready.begin(), q.ready.end(), pos,
+                                      [](std::int64_t p, const ReadyMsg& r) { return p < r.position; }),
+                     m);
+      ++q.enqueued;
+      break;
+    }
+    case EventKind::Deliver: {
+      auto& q = queue(e.queue, e.node);
+      erase_msg(q.ready, e.msg);
+      // With auto-ack the message is settled as it leaves: nothing stays unacked.
+      if (e.text != "auto_ack") {
+        std::int64_t pos = e.seq >= 0 ? e.seq : position_of(e.queue, e.msg);
+        q.unacked[e.peer].push_back(UnackedMsg{e.msg, e.tag, pos, e.flag, e.t});
+      }
+      break;
+    }
+    case EventKind::Ack: {
+      auto& q = queue(e.queue, e.node);
+      erase_msg(q.unacked[e.peer], e.msg);
+      ++q.acked;
+      break;
+    }
+    case EventKind::Nack: {
+      // The requeue (if any) follows as its own event and puts the message back.
+      auto& q = queue(e.queue, e.node);
+      erase_msg(q.unacked[e.peer], e.msg);
+      break;
+    }
+    case EventKind::Requeue: {
+      auto& q = queue(e.queue, e.node);
+      if (e.peer != kNoNode) erase_msg(q.unacked[e.peer], e.msg);
+      else
+        for (auto& [c, v] : q.unacked) erase_msg(v, e.msg);
+      erase_msg(q.ready, e.msg);
+      std::int64_t pos = e.seq >= 0 ? e.seq : position_of(e.queue, e.msg);
+      q.ready.insert(std::upper_bound(q.ready.begin(), q.ready.end(), pos,
+                                      [](std::int64_t p, const ReadyMsg& r) { return p < r.position; }),
+                     ReadyMsg{e.msg, pos, true, e.t});
+      ++q.requeued;
+      break;
+    }
+    case EventKind::DeadLetter:
+    case EventKind::Drop: {
+      auto& q = queue(e.queue, e.node);
+      erase_msg(q.ready, e.msg);
+      for (auto& [c, v] : q.unacked) erase_msg(v, e.msg);
+      ++(e.kind == EventKind::Drop ? q.dropped : q.dead_lettered);
+      break;
+    }
+    case EventKind::ConsumerUp: {
+      auto& q = queue(e.queue, e.node);
+      q.prefetch[e.peer] = e.seq;
+      q.closed.erase(e.peer);
+      break;
+    }
+    case EventKind::ConnectionLost:
+      // The client field names the consumer; its queue may be absent for a producer.
+      for (auto& q : queues_)
+        if (e.queue.empty() || q.name == e.queue)
+          if (q.prefetch.count(e.peer)) q.closed.insert(e.peer);
+      break;
+    case EventKind::Process: {
+      auto& c = consumers_[e.node];
+      c.node = e.node;
+      ProcessedMsg p;
+      p.msg = e.msg;
+      p.queue = e.queue;
+      // Queue model: the enqueue position. Log model: the record's offset (process `offset`).
+      p.position = position_of(e.queue, e.msg);
+      if (p.position < 0) p.position = e.seq >= 0 ? e.seq : static_cast<std::int64_t>(e.msg);
+      p.redelivered = e.flag;
+      p.t = e.t;
+      p.event = index;
+      auto mp = c.max_position.find(e.queue);
+      p.reordered = mp != c.max_position.end() && p.position < mp->second;
+      p.duplicate = !processed_.insert({e.queue, e.msg}).second;
+      if (mp == c.max_position.end()) c.max_position[e.queue] = p.position;
+      else mp->second = std::max(mp->second, p.position);
+      c.reordered += p.reordered;
+      c.duplicates += p.duplicate;
+      c.redelivered += p.redelivered;
+      c.processed.push_back(std::move(p));
+      break;
+    }
+    case EventKind::DuplicateSkipped: {
+      auto& c = consumers_[e.node];
+      c.node = e.node;
+      ++c.skipped;
+      break;
+    }
+    case EventKind::Append: {
+      auto& p = partition(e.queue, e.node);
+      p.records.push_back(Record{e.tag, e.msg, e.text});
+      positions_[{e.queue, e.msg}] = e.tag;
+      p.next_offset = std::max(p.next_offset, e.tag + 1);
+      break;
+    }
+    case EventKind::Fetch: {
+      auto& cur = partition(e.queue, kNoNode).cursors[e.peer];
+      cur.position = e.tag + std::max<std::int64_t>(e.seq, 0);
+      cur.group = e.text;
+      break;
+    }
+    case EventKind::Commit: {
+      auto& cur = partition(e.queue, kNoNode).cursors[e.peer];
+      if (!e.flag) cur.committed = e.tag;  // a rejected commit (stale generation) moves nothing
+      cur.group = e.text;
+      break;
+    }
+    case EventKind::OffsetReset:  // written by the broker or by the consumer (seek)
+      partition(e.queue, kNoNode).cursors[e.peer].position = e.tag;
+      break;
+    case EventKind::Assign: {
+      if (e.queue.empty()) break;  // the member sits idle: no partition for it
+      auto& cur = partition(e.queue, kNoNode).cursors[e.peer];
+      cur.group = e.text;
+      break;
+    }
+    case EventKind::SegmentRoll:
+      partition(e.queue, kNoNode).segment_bases.push_back(e.tag);
+      break;
+    case EventKind::SegmentDelete: {
+      auto& p = partition(e.queue, kNoNode);
+      p.log_start = std::max(p.log_start, e.seq);
+      std::erase_if(p.records, [&](const Record& r) { return r.offset < p.log_start; });
+      std::erase_if(p.segment_bases, [&](std::int64_t b) { return b < p.log_start; });
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+}  // namespace bs::gui

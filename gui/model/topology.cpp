@@ -1,0 +1,99 @@
+#include "model/topology.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace bs::gui {
+namespace {
+Role role_of(const std::string& r) {
+  if (r == "producer") return Role::Producer;
+  if (r == "broker") return Role::Broker;
+  if (r == "consumer") return Role::Consumer;
+  return Role::Other;
+}
+
+bool state_at(const std::vector<std::pair<double, bool>>& tr, double t) {
+  // Last transition at or before t decides.
+  auto it = std::upper_bound(tr.begin(), tr.end(), t, [](double v, const auto& p) { return v < p.first; });
+  return it == tr.begin() ? false : std::prev(it)->second;
+}
+}  // namespace
+
+Topology::Topology(const Trace& tr) {
+  const auto& h = tr.header;
+  names_ = h.node_names;
+  std::size_t n = names_.size();
+  roles_.resize(n);
+  pos_.resize(n);
+  node_tr_.resize(n);
+  std::vector<NodeId> cols[3];
+  for (NodeId i = 0; i < n; ++i) {
+    roles_[i] = role_of(i < h.node_roles.size() ? h.node_roles[i] : "");
+    int c = roles_[i] == Role::Producer ? 0 : roles_[i] == Role::Consumer ? 2 : 1;
+    cols[c].push_back(i);
+  }
+  const float xs[3] = {0.1f, 0.5f, 0.9f};
+  for (int c = 0; c < 3; ++c)
+    for (std::size_t k = 0; k < cols[c].size(); ++k)
+      pos_[cols[c][k]] = P2{xs[c], (static_cast<float>(k) + 0.5f) / static_cast<float>(cols[c].size())};
+
+  if (h.raw.contains("links") && h.raw["links"].is_array()) {
+    for (const auto& l : h.raw["links"]) {
+      if (!l.is_object()) continue;
+      LinkTiming lt;
+      lt.a = find(l.value("a", ""));
+      lt.b = find(l.value("b", ""));
+      if (lt.a == kNoNode || lt.b == kNoNode) continue;
+      if (l.contains("latency_ms") && l["latency_ms"].is_number()) lt.latency_s = l["latency_ms"].get<double>() / 1000.0;
+      if (l.contains("bandwidth_mbps") && l["bandwidth_mbps"].is_number())
+        lt.bandwidth_bps = l["bandwidth_mbps"].get<double>() * 1e6 / 8.0;
+      links_.push_back(lt);
+    }
+  }
+  if (links_.empty()) {
+    std::set<std::pair<NodeId, NodeId>> seen;
+    for (const auto& e : tr.events)
+      if (e.kind == EventKind::NetSend && e.peer != kNoNode && e.node != kNoNode &&
+          seen.insert({std::min(e.node, e.peer), std::max(e.node, e.peer)}).second)
+        links_.push_back(LinkTiming{std::min(e.node, e.peer), std::max(e.node, e.peer), 0.001, 0});
+  }
+  link_tr_.resize(links_.size());
+  for (const auto& e : tr.events) {
+    if ((e.kind == EventKind::Crash || e.kind == EventKind::Restart) && e.node < n)
+      node_tr_[e.node].emplace_back(e.t, e.kind == EventKind::Crash);
+    if (e.kind == EventKind::LinkDown || e.kind == EventKind::LinkUp) {
+      std::size_t li = link_index(e.node, e.peer);
+      if (li == links_.size()) {  // a fault on a link the header did not list: still show it
+        links_.push_back(LinkTiming{e.node, e.peer, 0.001, 0});
+        link_tr_.emplace_back();
+      }
+      link_tr_[li].emplace_back(e.t, e.kind == EventKind::LinkDown);
+    }
+  }
+}
+
+NodeId Topology::find(const std::string& name) const {
+  for (NodeId i = 0; i < names_.size(); ++i)
+    if (names_[i] == name) return i;
+  return kNoNode;
+}
+
+std::size_t Topology::link_index(NodeId a, NodeId b) const {
+  for (std::size_t i = 0; i < links_.size(); ++i)
+    if ((links_[i].a == a && links_[i].b == b) || (links_[i].a == b && links_[i].b == a)) return i;
+  return links_.size();
+}
+
+P2 Topology::along(NodeId from, NodeId to, float frac) const {
+  P2 a = pos(from), b = pos(to);
+  return P2{a.x + (b.x - a.x) * frac, a.y + (b.y - a.y) * frac};
+}
+
+bool Topology::node_down(NodeId n, double t) const { return n < node_tr_.size() && state_at(node_tr_[n], t); }
+
+bool Topology::link_down(NodeId a, NodeId b, double t) const {
+  std::size_t li = link_index(a, b);
+  return li < link_tr_.size() && state_at(link_tr_[li], t);
+}
+
+}  // namespace bs::gui

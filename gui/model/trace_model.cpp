@@ -1,0 +1,100 @@
+#include "model/trace_model.hpp"
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace bs::gui {
+namespace {
+bool is_heartbeat_frame(const Event& e) {
+  if (e.kind != EventKind::NetSend) return false;
+  for (const auto& it : e.items)
+    if (it.op != "heartbeat") return false;
+  return true;
+}
+}  // namespace
+
+std::shared_ptr<const TraceModel> TraceModel::build(Trace tr) {
+  auto m = std::make_shared<TraceModel>();
+  m->trace = std::move(tr);
+  const Trace& t = m->trace;
+  m->topo = Topology(t);
+  m->packets = PacketIndex(t, m->topo.links());
+  m->markers = build_markers(t);
+  std::unordered_set<std::uint64_t> hb_frames;  // heartbeats alone are not worth a step
+  for (const auto& e : t.events) {
+    if (e.kind == EventKind::Publish && !e.text.empty()) m->routing_key.emplace(e.msg, e.text);
+    if (is_heartbeat_frame(e)) {
+      hb_frames.insert(e.pkt);
+      continue;
+    }
+    if (e.kind == EventKind::NetRecv && hb_frames.erase(e.pkt)) continue;
+    if (m->step_times.empty() || m->step_times.back() != e.t) m->step_times.push_back(e.t);
+  }
+  double last = t.events.empty() ? 0 : t.events.back().t;
+  double end = last;
+  if (t.footer.is_object() && t.footer.contains("end_t") && t.footer["end_t"].is_number())
+    end = t.footer["end_t"].get<double>();
+  else if (t.header.raw.contains("duration_s") && t.header.raw["duration_s"].is_number())
+    end = t.header.raw["duration_s"].get<double>();
+  m->t_end = std::max(end, last);
+  m->activity_end = m->step_times.empty() ? m->t_end : m->step_times.back();
+  return m;
+}
+
+double TraceModel::next_step(double t) const {
+  auto it = std::upper_bound(step_times.begin(), step_times.end(), t);
+  return it == step_times.end() ? t_end : *it;
+}
+
+double TraceModel::prev_step(double t) const {
+  auto it = std::lower_bound(step_times.begin(), step_times.end(), t);
+  return it == step_times.begin() ? 0.0 : *std::prev(it);
+}
+
+std::vector<std::size_t> TraceModel::lifecycle(MsgId msg) const {
+  std::vector<std::size_t> out;
+  if (msg == 0) return out;
+  std::vector<std::uint64_t> frames;
+  for (std::size_t i = 0; i < trace.events.size(); ++i) {
+    const Event& e = trace.events[i];
+    bool hit = e.msg == msg;
+    if (e.kind == EventKind::NetSend)
+      for (const auto& it : e.items)
+        if (it.msg == msg) {
+          hit = true;
+          frames.push_back(e.pkt);
+        }
+    if ((e.kind == EventKind::NetRecv || e.kind == EventKind::NetDrop) &&
+        std::find(frames.begin(), frames.end(), e.pkt) != frames.end())
+      hit = true;
+    if (hit) out.push_back(i);
+  }
+  return out;
+}
+
+const std::string& TraceModel::node_name(NodeId n) const {
+  static const std::string unknown = "?";
+  return n < trace.header.node_names.size() ? trace.header.node_names[n] : unknown;
+}
+
+Playhead::Playhead(std::shared_ptr<const TraceModel> m) : model_(std::move(m)) { reset(); }
+
+void Playhead::reset() {
+  state_ = SimState{};
+  next_ = 0;
+  const auto& raw = model_->trace.header.raw;
+  if (raw.contains("queues") && raw["queues"].is_array())
+    for (const auto& q : raw["queues"])
+      if (q.is_string()) state_.declare_queue(q.get<std::string>());
+}
+
+void Playhead::seek(double t) {
+  const auto& ev = model_->trace.events;
+  if (next_ > 0 && ev[next_ - 1].t > t) reset();
+  while (next_ < ev.size() && ev[next_].t <= t) {
+    state_.apply(ev[next_], next_);
+    ++next_;
+  }
+}
+
+}  // namespace bs::gui

@@ -1,0 +1,54 @@
+#include "scenario_list.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+namespace fs = std::filesystem;
+
+namespace bs::gui {
+
+std::vector<ScenarioEntry> list_scenarios(const std::string& dir) {
+  std::vector<ScenarioEntry> out;
+  std::error_code ec;
+  if (dir.empty() || !fs::is_directory(dir, ec)) return out;
+  for (const auto& de : fs::directory_iterator(dir, ec)) {
+    if (de.path().extension() != ".json") continue;
+    ScenarioEntry e;
+    e.path = de.path().string();
+    e.name = de.path().stem().string();
+    std::ifstream in(de.path());
+    auto j = nlohmann::json::parse(in, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+      e.title = e.name + " (not valid JSON)";
+    } else {
+      e.name = j.value("name", e.name);
+      e.title = j.contains("title") && j["title"].is_string() ? j["title"].get<std::string>() : e.name;
+    }
+    out.push_back(std::move(e));
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+  return out;
+}
+
+std::string find_scenarios_dir(const std::string& explicit_dir, const std::string& scenario) {
+  std::error_code ec;
+  if (!explicit_dir.empty()) return explicit_dir;
+  if (!scenario.empty()) {
+    fs::path d = fs::path(scenario).parent_path();
+    if (d.empty()) d = ".";
+    if (fs::is_directory(d, ec)) return d.string();
+  }
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    // build/gui/brokersim-gui -> <source>/scenarios, when the build dir is inside the source.
+    fs::path cand = exe.parent_path() / ".." / ".." / "scenarios";
+    if (fs::is_directory(cand, ec)) return fs::weakly_canonical(cand, ec).string();
+  }
+  if (fs::is_directory("scenarios", ec)) return "scenarios";
+  return {};
+}
+
+}  // namespace bs::gui

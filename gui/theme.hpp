@@ -1,0 +1,37 @@
+// High-contrast colours and the font, chosen for a projector in a lit lecture hall.
+#pragma once
+#include <imgui.h>
+
+#include "model/markers.hpp"
+#include "model/packets.hpp"
+#include "model/topology.hpp"
+
+namespace bs::gui::theme {
+
+inline constexpr ImU32 kBackground = IM_COL32(14, 16, 22, 255);
+inline constexpr ImU32 kCanvas = IM_COL32(70, 78, 95, 255);  ///< canvas frames
+inline constexpr ImU32 kText = IM_COL32(245, 245, 245, 255);
+inline constexpr ImU32 kDim = IM_COL32(150, 155, 165, 255);
+inline constexpr ImU32 kLink = IM_COL32(120, 130, 150, 255);
+inline constexpr ImU32 kDown = IM_COL32(255, 70, 70, 255);
+inline constexpr ImU32 kCrashed = IM_COL32(90, 90, 95, 255);
+inline constexpr ImU32 kRedelivered = IM_COL32(255, 210, 0, 255);
+inline constexpr ImU32 kReordered = IM_COL32(255, 60, 60, 255);
+inline constexpr ImU32 kDuplicate = IM_COL32(255, 80, 255, 255);
+inline constexpr ImU32 kSelected = IM_COL32(255, 255, 255, 255);
+inline constexpr ImU32 kPlayhead = IM_COL32(255, 255, 255, 255);
+
+/// Fill colour of a node box by role.
+ImU32 role_color(Role r);
+/// Colour of a timeline marker kind.
+ImU32 marker_color(MarkerKind k);
+/// Load the UI font (DejaVu Sans, rasterized at twice its size so scaling up stays
+/// sharp) and set the style; returns the FontGlobalScale that means "scale 1".
+float setup(bool light_background);
+/// Apply a user font scale (1 = the default size, never smaller than ImGui's default font).
+void set_font_scale(float user_scale);
+
+/// Draw an op's shape centred at p with radius r (the legend and the canvas share it).
+void draw_op_shape(ImDrawList* dl, ImVec2 p, float r, Op op, ImU32 fill, ImU32 outline);
+
+}  // namespace bs::gui::theme

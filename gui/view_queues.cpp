@@ -1,0 +1,125 @@
+// Broker internals (queue model): each queue's ready messages, each consumer's unacked ones.
+#include <algorithm>
+#include <cstdio>
+
+#include "msg_box.hpp"
+#include "theme.hpp"
+#include "views.hpp"
+
+namespace bs::gui {
+namespace {
+
+// Draw up to what fits on one line starting at the cursor; returns the clicked message.
+template <class Items, class Marks>
+MsgId box_row(ImDrawList* dl, const Items& items, float width, Marks marks_of) {
+  float em = ImGui::GetFontSize();
+  ImVec2 bs = msg_box_size();
+  ImVec2 p = ImGui::GetCursorScreenPos();
+  float step = bs.x + 0.35f * em;
+  std::size_t fit = static_cast<std::size_t>(std::max(1.0f, (width - 3.0f * em) / step));
+  MsgId clicked = 0;
+  std::size_t n = std::min(fit, items.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    BoxMarks mk = marks_of(items[i]);
+    if (draw_msg_box(dl, ImVec2(p.x + static_cast<float>(i) * step, p.y), items[i].msg, mk)) clicked = items[i].msg;
+  }
+  if (items.size() > n) {
+    char more[32];
+    std::snprintf(more, sizeof more, "+%zu", items.size() - n);
+    dl->AddText(ImVec2(p.x + static_cast<float>(n) * step, p.y + 0.2f * em), theme::kText, more);
+  }
+  if (items.empty()) dl->AddText(ImVec2(p.x, p.y + 0.2f * em), theme::kDim, "(empty)");
+  ImGui::Dummy(ImVec2(width, bs.y + 1.2f * em));
+  return clicked;
+}
+
+}  // namespace
+
+void draw_queues(AppState& app, Run& run, ImVec2 size) {
+  const TraceModel& m = *run.model;
+  const SimState& st = run.play->state();
+  float em = ImGui::GetFontSize();
+  ImGui::BeginChild("##queues", size, true);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  float width = ImGui::GetContentRegionAvail().x;
+  if (st.queues().empty()) ImGui::TextDisabled("No queue has seen a message yet.");
+  double recent = std::clamp(m.t_end * 0.05, 0.1, 2.0);  // how long a requeue stays called out
+  for (const QueueState& q : st.queues()) {
+    std::size_t unacked = 0;
+    for (const auto& [c, v] : q.unacked) unacked += v.size();
+    ImGui::Text("queue %s", q.name.c_str());
+    if (q.broker != kNoNode && m.topo.node_down(q.broker, app.t)) {
+      ImGui::SameLine();
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kDown), "(broker crashed: what is left is what it kept)");
+    }
+    ImGui::SameLine();
+    ImGui::TextDisabled("on %s   ready %zu   unacked %zu   acked %llu   requeued %llu", m.node_name(q.broker).c_str(),
+                        q.ready.size(), unacked, static_cast<unsigned long long>(q.acked),
+                        static_cast<unsigned long long>(q.requeued));
+    // Name the messages just put back: that is the moment the lesson is about.
+    std::string back;
+    for (const auto& r : q.ready)
+      if (r.redelivered && app.t - r.t_since < recent) back += (back.empty() ? "" : ", ") + ("m" + std::to_string(r.msg));
+    ImGui::TextUnformatted("ready (head of the queue first):");
+    if (!back.empty()) {
+      ImGui::SameLine();
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kRedelivered), "%s requeued at original position", back.c_str());
+    }
+    if (q.ready.empty()) {  // one line, so several queues fit
+      ImGui::SameLine();
+      ImGui::TextDisabled("(empty)");
+    }
+    MsgId c = q.ready.empty() ? 0 : box_row(dl, q.ready, width, [&](const ReadyMsg& r) {
+      BoxMarks k;
+      k.redelivered = r.redelivered;
+      auto rk = m.routing_key.find(r.msg);
+      k.key = rk == m.routing_key.end() ? nullptr : rk->second.c_str();
+      k.selected = r.msg == app.selected;
+      k.dimmed = app.selected && !k.selected;
+      return k;
+    });
+    if (c) app.select(c);
+    for (const auto& [consumer, v] : q.unacked) {
+      if (v.empty() && !q.prefetch.count(consumer)) continue;
+      auto pf = q.prefetch.find(consumer);
+      bool down = m.topo.node_down(consumer, app.t);
+      if (v.empty() && q.closed.count(consumer)) {
+        ImGui::TextDisabled("%s: connection declared dead, its deliveries went back to the queue", m.node_name(consumer).c_str());
+        continue;
+      }
+      if (v.empty()) {
+        ImGui::TextDisabled("%s: nothing unacked (prefetch %lld)%s", m.node_name(consumer).c_str(),
+                            static_cast<long long>(pf == q.prefetch.end() ? 0 : pf->second), down ? " - crashed" : "");
+        continue;
+      }
+      if (pf != q.prefetch.end() && pf->second > 0)
+        ImGui::Text("%s unacked (prefetch %lld)%s:", m.node_name(consumer).c_str(), static_cast<long long>(pf->second),
+                    down ? " - consumer crashed, broker has not noticed yet" : "");
+      else
+        ImGui::Text("%s unacked%s:", m.node_name(consumer).c_str(), down ? " - consumer crashed" : "");
+      ImGui::Indent(1.5f * em);
+      std::vector<std::string> tags;  // keep caption strings alive while drawing
+      tags.reserve(v.size());
+      for (const auto& u : v) tags.push_back("tag " + std::to_string(u.tag));
+      std::size_t i = 0;
+      MsgId cu = box_row(dl, v, width - 1.5f * em, [&](const UnackedMsg& u) {
+        BoxMarks k;
+        k.redelivered = u.redelivered;
+        k.selected = u.msg == app.selected;
+        k.dimmed = app.selected && !k.selected;
+        k.below = tags[i++].c_str();
+        return k;
+      });
+      ImGui::Unindent(1.5f * em);
+      if (cu) app.select(cu);
+    }
+    // Consumers registered but holding nothing are still worth listing: prefetch is free.
+    for (const auto& [consumer, pf] : q.prefetch)
+      if (!q.unacked.count(consumer))
+        ImGui::TextDisabled("%s: nothing unacked (prefetch %lld)", m.node_name(consumer).c_str(), static_cast<long long>(pf));
+    ImGui::Separator();
+  }
+  ImGui::EndChild();
+}
+
+}  // namespace bs::gui

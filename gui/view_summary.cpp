@@ -1,0 +1,59 @@
+// Summary: the checker's totals as of the viewed time and the lesson's expectations.
+#include <cstdio>
+
+#include "theme.hpp"
+#include "views.hpp"
+
+namespace bs::gui {
+
+void draw_summary(AppState& app, Run& run) {
+  const Totals& t = run.summary->totals();
+  bool at_end = app.t >= run.model->t_end;
+  ImGui::Text("Checker totals at t = %.3f s%s", app.t, at_end ? " (end of run)" : " (so far)");
+  if (ImGui::BeginTable("##totals", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchSame)) {
+    auto cell = [](const char* name, double v, bool bad = false, bool integer = true) {
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(name);
+      ImGui::TableNextColumn();
+      if (bad) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::kReordered));
+      if (integer) ImGui::Text("%.0f", v);
+      else ImGui::Text("%.1f", v);
+      if (bad) ImGui::PopStyleColor();
+    };
+    cell("published", double(t.published));
+    cell("confirmed", double(t.confirmed));
+    cell("routed", double(t.routed));
+    cell("delivered", double(t.delivered));
+    cell("redelivered", double(t.redelivered), t.redelivered > 0);
+    cell("processed", double(t.processed));
+    cell("acked", double(t.acked));
+    cell("requeued", double(t.requeued), t.requeued > 0);
+    cell("lost", double(t.lost), t.lost > 0);
+    cell("dropped", double(t.dropped), t.dropped > 0);
+    cell("duplicates", double(t.duplicates), t.duplicates > 0);
+    cell("reordered", double(t.reordered), t.reordered > 0);
+    cell("dead-lettered", double(t.dead_lettered));
+    cell("pending", double(t.pending));
+    cell("latency p50 ms", t.latency_p50_ms, false, false);
+    cell("latency p99 ms", t.latency_p99_ms, false, false);
+    ImGui::EndTable();
+  }
+  const auto& ex = run.summary->expectations();
+  if (ex.empty()) {
+    ImGui::TextDisabled("This scenario states no expectations.");
+    return;
+  }
+  ImGui::Spacing();
+  ImGui::TextUnformatted(at_end ? "What the lesson expects:" : "What the lesson expects (judged at the end; shown so far):");
+  for (const auto& r : check_expectations(ex, t)) {
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(r.pass ? IM_COL32(90, 230, 120, 255) : theme::kReordered), "%s",
+                       r.pass ? "PASS" : (at_end ? "FAIL" : "not yet"));
+    ImGui::SameLine();
+    ImGui::TextWrapped("%s", r.describe().c_str());
+  }
+  const auto& f = run.model->trace.footer;
+  if (f.is_object() && f.contains("verdict") && f["verdict"].is_string())
+    ImGui::Text("Simulator's verdict for the whole run: %s", f["verdict"].get<std::string>().c_str());
+}
+
+}  // namespace bs::gui

@@ -1,0 +1,46 @@
+// One function per view; each draws into the current ImGui window / child region.
+#pragma once
+#include <cstdio>
+
+#include <imgui.h>
+
+#include "app_state.hpp"
+
+namespace bs::gui {
+
+/// Title, play controls, speed, font scale, lesson picker.
+void draw_toolbar(AppState& app);
+/// Nodes, links and the frames in flight of one run, in the rectangle [p0, p0 + size).
+void draw_topology(AppState& app, Run& run, ImVec2 size);
+/// Queues (ready messages and unacked deliveries) of one run.
+void draw_queues(AppState& app, Run& run, ImVec2 size);
+/// Log model: partitions as tapes with offsets and consumer cursors.
+void draw_partitions(AppState& app, Run& run, ImVec2 size);
+/// Per consumer, the messages processed in order, reorders and duplicates marked.
+void draw_consumers(AppState& app, Run& run, ImVec2 size);
+/// The scrubber with fault and anomaly markers of every run.
+void draw_timeline(AppState& app, ImVec2 size);
+/// The filterable event log around the viewed time.
+void draw_log(AppState& app);
+/// Checker totals at the viewed time and the scenario's expectations.
+void draw_summary(AppState& app, Run& run);
+/// Scenario title, description (to read aloud) and the lesson picker.
+void draw_lesson(AppState& app);
+/// "Crash this node here" / "take this link down here".
+void draw_whatif(AppState& app);
+/// The full window: lays out every view.
+void draw_frame(AppState& app);
+
+/// Start running a scenario (or a what-if fork of the current one) in the background.
+void start_job(AppState& app, const std::string& scenario, std::vector<std::string> faults, bool what_if,
+               std::string label, double fork_t);
+/// Collect a finished background run. Returns true if something new was loaded.
+bool poll_job(AppState& app);
+
+/// "m12": how a message id is written everywhere in the UI.
+inline const char* msg_label(MsgId m, char (&buf)[24]) {
+  std::snprintf(buf, sizeof buf, "m%llu", static_cast<unsigned long long>(m));
+  return buf;
+}
+
+}  // namespace bs::gui

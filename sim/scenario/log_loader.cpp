@@ -1,0 +1,287 @@
+// Scenario keys of the log model (Kafka). docs/scenario-format.md and docs/log-model.md
+// describe them; every reference (topic, partition, group, offset) is checked here so a
+// lesson with a typo fails at load time with its JSON path, not silently at run time.
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "clients/kafka_consumer.hpp"
+#include "clients/kafka_producer.hpp"
+#include "log/log_broker.hpp"
+#include "scenario/model_loaders.hpp"
+
+namespace bs {
+namespace {
+using kafka::TopicPartition;
+
+struct LogDecl {
+  kafka::LogBrokerConfig cfg;
+  const kafka::TopicConfig* topic(const std::string& name) const {
+    for (const auto& t : cfg.topics)
+      if (t.name == name) return &t;
+    return nullptr;
+  }
+  bool has_group(const std::string& name) const {
+    for (const auto& g : cfg.groups)
+      if (g.name == name) return true;
+    return false;
+  }
+  std::vector<std::string> topic_names() const {
+    std::vector<std::string> out;
+    for (const auto& t : cfg.topics) out.push_back(t.name);
+    return out;
+  }
+  std::vector<std::string> group_names() const {
+    std::vector<std::string> out;
+    for (const auto& g : cfg.groups) out.push_back(g.name);
+    return out;
+  }
+};
+
+LogDecl load_broker(const JsonIn& n) {
+  n.expect_object({"name", "role", "topics", "groups", "retention_check_ms", "rebalance_delay_ms", "session_check_ms"});
+  LogDecl d;
+  d.cfg.retention_check_s = n.num("retention_check_ms", 1, 1e9, 1000) / 1000;
+  d.cfg.rebalance_delay_s = n.num("rebalance_delay_ms", 0, 1e9, 50) / 1000;
+  d.cfg.session_check_s = n.num("session_check_ms", 1, 1e9, 100) / 1000;
+  JsonIn ts = n.at("topics");
+  if (ts.size() == 0) ts.fail("expected at least one topic");
+  for (std::size_t i = 0; i < ts.size(); ++i) {
+    JsonIn t = ts.at(i);
+    t.expect_object({"name", "partitions", "segment_bytes", "segment_ms", "retention_ms", "retention_bytes"});
+    kafka::TopicConfig c;
+    c.name = t.str("name");
+    if (c.name.empty() || c.name.find_first_of(" /:\"") != std::string::npos)
+      t.at("name").fail("expected a non-empty topic name without spaces, '/', ':' or quotes");
+    if (d.topic(c.name)) t.at("name").fail(fmt::format("duplicate topic \"{}\"", c.name));
+    c.partitions = static_cast<std::int32_t>(t.integer("partitions", 1, 10000));
+    c.log.segment_bytes = static_cast<std::uint64_t>(t.integer("segment_bytes", 1, INT64_MAX, 1 << 30));
+    c.log.segment_s = t.has("segment_ms") ? t.num("segment_ms", 1, 1e12) / 1000 : -1;
+    c.log.retention_s = t.has("retention_ms") ? t.num("retention_ms", 0, 1e12) / 1000 : -1;
+    c.log.retention_bytes = t.has("retention_bytes") ? t.integer("retention_bytes", 0, INT64_MAX) : -1;
+    d.cfg.topics.push_back(c);
+  }
+  if (n.has("groups")) {
+    JsonIn gs = n.at("groups");
+    for (std::size_t i = 0; i < gs.size(); ++i) {
+      JsonIn g = gs.at(i);
+      g.expect_object({"name", "assignor"});
+      kafka::GroupConfig c;
+      c.name = g.str("name");
+      if (c.name.empty()) g.at("name").fail("expected a non-empty group name");
+      if (d.has_group(c.name)) g.at("name").fail(fmt::format("duplicate group \"{}\"", c.name));
+      c.assignor = g.one_of("assignor", {"range", "round_robin"}, "range") == "range" ? kafka::AssignorKind::Range
+                                                                                    : kafka::AssignorKind::RoundRobin;
+      d.cfg.groups.push_back(c);
+    }
+  }
+  return d;
+}
+
+/// "orders/2" -> {"orders", 2}, checked against the declared topics.
+TopicPartition partition_ref(const LogDecl& d, const JsonIn& at, const std::string& text) {
+  const auto slash = text.rfind('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == text.size())
+    at.fail(fmt::format("expected a partition as \"topic/N\", got \"{}\"", text));
+  const std::string topic = text.substr(0, slash);
+  const auto* t = d.topic(topic);
+  if (!t) at.fail(fmt::format("unknown topic \"{}\" (topics: {})", topic, fmt::join(d.topic_names(), ", ")));
+  std::int32_t p = -1;
+  try {
+    std::size_t used = 0;
+    p = std::stoi(text.substr(slash + 1), &used);
+    if (used != text.size() - slash - 1) p = -1;
+  } catch (const std::logic_error&) {
+    p = -1;
+  }
+  if (p < 0 || p >= t->partitions)
+    at.fail(fmt::format("partition \"{}\" does not exist: topic \"{}\" has partitions 0..{}", text, topic, t->partitions - 1));
+  return TopicPartition{topic, p};
+}
+}  // namespace
+
+void load_log_model(const JsonIn& nodes, Scenario& s) {
+  std::size_t broker_count = 0;
+  LogDecl decl;
+  NodeId broker = kNoNode;
+  for (std::size_t i = 0; i < s.node_names.size(); ++i) {
+    if (s.node_roles[i] != "broker") continue;
+    if (++broker_count > 1)
+      nodes.at(i).fail("the log model runs a single broker (replication is not modelled); declare one broker");
+    decl = load_broker(nodes.at(i));
+    broker = static_cast<NodeId>(i);
+  }
+  if (broker == kNoNode) nodes.fail("the log model needs a node with role \"broker\"");
+  s.factories.resize(s.node_names.size());
+  auto queues = nlohmann::ordered_json::array();
+  for (const auto& t : decl.cfg.topics)
+    for (std::int32_t p = 0; p < t.partitions; ++p) queues.push_back(kafka::tp_name(TopicPartition{t.name, p}));
+  s.header_extra["queues"] = queues;
+
+  // First pass over producers: the most records a topic can ever hold bounds seek offsets.
+  std::map<std::string, std::uint64_t> produced_to;
+  std::map<std::string, std::vector<std::string>> group_members, group_topics;
+  for (std::size_t i = 0; i < s.node_names.size(); ++i) {
+    JsonIn n = nodes.at(i);
+    const std::string& role = s.node_roles[i];
+    if (role == "broker") {
+      s.factories[i] = [cfg = decl.cfg](RunShared&) { return std::make_unique<kafka::LogBroker>(cfg); };
+    } else if (role == "producer") {
+      n.expect_object({"name", "role", "broker", "bootstrap", "topic", "key", "keys", "partition", "count", "start_s",
+                       "interval_ms", "batch", "size_bytes", "acks"});
+      if (!n.has("broker") && !n.has("bootstrap")) n.fail("expected \"broker\" (the broker this producer writes to)");
+      kafka::ProducerConfig c;
+      c.broker = broker;
+      c.topic = n.str("topic");
+      const auto* t = decl.topic(c.topic);
+      if (!t) n.at("topic").fail(fmt::format("unknown topic \"{}\" (topics: {})", c.topic, fmt::join(decl.topic_names(), ", ")));
+      c.partitions = t->partitions;
+      if (n.has("key") && n.has("keys")) n.fail("give \"key\" or \"keys\", not both");
+      c.keys = n.strings(n.has("key") ? "key" : "keys");
+      if (n.has("partition")) {
+        if (!c.keys.empty()) n.at("partition").fail("a keyed record's partition comes from its key; drop \"partition\" or the keys");
+        c.partition = static_cast<std::int32_t>(n.integer("partition", 0, INT32_MAX));
+        if (c.partition >= t->partitions)
+          n.at("partition").fail(fmt::format("partition {} does not exist: topic \"{}\" has partitions 0..{}", c.partition,
+                                             c.topic, t->partitions - 1));
+      }
+      for (const auto& k : c.keys)
+        if (k.empty()) n.at(n.has("key") ? "key" : "keys").fail("expected non-empty keys (omit the key for keyless records)");
+      c.count = static_cast<std::uint64_t>(n.integer("count", 0, 100'000'000));
+      c.start_s = n.num("start_s", 0, 1e7, 0);
+      c.interval_s = n.num("interval_ms", 0, 1e9, 100) / 1000;
+      c.batch = static_cast<std::uint32_t>(n.integer("batch", 1, 1'000'000, 1));
+      c.size_bytes = static_cast<std::uint32_t>(n.integer("size_bytes", 0, 1 << 30, 1024));
+      if (n.has("acks") && n.at("acks").json().is_string()) {
+        if (n.str("acks") != "all") n.at("acks").fail("expected 0, 1 or \"all\"");
+        c.acks = -1;
+      } else {
+        c.acks = static_cast<std::int32_t>(n.integer("acks", 0, 1, 1));
+      }
+      produced_to[c.topic] += c.count;
+      s.factories[i] = [c](RunShared&) { return std::make_unique<kafka::Producer>(c); };
+    }
+  }
+  for (std::size_t i = 0; i < s.node_names.size(); ++i) {
+    if (s.node_roles[i] != "consumer") continue;
+    JsonIn n = nodes.at(i);
+    n.expect_object({"name", "role", "broker", "bootstrap", "group", "topic", "topics", "commit", "commit_every",
+                     "auto_commit_interval_ms", "heartbeat_ms", "session_timeout_ms", "max_poll_records",
+                     "fetch_max_bytes", "fetch_max_wait_ms", "auto_offset_reset", "processing_ms", "slow", "seek",
+                     "start_s", "stop_s"});
+    if (!n.has("broker") && !n.has("bootstrap")) n.fail("expected \"broker\" (the broker this consumer reads from)");
+    kafka::ConsumerConfig c;
+    c.broker = broker;
+    c.group = n.str("group");
+    if (!decl.has_group(c.group))
+      n.at("group").fail(fmt::format("unknown consumer group \"{}\" (declare it in the broker's \"groups\"; groups: {})", c.group,
+                                     fmt::join(decl.group_names(), ", ")));
+    if (n.has("topic") && n.has("topics")) n.fail("give \"topic\" or \"topics\", not both");
+    if (!n.has("topic") && !n.has("topics")) n.fail("expected \"topic\" (the topic this consumer subscribes to)");
+    const char* tkey = n.has("topic") ? "topic" : "topics";
+    c.topics = n.strings(tkey);
+    if (c.topics.empty()) n.at(tkey).fail("expected at least one topic");
+    for (const auto& t : c.topics)
+      if (!decl.topic(t)) n.at(tkey).fail(fmt::format("unknown topic \"{}\" (topics: {})", t, fmt::join(decl.topic_names(), ", ")));
+    const std::string mode = n.one_of("commit", {"after_processing", "before_processing", "auto"}, "after_processing");
+    c.commit = mode == "after_processing" ? kafka::CommitMode::AfterProcessing
+               : mode == "before_processing" ? kafka::CommitMode::BeforeProcessing
+                                             : kafka::CommitMode::Auto;
+    c.commit_every = static_cast<std::uint32_t>(n.integer("commit_every", 1, 1'000'000, 1));
+    if (n.has("commit_every") && c.commit != kafka::CommitMode::AfterProcessing)
+      n.at("commit_every").fail("\"commit_every\" applies to \"commit\": \"after_processing\" only");
+    c.auto_commit_interval_s = n.num("auto_commit_interval_ms", 1, 1e9, 5000) / 1000;
+    c.heartbeat_s = n.num("heartbeat_ms", 1, 1e9, 1000) / 1000;
+    c.session_timeout_s = n.num("session_timeout_ms", 1, 1e9, 10000) / 1000;
+    if (c.session_timeout_s <= c.heartbeat_s)
+      n.at("session_timeout_ms").fail("session.timeout.ms must be longer than the heartbeat interval, or the member is evicted between heartbeats");
+    c.max_records = static_cast<std::uint32_t>(n.integer("max_poll_records", 1, 1'000'000, 500));
+    c.max_bytes = static_cast<std::uint64_t>(n.integer("fetch_max_bytes", 1, INT64_MAX, 50 << 20));
+    c.max_wait_s = n.num("fetch_max_wait_ms", 0, 1e9, 500) / 1000;
+    c.reset_earliest = n.one_of("auto_offset_reset", {"earliest", "latest"}, "earliest") == "earliest";
+    c.processing = load_processing(n);
+    c.start_s = n.num("start_s", 0, 1e7, 0);
+    c.stop_s = n.has("stop_s") ? n.num("stop_s", 0, 1e7) : -1;
+    if (c.stop_s >= 0 && c.stop_s < c.start_s) n.at("stop_s").fail("expected stop_s >= start_s");
+    if (n.has("slow")) {
+      JsonIn sl = n.at("slow");
+      for (std::size_t k = 0; k < sl.size(); ++k) {
+        JsonIn e = sl.at(k);
+        e.expect_object({"key", "msg", "processing_ms"});
+        if (e.has("key") == e.has("msg")) e.fail("expected exactly one of \"key\" or \"msg\"");
+        kafka::SlowRecord r;
+        if (e.has("key")) r.key = e.str("key");
+        if (e.has("msg")) r.msg = static_cast<MsgId>(e.integer("msg", 1, INT64_MAX));
+        r.processing_s = e.num("processing_ms", 0, 1e9) / 1000;
+        c.slow.push_back(r);
+      }
+    }
+    if (n.has("seek")) {
+      JsonIn sk = n.at("seek");
+      for (std::size_t k = 0; k < sk.size(); ++k) {
+        JsonIn e = sk.at(k);
+        e.expect_object({"at_s", "to_offset", "to_timestamp_s", "back_s", "partition"});
+        kafka::SeekSpec sp;
+        sp.at_s = e.num("at_s", 0, 1e7);
+        const int targets = e.has("to_offset") + e.has("to_timestamp_s") + e.has("back_s");
+        if (targets != 1) e.fail("expected exactly one of \"to_offset\", \"to_timestamp_s\", \"back_s\"");
+        if (e.has("partition")) {
+          const TopicPartition tp = partition_ref(decl, e.at("partition"), e.str("partition"));
+          if (std::find(c.topics.begin(), c.topics.end(), tp.topic) == c.topics.end())
+            e.at("partition").fail(fmt::format("this consumer does not subscribe to topic \"{}\"", tp.topic));
+          sp.topic = tp.topic;
+          sp.partition = tp.partition;
+        }
+        if (e.has("to_offset")) {
+          sp.to_offset = e.integer("to_offset", 0, INT64_MAX);
+          // No partition of these topics can ever hold more records than are produced to it.
+          std::uint64_t most = 0;
+          for (const auto& t : c.topics) most = std::max(most, produced_to[t]);
+          if (static_cast<std::uint64_t>(sp.to_offset) > most)
+            e.at("to_offset").fail(fmt::format("offset {} cannot exist: at most {} records are ever produced to {}", sp.to_offset,
+                                               most, fmt::join(c.topics, ", ")));
+        }
+        if (e.has("to_timestamp_s")) sp.to_timestamp_s = e.num("to_timestamp_s", 0, 1e7);
+        if (e.has("back_s")) sp.back_s = e.num("back_s", 0, 1e7);
+        c.seeks.push_back(sp);
+      }
+    }
+    auto& members = group_members[c.group];
+    members.push_back(s.node_names[i]);
+    auto& gt = group_topics[c.group];
+    for (const auto& t : c.topics)
+      if (std::find(gt.begin(), gt.end(), t) == gt.end()) gt.push_back(t);
+    s.factories[i] = [c](RunShared&) { return std::make_unique<kafka::Consumer>(c); };
+  }
+  // For the GUI and the checker: which groups read which topic (every group subscribed
+  // to a topic should see each of its records).
+  auto topics = nlohmann::ordered_json::array();
+  for (const auto& t : decl.cfg.topics) {
+    nlohmann::ordered_json j;
+    j["name"] = t.name;
+    j["partitions"] = t.partitions;
+    auto gs = nlohmann::ordered_json::array();
+    for (const auto& [g, ts] : group_topics)
+      if (std::find(ts.begin(), ts.end(), t.name) != ts.end()) gs.push_back(g);
+    j["groups"] = gs;
+    if (t.log.retention_s >= 0) j["retention_ms"] = t.log.retention_s * 1000;
+    if (t.log.retention_bytes >= 0) j["retention_bytes"] = t.log.retention_bytes;
+    j["segment_bytes"] = t.log.segment_bytes;
+    if (t.log.segment_s >= 0) j["segment_ms"] = t.log.segment_s * 1000;
+    topics.push_back(j);
+  }
+  s.header_extra["topics"] = topics;
+  auto groups = nlohmann::ordered_json::array();
+  for (const auto& g : decl.cfg.groups) {
+    nlohmann::ordered_json j;
+    j["name"] = g.name;
+    j["assignor"] = g.assignor == kafka::AssignorKind::Range ? "range" : "round_robin";
+    j["topics"] = group_topics[g.name];
+    j["members"] = group_members[g.name];
+    groups.push_back(j);
+  }
+  s.header_extra["groups"] = groups;
+}
+
+}  // namespace bs
