@@ -24,7 +24,8 @@ std::vector<Expectation> parse_expectations(const nlohmann::ordered_json& expect
 }
 
 SummaryAt::SummaryAt(std::shared_ptr<const TraceModel> m) : model_(std::move(m)) {
-  checker_ = std::make_unique<Checker>(model_->trace.header.node_names);
+  checker_ = std::make_unique<Checker>(model_->trace.header.node_names,
+                                       topic_groups_from_header(model_->trace.header.raw));
   const auto& raw = model_->trace.header.raw;
   if (raw.contains("expect")) expect_ = parse_expectations(raw["expect"]);
   totals_ = checker_->totals();
@@ -33,7 +34,8 @@ SummaryAt::SummaryAt(std::shared_ptr<const TraceModel> m) : model_(std::move(m))
 void SummaryAt::update(std::size_t applied) {
   if (applied == fed_) return;
   if (applied < fed_) {
-    checker_ = std::make_unique<Checker>(model_->trace.header.node_names);
+    checker_ = std::make_unique<Checker>(model_->trace.header.node_names,
+                                       topic_groups_from_header(model_->trace.header.raw));
     fed_ = 0;
   }
   const auto& ev = model_->trace.events;
