@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config time
   libsimgrid-dev nlohmann-json3-dev libfmt-dev libcli11-dev catch2
-  libimgui-dev libglfw3-dev libgl-dev libstb-dev xvfb xauth
+  libimgui-dev libglfw3-dev libgl-dev libgl1-mesa-dri libstb-dev xvfb xauth
   python3 python3-pandas python3-matplotlib python3-nbformat python3-ipykernel jupyter-nbconvert
 )
 missing=()
@@ -15,4 +15,4 @@ done
 echo "brokersim: installing ${missing[*]}"
 sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
