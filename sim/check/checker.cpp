@@ -44,14 +44,15 @@ class IdInversions {
     return sum;
   }
   void grow(std::size_t need) {
-    std::size_t n = std::max<std::size_t>(tree_.size() * 2, 1024);
-    while (n < need) n *= 2;
-    // Rebuild: recover the point counts, then re-insert them into the larger tree.
-    std::vector<std::uint32_t> counts(tree_.size(), 0);
-    for (std::size_t i = 1; i < tree_.size(); ++i) counts[i] = static_cast<std::uint32_t>(prefix(i) - prefix(i - 1));
-    tree_.assign(n, 0);
-    for (std::size_t i = 1; i < counts.size(); ++i)
-      for (std::size_t j = i; counts[i] && j < n; j += j & (~j + 1)) tree_[j] += counts[i];
+    // Sizes are powers of two, so in the doubled tree node p (= the old size) covers
+    // every id seen so far and the nodes above it cover nothing yet.
+    std::size_t n = tree_.empty() ? 1024 : tree_.size();
+    while (n < need) {
+      tree_.resize(2 * n, 0);
+      tree_[n] = static_cast<std::uint32_t>(count_);
+      n *= 2;
+    }
+    tree_.resize(n, 0);
   }
   std::vector<std::uint32_t> tree_;  // 1-based; index 0 unused (ids start at 1)
   std::uint64_t count_ = 0;
@@ -177,7 +178,7 @@ struct Checker::Impl {
     for (const auto& c : m.copies)
       if (!c.finished()) return;
     if (m.confirm_mode && !m.confirmed) return;
-    if (is_lost(m)) ++lost_msgs, count_lost_queues(m);
+    if (is_lost(m)) ++lost_msgs, count_lost_queues(m, t);
     msgs.erase(it);
   }
 
@@ -202,9 +203,9 @@ struct Checker::Impl {
       if (copy_lost(m, c)) return true;
     return false;
   }
-  void count_lost_queues(const MsgState& m) {
+  static void count_lost_queues(const MsgState& m, Totals& into) {
     for (const auto& c : m.copies)
-      if (copy_lost(m, c)) ++t.queues[c.order_scope].lost;
+      if (copy_lost(m, c)) ++into.queues[c.order_scope].lost;
   }
 
   void on_enqueue(const Event& e, const std::string& order_scope, const std::string& scope) {
@@ -261,6 +262,21 @@ struct Checker::Impl {
     }
   }
 
+  // Log model: call f(id, message, copy) for each unfinished copy of `group` whose
+  // offset is in [from, to) in this order scope. Ids are collected first because f may
+  // retire messages, which edits `live`.
+  template <class F>
+  void for_each_live_copy(OrderScope& o, std::int64_t from, std::int64_t to, const std::string& group, F&& f) {
+    std::vector<MsgId> ids;
+    for (auto it = o.live.lower_bound(from); it != o.live.end() && it->first < to; ++it) ids.push_back(it->second);
+    for (MsgId id : ids) {
+      auto mit = msgs.find(id);
+      if (mit == msgs.end()) continue;
+      Copy* c = find_copy(mit->second, group);
+      if (c && !c->finished()) f(id, mit->second, c);
+    }
+  }
+
   // Log model: a commit settles the group's processed records below the committed
   // offset (as an ack does) and passes over the unprocessed ones (at-most-once).
   void on_commit(const Event& e) {
@@ -268,22 +284,15 @@ struct Checker::Impl {
     PartitionState& p = partition(e.queue);
     const std::size_t g = p.index_of(e.text);
     if (g == p.groups.size()) return;
-    std::vector<MsgId> ids;
-    auto& live = p.orders[g]->live;
-    for (auto it = live.begin(); it != live.end() && it->first < e.tag; ++it) ids.push_back(it->second);
-    for (MsgId id : ids) {
-      auto mit = msgs.find(id);
-      if (mit == msgs.end()) continue;
-      Copy* c = find_copy(mit->second, e.text);
-      if (!c || c->finished()) continue;
+    for_each_live_copy(*p.orders[g], 0, e.tag, e.text, [&](MsgId id, MsgState& m, Copy* c) {
       if (c->processed > 0) {
         c->state = CopyState::Settled;
-        finish_copy(id, mit->second, *c);
+        finish_copy(id, m, *c);
         maybe_retire(id);
       } else {
         c->state = CopyState::Passed;
       }
-    }
+    });
   }
 
   // Log model: auto.offset.reset or a seek moved the group from `from` to `to`; records
@@ -293,22 +302,15 @@ struct Checker::Impl {
     PartitionState& p = partition(e.queue);
     const std::size_t g = p.index_of(e.text);
     if (g == p.groups.size()) return;
-    std::vector<MsgId> ids;
-    auto& live = p.orders[g]->live;
-    for (auto it = live.lower_bound(std::max<std::int64_t>(e.seq, 0)); it != live.end() && it->first < e.tag; ++it)
-      ids.push_back(it->second);
-    for (MsgId id : ids) {
-      auto mit = msgs.find(id);
-      if (mit == msgs.end()) continue;
-      Copy* c = find_copy(mit->second, e.text);
-      if (!c || c->finished() || c->processed > 0) continue;
+    for_each_live_copy(*p.orders[g], std::max<std::int64_t>(e.seq, 0), e.tag, e.text, [&](MsgId id, MsgState& m, Copy* c) {
+      if (c->processed > 0) return;
       c->state = CopyState::Discarded;
       c->skipped = true;
       ++t.missed;
       ++p.totals->missed;
-      finish_copy(id, mit->second, *c);
+      finish_copy(id, m, *c);
       maybe_retire(id);
-    }
+    });
   }
 
   void on_process(const Event& e) {
@@ -525,8 +527,7 @@ Totals Checker::totals() const {
   for (const auto& [id, m] : impl_->msgs) {
     if (impl_->is_lost(m)) {
       ++t.lost;
-      for (const auto& c : m.copies)
-        if (Impl::copy_lost(m, c)) ++t.queues[c.order_scope].lost;
+      Impl::count_lost_queues(m, t);
     }
     for (const auto& c : m.copies)
       if (!c.finished() && c.state != CopyState::Passed && c.processed == 0 && !c.skipped) {
