@@ -32,7 +32,6 @@ void QueueBroker::on_start(Context& ctx) {
   ctx.set_timer(cfg_.heartbeat_s, Timer{kHeartbeat, 0});
   // Recovered durable messages (after a restart) may have expired meanwhile.
   for (auto& [name, q] : queues_) {
-    q.expiry_timer_set = false;
     expire_head(ctx, q);
     // The expiry timers armed at enqueue died with the crash: re-arm one per recovered
     // message with a TTL, or they would sit in the queue forever once nothing else
@@ -84,6 +83,8 @@ std::size_t QueueBroker::route_and_enqueue(Context& ctx, const std::string& ex, 
   for (const auto& qname : targets) {
     auto qit = queues_.find(qname);
     if (qit == queues_.end()) continue;
+    const auto& from = m.dead_lettered_from;  // x-death cycle check (see dead_letter_or_drop)
+    if (std::find(from.begin(), from.end(), qname) != from.end()) continue;
     enqueue(ctx, qit->second, m);
     if (touched) touched->push_back(qname);
   }
@@ -248,22 +249,10 @@ void QueueBroker::dead_letter_or_drop(Context& ctx, QueueState& q, const Message
   if (std::string_view(reason) == "rejected") dl.dead_lettered_from.clear();
   else dl.dead_lettered_from.push_back(q.cfg.name);
   std::vector<std::string> touched;
-  bool cycle = false;
-  if (auto ex = exchanges_.find(q.cfg.dead_letter_exchange); ex != exchanges_.end()) {
-    for (const auto& qname : ex->second.route(dl)) {
-      auto qit = queues_.find(qname);
-      if (qit == queues_.end()) continue;
-      if (std::find(dl.dead_lettered_from.begin(), dl.dead_lettered_from.end(), qname) != dl.dead_lettered_from.end()) {
-        cycle = true;
-        continue;
-      }
-      enqueue(ctx, qit->second, dl);
-      touched.push_back(qname);
-    }
-  }
+  const std::size_t matched = route_and_enqueue(ctx, q.cfg.dead_letter_exchange, dl, &touched);
   if (touched.empty())
     ctx.emit(Event{.kind = EventKind::Drop, .msg = m.id, .queue = q.cfg.name,
-                   .text = cycle ? "dead_letter_cycle" : "dead_letter_unroutable"});
+                   .text = matched > 0 ? "dead_letter_cycle" : "dead_letter_unroutable"});
   // Dispatch later queues without recursion into the queue being walked.
   for (const auto& t : touched)
     if (t != q.cfg.name) dispatch(ctx, t);

@@ -50,7 +50,6 @@ class QueueBroker final : public Node {
     MessageQueue mq;
     std::vector<NodeId> consumers;  // registration order; served round-robin
     std::size_t rr = 0;
-    bool expiry_timer_set = false;
   };
 
   void send(Context& ctx, NodeId to, Packet p);
@@ -58,7 +57,8 @@ class QueueBroker final : public Node {
   void handle_consume(Context& ctx, NodeId from, const Consume& c);
   void handle_ack(Context& ctx, NodeId from, const Ack& a);
   void handle_nack(Context& ctx, NodeId from, const Nack& n);
-  /// Route m through exchange `ex` and enqueue it; returns the number of queues reached.
+  /// Route m through exchange `ex` and enqueue it in every matching queue it was not
+  /// dead-lettered from; returns the number of matching queues (skipped ones included).
   std::size_t route_and_enqueue(Context& ctx, const std::string& ex, const Message& m,
                                 std::vector<std::string>* touched);
   void enqueue(Context& ctx, QueueState& q, Message m);
