@@ -30,6 +30,12 @@ const std::vector<std::string>& total_names() {
   return names;
 }
 
+nlohmann::ordered_json totals_json(const Totals& t) {
+  nlohmann::ordered_json out;
+  for (const auto& [name, get] : table()) out[name] = get(t);
+  return out;
+}
+
 bool total_by_name(const Totals& t, const std::string& name, double& out) {
   for (const auto& [k, g] : table())
     if (k == name) return out = g(t), true;

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace bs {
 
 /// Per-consumer figures.
@@ -70,5 +72,7 @@ struct Totals {
 bool total_by_name(const Totals& t, const std::string& name, double& out);
 /// Names accepted by total_by_name at top level, for error messages and docs.
 const std::vector<std::string>& total_names();
+/// Every top-level total as {"name": value}, in total_names() order (trace footer, metrics).
+nlohmann::ordered_json totals_json(const Totals& t);
 
 }  // namespace bs

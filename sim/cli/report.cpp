@@ -62,13 +62,7 @@ nlohmann::ordered_json metrics_json(const Scenario& s, const RunResult& r) {
   j["duration_s"] = s.duration_s;
   j["wall_s"] = r.wall_s;
   j["events"] = r.events;
-  nlohmann::ordered_json tot;
-  for (const auto& name : total_names()) {
-    double v = 0;
-    total_by_name(r.totals, name, v);
-    tot[name] = v;
-  }
-  j["totals"] = tot;
+  j["totals"] = totals_json(r.totals);
   for (const auto& [name, c] : r.totals.consumers)
     j["consumers"][name] = {{"delivered", c.delivered}, {"redelivered", c.redelivered}, {"processed", c.processed},
                             {"duplicates", c.duplicates}, {"duplicates_skipped", c.duplicates_skipped},

@@ -140,13 +140,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt) {
     nlohmann::ordered_json f;
     f["verdict"] = s.expect.empty() ? "none" : (r.pass ? "pass" : "fail");
     f["end_t"] = s.duration_s;
-    nlohmann::ordered_json tot;
-    for (const auto& name : total_names()) {
-      double v = 0;
-      total_by_name(r.totals, name, v);
-      tot[name] = v;
-    }
-    f["totals"] = tot;
+    f["totals"] = totals_json(r.totals);
     auto fails = nlohmann::ordered_json::array();
     for (const auto& e : r.expectations)
       if (!e.pass) fails.push_back({{"metric", e.expectation.metric}, {"message", e.describe()}, {"observed", e.observed}});
