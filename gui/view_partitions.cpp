@@ -59,8 +59,12 @@ void draw_partitions(AppState& app, Run& run, ImVec2 size) {
     for (const auto& [c, cur] : p.cursors) {
       ImGui::Text("%s%s%s", m.node_name(c).c_str(), cur.group.empty() ? "" : " / ", cur.group.c_str());
       ImGui::SameLine();
-      ImGui::TextDisabled("position %lld  committed %lld", static_cast<long long>(cur.position),
-                          static_cast<long long>(cur.committed));
+      // A group that has not committed yet has no committed offset (Kafka returns -1).
+      if (cur.committed >= 0)
+        ImGui::TextDisabled("position %lld  committed %lld", static_cast<long long>(cur.position),
+                            static_cast<long long>(cur.committed));
+      else
+        ImGui::TextDisabled("position %lld  no commit yet", static_cast<long long>(cur.position));
       // Cursor marks on the tape row above: triangle = position, bar = committed.
       if (cur.position >= first) {
         float x = x_of(cur.position);
