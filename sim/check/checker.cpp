@@ -70,6 +70,7 @@ struct Copy {
   std::int64_t position = -1;
   CopyState state = CopyState::Queued;
   NodeId holder = kNoNode;
+  std::int64_t tag = -1;  // queue model: delivery tag of the latest delivery, with holder
   std::uint32_t processed = 0;
   bool skipped = false;
   bool log = false;           // a (record, consumer group) copy of the log model
@@ -138,6 +139,17 @@ struct Checker::Impl {
       if (!fallback || (fallback->finished() && !c.finished())) fallback = &c;
     }
     return fallback;
+  }
+
+  // Queue model: the copy a consumer holds under a delivery tag. A republished message
+  // can have several copies in one queue; the ack or processing of one names its tag.
+  Copy* held_copy(MsgState& m, const std::string& scope, NodeId holder, std::int64_t tag) {
+    if (tag >= 0)
+      for (auto& c : m.copies)
+        if (!c.log && c.scope == scope && c.holder == holder && c.tag == tag &&
+            (c.state == CopyState::Unacked || c.state == CopyState::Held))
+          return &c;
+    return find_copy(m, scope);
   }
 
   bool was_finished(const std::string& scope, MsgId id) const {
@@ -326,7 +338,7 @@ struct Checker::Impl {
       return;
     }
     MsgState& m = it->second;
-    Copy* c = find_copy(m, scope, e.seq);
+    Copy* c = e.text.empty() ? held_copy(m, scope, e.node, e.tag) : find_copy(m, scope, e.seq);
     if (!c) return;
     // A second copy of a republished message processed in the same queue is a duplicate.
     const bool first = c->processed == 0 && !c->skipped && !sibling_handled(m, *c, false);
@@ -426,6 +438,7 @@ struct Checker::Impl {
         Copy* c = find_copy(it->second, e.queue, e.seq);
         if (!c) break;
         c->holder = e.peer;
+        c->tag = e.tag;
         if (e.text == "auto_ack" && down.count(e.peer)) {
           // Pushed to a consumer that already died (the broker has not noticed yet):
           // with auto-ack nobody keeps a copy.
@@ -453,7 +466,7 @@ struct Checker::Impl {
         ++t.acked;
         auto it = msgs.find(e.msg);
         if (it == msgs.end()) break;
-        Copy* c = find_copy(it->second, e.queue);
+        Copy* c = held_copy(it->second, e.queue, e.peer, e.tag);
         if (!c || c->finished()) break;
         c->state = CopyState::Settled;
         finish_copy(e.msg, it->second, *c);

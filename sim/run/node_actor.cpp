@@ -1,5 +1,3 @@
-#include <simgrid/Exception.hpp>
-
 #include "run/world.hpp"
 
 namespace bs::simrun {
@@ -7,6 +5,9 @@ namespace sg = simgrid::s4u;
 
 void node_actor(World* w, NodeId id) {
   Node& node = *w->nodes[id];
+  // Frames complete into the mailbox without waiting for a get (SimGrid's TCP model), so
+  // senders are served in parallel, not one rendezvous at a time.
+  w->mailboxes[id]->set_receiver(sg::Actor::self());
   TimerHeap timers;  // dies with the actor: a crash forgets every pending timer
   {
     Context ctx = w->context(id);
@@ -25,35 +26,21 @@ void node_actor(World* w, NodeId id) {
       w->flush(id, ctx, &timers);
     }
     const double timeout = timers.empty() ? -1.0 : timers.top().at - now;
-    ssize_t ready;
-    try {
-      ready = sg::Comm::wait_any_for(comms, timeout);
-    } catch (const simgrid::NetworkFailureException&) {
-      // The frame being received died on the wire; its sender's cleanup traced the drop.
-      comms[0] = w->mailboxes[id]->get_async(&payload);
-      continue;
-    }
-    if (ready < 0) continue;  // a timer is due
-    std::unique_ptr<Frame> f(static_cast<Frame*>(payload));
+    if (sg::Comm::wait_any_for(comms, timeout) < 0) continue;  // a timer is due
+    const auto pkt = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(payload));
     comms[0] = w->mailboxes[id]->get_async(&payload);
-    if (f->sent_at < w->incarnation_start[id]) {
-      // Addressed to this node's previous life: the connection it belonged to is gone.
-      if (w->trace_network) {
-        Event e{.kind = EventKind::NetDrop, .node = id, .peer = f->from, .text = "stale_incarnation"};
-        e.pkt = f->pkt;
-        w->emit(std::move(e));
-      }
-      continue;
+    // A transmission declared lost (crash, link down) yields nothing; one that overtook
+    // an earlier frame of its connection waits inside the network until that one lands.
+    for (Frame& f : w->net->arrive(pkt)) {
+      Context ctx = w->context(id);
+      for (const auto& p : f.packets) node.on_packet(ctx, f.from, p);
+      w->flush(id, ctx, &timers);
     }
-    if (w->trace_network) {
-      Event e{.kind = EventKind::NetRecv, .node = id, .peer = f->from};
-      e.pkt = f->pkt;
-      w->emit(std::move(e));
-    }
-    Context ctx = w->context(id);
-    for (const auto& p : f->packets) node.on_packet(ctx, f->from, p);
-    w->flush(id, ctx, &timers);
   }
+}
+
+void World::start_actor(NodeId id) {
+  actors[id] = sg::Actor::create(scenario->node_names[id], hosts[id], node_actor, this, id);
 }
 
 void fault_injector(World* w, std::vector<FaultSpec> faults) {
@@ -67,25 +54,26 @@ void fault_injector(World* w, std::vector<FaultSpec> faults) {
         Context ctx = w->context(f.node);
         w->nodes[f.node]->on_crash(ctx);
         ctx.outgoing().clear();  // a dead node sends nothing
-        w->hosts[f.node]->turn_off();
+        // SimGrid's host stays on: only the process dies. Turning hosts off makes SimGrid
+        // fail comms in ways that can abort the run; the network resets the connections.
+        w->actors[f.node]->kill();
+        w->actors[f.node] = nullptr;
+        w->net->reset_node(f.node);
         break;
       }
       case FaultSpec::Kind::Restart: {
         if (w->up[f.node]) break;
-        w->hosts[f.node]->turn_on();
         w->up[f.node] = true;
-        w->incarnation_start[f.node] = sg::Engine::get_clock();
         w->emit(Event{.kind = EventKind::Restart, .node = f.node});
-        sg::Actor::create(w->scenario->node_names[f.node], w->hosts[f.node], node_actor, w, f.node);
+        w->start_actor(f.node);
         break;
       }
       case FaultSpec::Kind::LinkDown:
       case FaultSpec::Kind::LinkUp: {
-        auto* link = w->links.at({f.node, f.peer});
         const bool down = f.kind == FaultSpec::Kind::LinkDown;
-        if (down == !link->is_on()) break;
-        if (down) link->turn_off(); else link->turn_on();
+        if (down == !w->net->link_up(f.node, f.peer)) break;
         w->emit(Event{.kind = down ? EventKind::LinkDown : EventKind::LinkUp, .node = f.node, .peer = f.peer});
+        w->net->set_link(f.node, f.peer, !down);
         break;
       }
     }

@@ -48,8 +48,7 @@ void build_platform(sg::Engine& e, const Scenario& s, simrun::World& w) {
     sg::Link* link = zone->create_link(name, l.bandwidth_Bps)->set_latency(l.latency_s)->seal();
     const sg::LinkInRoute lr{link};
     zone->add_route(w.hosts[l.a]->get_netpoint(), w.hosts[l.b]->get_netpoint(), nullptr, nullptr, {lr}, true);
-    w.links[{l.a, l.b}] = link;
-    w.links[{l.b, l.a}] = link;
+    w.net->add_link(l.a, l.b);
   }
   zone->seal();
   (void)e;
@@ -93,13 +92,16 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt) {
 
   simrun::World w;
   w.scenario = &s;
-  build_platform(*engine, s, w);
   const std::size_t n = s.node_names.size();
+  w.up.assign(n, true);
+  w.actors.resize(n);
+  w.net = std::make_unique<simrun::Network>(
+      &w.up, !opt.trace_path.empty(), [&w](Event e) { w.emit(std::move(e)); },
+      [&w](NodeId from, NodeId to, std::uint64_t pkt, std::uint64_t bytes) { w.transmit(from, to, pkt, bytes); });
+  build_platform(*engine, s, w);
   for (std::size_t i = 0; i < n; ++i) {
     w.nodes.push_back(s.factories[i](w.shared));
     w.rngs.emplace_back(node_seed(r.seed, static_cast<NodeId>(i)));
-    w.incarnation_start.push_back(0);
-    w.up.push_back(true);
     w.mailboxes.push_back(sg::Mailbox::by_name(s.node_names[i]));
   }
 
@@ -112,13 +114,11 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt) {
     if (!*trace_file) throw std::runtime_error(fmt::format("{}: cannot write trace file", opt.trace_path));
     writer = std::make_unique<TraceWriter>(*trace_file, trace_header(s, r.seed));
     sinks.push_back(writer.get());
-    w.trace_network = true;
   }
   Tee tee(sinks);
   w.sink = &tee;
 
-  for (std::size_t i = 0; i < n; ++i)
-    sg::Actor::create(s.node_names[i], w.hosts[i], simrun::node_actor, &w, static_cast<NodeId>(i));
+  for (std::size_t i = 0; i < n; ++i) w.start_actor(static_cast<NodeId>(i));
   std::vector<FaultSpec> faults = s.faults;
   std::stable_sort(faults.begin(), faults.end(), [](const FaultSpec& a, const FaultSpec& b) { return a.at_s < b.at_s; });
   if (!faults.empty())

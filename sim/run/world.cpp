@@ -1,13 +1,14 @@
 #include "run/world.hpp"
 
 namespace bs::simrun {
+namespace sg = simgrid::s4u;
 
 Context World::context(NodeId id) {
-  return Context(simgrid::s4u::Engine::get_clock(), id, rngs[id], sink, &msg_ids);
+  return Context(sg::Engine::get_clock(), id, rngs[id], sink, &msg_ids);
 }
 
 void World::emit(Event e) {
-  e.t = simgrid::s4u::Engine::get_clock();
+  e.t = sg::Engine::get_clock();
   sink->on_event(e);
 }
 
@@ -16,50 +17,31 @@ void World::flush(NodeId id, Context& ctx, TimerHeap* timers) {
     for (auto& [at, t] : ctx.timers()) timers->push(PendingTimer{at, timer_order++, t});
   auto& out = ctx.outgoing();
   if (out.empty()) return;
-  // One frame per destination, in the order destinations first appear.
-  std::vector<std::pair<NodeId, Frame*>> frames;
+  // One frame per destination, in the order destinations first appear: a real client
+  // writes the frames of one step into one TCP segment.
+  std::vector<std::pair<NodeId, std::vector<Packet>>> frames;
   for (auto& [to, p] : out) {
-    Frame* f = nullptr;
+    std::vector<Packet>* f = nullptr;
     for (auto& [d, fr] : frames)
-      if (d == to) f = fr;
-    if (!f) {
-      f = new Frame{id, to, ++next_pkt, ctx.now(), {}};
-      frames.emplace_back(to, f);
-    }
-    f->packets.push_back(std::move(p));
+      if (d == to) f = &fr;
+    if (!f) f = &frames.emplace_back(to, std::vector<Packet>{}).second;
+    f->push_back(std::move(p));
   }
   out.clear();
-  for (auto& [to, f] : frames) {
-    std::uint64_t bytes = 0;
-    for (const auto& p : f->packets) bytes += packet_bytes(p);
-    if (trace_network) {
-      Event e{.kind = EventKind::NetSend, .node = id, .peer = to, .seq = static_cast<std::int64_t>(bytes)};
-      e.pkt = f->pkt;
-      for (const auto& p : f->packets) e.items.push_back(NetItem{std::string(packet_op(p)), packet_msg(p)});
-      emit(std::move(e));
-    }
-    if (!links.count({id, to})) {  // the loader only lets nodes talk over declared links
-      if (trace_network) {
-        Event e{.kind = EventKind::NetDrop, .node = id, .peer = id, .text = "no_route"};
-        e.pkt = f->pkt;
-        emit(std::move(e));
-      }
-      delete f;
-      continue;
-    }
-    const std::uint64_t pkt = f->pkt;
-    const NodeId from = id;
-    mailboxes[to]->put_init(f, bytes)->detach([this, pkt, from, to](void* payload) {
-      // SimGrid calls this for a detached comm that failed: a link went down, or an
-      // end's host was turned off while the frame was on the wire.
-      delete static_cast<Frame*>(payload);
-      if (!trace_network) return;
-      Event e{.kind = EventKind::NetDrop, .node = to, .peer = from};
-      e.pkt = pkt;
-      e.text = !up[to] ? "host_down" : !up[from] ? "sender_down" : "link_down";
-      emit(std::move(e));
-    });
+  for (auto& [to, packets] : frames) net->send(id, to, std::move(packets));
+}
+
+void World::transmit(NodeId from, NodeId to, std::uint64_t pkt, std::uint64_t bytes) {
+  // The payload is the transmission id; the frame itself stays in the Network.
+  void* payload = reinterpret_cast<void*>(static_cast<std::uintptr_t>(pkt));
+  if (sg::this_actor::get_host() == hosts[from]) {
+    mailboxes[to]->put_init(payload, bytes)->detach();
+    return;
   }
+  // A retransmission after a link came back is started by the fault injector: the bytes
+  // must still leave from the sender's host, so a one-shot actor there sends them.
+  sg::Mailbox* mb = mailboxes[to];
+  sg::Actor::create("retransmit", hosts[from], [mb, payload, bytes] { mb->put_init(payload, bytes)->detach(); });
 }
 
 }  // namespace bs::simrun

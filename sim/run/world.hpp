@@ -10,17 +10,10 @@
 #include <simgrid/s4u.hpp>
 
 #include "common/node.hpp"
+#include "net/network.hpp"
 #include "scenario/scenario.hpp"
 
 namespace bs::simrun {
-
-/// What crosses the network: every packet one handler produced for one peer.
-struct Frame {
-  NodeId from = kNoNode, to = kNoNode;
-  std::uint64_t pkt = 0;
-  double sent_at = 0;
-  std::vector<Packet> packets;
-};
 
 /// A node's pending timers, earliest first; ties keep the order they were set in.
 struct PendingTimer {
@@ -36,15 +29,13 @@ struct World {
   RunShared shared;
   std::vector<std::unique_ptr<Node>> nodes;
   std::vector<Rng> rngs;
-  std::vector<double> incarnation_start;  ///< frames sent before this are from a past life
   std::vector<bool> up;
   std::vector<simgrid::s4u::Host*> hosts;
   std::vector<simgrid::s4u::Mailbox*> mailboxes;
-  std::map<std::pair<NodeId, NodeId>, simgrid::s4u::Link*> links;  ///< both orders
+  std::vector<simgrid::s4u::ActorPtr> actors;  ///< the running actor of each node (null while down)
+  std::unique_ptr<Network> net;
   EventSink* sink = nullptr;
-  bool trace_network = false;
   MsgId msg_ids = 0;
-  std::uint64_t next_pkt = 0;
   std::uint64_t timer_order = 0;
   std::uint64_t events = 0;
 
@@ -53,6 +44,10 @@ struct World {
   /// Send what the handler queued (one frame per peer) and arm its timers.
   void flush(NodeId id, Context& ctx, TimerHeap* timers);
   void emit(Event e);
+  /// Put a transmission on the SimGrid wire from `from`'s host. Called by the network.
+  void transmit(NodeId from, NodeId to, std::uint64_t pkt, std::uint64_t bytes);
+  /// Start node `id`'s actor (boot and restart).
+  void start_actor(NodeId id);
 };
 
 /// The actor body of node `id`: start the state machine, then feed it frames and timers.

@@ -480,3 +480,34 @@ TEST_CASE("checker: a copy lost in a broker crash is not a loss when the retried
   CHECK(t.lost == 0);
   CHECK(t.pending == 1);
 }
+
+TEST_CASE("an ack settles the copy the consumer holds under that delivery tag, not another copy of a republished message",
+          "[checker]") {
+  // Found by the fault soak: a producer retry put message 5 in the queue twice; c1 acked
+  // its copy while c2 still held the other, and the checker settled c2's instead.
+  Feed f;
+  f.publish(5);
+  f.enqueue(5, 5);
+  f.publish(5);
+  f.enqueue(5, 6);
+  f.confirm(5);
+  auto deliver = [&](NodeId c, std::int64_t pos, std::int64_t tag, bool redelivered) {
+    f.emit(Event{.kind = EventKind::Deliver, .node = kB, .msg = 5, .peer = c, .queue = "q", .tag = tag, .seq = pos,
+                 .flag = redelivered});
+  };
+  auto process_ack = [&](NodeId c, std::int64_t tag) {
+    f.emit(Event{.kind = EventKind::Process, .node = c, .msg = 5, .peer = kP, .queue = "q", .tag = tag});
+    f.emit(Event{.kind = EventKind::Ack, .node = kB, .msg = 5, .peer = c, .queue = "q", .tag = tag});
+  };
+  deliver(kC2, 5, 3, false);
+  deliver(kC1, 6, 7, false);
+  process_ack(kC1, 7);
+  f.crash(kC2);
+  f.requeue(5, kC2, 5);
+  deliver(kC1, 5, 8, true);
+  process_ack(kC1, 8);
+  const Totals t = f.checker.totals();
+  CHECK(t.pending == 0);
+  CHECK(t.lost == 0);
+  CHECK(t.duplicates == 1);
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Random fault soak: seeded random schedules of crash / restart / link down / link up
+over the lessons. Every run must end with exit 0 or 1 and a complete trace (header first,
+footer last). On the scenarios that promise at-least-once end to end (manual acks,
+confirms with retries, durable queues and persistent messages; or commit after
+processing), every fault is undone early enough to recover, and then nothing confirmed
+may be lost and nothing may stay pending.
+
+Usage: soak.py BROKERSIM SCENARIO_DIR SAFE_DIR [--runs N] [--seed S]
+Prints each failure with the command that reproduces it, then 'N passed, N failed'.
+"""
+import argparse
+import glob
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def nodes_and_links(sc):
+    names = [n["name"] for n in sc["nodes"]]
+    links = set()
+    for n in sc["nodes"]:
+        for key in ("broker",):
+            if key in n:
+                links.add(tuple(sorted((n["name"], n[key]))))
+        for b in n.get("bootstrap", []):
+            links.add(tuple(sorted((n["name"], b))))
+        for p in n.get("peers", []):
+            links.add(tuple(sorted((n["name"], p))))
+    for l in sc.get("links", []):
+        links.add(tuple(sorted(l["between"])))
+    return names, sorted(links)
+
+
+def schedule(rng, sc, safe):
+    """1-4 faults, each undone: a crash is followed by a restart, a link down by a link up.
+    On safe scenarios everything is undone before 45% of the run, leaving time to recover."""
+    names, links = nodes_and_links(sc)
+    dur = sc["duration_s"]
+    end = 0.45 * dur if safe else 0.9 * dur
+    faults = []
+    for _ in range(rng.randint(1, 4)):
+        start = rng.uniform(0.05, end * 0.8)
+        stop = min(end, start + rng.choice([rng.uniform(0.001, 0.05), rng.uniform(0.05, 2.5)]))
+        if links and rng.random() < 0.5:
+            a, b = rng.choice(links)
+            faults += [f"{start:.6f}:link_down:{a}:{b}", f"{stop:.6f}:link_up:{a}:{b}"]
+        else:
+            n = rng.choice(names)
+            faults += [f"{start:.6f}:crash:{n}"]
+            if safe or rng.random() < 0.8:
+                faults += [f"{stop:.6f}:restart:{n}"]
+    return faults
+
+
+def complete(trace):
+    try:
+        with open(trace) as f:
+            lines = f.read().splitlines()
+        return (len(lines) >= 2 and json.loads(lines[0]).get("type") == "header"
+                and json.loads(lines[-1]).get("type") == "footer"), json.loads(lines[-1])
+    except (OSError, ValueError):
+        return False, None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("brokersim")
+    ap.add_argument("scenarios")
+    ap.add_argument("safe")
+    ap.add_argument("--runs", type=int, default=300)
+    ap.add_argument("--seed", type=int, default=7)
+    a = ap.parse_args()
+    rng = random.Random(a.seed)
+    lessons = sorted(glob.glob(os.path.join(a.scenarios, "*.json")))
+    safe = sorted(glob.glob(os.path.join(a.safe, "*.json")))
+    passed = failed = 0
+    t0 = time.monotonic()
+    with tempfile.TemporaryDirectory() as tmp:
+        trace = os.path.join(tmp, "t.jsonl")
+        for i in range(a.runs):
+            is_safe = i % 3 == 0  # a third of the runs on the at-least-once scenarios
+            path = rng.choice(safe if is_safe else lessons)
+            sc = json.load(open(path))
+            faults = schedule(rng, sc, is_safe)
+            cmd = [a.brokersim, "run", path, "--quiet", "--trace", trace]
+            for f in faults:
+                cmd += ["--fault", f]
+            rc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True).returncode
+            ok, footer = complete(trace)
+            why = []
+            if rc not in (0, 1):
+                why.append(f"exit {rc}")
+            if not ok:
+                why.append("incomplete trace")
+            if is_safe and ok:
+                t = footer["totals"]
+                if t["lost"] != 0:
+                    why.append(f"lost {t['lost']}")
+                if t["pending"] != 0:
+                    why.append(f"pending {t['pending']}")
+            if why:
+                failed += 1
+                print(f"FAIL {', '.join(why)}: {' '.join(cmd[:3])} " + " ".join(f"--fault {f}" for f in faults))
+            else:
+                passed += 1
+            if os.path.exists(trace):
+                os.remove(trace)
+    print(f"soak: {a.runs} schedules in {time.monotonic() - t0:.1f} s wall")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
