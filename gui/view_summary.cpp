@@ -21,7 +21,9 @@ void draw_summary(AppState& app, Run& run) {
       if (bad) ImGui::PopStyleColor();
     };
     cell("published", double(t.published));
+    cell("retries", double(t.retries), t.retries > 0);
     cell("confirmed", double(t.confirmed));
+    cell("unconfirmed", double(t.unconfirmed), t.unconfirmed > 0);
     cell("routed", double(t.routed));
     cell("delivered", double(t.delivered));
     cell("redelivered", double(t.redelivered), t.redelivered > 0);

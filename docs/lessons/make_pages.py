@@ -10,6 +10,10 @@ BIN = sys.argv[1] if len(sys.argv) > 1 else str(ROOT / "build" / "sim" / "broker
 
 # What to look at, and a follow-up experiment, per lesson (by scenario name).
 NOTES = {
+    "broker-down-fire-and-forget": ("The red frames from shop to broker between 0.907 s and 2 s: each carries an order the broker never sees. `published 30`, `processed 20`, `LOST 10`, and the shop's own view shows nothing wrong: without confirms it cannot know.",
+                                    "Run 18b (`scenarios/18-broker-down-confirms-retries.json`): the same crash with confirms and retries."),
+    "broker-down-confirms-retries": ("`retries` and `UNCONFIRMED 0`: the shop knew which orders were not confirmed and re-sent them. `DUPLICATES 1`: order 10 was stored just before the crash, its confirm died on the wire, and the re-sent copy was processed again.",
+                                     "Make billing idempotent (`\"idempotent\": true`, lesson 6) and watch the duplicate become a skipped processing."),
     "load-balancing-prefetch-1": ("The `processed` column: c-fast does about three times the work of c-slow, because the broker only hands a consumer a new message when it has acked the previous one.",
                                   "Compare with 1b (prefetch 10): `brokersim compare scenarios/01-load-balancing-prefetch-1.json scenarios/01-load-balancing-prefetch-10.json`."),
     "load-balancing-prefetch-10": ("Every consumer processed exactly 10, and `latency max` is about twice that of prefetch 1: the slow consumer's backlog holds messages the fast consumers could have done.",

@@ -86,6 +86,7 @@ struct MsgState {
   bool confirm_mode = false;
   bool confirmed = false;
   bool enqueued = false;
+  bool unroutable = false;  // reached a broker that had nowhere to route it
   std::string key;  // log model: the record key, for per-key ordering
   std::vector<Copy> copies;
 };
@@ -409,15 +410,21 @@ struct Checker::Impl {
     t.end_t = std::max(t.end_t, e.t);
     switch (e.kind) {
       case EventKind::Publish: {
-        ++t.published;
         MsgState& m = msgs[e.msg];
-        if (m.published_at < 0) m.published_at = e.t;
+        // A producer retry re-sends the same id: one message, one more send.
+        if (m.published_at < 0) ++t.published, m.published_at = e.t;
+        else ++t.retries;
         m.confirm_mode = e.seq >= 0;
         if (first_publish < 0) first_publish = e.t;
         break;
       }
       case EventKind::Enqueue: on_enqueue(e, e.queue, e.queue); break;
-      case EventKind::Unroutable: ++t.unroutable; break;
+      case EventKind::Unroutable: {
+        ++t.unroutable;
+        auto it = msgs.find(e.msg);
+        if (it != msgs.end()) it->second.unroutable = true;
+        break;
+      }
       case EventKind::Returned: ++t.returned; break;
       case EventKind::Confirm: {
         if (!e.flag) break;
@@ -538,6 +545,11 @@ Totals Checker::totals() const {
   Totals t = impl_->t;
   t.lost = impl_->lost_msgs;
   for (const auto& [id, m] : impl_->msgs) {
+    // The producer knows what was never confirmed; a fire-and-forget message that never
+    // reached a broker (sent to a dead one, lost with a crashed connection) is simply
+    // gone, and its producer does not know (the seeds' failure scenario 1).
+    if (m.confirm_mode && !m.confirmed) ++t.unconfirmed;
+    if (!m.confirm_mode && !m.enqueued && !m.unroutable) ++t.lost;
     if (impl_->is_lost(m)) {
       ++t.lost;
       Impl::count_lost_queues(m, t);

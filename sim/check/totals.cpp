@@ -8,7 +8,7 @@ using Getter = double (*)(const Totals&);
 #define BS_TOTAL(name) {#name, [](const Totals& t) { return static_cast<double>(t.name); }}
 const std::vector<std::pair<std::string, Getter>>& table() {
   static const std::vector<std::pair<std::string, Getter>> t = {
-      BS_TOTAL(published),      BS_TOTAL(routed),        BS_TOTAL(unroutable),        BS_TOTAL(returned),
+      BS_TOTAL(published),      BS_TOTAL(retries),       BS_TOTAL(unconfirmed),       BS_TOTAL(routed),        BS_TOTAL(unroutable),        BS_TOTAL(returned),
       BS_TOTAL(confirmed),      BS_TOTAL(delivered),     BS_TOTAL(redelivered),       BS_TOTAL(processed),
       BS_TOTAL(acked),          BS_TOTAL(nacked),        BS_TOTAL(requeued),          BS_TOTAL(dead_lettered),
       BS_TOTAL(dropped),        BS_TOTAL(lost),          BS_TOTAL(pending),           BS_TOTAL(duplicates),

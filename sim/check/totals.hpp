@@ -35,7 +35,9 @@ struct QueueTotals {
 /// first processing, in simulated milliseconds; throughput is processed messages per
 /// simulated second between the first publish and the last processing.
 struct Totals {
-  std::uint64_t published = 0;
+  std::uint64_t published = 0;      ///< distinct message ids a producer sent
+  std::uint64_t retries = 0;        ///< re-sends of an id already published (producer retries)
+  std::uint64_t unconfirmed = 0;    ///< ids sent with publisher confirms / acks whose positive confirm never came
   std::uint64_t routed = 0;          ///< published messages that reached >= 1 queue
   std::uint64_t unroutable = 0;
   std::uint64_t returned = 0;
@@ -48,7 +50,7 @@ struct Totals {
   std::uint64_t requeued = 0;
   std::uint64_t dead_lettered = 0;
   std::uint64_t dropped = 0;         ///< discarded by policy or crash (drop events)
-  std::uint64_t lost = 0;            ///< accepted (confirmed, or routed without confirms) yet never processed where routed
+  std::uint64_t lost = 0;            ///< accepted (confirmed, or routed without confirms) yet never processed where routed; plus fire-and-forget messages that never reached a broker
   std::uint64_t pending = 0;         ///< still held by a broker or consumer when the trace ends
   std::uint64_t duplicates = 0;      ///< extra processings of one id within one queue or group
   std::uint64_t duplicates_skipped = 0;

@@ -13,6 +13,8 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r) {
   fmt::print(out, "model {}, seed {}, {:g} simulated s, {:.2f} wall s\n\n", s.model, r.seed, s.duration_s, r.wall_s);
   fmt::print(out, "  published {:>8}   confirmed {:>8}   unroutable {:>6}   returned {:>6}\n", t.published, t.confirmed,
              t.unroutable, t.returned);
+  if (t.retries || t.unconfirmed)
+    fmt::print(out, "  retries {:>10}   UNCONFIRMED {:>6}\n", t.retries, t.unconfirmed);
   fmt::print(out, "  delivered {:>8}   redelivered {:>6}   processed {:>7}   acked {:>9}\n", t.delivered, t.redelivered,
              t.processed, t.acked);
   fmt::print(out, "  requeued {:>9}   dead-lettered {:>4}   dropped {:>9}   pending {:>7}\n", t.requeued, t.dead_lettered,

@@ -421,7 +421,8 @@ TEST_CASE("checker: a republished message processed from both of its copies is a
   f.process(1, kC1);
   f.ack(1, kC1);
   const Totals t = f.totals();
-  CHECK(t.published == 2);
+  CHECK(t.published == 1);  // one message id
+  CHECK(t.retries == 1);
   CHECK(t.routed == 1);
   CHECK(t.processed == 2);
   CHECK(t.duplicates == 1);
@@ -510,4 +511,35 @@ TEST_CASE("an ack settles the copy the consumer holds under that delivery tag, n
   CHECK(t.pending == 0);
   CHECK(t.lost == 0);
   CHECK(t.duplicates == 1);
+}
+
+TEST_CASE("published counts message ids, retries count re-sends, unconfirmed what the producer never saw confirmed",
+          "[checker]") {
+  Feed f;
+  f.publish(1);
+  f.publish(1);  // retried: the confirm did not come in time
+  f.enqueue(1, 1);
+  f.confirm(1);
+  f.handle(1, kC1);
+  f.publish(2);  // sent to a broker that was down: never enqueued, never confirmed
+  f.publish(2);
+  const Totals t = f.checker.totals();
+  CHECK(t.published == 2);
+  CHECK(t.retries == 2);
+  CHECK(t.unconfirmed == 1);
+  CHECK(t.lost == 0);  // the producer knows about 2: it is unconfirmed, not silently lost
+}
+
+TEST_CASE("a fire-and-forget message that never reached a broker is lost; an unroutable one is not", "[checker]") {
+  Feed f;
+  f.publish(1, false);  // vanished on the way to a dead broker
+  f.publish(2, false);
+  f.emit(Event{.kind = EventKind::Unroutable, .node = kB, .msg = 2, .peer = kP, .text = "x"});
+  f.publish(3, false);
+  f.enqueue(3, 3);
+  f.handle(3, kC1);
+  const Totals t = f.checker.totals();
+  CHECK(t.published == 3);
+  CHECK(t.lost == 1);
+  CHECK(t.unconfirmed == 0);
 }
