@@ -1,6 +1,7 @@
 // Trace events: the contract between the simulator and every reader (checker, GUI,
 // tests, notebooks). docs/trace-format.md documents each kind and its fields.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -36,6 +37,9 @@ enum class EventKind : std::uint8_t {
   // Log model (Kafka).
   Append, Fetch, Commit, Rebalance, SegmentRoll, SegmentDelete, OffsetReset, Assign,
 };
+/// How many kinds there are: keep it naming the last enumerator. Each kind's JSON name
+/// and fields are its row in kEventSchema (common/event_schema.hpp).
+inline constexpr std::size_t kEventKindCount = static_cast<std::size_t>(EventKind::Assign) + 1;
 
 /// One item carried by a network frame: an operation name and the message it concerns.
 struct NetItem {

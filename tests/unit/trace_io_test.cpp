@@ -14,7 +14,7 @@ using namespace bs;
 using json = nlohmann::ordered_json;
 
 namespace {
-constexpr int kKinds = static_cast<int>(EventKind::Assign) + 1;
+constexpr int kKinds = static_cast<int>(kEventKindCount);
 
 /// A file in the temp directory, removed at the end of the test.
 struct TempFile {
