@@ -1,7 +1,7 @@
 // The event vocabulary in one table: for every EventKind, its JSON name and the JSON
-// names of the generic Event fields it uses. The trace writer, the reader, the checker's
-// error messages and the docs all go through it; a static_assert keeps it in step with
-// the enum, so adding a kind without its row (or out of order) does not compile.
+// names of the generic Event fields it uses. kind_name(), the trace writer and the trace
+// reader all read it; a static_assert keeps it in step with the enum, so adding a kind
+// without its row (or out of order) does not compile. docs/trace-format.md describes it.
 #pragma once
 #include <array>
 #include <cstddef>

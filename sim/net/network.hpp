@@ -23,7 +23,6 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <map>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -72,7 +71,7 @@ class Network {
   /// Node `id` crashed: reset every connection to or from it.
   void reset_node(NodeId id);
 
-  /// Frames accepted from an application and not yet handed to the other one.
+  /// Transmissions on the wire now (not those held during an outage).
   std::size_t in_flight() const { return wire_.size(); }
 
  private:

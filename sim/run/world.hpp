@@ -1,7 +1,6 @@
 // Shared state of one simulated run: the nodes' state machines and their SimGrid
 // resources. Lives for the whole run; actors come and go with crashes and restarts.
 #pragma once
-#include <map>
 #include <memory>
 #include <queue>
 #include <utility>

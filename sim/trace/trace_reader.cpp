@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "trace/event_fields.hpp"
+#include "common/event_schema.hpp"
 #include "trace/trace.hpp"
 
 namespace bs {

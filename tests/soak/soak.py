@@ -24,11 +24,8 @@ def nodes_and_links(sc):
     names = [n["name"] for n in sc["nodes"]]
     links = set()
     for n in sc["nodes"]:
-        for key in ("broker",):
-            if key in n:
-                links.add(tuple(sorted((n["name"], n[key]))))
-        for b in n.get("bootstrap", []):
-            links.add(tuple(sorted((n["name"], b))))
+        if "broker" in n:
+            links.add(tuple(sorted((n["name"], n["broker"]))))
         for p in n.get("peers", []):
             links.add(tuple(sorted((n["name"], p))))
     for l in sc.get("links", []):

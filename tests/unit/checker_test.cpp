@@ -30,15 +30,15 @@ struct Feed {
     emit(Event{.kind = EventKind::Confirm, .node = kP, .msg = id, .peer = kB, .seq = static_cast<std::int64_t>(id), .flag = ack});
   }
   void deliver(MsgId id, NodeId c, std::int64_t pos, bool redelivered = false, bool auto_ack = false,
-               const std::string& q = "q") {
-    emit(Event{.kind = EventKind::Deliver, .node = kB, .msg = id, .peer = c, .queue = q, .tag = 1, .seq = pos,
+               const std::string& q = "q", std::int64_t tag = 1) {
+    emit(Event{.kind = EventKind::Deliver, .node = kB, .msg = id, .peer = c, .queue = q, .tag = tag, .seq = pos,
                .flag = redelivered, .text = auto_ack ? "auto_ack" : ""});
   }
-  void process(MsgId id, NodeId c, const std::string& q = "q") {
-    emit(Event{.kind = EventKind::Process, .node = c, .msg = id, .peer = kP, .queue = q, .tag = 1});
+  void process(MsgId id, NodeId c, const std::string& q = "q", std::int64_t tag = 1) {
+    emit(Event{.kind = EventKind::Process, .node = c, .msg = id, .peer = kP, .queue = q, .tag = tag});
   }
-  void ack(MsgId id, NodeId c, const std::string& q = "q") {
-    emit(Event{.kind = EventKind::Ack, .node = kB, .msg = id, .peer = c, .queue = q, .tag = 1});
+  void ack(MsgId id, NodeId c, const std::string& q = "q", std::int64_t tag = 1) {
+    emit(Event{.kind = EventKind::Ack, .node = kB, .msg = id, .peer = c, .queue = q, .tag = tag});
   }
   void requeue(MsgId id, NodeId c, std::int64_t pos, const std::string& q = "q") {
     emit(Event{.kind = EventKind::Requeue, .node = kB, .msg = id, .peer = c, .queue = q, .seq = pos, .flag = true,
@@ -492,21 +492,15 @@ TEST_CASE("an ack settles the copy the consumer holds under that delivery tag, n
   f.publish(5);
   f.enqueue(5, 6);
   f.confirm(5);
-  auto deliver = [&](NodeId c, std::int64_t pos, std::int64_t tag, bool redelivered) {
-    f.emit(Event{.kind = EventKind::Deliver, .node = kB, .msg = 5, .peer = c, .queue = "q", .tag = tag, .seq = pos,
-                 .flag = redelivered});
-  };
-  auto process_ack = [&](NodeId c, std::int64_t tag) {
-    f.emit(Event{.kind = EventKind::Process, .node = c, .msg = 5, .peer = kP, .queue = "q", .tag = tag});
-    f.emit(Event{.kind = EventKind::Ack, .node = kB, .msg = 5, .peer = c, .queue = "q", .tag = tag});
-  };
-  deliver(kC2, 5, 3, false);
-  deliver(kC1, 6, 7, false);
-  process_ack(kC1, 7);
+  f.deliver(5, kC2, 5, false, false, "q", /*tag=*/3);
+  f.deliver(5, kC1, 6, false, false, "q", /*tag=*/7);
+  f.process(5, kC1, "q", 7);
+  f.ack(5, kC1, "q", 7);
   f.crash(kC2);
   f.requeue(5, kC2, 5);
-  deliver(kC1, 5, 8, true);
-  process_ack(kC1, 8);
+  f.deliver(5, kC1, 5, true, false, "q", /*tag=*/8);
+  f.process(5, kC1, "q", 8);
+  f.ack(5, kC1, "q", 8);
   const Totals t = f.checker.totals();
   CHECK(t.pending == 0);
   CHECK(t.lost == 0);
