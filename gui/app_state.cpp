@@ -9,6 +9,7 @@ Run make_run(Trace tr, std::string label) {
   r.model = TraceModel::build(std::move(tr));
   r.play = std::make_unique<Playhead>(r.model);
   r.summary = std::make_unique<SummaryAt>(r.model);
+  r.summary->update(*r.play);
   r.label = std::move(label);
   return r;
 }
@@ -23,7 +24,7 @@ void AppState::seek(double nt) {
   t = std::clamp(nt, 0.0, t_end());
   for (auto& r : runs) {
     r.play->seek(t);
-    r.summary->update(r.play->applied());
+    r.summary->update(*r.play);
   }
 }
 

@@ -24,23 +24,15 @@ std::vector<Expectation> parse_expectations(const nlohmann::ordered_json& expect
 }
 
 SummaryAt::SummaryAt(std::shared_ptr<const TraceModel> m) : model_(std::move(m)) {
-  checker_ = std::make_unique<Checker>(model_->trace.header.node_names,
-                                       topic_groups_from_header(model_->trace.header.raw));
   const auto& raw = model_->trace.header.raw;
   if (raw.contains("expect")) expect_ = parse_expectations(raw["expect"]);
-  totals_ = checker_->totals();
 }
 
-void SummaryAt::update(std::size_t applied) {
-  if (applied == fed_) return;
-  if (applied < fed_) {
-    checker_ = std::make_unique<Checker>(model_->trace.header.node_names,
-                                       topic_groups_from_header(model_->trace.header.raw));
-    fed_ = 0;
-  }
-  const auto& ev = model_->trace.events;
-  for (; fed_ < applied && fed_ < ev.size(); ++fed_) checker_->on_event(ev[fed_]);
-  totals_ = checker_->totals();
+void SummaryAt::update(const Playhead& play) {
+  // The state is a function of how many events were applied: same count, same totals.
+  if (play.applied() == seen_) return;
+  seen_ = play.applied();
+  totals_ = play.state().ledger().totals();
 }
 
 }  // namespace bs::gui

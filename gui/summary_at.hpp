@@ -9,21 +9,20 @@
 
 namespace bs::gui {
 
-/// Feeds the checker the events with t <= the viewed time. Like the Playhead it moves
-/// forward incrementally and replays from the start when the user goes back.
+/// The checker's totals at the viewed time: read from the Playhead's ledger (the checker
+/// fed every event with t <= the viewed time), refreshed when the playhead moves.
 class SummaryAt {
  public:
   explicit SummaryAt(std::shared_ptr<const TraceModel> m);
-  /// Bring the checker to the first `applied` events (Playhead::applied()).
-  void update(std::size_t applied);
+  /// Take the totals of `play`'s ledger if it moved since the last call.
+  void update(const Playhead& play);
   const Totals& totals() const { return totals_; }
   /// The header's "expect" block: {"lost": 0, "reordered": {"min": 1}, ...}.
   const std::vector<Expectation>& expectations() const { return expect_; }
 
  private:
   std::shared_ptr<const TraceModel> model_;
-  std::unique_ptr<Checker> checker_;
-  std::size_t fed_ = 0;
+  std::size_t seen_ = SIZE_MAX;  // Playhead::applied() at the last update
   Totals totals_;
   std::vector<Expectation> expect_;
 };

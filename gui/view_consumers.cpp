@@ -30,22 +30,23 @@ void draw_consumers(AppState& app, Run& run, ImVec2 size) {
     ImGui::Text("%s%s", m.node_name(n).c_str(), down ? " (crashed)" : "");
     ImGui::PopStyleColor();
     ImGui::SameLine();
-    ImGui::Text("processed %zu", c.processed.size());
-    // Only what happened is listed, so the line fits a narrow panel.
-    // "late" counts red boxes; the checker counts inverted pairs (m2 after m3 and m4 = 2).
-    std::uint64_t pairs = 0;
-    auto ct = run.summary->totals().consumers.find(m.node_name(n));
-    if (ct != run.summary->totals().consumers.end()) pairs = ct->second.reordered;
+    // Only what happened is listed, so the line fits a narrow panel. The figures are the
+    // checker's: "late" counts red boxes, the checker's reordered counts inverted pairs
+    // (m2 after m3 and m4 = 2).
+    static const ConsumerTotals none;
+    auto ct_it = run.summary->totals().consumers.find(m.node_name(n));
+    const ConsumerTotals& ct = ct_it == run.summary->totals().consumers.end() ? none : ct_it->second;
+    ImGui::Text("processed %llu", static_cast<unsigned long long>(ct.processed));
     auto stat = [](std::uint64_t v, ImU32 col, const char* fmt, std::uint64_t v2 = 0) {
       if (!v) return;
       ImGui::SameLine();
       ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(col), fmt, static_cast<unsigned long long>(v),
                          static_cast<unsigned long long>(v2));
     };
-    stat(c.reordered, theme::kReordered, "late %llu (inverted pairs %llu)", pairs);
-    stat(c.duplicates, theme::kDuplicate, "duplicates %llu");
-    stat(c.redelivered, theme::kRedelivered, "redelivered %llu");
-    stat(c.skipped, theme::kDim, "skipped as duplicates %llu");
+    stat(c.reordered, theme::kReordered, "late %llu (reordered pairs %llu)", ct.reordered);
+    stat(ct.duplicates, theme::kDuplicate, "duplicates %llu");
+    stat(ct.redelivered, theme::kRedelivered, "redelivered %llu");
+    stat(ct.duplicates_skipped, theme::kDim, "skipped as duplicates %llu");
     // Say in words what the red boxes mean, for the last few of them.
     std::string late;
     int shown_late = 0;

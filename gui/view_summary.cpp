@@ -1,5 +1,6 @@
 // Summary: the checker's totals as of the viewed time and the lesson's expectations.
 #include <cstdio>
+#include <string>
 
 #include "theme.hpp"
 #include "views.hpp"
@@ -39,6 +40,17 @@ void draw_summary(AppState& app, Run& run) {
     cell("latency p50 ms", t.latency_p50_ms, false, false);
     cell("latency p99 ms", t.latency_p99_ms, false, false);
     ImGui::EndTable();
+  }
+  // Which messages, and since when: the ledger marks each at the event that lost it.
+  const auto& lost = run.play->state().lost();
+  if (!lost.empty()) {
+    std::string ids;
+    for (std::size_t i = 0; i < lost.size() && i < 12; ++i)
+      ids += (i ? ", " : "") + ("m" + std::to_string(lost[i].msg)) + " at " + std::to_string(lost[i].t).substr(0, 5) + " s";
+    if (lost.size() > 12) ids += ", ...";
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::kReordered));
+    ImGui::TextWrapped("lost: %s", ids.c_str());
+    ImGui::PopStyleColor();
   }
   const auto& ex = run.summary->expectations();
   if (ex.empty()) {

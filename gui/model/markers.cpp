@@ -22,17 +22,35 @@ const char* marker_kind_name(MarkerKind k) {
   return "?";
 }
 
+namespace {
+// Why the event made a message lost, the way a teacher would say it.
+template <class Name>
+std::string loss_label(const Event& e, MsgId id, Name nm) {
+  switch (e.kind) {
+    case EventKind::Crash: return fmt::format("m{} lost: {} crashed with it", id, nm(e.node));
+    case EventKind::Publish: return fmt::format("m{} lost: sent to {}, which is down", id, nm(e.peer));
+    case EventKind::Deliver: return fmt::format("m{} lost: auto-acked to {}, already dead", id, nm(e.peer));
+    case EventKind::Commit: return fmt::format("m{} lost: group {} committed past it unprocessed", id, e.text);
+    case EventKind::Drop: return fmt::format("m{} lost: {} ({})", id, nm(e.node), e.text);
+    default: return fmt::format("m{} lost ({} {})", id, nm(e.node), kind_name(e.kind));
+  }
+}
+}  // namespace
+
 std::vector<Marker> build_markers(const Trace& tr) {
   const auto& names = tr.header.node_names;
   auto nm = [&](NodeId n) { return n < names.size() ? names[n] : std::string("?"); };
   std::vector<Marker> out;
-  // Replaying is how a reorder is recognised: it depends on what this consumer did before.
-  SimState s;
-  std::unordered_map<std::uint64_t, MsgId> frame_msg;  // what each frame carried, to name a lost one
+  // Replaying through the ledger is how a reorder, a duplicate or a loss is recognised:
+  // the checker's verdict on each event, so the marks agree with the CLI's totals.
+  SimState s = sim_state_for(tr);
+  std::unordered_map<std::uint64_t, MsgId> frame_msg;  // what each frame carried, to name a dead one
   for (std::size_t i = 0; i < tr.events.size(); ++i) {
     const Event& e = tr.events[i];
     s.apply(e, i);
     auto add = [&](MarkerKind k, std::string label) { out.push_back(Marker{e.t, k, i, e.msg, e.node, std::move(label)}); };
+    for (MsgId id : s.ledger().last_verdict().lost)
+      out.push_back(Marker{e.t, MarkerKind::Loss, i, id, e.node, loss_label(e, id, nm)});
     switch (e.kind) {
       case EventKind::Crash: add(MarkerKind::Crash, fmt::format("{} crashes", nm(e.node))); break;
       case EventKind::Restart: add(MarkerKind::Restart, fmt::format("{} restarts", nm(e.node))); break;
@@ -42,16 +60,6 @@ std::vector<Marker> build_markers(const Trace& tr) {
         if (e.flag) add(MarkerKind::Redelivery, fmt::format("m{} redelivered to {}", e.msg, nm(e.peer)));
         break;
       case EventKind::Drop: add(MarkerKind::Loss, fmt::format("m{} dropped ({})", e.msg, e.text)); break;
-      case EventKind::NetSend:
-        for (const auto& it : e.items)
-          if (it.msg) frame_msg[e.pkt] = it.msg;
-        break;
-      case EventKind::NetDrop: {
-        auto f = frame_msg.find(e.pkt);
-        MsgId m = f == frame_msg.end() ? 0 : f->second;
-        if (m) out.push_back(Marker{e.t, MarkerKind::Loss, i, m, e.node, fmt::format("frame with m{} lost ({})", m, e.text)});
-        break;
-      }
       case EventKind::Process: {
         const auto& c = s.consumers().at(e.node);
         const auto& p = c.processed.back();
@@ -67,6 +75,18 @@ std::vector<Marker> build_markers(const Trace& tr) {
             }
           add(MarkerKind::Reorder, fmt::format("{} processed m{} after m{}", nm(e.node), e.msg, later));
         }
+        break;
+      }
+      case EventKind::NetSend:
+        for (const auto& it : e.items)
+          if (it.msg) frame_msg[e.pkt] = it.msg;
+        break;
+      case EventKind::NetDrop: {
+        // A transmission died (a link_down one is retransmitted; the message's own fate
+        // is the ledger's "lost" marker above).
+        auto f = frame_msg.find(e.pkt);
+        MsgId m = f == frame_msg.end() ? 0 : f->second;
+        if (m) out.push_back(Marker{e.t, MarkerKind::Loss, i, m, e.node, fmt::format("frame with m{} lost ({})", m, e.text)});
         break;
       }
       default: break;

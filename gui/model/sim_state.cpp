@@ -10,6 +10,19 @@ void erase_msg(V& v, MsgId msg) {
 }
 }  // namespace
 
+SimState::SimState(std::vector<std::string> node_names, TopicGroups topic_groups)
+    : ledger_(std::make_unique<Checker>(std::move(node_names), std::move(topic_groups))) {}
+
+SimState sim_state_for(const Trace& tr) {
+  return SimState(tr.header.node_names, topic_groups_from_header(tr.header.raw));
+}
+
+void SimState::refresh_committed(PartitionState& p, const std::string& group) {
+  const std::int64_t off = ledger_->committed_offset(group, p.name);
+  for (auto& [c, cur] : p.cursors)
+    if (cur.group == group) cur.committed = off;
+}
+
 QueueState& SimState::queue(const std::string& name, NodeId broker) {
   for (auto& q : queues_)
     if (q.name == name) {
@@ -42,6 +55,10 @@ std::int64_t SimState::position_of(const std::string& q, MsgId msg) const {
 }
 
 void SimState::apply(const Event& e, std::size_t index) {
+  ledger_->on_event(e);
+  const Verdict& v = ledger_->last_verdict();
+  for (MsgId id : v.lost) lost_.push_back(LostMsg{id, e.t, index});
+  for (MsgId id : v.recovered) std::erase_if(lost_, [&](const LostMsg& l) { return l.msg == id; });
   switch (e.kind) {
     case EventKind::Enqueue: {
       auto& q = queue(e.queue, e.node);
@@ -121,23 +138,16 @@ void SimState::apply(const Event& e, std::size_t index) {
       p.redelivered = e.flag;
       p.t = e.t;
       p.event = index;
-      auto mp = c.max_position.find(e.queue);
-      p.reordered = mp != c.max_position.end() && p.position < mp->second;
-      p.duplicate = !processed_.insert({e.queue, e.msg}).second;
-      if (mp == c.max_position.end()) c.max_position[e.queue] = p.position;
-      else mp->second = std::max(mp->second, p.position);
+      p.reordered = v.reordered;
+      p.duplicate = v.duplicate;
       c.reordered += p.reordered;
       c.duplicates += p.duplicate;
-      c.redelivered += p.redelivered;
       c.processed.push_back(std::move(p));
       break;
     }
-    case EventKind::DuplicateSkipped: {
-      auto& c = consumers_[e.node];
-      c.node = e.node;
-      ++c.skipped;
+    case EventKind::DuplicateSkipped:
+      consumers_[e.node].node = e.node;
       break;
-    }
     case EventKind::Append: {
       auto& p = partition(e.queue, e.node);
       p.records.push_back(Record{e.tag, e.msg, e.text});
@@ -152,9 +162,9 @@ void SimState::apply(const Event& e, std::size_t index) {
       break;
     }
     case EventKind::Commit: {
-      auto& cur = partition(e.queue, kNoNode).cursors[e.peer];
-      if (!e.flag) cur.committed = e.tag;  // a rejected commit (stale generation) moves nothing
-      cur.group = e.text;
+      auto& p = partition(e.queue, kNoNode);
+      p.cursors[e.peer].group = e.text;
+      refresh_committed(p, e.text);  // a rejected commit (stale generation) moved nothing
       break;
     }
     case EventKind::OffsetReset:  // written by the broker or by the consumer (seek)
@@ -162,8 +172,9 @@ void SimState::apply(const Event& e, std::size_t index) {
       break;
     case EventKind::Assign: {
       if (e.queue.empty()) break;  // the member sits idle: no partition for it
-      auto& cur = partition(e.queue, kNoNode).cursors[e.peer];
-      cur.group = e.text;
+      auto& p = partition(e.queue, kNoNode);
+      p.cursors[e.peer].group = e.text;
+      refresh_committed(p, e.text);  // the new owner starts from the group's committed offset
       break;
     }
     case EventKind::SegmentRoll:

@@ -1,13 +1,19 @@
 // The brokers' and consumers' visible state, rebuilt by replaying trace events in order.
+// What a view counts or flags (duplicates, late processings, losses, committed offsets)
+// is the checker's verdict on each event: the GUI and the CLI read the trace through one
+// ledger, so they cannot disagree.
 #pragma once
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "check/checker.hpp"
 #include "common/event.hpp"
+#include "trace/trace.hpp"
 
 namespace bs::gui {
 
@@ -45,8 +51,8 @@ struct ProcessedMsg {
   std::string queue;
   std::int64_t position = 0;  ///< enqueue position in `queue` (msg id if unknown)
   bool redelivered = false;
-  bool reordered = false;     ///< a later-positioned message of the same queue was processed before it here
-  bool duplicate = false;     ///< this queue's message had already been processed (by anyone)
+  bool reordered = false;     ///< the checker's verdict: this consumer already processed a later position of the same queue or partition
+  bool duplicate = false;     ///< the checker's verdict: its queue (or consumer group) had already processed this id
   double t = 0;
   std::size_t event = 0;      ///< index of the process event
 };
@@ -55,8 +61,15 @@ struct ProcessedMsg {
 struct ConsumerState {
   NodeId node = kNoNode;
   std::vector<ProcessedMsg> processed;
-  std::uint64_t reordered = 0, duplicates = 0, redelivered = 0, skipped = 0;
-  std::map<std::string, std::int64_t> max_position;  ///< highest position processed, per queue
+  std::uint64_t reordered = 0;   ///< processings flagged reordered ("late" boxes)
+  std::uint64_t duplicates = 0;  ///< processings flagged duplicate
+};
+
+/// A message the checker counts as lost, from the event that made it so.
+struct LostMsg {
+  MsgId msg = 0;
+  double t = 0;
+  std::size_t event = 0;  ///< index of that event
 };
 
 /// Log model: one record of a partition.
@@ -69,7 +82,7 @@ struct Record {
 /// Log model: a consumer's place in a partition.
 struct LogCursor {
   std::int64_t position = -1;   ///< next offset to fetch (fetch offset + count)
-  std::int64_t committed = -1;  ///< last committed offset, -1 = none
+  std::int64_t committed = -1;  ///< the group's committed offset on this partition (Kafka keeps it per group), -1 = none
   std::string group;
 };
 
@@ -87,8 +100,15 @@ struct PartitionState {
 /// Everything the views show that depends on time, as of the last event applied.
 class SimState {
  public:
+  /// node_names and topic_groups come from the trace header (see Checker).
+  SimState(std::vector<std::string> node_names, TopicGroups topic_groups);
   /// Apply the next event in trace order (`index` is its place in Trace::events).
   void apply(const Event& e, std::size_t index);
+  /// The checker fed the same events: its totals are what the Summary and the consumer
+  /// view print.
+  const Checker& ledger() const { return *ledger_; }
+  /// Messages lost as of now, in the order they became lost.
+  const std::vector<LostMsg>& lost() const { return lost_; }
 
   const std::vector<QueueState>& queues() const { return queues_; }
   const std::map<NodeId, ConsumerState>& consumers() const { return consumers_; }
@@ -104,8 +124,13 @@ class SimState {
   std::vector<QueueState> queues_;
   std::map<NodeId, ConsumerState> consumers_;
   std::vector<PartitionState> partitions_;
+  void refresh_committed(PartitionState& p, const std::string& group);
+  std::unique_ptr<Checker> ledger_;
+  std::vector<LostMsg> lost_;
   std::map<std::pair<std::string, MsgId>, std::int64_t> positions_;
-  std::set<std::pair<std::string, MsgId>> processed_;  // (queue, msg) processed once already
 };
+
+/// An empty SimState for `tr`, its ledger set up from the header (node names, topic groups).
+SimState sim_state_for(const Trace& tr);
 
 }  // namespace bs::gui

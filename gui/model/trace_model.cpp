@@ -80,7 +80,7 @@ const std::string& TraceModel::node_name(NodeId n) const {
 Playhead::Playhead(std::shared_ptr<const TraceModel> m) : model_(std::move(m)) { reset(); }
 
 void Playhead::reset() {
-  state_ = SimState{};
+  state_ = sim_state_for(model_->trace);
   next_ = 0;
   const auto& raw = model_->trace.header.raw;
   if (raw.contains("queues") && raw["queues"].is_array())

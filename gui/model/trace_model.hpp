@@ -51,7 +51,7 @@ class Playhead {
  private:
   void reset();
   std::shared_ptr<const TraceModel> model_;
-  SimState state_;
+  SimState state_{{}, {}};
   std::size_t next_ = 0;
 };
 

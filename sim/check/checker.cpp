@@ -87,6 +87,9 @@ struct MsgState {
   bool confirmed = false;
   bool enqueued = false;
   bool unroutable = false;  // reached a broker that had nowhere to route it
+  bool vanished = false;    // fire-and-forget, and its frame died before reaching a broker
+  bool lost_flag = false;   // counted lost as of the last verdict
+  NodeId producer = kNoNode, broker = kNoNode;  // of the first publish
   std::string key;  // log model: the record key, for per-key ordering
   std::vector<Copy> copies;
 };
@@ -128,6 +131,12 @@ struct Checker::Impl {
   TopicGroups topic_groups;
   std::map<std::string, PartitionState> partitions;
   std::map<std::string, MsgId> key_high;  // "group|key" -> highest message id processed
+  // Fire-and-forget publishes still on the wire: lost if an end crashes first (the
+  // network resets a crashed node's connections), pending if the run ends.
+  std::set<MsgId> in_flight;
+  std::map<std::pair<std::string, std::string>, std::int64_t> committed;  // (group, partition) -> offset
+  Verdict verdict;
+  std::vector<MsgId> touched;  // messages whose lost state an event may have changed
   std::map<std::string, IdInversions> group_order;  // per group: publish order vs processing order
 
   ConsumerTotals& consumer(NodeId id) { return t.consumers[id < names.size() ? names[id] : "?"]; }
@@ -181,6 +190,28 @@ struct Checker::Impl {
 
   bool accepted(const MsgState& m) const { return m.confirm_mode ? m.confirmed : m.enqueued; }
 
+  // Report a change of the message's lost state in this event's verdict.
+  void note_lost(MsgId id, MsgState& m) {
+    const bool now = is_lost(m);
+    if (now == m.lost_flag) return;
+    m.lost_flag = now;
+    (now ? verdict.lost : verdict.recovered).push_back(id);
+  }
+
+  // A node crashed: fire-and-forget publishes on the wire to or from it are gone.
+  void vanish_in_flight(NodeId node) {
+    for (auto it = in_flight.begin(); it != in_flight.end();) {
+      auto m = msgs.find(*it);
+      if (m != msgs.end() && (m->second.producer == node || m->second.broker == node)) {
+        m->second.vanished = true;
+        touched.push_back(*it);
+        it = in_flight.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
   // Drop the state of a message whose every copy is settled and whose confirm (if any)
   // arrived; fold what it contributes to the totals first.
   void maybe_retire(MsgId id) {
@@ -191,7 +222,8 @@ struct Checker::Impl {
     for (const auto& c : m.copies)
       if (!c.finished()) return;
     if (m.confirm_mode && !m.confirmed) return;
-    if (is_lost(m)) ++lost_msgs, count_lost_queues(m, t);
+    note_lost(id, m);
+    if (m.lost_flag) ++lost_msgs, count_lost_queues(m, t);
     msgs.erase(it);
   }
 
@@ -211,6 +243,7 @@ struct Checker::Impl {
            !sibling_handled(m, c, true);
   }
   bool is_lost(const MsgState& m) const {
+    if (m.vanished) return true;
     if (!accepted(m)) return false;
     for (const auto& c : m.copies)
       if (copy_lost(m, c)) return true;
@@ -294,6 +327,7 @@ struct Checker::Impl {
   // offset (as an ack does) and passes over the unprocessed ones (at-most-once).
   void on_commit(const Event& e) {
     if (e.flag) return;  // rejected by the coordinator
+    committed[{e.text, e.queue}] = e.tag;
     PartitionState& p = partition(e.queue);
     const std::size_t g = p.index_of(e.text);
     if (g == p.groups.size()) return;
@@ -304,6 +338,7 @@ struct Checker::Impl {
         maybe_retire(id);
       } else {
         c->state = CopyState::Passed;
+        touched.push_back(id);
       }
     });
   }
@@ -335,7 +370,7 @@ struct Checker::Impl {
     auto it = msgs.find(e.msg);
     if (it == msgs.end()) {
       // The message was settled and retired already: this is a repeat processing.
-      if (was_finished(scope, e.msg)) ++t.duplicates, ++ct.duplicates;
+      if (was_finished(scope, e.msg)) ++t.duplicates, ++ct.duplicates, verdict.duplicate = true;
       return;
     }
     MsgState& m = it->second;
@@ -347,6 +382,7 @@ struct Checker::Impl {
     if (!first) {
       ++t.duplicates;
       ++ct.duplicates;
+      verdict.duplicate = true;
     } else {
       last_process = e.t;
       if (m.published_at >= 0) latency.add((e.t - m.published_at) * 1000.0);
@@ -356,6 +392,7 @@ struct Checker::Impl {
       // Log model: a re-read (rebalance, seek) is not a reordering; only first readings count.
       auto& o = *c->order;
       const std::uint64_t inv = o.per_consumer[e.node].add(c->position);
+      verdict.reordered = inv > 0;
       ct.reordered += inv;
       t.reordered += inv;
       if (first) {
@@ -402,25 +439,50 @@ struct Checker::Impl {
           c.state = CopyState::Lost;
           finish_copy(id, mit->second, c);
         }
+      touched.push_back(id);
       maybe_retire(id);
     }
   }
 
   void on_event(const Event& e) {
+    verdict = Verdict{};
+    touched.clear();
+    apply(e);
+    if (e.msg) touched.push_back(e.msg);
+    for (MsgId id : touched) {
+      auto it = msgs.find(id);
+      if (it != msgs.end()) note_lost(id, it->second);
+    }
+  }
+
+  void on_publish(const Event& e) {
+    MsgState& m = msgs[e.msg];
+    m.confirm_mode = e.seq >= 0;
+    if (m.published_at >= 0) {
+      ++t.retries;  // a producer retry re-sends the same id: one message, one more send
+      return;
+    }
+    ++t.published;
+    m.published_at = e.t;
+    m.producer = e.node;
+    m.broker = e.peer;
+    if (first_publish < 0) first_publish = e.t;
+    if (m.confirm_mode) return;  // the producer will know from the missing confirm
+    if (down.count(e.peer)) m.vanished = true;  // sent to a dead broker: nobody answers
+    else in_flight.insert(e.msg);
+  }
+
+  void apply(const Event& e) {
     t.end_t = std::max(t.end_t, e.t);
     switch (e.kind) {
-      case EventKind::Publish: {
-        MsgState& m = msgs[e.msg];
-        // A producer retry re-sends the same id: one message, one more send.
-        if (m.published_at < 0) ++t.published, m.published_at = e.t;
-        else ++t.retries;
-        m.confirm_mode = e.seq >= 0;
-        if (first_publish < 0) first_publish = e.t;
+      case EventKind::Publish: on_publish(e); break;
+      case EventKind::Enqueue:
+        in_flight.erase(e.msg);
+        on_enqueue(e, e.queue, e.queue);
         break;
-      }
-      case EventKind::Enqueue: on_enqueue(e, e.queue, e.queue); break;
       case EventKind::Unroutable: {
         ++t.unroutable;
+        in_flight.erase(e.msg);
         auto it = msgs.find(e.msg);
         if (it != msgs.end()) it->second.unroutable = true;
         break;
@@ -506,9 +568,13 @@ struct Checker::Impl {
       case EventKind::Crash:
         down.insert(e.node);
         on_crash(e);
+        vanish_in_flight(e.node);
         break;
       case EventKind::Restart: down.erase(e.node); break;
-      case EventKind::Append: on_append(e); break;
+      case EventKind::Append:
+        in_flight.erase(e.msg);
+        on_append(e);
+        break;
       case EventKind::Commit: on_commit(e); break;
       case EventKind::OffsetReset: on_offset_reset(e); break;
       case EventKind::Fetch:
@@ -539,6 +605,13 @@ TopicGroups topic_groups_from_header(const nlohmann::ordered_json& header) {
 }
 Checker::~Checker() = default;
 
+const Verdict& Checker::last_verdict() const { return impl_->verdict; }
+
+std::int64_t Checker::committed_offset(const std::string& group, const std::string& partition) const {
+  auto it = impl_->committed.find({group, partition});
+  return it == impl_->committed.end() ? -1 : it->second;
+}
+
 void Checker::on_event(const Event& e) { impl_->on_event(e); }
 
 Totals Checker::totals() const {
@@ -549,7 +622,7 @@ Totals Checker::totals() const {
     // reached a broker (sent to a dead one, lost with a crashed connection) is simply
     // gone, and its producer does not know (the seeds' failure scenario 1).
     if (m.confirm_mode && !m.confirmed) ++t.unconfirmed;
-    if (!m.confirm_mode && !m.enqueued && !m.unroutable) ++t.lost;
+    if (impl_->in_flight.count(id)) ++t.pending;  // still on the wire to its broker
     if (impl_->is_lost(m)) {
       ++t.lost;
       Impl::count_lost_queues(m, t);

@@ -23,6 +23,17 @@ using TopicGroups = std::map<std::string, std::vector<std::string>>;
 /// empty for a queue-model header.
 TopicGroups topic_groups_from_header(const nlohmann::ordered_json& header);
 
+/// What one event meant, as the checker judged it: how a reader that follows the trace
+/// event by event (the GUI) marks boxes and timeline points with the checker's own rules.
+struct Verdict {
+  bool duplicate = false;  ///< process: its queue (or consumer group) had processed this id already
+  bool reordered = false;  ///< process: this consumer had already processed a later position of the same queue or partition
+  std::vector<MsgId> lost;       ///< messages that became lost with this event
+  std::vector<MsgId> recovered;  ///< messages lost until this event (a retried copy or a re-read processed them)
+};
+
+/// The ledger of a run: the one reading of the trace that the CLI's totals, the `expect`
+/// block and every count the GUI shows come from.
 class Checker final : public EventSink {
  public:
   /// node_names[i] names NodeId i (for the per-consumer tables). topic_groups says which
@@ -32,6 +43,12 @@ class Checker final : public EventSink {
   void on_event(const Event& e) override;
   /// Totals as of the last event fed; messages not yet settled count as pending.
   Totals totals() const;
+  /// The verdict on the last event fed.
+  const Verdict& last_verdict() const;
+  /// Log model: the committed offset (the next offset the group will read) of `group` on
+  /// `partition` ("topic/2"), or -1 before its first accepted commit. Kafka keeps it per
+  /// (group, partition), not per member.
+  std::int64_t committed_offset(const std::string& group, const std::string& partition) const;
 
  private:
   struct Impl;

@@ -526,14 +526,21 @@ TEST_CASE("published counts message ids, retries count re-sends, unconfirmed wha
 
 TEST_CASE("a fire-and-forget message that never reached a broker is lost; an unroutable one is not", "[checker]") {
   Feed f;
-  f.publish(1, false);  // vanished on the way to a dead broker
+  f.publish(1, false);  // on the wire when the broker crashes: the connection reset kills it
   f.publish(2, false);
   f.emit(Event{.kind = EventKind::Unroutable, .node = kB, .msg = 2, .peer = kP, .text = "x"});
   f.publish(3, false);
   f.enqueue(3, 3);
   f.handle(3, kC1);
+  f.crash(kB);
+  CHECK(f.checker.last_verdict().lost == std::vector<MsgId>{1});  // marked when it happens
+  f.publish(4, false);  // sent to the dead broker
+  CHECK(f.checker.last_verdict().lost == std::vector<MsgId>{4});
+  f.emit(Event{.kind = EventKind::Restart, .node = kB});
+  f.publish(5, false);  // still on the wire when the trace ends
   const Totals t = f.checker.totals();
-  CHECK(t.published == 3);
-  CHECK(t.lost == 1);
+  CHECK(t.published == 5);
+  CHECK(t.lost == 2);
+  CHECK(t.pending == 1);
   CHECK(t.unconfirmed == 0);
 }
