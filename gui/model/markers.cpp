@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "common/event_read.hpp"
 #include "model/sim_state.hpp"
 
 namespace bs::gui {
@@ -30,8 +31,8 @@ std::string loss_label(const Event& e, MsgId id, Name nm) {
     case EventKind::Crash: return fmt::format("m{} lost: {} crashed with it", id, nm(e.node));
     case EventKind::Publish: return fmt::format("m{} lost: sent to {}, which is down", id, nm(e.peer));
     case EventKind::Deliver: return fmt::format("m{} lost: auto-acked to {}, already dead", id, nm(e.peer));
-    case EventKind::Commit: return fmt::format("m{} lost: group {} committed past it unprocessed", id, e.text);
-    case EventKind::Drop: return fmt::format("m{} lost: {} ({})", id, nm(e.node), e.text);
+    case EventKind::Commit: return fmt::format("m{} lost: group {} committed past it unprocessed", id, group(e));
+    case EventKind::Drop: return fmt::format("m{} lost: {} ({})", id, nm(e.node), reason(e));
     default: return fmt::format("m{} lost ({} {})", id, nm(e.node), kind_name(e.kind));
   }
 }
@@ -57,9 +58,9 @@ std::vector<Marker> build_markers(const Trace& tr) {
       case EventKind::LinkDown: add(MarkerKind::LinkDown, fmt::format("link {}-{} down", nm(e.node), nm(e.peer))); break;
       case EventKind::LinkUp: add(MarkerKind::LinkUp, fmt::format("link {}-{} up", nm(e.node), nm(e.peer))); break;
       case EventKind::Deliver:
-        if (e.flag) add(MarkerKind::Redelivery, fmt::format("m{} redelivered to {}", e.msg, nm(e.peer)));
+        if (field::flag<"redelivered">(e)) add(MarkerKind::Redelivery, fmt::format("m{} redelivered to {}", e.msg, nm(e.peer)));
         break;
-      case EventKind::Drop: add(MarkerKind::Loss, fmt::format("m{} dropped ({})", e.msg, e.text)); break;
+      case EventKind::Drop: add(MarkerKind::Loss, fmt::format("m{} dropped ({})", e.msg, reason(e))); break;
       case EventKind::Process: {
         const auto& c = s.consumers().at(e.node);
         const auto& p = c.processed.back();
@@ -86,7 +87,7 @@ std::vector<Marker> build_markers(const Trace& tr) {
         // is the ledger's "lost" marker above).
         auto f = frame_msg.find(e.pkt);
         MsgId m = f == frame_msg.end() ? 0 : f->second;
-        if (m) out.push_back(Marker{e.t, MarkerKind::Loss, i, m, e.node, fmt::format("frame with m{} lost ({})", m, e.text)});
+        if (m) out.push_back(Marker{e.t, MarkerKind::Loss, i, m, e.node, fmt::format("frame with m{} lost ({})", m, reason(e))});
         break;
       }
       default: break;

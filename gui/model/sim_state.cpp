@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/event_read.hpp"
+
 namespace bs::gui {
 namespace {
 template <class V>
@@ -37,7 +39,7 @@ QueueState& SimState::queue(const std::string& name, NodeId broker) {
 
 void SimState::declare_queue(const std::string& name) { queue(name, kNoNode); }
 
-PartitionState& SimState::partition(const std::string& name, NodeId broker) {
+PartitionState& SimState::partition_state(const std::string& name, NodeId broker) {
   for (auto& p : partitions_)
     if (p.name == name) {
       if (p.leader == kNoNode) p.leader = broker;
@@ -61,9 +63,9 @@ void SimState::apply(const Event& e, std::size_t index) {
   for (MsgId id : v.recovered) std::erase_if(lost_, [&](const LostMsg& l) { return l.msg == id; });
   switch (e.kind) {
     case EventKind::Enqueue: {
-      auto& q = queue(e.queue, e.node);
-      std::int64_t pos = e.seq >= 0 ? e.seq : static_cast<std::int64_t>(q.enqueued);
-      positions_[{e.queue, e.msg}] = pos;
+      auto& q = queue(queue_name(e), e.node);
+      std::int64_t pos = position(e) >= 0 ? position(e) : static_cast<std::int64_t>(q.enqueued);
+      positions_[{q.name, e.msg}] = pos;
       ReadyMsg m{e.msg, pos, false, e.t};
       q.ready.insert(std::upper_bound(q.ready.begin(), q.ready.end(), pos,
                                       [](std::int64_t p, const ReadyMsg& r) { return p < r.position; }),
@@ -72,34 +74,34 @@ void SimState::apply(const Event& e, std::size_t index) {
       break;
     }
     case EventKind::Deliver: {
-      auto& q = queue(e.queue, e.node);
+      auto& q = queue(queue_name(e), e.node);
       erase_msg(q.ready, e.msg);
       // With auto-ack the message is settled as it leaves: nothing stays unacked.
-      if (e.text != "auto_ack") {
-        std::int64_t pos = e.seq >= 0 ? e.seq : position_of(e.queue, e.msg);
-        q.unacked[e.peer].push_back(UnackedMsg{e.msg, e.tag, pos, e.flag, e.t});
+      if (field::text<"mode">(e) != "auto_ack") {
+        std::int64_t pos = position(e) >= 0 ? position(e) : position_of(q.name, e.msg);
+        q.unacked[e.peer].push_back(UnackedMsg{e.msg, delivery_tag(e), pos, field::flag<"redelivered">(e), e.t});
       }
       break;
     }
     case EventKind::Ack: {
-      auto& q = queue(e.queue, e.node);
+      auto& q = queue(queue_name(e), e.node);
       erase_msg(q.unacked[e.peer], e.msg);
       ++q.acked;
       break;
     }
     case EventKind::Nack: {
       // The requeue (if any) follows as its own event and puts the message back.
-      auto& q = queue(e.queue, e.node);
+      auto& q = queue(queue_name(e), e.node);
       erase_msg(q.unacked[e.peer], e.msg);
       break;
     }
     case EventKind::Requeue: {
-      auto& q = queue(e.queue, e.node);
+      auto& q = queue(queue_name(e), e.node);
       if (e.peer != kNoNode) erase_msg(q.unacked[e.peer], e.msg);
       else
         for (auto& [c, v] : q.unacked) erase_msg(v, e.msg);
       erase_msg(q.ready, e.msg);
-      std::int64_t pos = e.seq >= 0 ? e.seq : position_of(e.queue, e.msg);
+      std::int64_t pos = position(e) >= 0 ? position(e) : position_of(q.name, e.msg);
       q.ready.insert(std::upper_bound(q.ready.begin(), q.ready.end(), pos,
                                       [](std::int64_t p, const ReadyMsg& r) { return p < r.position; }),
                      ReadyMsg{e.msg, pos, true, e.t});
@@ -108,22 +110,22 @@ void SimState::apply(const Event& e, std::size_t index) {
     }
     case EventKind::DeadLetter:
     case EventKind::Drop: {
-      auto& q = queue(e.queue, e.node);
+      auto& q = queue(queue_name(e), e.node);
       erase_msg(q.ready, e.msg);
       for (auto& [c, v] : q.unacked) erase_msg(v, e.msg);
       ++(e.kind == EventKind::Drop ? q.dropped : q.dead_lettered);
       break;
     }
     case EventKind::ConsumerUp: {
-      auto& q = queue(e.queue, e.node);
-      q.prefetch[e.peer] = e.seq;
+      auto& q = queue(queue_name(e), e.node);
+      q.prefetch[e.peer] = field::integer<"prefetch">(e);
       q.closed.erase(e.peer);
       break;
     }
     case EventKind::ConnectionLost:
       // The client field names the consumer; its queue may be absent for a producer.
       for (auto& q : queues_)
-        if (e.queue.empty() || q.name == e.queue)
+        if (queue_name(e).empty() || q.name == queue_name(e))
           if (q.prefetch.count(e.peer)) q.closed.insert(e.peer);
       break;
     case EventKind::Process: {
@@ -131,11 +133,11 @@ void SimState::apply(const Event& e, std::size_t index) {
       c.node = e.node;
       ProcessedMsg p;
       p.msg = e.msg;
-      p.queue = e.queue;
+      p.queue = queue_name(e);
       // Queue model: the enqueue position. Log model: the record's offset (process `offset`).
-      p.position = position_of(e.queue, e.msg);
-      if (p.position < 0) p.position = e.seq >= 0 ? e.seq : static_cast<std::int64_t>(e.msg);
-      p.redelivered = e.flag;
+      p.position = position_of(p.queue, e.msg);
+      if (p.position < 0) p.position = offset(e) >= 0 ? offset(e) : static_cast<std::int64_t>(e.msg);
+      p.redelivered = field::flag<"redelivered">(e);
       p.t = e.t;
       p.event = index;
       p.reordered = v.reordered;
@@ -149,40 +151,40 @@ void SimState::apply(const Event& e, std::size_t index) {
       consumers_[e.node].node = e.node;
       break;
     case EventKind::Append: {
-      auto& p = partition(e.queue, e.node);
-      p.records.push_back(Record{e.tag, e.msg, e.text});
-      positions_[{e.queue, e.msg}] = e.tag;
-      p.next_offset = std::max(p.next_offset, e.tag + 1);
+      auto& p = partition_state(partition(e), e.node);
+      p.records.push_back(Record{offset(e), e.msg, field::text<"key">(e)});
+      positions_[{p.name, e.msg}] = offset(e);
+      p.next_offset = std::max(p.next_offset, offset(e) + 1);
       break;
     }
     case EventKind::Fetch: {
-      auto& cur = partition(e.queue, kNoNode).cursors[e.peer];
-      cur.position = e.tag + std::max<std::int64_t>(e.seq, 0);
-      cur.group = e.text;
+      auto& cur = partition_state(partition(e), kNoNode).cursors[e.peer];
+      cur.position = offset(e) + std::max<std::int64_t>(field::integer<"count">(e), 0);
+      cur.group = group(e);
       break;
     }
     case EventKind::Commit: {
-      auto& p = partition(e.queue, kNoNode);
-      p.cursors[e.peer].group = e.text;
-      refresh_committed(p, e.text);  // a rejected commit (stale generation) moved nothing
+      auto& p = partition_state(partition(e), kNoNode);
+      p.cursors[e.peer].group = group(e);
+      refresh_committed(p, group(e));  // a rejected commit (stale generation) moved nothing
       break;
     }
     case EventKind::OffsetReset:  // written by the broker or by the consumer (seek)
-      partition(e.queue, kNoNode).cursors[e.peer].position = e.tag;
+      partition_state(partition(e), kNoNode).cursors[e.peer].position = offset(e);
       break;
     case EventKind::Assign: {
-      if (e.queue.empty()) break;  // the member sits idle: no partition for it
-      auto& p = partition(e.queue, kNoNode);
-      p.cursors[e.peer].group = e.text;
-      refresh_committed(p, e.text);  // the new owner starts from the group's committed offset
+      if (partition(e).empty()) break;  // the member sits idle: no partition for it
+      auto& p = partition_state(partition(e), kNoNode);
+      p.cursors[e.peer].group = group(e);
+      refresh_committed(p, group(e));  // the new owner starts from the group's committed offset
       break;
     }
     case EventKind::SegmentRoll:
-      partition(e.queue, kNoNode).segment_bases.push_back(e.tag);
+      partition_state(partition(e), kNoNode).segment_bases.push_back(offset(e));
       break;
     case EventKind::SegmentDelete: {
-      auto& p = partition(e.queue, kNoNode);
-      p.log_start = std::max(p.log_start, e.seq);
+      auto& p = partition_state(partition(e), kNoNode);
+      p.log_start = std::max(p.log_start, field::integer<"log_start_offset">(e));
       std::erase_if(p.records, [&](const Record& r) { return r.offset < p.log_start; });
       std::erase_if(p.segment_bases, [&](std::int64_t b) { return b < p.log_start; });
       break;

@@ -120,7 +120,7 @@ class SimState {
 
  private:
   QueueState& queue(const std::string& name, NodeId broker);
-  PartitionState& partition(const std::string& name, NodeId broker);
+  PartitionState& partition_state(const std::string& name, NodeId broker);
   std::vector<QueueState> queues_;
   std::map<NodeId, ConsumerState> consumers_;
   std::vector<PartitionState> partitions_;

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "check/histogram.hpp"
+#include "common/event_read.hpp"
 
 namespace bs {
 namespace {
@@ -254,23 +255,25 @@ struct Checker::Impl {
       if (copy_lost(m, c)) ++into.queues[c.order_scope].lost;
   }
 
-  void on_enqueue(const Event& e, const std::string& order_scope, const std::string& scope) {
+  // Queue model: a copy per queue, ordered by its enqueue position there.
+  void on_enqueue(const Event& e) {
     MsgState& m = msgs[e.msg];
     if (!m.enqueued) ++t.routed;
     m.enqueued = true;
+    const std::string& q = queue_name(e);
     Copy c;
-    c.scope = scope;
-    c.order_scope = order_scope;
-    c.position = e.seq;
-    if (e.seq >= 0) {
-      c.order = &orders[order_scope];
-      c.order->live.emplace(e.seq, e.msg);
+    c.scope = q;
+    c.order_scope = q;
+    c.position = position(e);
+    if (c.position >= 0) {
+      c.order = &orders[q];
+      c.order->live.emplace(c.position, e.msg);
     }
-    m.copies.push_back(c);
-    ++t.queues[order_scope].routed;
+    ++t.queues[q].routed;
+    m.copies.push_back(std::move(c));
   }
 
-  PartitionState& partition(const std::string& name) {
+  PartitionState& partition_state(const std::string& name) {
     auto it = partitions.find(name);
     if (it != partitions.end()) return it->second;
     PartitionState& p = partitions[name];
@@ -289,18 +292,19 @@ struct Checker::Impl {
     MsgState& m = msgs[e.msg];
     if (!m.enqueued) ++t.routed;
     m.enqueued = true;
-    m.key = e.text;
-    PartitionState& p = partition(e.queue);
+    m.key = field::text<"key">(e);
+    PartitionState& p = partition_state(partition(e));
     ++p.totals->routed;
-    p.high_watermark = std::max(p.high_watermark, e.tag + 1);
+    const std::int64_t off = offset(e);
+    p.high_watermark = std::max(p.high_watermark, off + 1);
     for (std::size_t g = 0; g < p.groups.size(); ++g) {
       Copy c;
       c.scope = p.groups[g];
-      c.order_scope = e.queue;
-      c.position = e.tag;
+      c.order_scope = partition(e);
+      c.position = off;
       c.log = true;
       c.order = p.orders[g];
-      c.order->live.emplace(e.tag, e.msg);
+      c.order->live.emplace(off, e.msg);
       m.copies.push_back(std::move(c));
       // Lag: records in the partition the group has not processed yet.
       const auto lag = static_cast<std::uint64_t>(p.high_watermark - p.next[g]);
@@ -326,12 +330,12 @@ struct Checker::Impl {
   // Log model: a commit settles the group's processed records below the committed
   // offset (as an ack does) and passes over the unprocessed ones (at-most-once).
   void on_commit(const Event& e) {
-    if (e.flag) return;  // rejected by the coordinator
-    committed[{e.text, e.queue}] = e.tag;
-    PartitionState& p = partition(e.queue);
-    const std::size_t g = p.index_of(e.text);
+    if (field::flag<"rejected">(e)) return;  // unknown member or stale generation
+    committed[{group(e), partition(e)}] = offset(e);
+    PartitionState& p = partition_state(partition(e));
+    const std::size_t g = p.index_of(group(e));
     if (g == p.groups.size()) return;
-    for_each_live_copy(*p.orders[g], 0, e.tag, e.text, [&](MsgId id, MsgState& m, Copy* c) {
+    for_each_live_copy(*p.orders[g], 0, offset(e), group(e), [&](MsgId id, MsgState& m, Copy* c) {
       if (c->processed > 0) {
         c->state = CopyState::Settled;
         finish_copy(id, m, *c);
@@ -346,11 +350,12 @@ struct Checker::Impl {
   // Log model: auto.offset.reset or a seek moved the group from `from` to `to`; records
   // in between that the group had not processed are skipped: missed, not lost.
   void on_offset_reset(const Event& e) {
-    if (e.tag <= e.seq) return;  // a move backwards skips nothing
-    PartitionState& p = partition(e.queue);
-    const std::size_t g = p.index_of(e.text);
+    const std::int64_t from = field::integer<"from_offset">(e), to = offset(e);
+    if (to <= from) return;  // a move backwards skips nothing
+    PartitionState& p = partition_state(partition(e));
+    const std::size_t g = p.index_of(group(e));
     if (g == p.groups.size()) return;
-    for_each_live_copy(*p.orders[g], std::max<std::int64_t>(e.seq, 0), e.tag, e.text, [&](MsgId id, MsgState& m, Copy* c) {
+    for_each_live_copy(*p.orders[g], std::max<std::int64_t>(from, 0), to, group(e), [&](MsgId id, MsgState& m, Copy* c) {
       if (c->processed > 0) return;
       c->state = CopyState::Discarded;
       c->skipped = true;
@@ -366,7 +371,8 @@ struct Checker::Impl {
     ConsumerTotals& ct = consumer(e.node);
     ++ct.processed;
     if (ct.order.size() < 10000) ct.order.push_back(e.msg);
-    const std::string scope = e.text.empty() ? e.queue : e.text;  // log model: the consumer group
+    const bool log = !group(e).empty();
+    const std::string& scope = log ? group(e) : queue_name(e);  // a copy per queue, or per consumer group
     auto it = msgs.find(e.msg);
     if (it == msgs.end()) {
       // The message was settled and retired already: this is a repeat processing.
@@ -374,7 +380,7 @@ struct Checker::Impl {
       return;
     }
     MsgState& m = it->second;
-    Copy* c = e.text.empty() ? held_copy(m, scope, e.node, e.tag) : find_copy(m, scope, e.seq);
+    Copy* c = log ? find_copy(m, scope, offset(e)) : held_copy(m, scope, e.node, delivery_tag(e));
     if (!c) return;
     // A second copy of a republished message processed in the same queue is a duplicate.
     const bool first = c->processed == 0 && !c->skipped && !sibling_handled(m, *c, false);
@@ -402,7 +408,7 @@ struct Checker::Impl {
       }
     }
     if (c->log && first) {
-      PartitionState& p = partition(c->order_scope);
+      PartitionState& p = partition_state(c->order_scope);
       const std::size_t g = p.index_of(scope);
       if (g < p.next.size()) p.next[g] = std::max(p.next[g], c->position + 1);
       t.reordered_across_partitions += group_order[scope].add(e.msg);
@@ -457,7 +463,7 @@ struct Checker::Impl {
 
   void on_publish(const Event& e) {
     MsgState& m = msgs[e.msg];
-    m.confirm_mode = e.seq >= 0;
+    m.confirm_mode = publish_seq(e) >= 0;
     if (m.published_at >= 0) {
       ++t.retries;  // a producer retry re-sends the same id: one message, one more send
       return;
@@ -478,7 +484,7 @@ struct Checker::Impl {
       case EventKind::Publish: on_publish(e); break;
       case EventKind::Enqueue:
         in_flight.erase(e.msg);
-        on_enqueue(e, e.queue, e.queue);
+        on_enqueue(e);
         break;
       case EventKind::Unroutable: {
         ++t.unroutable;
@@ -489,7 +495,7 @@ struct Checker::Impl {
       }
       case EventKind::Returned: ++t.returned; break;
       case EventKind::Confirm: {
-        if (!e.flag) break;
+        if (!field::flag<"ack">(e)) break;  // a nack: the broker refused it
         auto it = msgs.find(e.msg);
         if (it == msgs.end() || it->second.confirmed) break;
         ++t.confirmed;
@@ -501,20 +507,21 @@ struct Checker::Impl {
         ++t.delivered;
         ConsumerTotals& ct = consumer(e.peer);
         ++ct.delivered;
-        if (e.flag) ++t.redelivered, ++ct.redelivered;
+        if (field::flag<"redelivered">(e)) ++t.redelivered, ++ct.redelivered;
         auto it = msgs.find(e.msg);
         if (it == msgs.end()) break;
-        Copy* c = find_copy(it->second, e.queue, e.seq);
+        Copy* c = find_copy(it->second, queue_name(e), position(e));
         if (!c) break;
         c->holder = e.peer;
-        c->tag = e.tag;
-        if (e.text == "auto_ack" && down.count(e.peer)) {
+        c->tag = delivery_tag(e);
+        const bool auto_ack = field::text<"mode">(e) == "auto_ack";
+        if (auto_ack && down.count(e.peer)) {
           // Pushed to a consumer that already died (the broker has not noticed yet):
           // with auto-ack nobody keeps a copy.
           c->state = CopyState::Lost;
           finish_copy(e.msg, it->second, *c);
           maybe_retire(e.msg);
-        } else if (e.text == "auto_ack") {
+        } else if (auto_ack) {
           c->state = CopyState::Held;  // the broker forgot it: only the consumer has it now
           held[e.peer].insert(e.msg);
         } else {
@@ -528,14 +535,14 @@ struct Checker::Impl {
         ++consumer(e.node).duplicates_skipped;
         auto it = msgs.find(e.msg);
         if (it == msgs.end()) break;
-        if (Copy* c = find_copy(it->second, e.text.empty() ? e.queue : e.text)) c->skipped = true;
+        if (Copy* c = find_copy(it->second, queue_name(e))) c->skipped = true;
         break;
       }
       case EventKind::Ack: {
         ++t.acked;
         auto it = msgs.find(e.msg);
         if (it == msgs.end()) break;
-        Copy* c = held_copy(it->second, e.queue, e.peer, e.tag);
+        Copy* c = held_copy(it->second, queue_name(e), e.peer, delivery_tag(e));
         if (!c || c->finished()) break;
         c->state = CopyState::Settled;
         finish_copy(e.msg, it->second, *c);
@@ -547,19 +554,19 @@ struct Checker::Impl {
         ++t.requeued;
         auto it = msgs.find(e.msg);
         if (it == msgs.end()) break;
-        if (Copy* c = find_copy(it->second, e.queue, e.seq)) c->state = CopyState::Queued;
+        if (Copy* c = find_copy(it->second, queue_name(e), position(e))) c->state = CopyState::Queued;
         break;
       }
       case EventKind::DeadLetter:
       case EventKind::Drop: {
         if (e.kind == EventKind::DeadLetter) ++t.dead_lettered;
-        if (e.text == "stale_ack") break;  // an ack nobody could use, not a message
+        if (reason(e) == "stale_ack") break;  // an ack nobody could use, not a message
         if (e.kind == EventKind::Drop) ++t.dropped;
         auto it = msgs.find(e.msg);
         if (it == msgs.end()) break;
-        Copy* c = find_copy(it->second, e.queue);
+        Copy* c = find_copy(it->second, queue_name(e));
         if (!c || c->finished()) break;
-        const bool crash = e.text == "broker_crash";
+        const bool crash = reason(e) == "broker_crash";
         c->state = crash ? CopyState::Lost : CopyState::Discarded;
         finish_copy(e.msg, it->second, *c);
         maybe_retire(e.msg);
@@ -577,10 +584,12 @@ struct Checker::Impl {
         break;
       case EventKind::Commit: on_commit(e); break;
       case EventKind::OffsetReset: on_offset_reset(e); break;
-      case EventKind::Fetch:
-        t.delivered += static_cast<std::uint64_t>(std::max<std::int64_t>(e.seq, 0));
-        consumer(e.peer).delivered += static_cast<std::uint64_t>(std::max<std::int64_t>(e.seq, 0));
+      case EventKind::Fetch: {
+        const auto n = static_cast<std::uint64_t>(std::max<std::int64_t>(field::integer<"count">(e), 0));
+        t.delivered += n;
+        consumer(e.peer).delivered += n;
         break;
+      }
       default: break;
     }
   }
