@@ -22,6 +22,8 @@ std::string_view packet_op(const Packet& p) {
                              [](const amqp::Nack&) { return std::string_view("nack"); },
                              [](const amqp::Heartbeat&) { return std::string_view("heartbeat"); },
                              [](const amqp::ConnectionClose&) { return std::string_view("close"); },
+                             [](const amqp::Open&) { return std::string_view("open"); },
+                             [](const amqp::OpenOk&) { return std::string_view("open_ok"); },
                              [](const kafka::ProduceRequest&) { return std::string_view("produce"); },
                              [](const kafka::ProduceResponse&) { return std::string_view("produce_response"); },
                              [](const kafka::FetchRequest&) { return std::string_view("fetch"); },

@@ -12,7 +12,7 @@ namespace bs {
 /// A protocol message between two nodes, of either broker model.
 using Packet = std::variant<amqp::Publish, amqp::Confirm, amqp::Return, amqp::Consume, amqp::ConsumeOk,
                             amqp::Deliver, amqp::Ack, amqp::Nack, amqp::Heartbeat,
-                            amqp::ConnectionClose, kafka::ProduceRequest, kafka::ProduceResponse,
+                            amqp::ConnectionClose, amqp::Open, amqp::OpenOk, kafka::ProduceRequest, kafka::ProduceResponse,
                             kafka::FetchRequest, kafka::FetchResponse, kafka::JoinGroup, kafka::Assignment,
                             kafka::Heartbeat, kafka::UnknownMember, kafka::LeaveGroup, kafka::OffsetCommit,
                             kafka::ListOffsets, kafka::ListOffsetsResponse>;
