@@ -35,7 +35,9 @@ std::string_view packet_op(const Packet& p) {
                              [](const kafka::LeaveGroup&) { return std::string_view("leave_group"); },
                              [](const kafka::OffsetCommit&) { return std::string_view("offset_commit"); },
                              [](const kafka::ListOffsets&) { return std::string_view("list_offsets"); },
-                             [](const kafka::ListOffsetsResponse&) { return std::string_view("list_offsets_response"); }},
+                             [](const kafka::ListOffsetsResponse&) { return std::string_view("list_offsets_response"); },
+                             [](const kafka::MetadataRequest&) { return std::string_view("metadata"); },
+                             [](const kafka::MetadataResponse&) { return std::string_view("metadata_response"); }},
                     p);
 }
 

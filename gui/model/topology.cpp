@@ -62,11 +62,14 @@ Topology::Topology(const Trace& tr) {
   link_tr_.resize(links_.size());
   client_tr_.resize(n);
   for (const auto& e : tr.events) {
-    // Which broker each client talks to: its first frame to a broker, then failovers.
-    if (e.node < n && roles_[e.node] != Role::Broker && e.peer < n && roles_[e.peer] == Role::Broker) {
+    // Which broker each client talks to: the one it sent its latest frame to (a Kafka
+    // client asks a bootstrap broker for metadata, then talks to the leader; an AMQP
+    // client moves on after a failover).
+    if (e.kind == EventKind::NetSend && e.node < n && roles_[e.node] != Role::Broker && e.peer < n &&
+        roles_[e.peer] == Role::Broker) {
       auto& ct = client_tr_[e.node];
-      if (e.kind == EventKind::NetSend && ct.empty()) ct.emplace_back(-std::numeric_limits<double>::infinity(), e.peer);
-      if (e.kind == EventKind::Failover) ct.emplace_back(e.t, e.peer);
+      if (ct.empty()) ct.emplace_back(-std::numeric_limits<double>::infinity(), e.peer);
+      else if (ct.back().second != e.peer) ct.emplace_back(e.t, e.peer);
     }
     if ((e.kind == EventKind::Crash || e.kind == EventKind::Restart) && e.node < n)
       node_tr_[e.node].emplace_back(e.t, e.kind == EventKind::Crash);

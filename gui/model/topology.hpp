@@ -43,9 +43,8 @@ class Topology {
   bool peer_link(const LinkTiming& l) const { return role(l.a) == Role::Broker && role(l.b) == Role::Broker; }
   /// Number of brokers; more than one is drawn as a cluster column.
   std::size_t broker_count() const { return brokers_; }
-  /// The broker client `n` is connected (or connecting) to at t: the first broker it
-  /// sent a frame to, then the `broker` of each of its `failover` events. kNoNode when
-  /// the trace does not say (no network events, or not a client).
+  /// The broker client `n` talks to at t: the one it sent its latest frame to. kNoNode
+  /// when the trace does not say (no network events, or not a client).
   NodeId client_broker(NodeId n, double t) const;
 
  private:
