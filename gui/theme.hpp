@@ -13,6 +13,10 @@ inline constexpr ImU32 kCanvas = IM_COL32(70, 78, 95, 255);  ///< canvas frames
 inline constexpr ImU32 kText = IM_COL32(245, 245, 245, 255);
 inline constexpr ImU32 kDim = IM_COL32(150, 155, 165, 255);
 inline constexpr ImU32 kLink = IM_COL32(120, 130, 150, 255);
+/// A link between two brokers of a cluster (inter-node traffic).
+inline constexpr ImU32 kPeerLink = IM_COL32(205, 150, 70, 255);
+/// Behind the brokers of a multi-broker scenario (the cluster column).
+inline constexpr ImU32 kClusterFill = IM_COL32(40, 44, 56, 255);
 inline constexpr ImU32 kDown = IM_COL32(255, 70, 70, 255);
 inline constexpr ImU32 kCrashed = IM_COL32(90, 90, 95, 255);
 inline constexpr ImU32 kRedelivered = IM_COL32(255, 210, 0, 255);

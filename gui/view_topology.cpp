@@ -74,6 +74,59 @@ ImVec2 lane_offset(ImVec2 a, ImVec2 b, bool forward, float em) {
   return ImVec2(-dy / len * s, dx / len * s);
 }
 
+// A client's link to a broker of its bootstrap list it is not connected to now: a thin
+// dashed line, so the connection in use stands out and a failover visibly moves it.
+void draw_standby_link(ImDrawList* dl, ImVec2 a, ImVec2 b, float em) {
+  const float dx = b.x - a.x, dy = b.y - a.y, len = std::sqrt(dx * dx + dy * dy);
+  const float dash = 0.6f * em, gap = 0.45f * em;
+  const ImU32 c = with_alpha(theme::kLink, 0.55f);
+  for (float d = 0; d < len; d += dash + gap) {
+    const float e = std::min(len, d + dash);
+    dl->AddLine(ImVec2(a.x + dx * d / len, a.y + dy * d / len), ImVec2(a.x + dx * e / len, a.y + dy * e / len), c, 0.1f * em);
+  }
+}
+
+// The brokers of a multi-broker scenario sit in one column inside a frame; the frame
+// says "cluster" when they are linked to each other (peers), "brokers" otherwise. Its
+// label sits beside the first broker, not above it, so a small canvas (large text) does
+// not push it off the top; the frame is as wide on the right, where "CRASHED" goes.
+void draw_cluster_frame(ImDrawList* dl, const Topology& topo, const Canvas& cv, float box_w, float box_h, float em,
+                        bool linked) {
+  ImVec2 lo(1e9f, 1e9f), hi(-1e9f, -1e9f);
+  for (NodeId n = 0; n < topo.size(); ++n) {
+    if (topo.role(n) != Role::Broker) continue;
+    ImVec2 c = cv.at(topo.pos(n));
+    float w = std::max(box_w, ImGui::CalcTextSize(topo.name(n).c_str()).x + 0.8f * em);
+    lo = ImVec2(std::min(lo.x, c.x - w / 2), std::min(lo.y, c.y - box_h / 2));
+    hi = ImVec2(std::max(hi.x, c.x + w / 2), std::max(hi.y, c.y + box_h / 2));
+  }
+  const char* label = linked ? "cluster" : "brokers";
+  const float side = std::max(ImGui::CalcTextSize(label).x, ImGui::CalcTextSize("CRASHED").x) + 0.9f * em;
+  lo = ImVec2(lo.x - side, lo.y - 0.45f * em);
+  hi = ImVec2(hi.x + side, hi.y + 0.45f * em);
+  dl->AddRectFilled(lo, hi, theme::kClusterFill, 0.5f * em);
+  dl->AddRect(lo, hi, with_alpha(theme::kLink, 0.8f), 0.5f * em, 0, 1.5f);
+  dl->AddText(ImVec2(lo.x + 0.45f * em, lo.y + 0.3f * em), theme::kDim, label);
+}
+
+// A link between two brokers: straight between neighbours of the column, bowed out to
+// the side when another broker sits between them (so it does not run through its box).
+void draw_peer_link(ImDrawList* dl, const Topology& topo, const Canvas& cv, const LinkTiming& l, bool down, float em) {
+  ImVec2 a = cv.at(topo.pos(l.a)), b = cv.at(topo.pos(l.b));
+  const float ylo = std::min(topo.pos(l.a).y, topo.pos(l.b).y), yhi = std::max(topo.pos(l.a).y, topo.pos(l.b).y);
+  bool between = false;
+  for (NodeId n = 0; n < topo.size(); ++n)
+    if (topo.role(n) == Role::Broker && n != l.a && n != l.b && topo.pos(n).y > ylo && topo.pos(n).y < yhi) between = true;
+  const ImU32 c = down ? theme::kDown : theme::kPeerLink;
+  if (!between) {
+    if (down) return draw_link(dl, a, b, true, em);
+    dl->AddLine(a, b, c, 0.22f * em);
+    return;
+  }
+  const float bow = 3.2f * em + 0.15f * std::fabs(b.y - a.y);
+  dl->AddBezierCubic(a, ImVec2(a.x + bow, a.y), ImVec2(b.x + bow, b.y), b, c, 0.22f * em);
+}
+
 void draw_legend(ImDrawList* dl, ImVec2 p, float em) {
   const Op ops[] = {Op::Publish, Op::Deliver, Op::Ack, Op::Nack, Op::Confirm, Op::Heartbeat};
   float x = p.x;
@@ -111,7 +164,26 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
   double t = app.t;
   dl->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
 
-  for (const auto& l : topo.links()) draw_link(dl, cv.at(topo.pos(l.a)), cv.at(topo.pos(l.b)), topo.link_down(l.a, l.b, t), em);
+  bool linked = false;
+  for (const auto& l : topo.links()) linked |= topo.peer_link(l);
+  const bool cluster = topo.broker_count() > 1;
+  const float compact_h = 1.7f * em;
+  if (cluster) draw_cluster_frame(dl, topo, cv, box_w, compact_h, em, linked);
+  for (const auto& l : topo.links()) {
+    const bool down = topo.link_down(l.a, l.b, t);
+    if (topo.peer_link(l)) {
+      draw_peer_link(dl, topo, cv, l, down, em);
+      continue;
+    }
+    // A client's links to brokers of its list it is not using now are drawn dashed.
+    const NodeId client = topo.role(l.a) == Role::Broker ? l.b : l.a, broker = client == l.a ? l.b : l.a;
+    const NodeId in_use = topo.client_broker(client, t);
+    if (!down && topo.role(broker) == Role::Broker && in_use != kNoNode && in_use != broker) {
+      draw_standby_link(dl, cv.at(topo.pos(l.a)), cv.at(topo.pos(l.b)), em);
+      continue;
+    }
+    draw_link(dl, cv.at(topo.pos(l.a)), cv.at(topo.pos(l.b)), down, em);
+  }
 
   // Frames in flight.
   static std::vector<Dot> dots;
@@ -179,7 +251,11 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
     ImVec2 c = cv.at(topo.pos(n));
     // Wide enough for the node's name; kept inside the canvas at the edges (unzoomed).
     float w = std::max(box_w, ImGui::CalcTextSize(topo.name(n).c_str()).x + 0.8f * em);
-    ImVec2 a(c.x - w / 2, c.y - box_h / 2), b(c.x + w / 2, c.y + box_h / 2);
+    // Brokers of a cluster column: one line (the frame says what they are), so several
+    // fit one above the other.
+    const bool compact = cluster && topo.role(n) == Role::Broker;
+    const float h = compact ? compact_h : box_h;
+    ImVec2 a(c.x - w / 2, c.y - h / 2), b(c.x + w / 2, c.y + h / 2);
     if (app.view_zoom == 1) a.x = std::max(a.x, origin.x + 2);  // when zoomed, off-canvas is off-canvas
     b.x = a.x + w;
     if (app.view_zoom == 1 && b.x > origin.x + size.x - 2) {
@@ -195,7 +271,13 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
     // The role under the name, unless the name already says it ("broker").
     const char* role = topo.role(n) == Role::Producer ? "producer" : topo.role(n) == Role::Broker ? "broker"
                      : topo.role(n) == Role::Consumer ? "consumer" : "";
-    if (name != role) {
+    if (down && compact) {
+      dl->AddLine(a, b, theme::kDown, 0.22f * em);
+      dl->AddLine(ImVec2(a.x, b.y), ImVec2(b.x, a.y), theme::kDown, 0.22f * em);
+      dl->AddText(ImVec2(b.x + 0.35f * em, c.y - 0.5f * em), theme::kDown, "CRASHED");
+      continue;
+    }
+    if (name != role && !compact) {
       ImVec2 ss = ImGui::CalcTextSize(role);
       dl->AddText(ImVec2((a.x + b.x - ss.x) / 2, a.y + 1.25f * em), theme::kText, role);
     }

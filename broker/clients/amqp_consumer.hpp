@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "clients/bootstrap.hpp"
 #include "clients/dedupe_store.hpp"
 #include "clients/processing_time.hpp"
 #include "common/node.hpp"
@@ -13,7 +14,12 @@ namespace bs::amqp {
 
 /// How a consumer consumes. Times are simulated seconds.
 struct ConsumerConfig {
-  NodeId broker = kNoNode;
+  NodeId broker = kNoNode;              ///< the one-broker shorthand, used when bootstrap is empty
+  std::vector<NodeId> bootstrap;        ///< brokers to try in turn (newConnection(Address[]))
+  std::vector<std::string> bootstrap_names;  ///< their trace names, parallel to bootstrap
+  /// networkRecoveryInterval: wait this long after losing a connection before opening the
+  /// next one (RabbitMQ Java client default 5 s; 0 = at once).
+  double reconnect_s = 0;
   std::string queue;
   std::uint32_t prefetch = 1;   ///< basic.qos prefetch_count; 0 = unlimited
   bool auto_ack = false;        ///< true: the delivery itself counts as the ack
@@ -27,11 +33,15 @@ struct ConsumerConfig {
 };
 
 /// Subscribes to a queue, processes deliveries one at a time in arrival order, acks
-/// them (or not, in auto-ack mode), heartbeats, and reconnects after losing the broker.
-/// A crash loses its buffered deliveries and the message in its hands.
+/// them (or not, in auto-ack mode), heartbeats, and reconnects after losing the broker
+/// (two missed heartbeats, or connection.close — which is also how a broker that does
+/// not hold the queue answers basic.consume: RabbitMQ's 404 NOT_FOUND closes the
+/// channel). Each new connection goes to the next broker of its bootstrap list after
+/// reconnect_s, cycling. A crash loses its buffered deliveries and the message in its
+/// hands.
 class Consumer final : public Node {
  public:
-  explicit Consumer(ConsumerConfig cfg) : cfg_(std::move(cfg)) {}
+  explicit Consumer(ConsumerConfig cfg);
 
   void on_start(Context& ctx) override;
   void on_packet(Context& ctx, NodeId from, const Packet& p) override;
@@ -39,6 +49,8 @@ class Consumer final : public Node {
   void on_crash(Context& ctx) override;
 
   bool connected() const { return connected_; }
+  /// The broker the consumer is connected (or connecting) to now.
+  NodeId broker() const { return brokers_.current(); }
   std::size_t buffered() const { return buffer_.size(); }
 
  private:
@@ -47,15 +59,23 @@ class Consumer final : public Node {
   void maybe_start(Context& ctx);
   void finish_current(Context& ctx);
   void flush_acks(Context& ctx);
-  void drop_connection(Context& ctx);
+  void drop_connection(Context& ctx, const char* reason);
 
+  /// A delivery and the broker it came from (its ack must go back there).
+  struct Held {
+    Deliver d;
+    NodeId from = kNoNode;
+  };
   ConsumerConfig cfg_;
+  BrokerList brokers_;
+  bool waiting_ = false;          // between a lost connection and the next attempt
+  std::uint64_t reconnect_gen_ = 0;
   std::uint32_t connection_ = 0;  // grows on every (re)connect
   bool connected_ = false;
   bool started_ = false;
-  std::deque<Deliver> buffer_;
+  std::deque<Held> buffer_;
   bool busy_ = false;
-  Deliver current_;
+  Held current_;
   std::uint64_t work_gen_ = 0;
   std::uint64_t pending_tag_ = 0;   // highest processed-but-unacked tag
   MsgId pending_msg_ = 0;

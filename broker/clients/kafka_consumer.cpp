@@ -4,9 +4,21 @@
 
 namespace bs::kafka {
 namespace {
-enum TimerKind : std::uint32_t { kStart = 1, kWorkDone, kHeartbeat, kAutoCommit, kSeek, kFetchTimeout, kStop };
+enum TimerKind : std::uint32_t {
+  kStart = 1, kWorkDone, kHeartbeat, kAutoCommit, kSeek, kFetchTimeout, kStop, kMetadataTimeout, kMetadataRetry
+};
 constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 }  // namespace
+
+Consumer::Consumer(ConsumerConfig cfg) : cfg_(std::move(cfg)), bootstrap_(cfg_.bootstrap, cfg_.bootstrap_names) {
+  if (cfg_.bootstrap.empty()) coordinator_ = cfg_.broker;
+}
+
+void Consumer::ask_metadata(Context& ctx) {
+  metadata_id_ = ++metadata_seq_;
+  ctx.send(bootstrap_.current(), MetadataRequest{cfg_.topics, cfg_.group, metadata_id_});
+  ctx.set_timer(cfg_.request_timeout_s, Timer{kMetadataTimeout, metadata_id_});
+}
 
 std::vector<TopicPartition> Consumer::owned() const {
   std::vector<TopicPartition> out;
@@ -40,6 +52,10 @@ void Consumer::reset_volatile() {
 
 void Consumer::on_start(Context& ctx) {
   reset_volatile();
+  metadata_id_ = 0;
+  // A restarted client bootstraps again, from the top of its list.
+  coordinator_ = bootstrap_.size() == 0 ? cfg_.broker : kNoNode;
+  bootstrap_.restart();
   if (stopped_) return;
   ctx.set_timer(std::max(0.0, cfg_.start_s - ctx.now()), Timer{kStart, 0});
   if (cfg_.stop_s >= 0) ctx.set_timer(std::max(0.0, cfg_.stop_s - ctx.now()), Timer{kStop, 0});
@@ -49,11 +65,18 @@ void Consumer::on_start(Context& ctx) {
 
 void Consumer::join(Context& ctx) {
   member_ = true;
-  ctx.send(cfg_.broker, JoinGroup{cfg_.group, cfg_.topics, cfg_.session_timeout_s});
+  ctx.send(coordinator_, JoinGroup{cfg_.group, cfg_.topics, cfg_.session_timeout_s});
 }
 
 void Consumer::on_packet(Context& ctx, NodeId, const Packet& p) {
   if (stopped_) return;
+  if (auto* m = std::get_if<MetadataResponse>(&p)) {
+    if (m->request_id != metadata_id_ || m->request_id == 0 || m->coordinator == kNoNode) return;
+    metadata_id_ = 0;
+    coordinator_ = m->coordinator;
+    join(ctx);
+    return;
+  }
   if (auto* r = std::get_if<FetchResponse>(&p)) return on_fetch_response(ctx, *r);
   if (auto* a = std::get_if<Assignment>(&p)) return on_assignment(ctx, *a);
   if (std::get_if<UnknownMember>(&p)) {
@@ -109,7 +132,7 @@ void Consumer::maybe_fetch(Context& ctx) {
   r.max_wait_s = cfg_.max_wait_s;
   r.reset_earliest = cfg_.reset_earliest;
   fetch_inflight_ = true;
-  ctx.send(cfg_.broker, std::move(r));
+  ctx.send(coordinator_, std::move(r));
   // A response lost with a dead link must not stall us forever.
   ctx.set_timer(cfg_.max_wait_s + cfg_.session_timeout_s, Timer{kFetchTimeout, fetch_id_});
 }
@@ -179,7 +202,7 @@ void Consumer::commit(Context& ctx, bool positions) {
     o.committed_sent = off;
   }
   since_commit_ = 0;
-  if (!c.offsets.empty()) ctx.send(cfg_.broker, std::move(c));
+  if (!c.offsets.empty()) ctx.send(coordinator_, std::move(c));
 }
 
 void Consumer::seek(Context& ctx, std::size_t i, std::int64_t offset) {
@@ -206,7 +229,8 @@ void Consumer::on_timer(Context& ctx, const Timer& t) {
   if (stopped_) return;
   switch (t.kind) {
     case kStart:
-      join(ctx);
+      if (coordinator_ == kNoNode) ask_metadata(ctx);  // join once the metadata names the coordinator
+      else join(ctx);
       ctx.set_timer(cfg_.heartbeat_s, Timer{kHeartbeat, 0});
       if (cfg_.commit == CommitMode::Auto) ctx.set_timer(cfg_.auto_commit_interval_s, Timer{kAutoCommit, 0});
       break;
@@ -224,7 +248,7 @@ void Consumer::on_timer(Context& ctx, const Timer& t) {
       }
       break;
     case kHeartbeat:
-      if (member_) ctx.send(cfg_.broker, Heartbeat{cfg_.group, generation_});
+      if (member_) ctx.send(coordinator_, Heartbeat{cfg_.group, generation_});
       // Commits of the last few records should not wait for more traffic.
       if (cfg_.commit == CommitMode::AfterProcessing && !busy_ && buffer_.empty() && since_commit_ > 0) commit(ctx, false);
       ctx.set_timer(cfg_.heartbeat_s, Timer{kHeartbeat, 0});
@@ -255,15 +279,24 @@ void Consumer::on_timer(Context& ctx, const Timer& t) {
         l.timestamp_s = s.to_timestamp_s >= 0 ? s.to_timestamp_s : std::max(0.0, ctx.now() - s.back_s);
         l.request_id = ++list_request_;
         pending_seek_part_ = parts.size() == 1 && !s.topic.empty() ? static_cast<std::int64_t>(parts[0]) : -1;
-        ctx.send(cfg_.broker, std::move(l));
+        ctx.send(coordinator_, std::move(l));
       }
       break;
     }
     case kStop:
       if (cfg_.commit != CommitMode::BeforeProcessing) commit(ctx, false);
-      if (member_) ctx.send(cfg_.broker, LeaveGroup{cfg_.group});
+      if (member_) ctx.send(coordinator_, LeaveGroup{cfg_.group});
       reset_volatile();
       stopped_ = true;
+      break;
+    case kMetadataTimeout:
+      if (t.arg != metadata_id_) break;  // answered, or superseded
+      metadata_id_ = 0;
+      bootstrap_.advance(ctx, "request_timeout");
+      ctx.set_timer(cfg_.reconnect_s, Timer{kMetadataRetry, 0});
+      break;
+    case kMetadataRetry:
+      if (coordinator_ == kNoNode && metadata_id_ == 0) ask_metadata(ctx);
       break;
     default: break;
   }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "clients/bootstrap.hpp"
 #include "clients/processing_time.hpp"
 #include "common/node.hpp"
 
@@ -36,7 +37,13 @@ struct SlowRecord {
 
 /// How a group member consumes. Times are simulated seconds, sizes bytes.
 struct ConsumerConfig {
-  NodeId broker = kNoNode;
+  NodeId broker = kNoNode;              ///< the group's coordinator (and the topics' leader), when known without asking
+  /// bootstrap.servers: brokers asked in turn for metadata (the group's coordinator)
+  /// before joining. Empty: join at `broker` without a metadata round trip.
+  std::vector<NodeId> bootstrap;
+  std::vector<std::string> bootstrap_names;  ///< their trace names, parallel to bootstrap
+  double reconnect_s = 0.05;            ///< reconnect.backoff.ms (Kafka default 50 ms)
+  double request_timeout_s = 30;        ///< request.timeout.ms (Kafka default 30 s)
   std::string group;
   std::vector<std::string> topics;
   CommitMode commit = CommitMode::AfterProcessing;
@@ -63,9 +70,14 @@ struct ConsumerConfig {
 /// (as onPartitionsRevoked would), drops what it fetched but did not process, and
 /// resumes every partition from the group's committed offset. A crash loses the
 /// fetched records, the record in hand and the uncommitted positions.
+///
+/// With a bootstrap list it first asks a bootstrap broker for metadata (FindCoordinator)
+/// and joins at the coordinator it names, which also leads the group's topics here (a
+/// member fetches from one broker); a bootstrap broker silent for request.timeout.ms is
+/// given up (traced `failover`) and the next one asked after reconnect.backoff.ms.
 class Consumer final : public Node {
  public:
-  explicit Consumer(ConsumerConfig cfg) : cfg_(std::move(cfg)) {}
+  explicit Consumer(ConsumerConfig cfg);
 
   void on_start(Context& ctx) override;
   void on_packet(Context& ctx, NodeId from, const Packet& p) override;
@@ -77,6 +89,8 @@ class Consumer final : public Node {
   std::size_t buffered() const { return buffer_.size(); }
   /// Next offset to process in tp (-1 when unknown or not owned).
   std::int64_t processed_position(const TopicPartition& tp) const;
+  /// The group coordinator it talks to (kNoNode while the metadata is unknown).
+  NodeId coordinator() const { return coordinator_; }
 
  private:
   struct Owned {
@@ -95,6 +109,7 @@ class Consumer final : public Node {
   };
 
   void join(Context& ctx);
+  void ask_metadata(Context& ctx);
   void reset_volatile();
   void on_assignment(Context& ctx, const Assignment& a);
   void on_fetch_response(Context& ctx, const FetchResponse& r);
@@ -107,6 +122,10 @@ class Consumer final : public Node {
   std::size_t find_owned(const TopicPartition& tp) const;
 
   ConsumerConfig cfg_;
+  BrokerList bootstrap_;
+  NodeId coordinator_ = kNoNode;
+  std::uint64_t metadata_id_ = 0;  // the metadata request in flight (0 = none)
+  std::uint64_t metadata_seq_ = 0;
   bool member_ = false;     // JoinGroup sent and not left
   bool stopped_ = false;
   std::int32_t generation_ = 0;

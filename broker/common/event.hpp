@@ -36,10 +36,12 @@ enum class EventKind : std::uint8_t {
   ConnectionLost, ///< broker declared a client connection dead (missed heartbeats)
   // Log model (Kafka).
   Append, Fetch, Commit, Rebalance, SegmentRoll, SegmentDelete, OffsetReset, Assign,
+  // Clients of both models.
+  Failover,       ///< a client lost its broker and tries the next one of its bootstrap list
 };
 /// How many kinds there are: keep it naming the last enumerator. Each kind's JSON name
 /// and fields are its row in kEventSchema (common/event_schema.hpp).
-inline constexpr std::size_t kEventKindCount = static_cast<std::size_t>(EventKind::Assign) + 1;
+inline constexpr std::size_t kEventKindCount = static_cast<std::size_t>(EventKind::Failover) + 1;
 
 /// One item carried by a network frame: an operation name and the message it concerns.
 struct NetItem {

@@ -64,6 +64,8 @@ inline constexpr std::array kEventSchema = {
     EventSchema{EventKind::SegmentDelete, "segment_delete", {nullptr, "partition", "offset", "log_start_offset", nullptr, "reason"}},
     EventSchema{EventKind::OffsetReset, "offset_reset", {"consumer", "partition", "offset", "from_offset", nullptr, "group"}},
     EventSchema{EventKind::Assign, "assign", {"consumer", "partition", nullptr, "generation", nullptr, "group"}},
+    // Clients of both models: queue = the broker left (a name), seq = attempts so far.
+    EventSchema{EventKind::Failover, "failover", {"broker", "from", nullptr, "attempt", nullptr, "reason"}},
 };
 
 namespace detail {

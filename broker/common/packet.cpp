@@ -22,6 +22,8 @@ std::string_view packet_op(const Packet& p) {
                              [](const amqp::Nack&) { return std::string_view("nack"); },
                              [](const amqp::Heartbeat&) { return std::string_view("heartbeat"); },
                              [](const amqp::ConnectionClose&) { return std::string_view("close"); },
+                             [](const amqp::Open&) { return std::string_view("open"); },
+                             [](const amqp::OpenOk&) { return std::string_view("open_ok"); },
                              [](const kafka::ProduceRequest&) { return std::string_view("produce"); },
                              [](const kafka::ProduceResponse&) { return std::string_view("produce_response"); },
                              [](const kafka::FetchRequest&) { return std::string_view("fetch"); },
@@ -33,7 +35,9 @@ std::string_view packet_op(const Packet& p) {
                              [](const kafka::LeaveGroup&) { return std::string_view("leave_group"); },
                              [](const kafka::OffsetCommit&) { return std::string_view("offset_commit"); },
                              [](const kafka::ListOffsets&) { return std::string_view("list_offsets"); },
-                             [](const kafka::ListOffsetsResponse&) { return std::string_view("list_offsets_response"); }},
+                             [](const kafka::ListOffsetsResponse&) { return std::string_view("list_offsets_response"); },
+                             [](const kafka::MetadataRequest&) { return std::string_view("metadata"); },
+                             [](const kafka::MetadataResponse&) { return std::string_view("metadata_response"); }},
                     p);
 }
 

@@ -12,10 +12,11 @@ namespace bs {
 /// A protocol message between two nodes, of either broker model.
 using Packet = std::variant<amqp::Publish, amqp::Confirm, amqp::Return, amqp::Consume, amqp::ConsumeOk,
                             amqp::Deliver, amqp::Ack, amqp::Nack, amqp::Heartbeat,
-                            amqp::ConnectionClose, kafka::ProduceRequest, kafka::ProduceResponse,
+                            amqp::ConnectionClose, amqp::Open, amqp::OpenOk, kafka::ProduceRequest, kafka::ProduceResponse,
                             kafka::FetchRequest, kafka::FetchResponse, kafka::JoinGroup, kafka::Assignment,
                             kafka::Heartbeat, kafka::UnknownMember, kafka::LeaveGroup, kafka::OffsetCommit,
-                            kafka::ListOffsets, kafka::ListOffsetsResponse>;
+                            kafka::ListOffsets, kafka::ListOffsetsResponse, kafka::MetadataRequest,
+                            kafka::MetadataResponse>;
 
 /// Short operation name used in net_send items, e.g. "deliver".
 std::string_view packet_op(const Packet& p);

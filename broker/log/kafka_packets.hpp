@@ -6,6 +6,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/message.hpp"
@@ -142,6 +143,24 @@ struct ListOffsets {
   std::vector<TopicPartition> partitions;
   double timestamp_s = 0;
   std::uint64_t request_id = 0;
+};
+
+/// Metadata request (with FindCoordinator folded in): which broker leads the partitions
+/// of `topics` and which coordinates `group`. Any broker answers it; a client sends it to
+/// a broker of its bootstrap.servers list (Kafka: "only used for the initial connection
+/// to discover the full set of servers").
+struct MetadataRequest {
+  std::vector<std::string> topics;
+  std::string group;  ///< "" = no coordinator wanted (a producer)
+  std::uint64_t request_id = 0;
+};
+
+/// Answer to MetadataRequest. Without replication a topic's partitions all have one
+/// leader, the broker that declares the topic.
+struct MetadataResponse {
+  std::uint64_t request_id = 0;
+  std::vector<std::pair<std::string, NodeId>> leaders;  ///< per requested topic; kNoNode = unknown
+  NodeId coordinator = kNoNode;                          ///< of the requested group
 };
 
 /// Answer to ListOffsets.

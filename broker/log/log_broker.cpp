@@ -87,6 +87,23 @@ void LogBroker::on_packet(Context& ctx, NodeId from, const Packet& p) {
   if (auto* x = std::get_if<OffsetCommit>(&p)) return handle_commit(ctx, from, *x);
   if (auto* x = std::get_if<JoinGroup>(&p)) return handle_join(ctx, from, *x);
   if (auto* x = std::get_if<ListOffsets>(&p)) return handle_list_offsets(ctx, from, *x);
+  if (auto* x = std::get_if<MetadataRequest>(&p)) {
+    MetadataResponse r{x->request_id, {}, kNoNode};
+    // A topic or group of this broker that the cluster map does not list (a single
+    // broker's scenario) is this broker's own.
+    auto where = [&](const std::map<std::string, NodeId>& map, const std::string& name, bool here) {
+      auto it = map.find(name);
+      return it != map.end() ? it->second : here ? ctx.self() : kNoNode;
+    };
+    for (const auto& t : x->topics) r.leaders.emplace_back(t, where(cfg_.topic_leaders, t, topics_.count(t) != 0));
+    if (!x->group.empty()) {
+      bool here = false;
+      for (const auto& g : cfg_.groups) here |= g.name == x->group;
+      r.coordinator = where(cfg_.group_coordinators, x->group, here);
+    }
+    ctx.send(from, std::move(r));
+    return;
+  }
   if (auto* x = std::get_if<Heartbeat>(&p)) {
     Group& g = group(x->group);
     auto it = g.members.find(from);

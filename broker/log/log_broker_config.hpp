@@ -1,9 +1,11 @@
 // Declarations a log-model broker node starts with.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "common/ids.hpp"
 #include "log/assignor.hpp"
 #include "log/partition_log.hpp"
 
@@ -35,6 +37,11 @@ struct LogBrokerConfig {
   double rebalance_delay_s = 0.05;
   /// How often the coordinator looks for members past their session timeout.
   double session_check_s = 0.1;
+  /// The cluster's metadata, the same on every broker (Kafka brokers learn it from the
+  /// controller): the broker that leads each topic's partitions and the one that
+  /// coordinates each group, for MetadataRequest. Empty with a single broker.
+  std::map<std::string, NodeId> topic_leaders;
+  std::map<std::string, NodeId> group_coordinators;
 };
 
 }  // namespace bs::kafka

@@ -9,6 +9,15 @@
 
 namespace bs::amqp {
 
+/// connection.open from a publisher with connection recovery: it publishes only once the
+/// broker answered (a consumer's basic.consume plays this part for consumers).
+struct Open {
+  std::uint32_t connection = 0;  ///< client's connection number
+};
+/// connection.open-ok: the broker accepted the connection.
+struct OpenOk {
+  std::uint32_t connection = 0;
+};
 /// basic.publish. seq is the publisher-confirm sequence number (1, 2, ... per channel).
 struct Publish {
   Message msg;
@@ -41,7 +50,7 @@ struct ConsumeOk {
 /// basic.deliver.
 struct Deliver {
   Message msg;
-  std::string queue;
+  std::string queue;  ///< the queue's trace name (qualified "b1/orders" when two brokers hold the name)
   std::uint64_t tag = 0;  ///< delivery tag, per channel, starting at 1
   bool redelivered = false;
   std::uint32_t connection = 0;
@@ -63,9 +72,18 @@ struct Nack {
 };
 /// AMQP heartbeat frame; any frame also counts as traffic.
 struct Heartbeat {};
-/// connection.close from the broker: the client's connection is unknown or dead.
+/// connection.close (or channel.close) from the broker: the client's connection is
+/// unknown or dead, or its request failed.
 struct ConnectionClose {
   std::uint32_t connection = 0;
+  /// AMQP reply code: 404 NOT_FOUND (basic.consume on a queue this broker does not
+  /// hold), 406 PRECONDITION_FAILED (unknown delivery tag), 320 CONNECTION_FORCED (the
+  /// connection is gone, e.g. an ack on a connection the broker closed).
+  std::uint16_t reply_code = 320;
 };
+
+/// AMQP reply codes the model uses.
+inline constexpr std::uint16_t kNotFound = 404;
+inline constexpr std::uint16_t kPreconditionFailed = 406;
 
 }  // namespace bs::amqp

@@ -15,7 +15,15 @@ QueueBroker::QueueBroker(BrokerConfig cfg) : cfg_(std::move(cfg)) {
   exchanges_[""] = def;
   for (const auto& e : cfg_.exchanges) exchanges_[e.name] = Exchange{e.name, e.type, {}};
   for (const auto& b : cfg_.bindings) exchanges_[b.exchange].bindings.push_back(b.binding);
-  for (const auto& q : cfg_.queues) queues_[q.name].cfg = q;
+  for (const auto& q : cfg_.queues) {
+    queues_[q.name].cfg = q;
+    if (q.trace_name.empty()) queues_[q.name].cfg.trace_name = q.name;
+  }
+}
+
+const std::string& QueueBroker::label(const std::string& q) const {
+  auto it = queues_.find(q);
+  return it == queues_.end() ? q : it->second.cfg.trace_name;
 }
 
 const MessageQueue* QueueBroker::queue(const std::string& name) const {
@@ -49,6 +57,7 @@ void QueueBroker::send(Context& ctx, NodeId to, Packet p) {
 
 void QueueBroker::on_packet(Context& ctx, NodeId from, const Packet& p) {
   if (auto* c = std::get_if<Consume>(&p)) return handle_consume(ctx, from, *c);
+  if (auto* o = std::get_if<Open>(&p)) return handle_open(ctx, from, *o);
   auto it = conns_.find(from);
   if (it != conns_.end()) it->second.last_heard = ctx.now();
   if (auto* x = std::get_if<Publish>(&p)) return handle_publish(ctx, from, *x);
@@ -97,7 +106,7 @@ void QueueBroker::enqueue(Context& ctx, QueueState& q, Message m) {
   const double expires = ttl >= 0 ? ctx.now() + ttl : -1;
   const MsgId id = m.id;
   const std::uint64_t pos = q.mq.push_back(std::move(m), expires);
-  ctx.emit(Event{.kind = EventKind::Enqueue, .msg = id, .queue = q.cfg.name,
+  ctx.emit(Event{.kind = EventKind::Enqueue, .msg = id, .queue = q.cfg.trace_name,
                  .seq = static_cast<std::int64_t>(pos)});
   if (expires >= 0) ctx.set_timer(ttl, Timer{kExpiry, 0});
 }
@@ -126,10 +135,10 @@ void QueueBroker::dispatch(Context& ctx, const std::string& qname) {
     auto& conn = conns_.at(consumer);
     QueuedMessage qm = q.mq.pop_front();
     const std::uint64_t tag = conn.next_tag++;
-    ctx.emit(Event{.kind = EventKind::Deliver, .msg = qm.msg.id, .peer = consumer, .queue = qname,
+    ctx.emit(Event{.kind = EventKind::Deliver, .msg = qm.msg.id, .peer = consumer, .queue = q.cfg.trace_name,
                    .tag = static_cast<std::int64_t>(tag), .seq = static_cast<std::int64_t>(qm.position),
                    .flag = qm.redelivered, .text = conn.auto_ack ? "auto_ack" : ""});
-    Deliver d{qm.msg, qname, tag, qm.redelivered, conn.number};
+    Deliver d{qm.msg, q.cfg.trace_name, tag, qm.redelivered, conn.number};
     if (!conn.auto_ack) conn.unacked.emplace(tag, Unacked{std::move(qm), qname});
     send(ctx, consumer, std::move(d));
     expire_head(ctx, q);
@@ -144,7 +153,7 @@ void QueueBroker::handle_consume(Context& ctx, NodeId from, const Consume& c) {
   }
   auto qit = queues_.find(c.queue);
   if (qit == queues_.end()) {
-    send(ctx, from, ConnectionClose{c.connection});  // RabbitMQ: 404 NOT_FOUND closes the channel
+    send(ctx, from, ConnectionClose{c.connection, kNotFound});  // RabbitMQ: 404 NOT_FOUND closes the channel
     return;
   }
   Connection conn;
@@ -157,10 +166,22 @@ void QueueBroker::handle_consume(Context& ctx, NodeId from, const Consume& c) {
   conn.auto_ack = c.auto_ack;
   conns_[from] = std::move(conn);
   qit->second.consumers.push_back(from);
-  ctx.emit(Event{.kind = EventKind::ConsumerUp, .peer = from, .queue = c.queue,
+  ctx.emit(Event{.kind = EventKind::ConsumerUp, .peer = from, .queue = label(c.queue),
                  .seq = static_cast<std::int64_t>(c.prefetch), .flag = c.auto_ack});
   send(ctx, from, ConsumeOk{c.connection});
   dispatch(ctx, c.queue);
+}
+
+void QueueBroker::handle_open(Context& ctx, NodeId from, const Open& o) {
+  auto it = conns_.find(from);
+  if (it != conns_.end() && it->second.consumer) connection_lost(ctx, from, "reconnected");
+  Connection conn;
+  conn.number = o.connection;
+  conn.last_heard = ctx.now();
+  conn.last_sent = ctx.now();
+  conn.monitored = true;
+  conns_[from] = std::move(conn);
+  send(ctx, from, OpenOk{o.connection});
 }
 
 void QueueBroker::handle_ack(Context& ctx, NodeId from, const Ack& a) {
@@ -179,14 +200,14 @@ void QueueBroker::handle_ack(Context& ctx, NodeId from, const Ack& a) {
     if (end == conn.unacked.end()) {
       // RabbitMQ: PRECONDITION_FAILED - unknown delivery tag; the channel is closed.
       connection_lost(ctx, from, "unknown_delivery_tag");
-      send(ctx, from, ConnectionClose{a.connection});
+      send(ctx, from, ConnectionClose{a.connection, kPreconditionFailed});
       return;
     }
     ++end;
   }
   const std::string qname = conn.queue;
   for (auto u = begin; u != end; ++u)
-    ctx.emit(Event{.kind = EventKind::Ack, .msg = u->second.qm.msg.id, .peer = from, .queue = u->second.queue,
+    ctx.emit(Event{.kind = EventKind::Ack, .msg = u->second.qm.msg.id, .peer = from, .queue = label(u->second.queue),
                    .tag = static_cast<std::int64_t>(u->first)});
   conn.unacked.erase(begin, end);
   dispatch(ctx, qname);
@@ -208,14 +229,14 @@ void QueueBroker::handle_nack(Context& ctx, NodeId from, const Nack& n) {
   }
   if (tags.empty()) {
     connection_lost(ctx, from, "unknown_delivery_tag");
-    send(ctx, from, ConnectionClose{n.connection});
+    send(ctx, from, ConnectionClose{n.connection, kPreconditionFailed});
     return;
   }
   const std::string qname = conn.queue;
   for (auto tag : tags) {
     Unacked u = std::move(conn.unacked.at(tag));
     conn.unacked.erase(tag);
-    ctx.emit(Event{.kind = EventKind::Nack, .msg = u.qm.msg.id, .peer = from, .queue = u.queue,
+    ctx.emit(Event{.kind = EventKind::Nack, .msg = u.qm.msg.id, .peer = from, .queue = label(u.queue),
                    .tag = static_cast<std::int64_t>(tag), .flag = n.requeue});
     if (n.requeue) {
       requeue(ctx, std::move(u), from, "nack");
@@ -228,17 +249,17 @@ void QueueBroker::handle_nack(Context& ctx, NodeId from, const Nack& n) {
 
 void QueueBroker::requeue(Context& ctx, Unacked u, NodeId consumer, const char* reason) {
   auto& q = queues_.at(u.queue);
-  ctx.emit(Event{.kind = EventKind::Requeue, .msg = u.qm.msg.id, .peer = consumer, .queue = u.queue,
+  ctx.emit(Event{.kind = EventKind::Requeue, .msg = u.qm.msg.id, .peer = consumer, .queue = q.cfg.trace_name,
                  .seq = static_cast<std::int64_t>(u.qm.position), .flag = true, .text = reason});
   q.mq.requeue(std::move(u.qm));
 }
 
 void QueueBroker::dead_letter_or_drop(Context& ctx, QueueState& q, const Message& m, const char* reason) {
   if (q.cfg.dead_letter_exchange.empty()) {
-    ctx.emit(Event{.kind = EventKind::Drop, .msg = m.id, .queue = q.cfg.name, .text = reason});
+    ctx.emit(Event{.kind = EventKind::Drop, .msg = m.id, .queue = q.cfg.trace_name, .text = reason});
     return;
   }
-  ctx.emit(Event{.kind = EventKind::DeadLetter, .msg = m.id, .queue = q.cfg.name,
+  ctx.emit(Event{.kind = EventKind::DeadLetter, .msg = m.id, .queue = q.cfg.trace_name,
                  .text = q.cfg.dead_letter_exchange + ":" + reason});
   Message dl = m;
   dl.ttl_s = -1;  // RabbitMQ removes the per-message expiration when dead-lettering
@@ -251,7 +272,7 @@ void QueueBroker::dead_letter_or_drop(Context& ctx, QueueState& q, const Message
   std::vector<std::string> touched;
   const std::size_t matched = route_and_enqueue(ctx, q.cfg.dead_letter_exchange, dl, &touched);
   if (touched.empty())
-    ctx.emit(Event{.kind = EventKind::Drop, .msg = m.id, .queue = q.cfg.name,
+    ctx.emit(Event{.kind = EventKind::Drop, .msg = m.id, .queue = q.cfg.trace_name,
                    .text = matched > 0 ? "dead_letter_cycle" : "dead_letter_unroutable"});
   // Dispatch later queues without recursion into the queue being walked.
   for (const auto& t : touched)
@@ -271,7 +292,7 @@ void QueueBroker::connection_lost(Context& ctx, NodeId client, const char* reaso
   if (it == conns_.end()) return;
   Connection conn = std::move(it->second);
   conns_.erase(it);
-  ctx.emit(Event{.kind = EventKind::ConnectionLost, .peer = client, .queue = conn.queue, .text = reason});
+  ctx.emit(Event{.kind = EventKind::ConnectionLost, .peer = client, .queue = label(conn.queue), .text = reason});
   if (!conn.consumer) return;
   auto& q = queues_.at(conn.queue);
   auto cit = std::find(q.consumers.begin(), q.consumers.end(), client);
@@ -288,14 +309,15 @@ void QueueBroker::connection_lost(Context& ctx, NodeId client, const char* reaso
 
 void QueueBroker::check_heartbeats(Context& ctx) {
   std::vector<NodeId> dead;
-  // Only consumer connections hold state worth reclaiming; publisher connections are
-  // opened implicitly by their publishes and need no liveness check here.
+  // Consumer connections hold state worth reclaiming, and publishers with connection
+  // recovery (connection.open) watch us as we watch them. Other publisher connections
+  // are opened implicitly by their publishes and have no heartbeats.
   for (auto& [id, c] : conns_) {
-    if (c.consumer && ctx.now() - c.last_heard > 2 * cfg_.heartbeat_s) dead.push_back(id);
+    if ((c.consumer || c.monitored) && ctx.now() - c.last_heard > 2 * cfg_.heartbeat_s) dead.push_back(id);
   }
   for (NodeId id : dead) connection_lost(ctx, id, "missed_heartbeats");
   for (auto& [id, c] : conns_)
-    if (c.consumer && ctx.now() - c.last_sent >= cfg_.heartbeat_s * 0.999) send(ctx, id, Heartbeat{});
+    if ((c.consumer || c.monitored) && ctx.now() - c.last_sent >= cfg_.heartbeat_s * 0.999) send(ctx, id, Heartbeat{});
 }
 
 void QueueBroker::on_timer(Context& ctx, const Timer& t) {
@@ -320,7 +342,7 @@ void QueueBroker::on_crash(Context& ctx) {
       if (q.cfg.durable && u.qm.msg.persistent) {
         q.mq.requeue(std::move(u.qm));
       } else {
-        ctx.emit(Event{.kind = EventKind::Drop, .msg = u.qm.msg.id, .queue = u.queue, .text = "broker_crash"});
+        ctx.emit(Event{.kind = EventKind::Drop, .msg = u.qm.msg.id, .queue = q.cfg.trace_name, .text = "broker_crash"});
       }
     }
   }
@@ -331,7 +353,7 @@ void QueueBroker::on_crash(Context& ctx) {
       if (q.cfg.durable && qm.msg.persistent) {
         survivors.push_back(qm);
       } else {
-        ctx.emit(Event{.kind = EventKind::Drop, .msg = qm.msg.id, .queue = name, .text = "broker_crash"});
+        ctx.emit(Event{.kind = EventKind::Drop, .msg = qm.msg.id, .queue = q.cfg.trace_name, .text = "broker_crash"});
       }
     }
     q.mq.clear();

@@ -39,6 +39,7 @@ class QueueBroker final : public Node {
     double last_heard = 0;
     double last_sent = 0;
     bool consumer = false;
+    bool monitored = false;  // a publisher that opened with connection.open: heartbeats both ways
     std::string queue;
     std::uint32_t prefetch = 0;
     bool auto_ack = false;
@@ -55,6 +56,9 @@ class QueueBroker final : public Node {
   void send(Context& ctx, NodeId to, Packet p);
   void handle_publish(Context& ctx, NodeId from, const Publish& p);
   void handle_consume(Context& ctx, NodeId from, const Consume& c);
+  void handle_open(Context& ctx, NodeId from, const Open& o);
+  /// The trace name of queue `q` (qualified when another broker holds the same name).
+  const std::string& label(const std::string& q) const;
   void handle_ack(Context& ctx, NodeId from, const Ack& a);
   void handle_nack(Context& ctx, NodeId from, const Nack& n);
   /// Route m through exchange `ex` and enqueue it in every matching queue it was not

@@ -9,6 +9,10 @@ namespace bs::amqp {
 /// A queue declaration (RabbitMQ classic queue with optional arguments).
 struct QueueConfig {
   std::string name;
+  /// The queue's name in the trace, the metrics and the GUI: "" = `name`. The loader
+  /// sets "b1/orders" when two brokers of a scenario declare a queue "orders", so that
+  /// their rows do not merge.
+  std::string trace_name;
   bool durable = false;            ///< survives a broker restart (with its persistent messages)
   double message_ttl_s = -1;       ///< x-message-ttl; < 0 none
   std::string dead_letter_exchange;     ///< x-dead-letter-exchange; "" none

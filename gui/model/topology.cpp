@@ -1,6 +1,7 @@
 #include "model/topology.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 namespace bs::gui {
@@ -32,6 +33,7 @@ Topology::Topology(const Trace& tr) {
     int c = roles_[i] == Role::Producer ? 0 : roles_[i] == Role::Consumer ? 2 : 1;
     cols[c].push_back(i);
   }
+  brokers_ = cols[1].size();
   const float xs[3] = {0.1f, 0.5f, 0.9f};
   for (int c = 0; c < 3; ++c)
     for (std::size_t k = 0; k < cols[c].size(); ++k)
@@ -58,7 +60,17 @@ Topology::Topology(const Trace& tr) {
         links_.push_back(LinkTiming{std::min(e.node, e.peer), std::max(e.node, e.peer), 0.001, 0});
   }
   link_tr_.resize(links_.size());
+  client_tr_.resize(n);
   for (const auto& e : tr.events) {
+    // Which broker each client talks to: the one it sent its latest frame to (a Kafka
+    // client asks a bootstrap broker for metadata, then talks to the leader; an AMQP
+    // client moves on after a failover).
+    if (e.kind == EventKind::NetSend && e.node < n && roles_[e.node] != Role::Broker && e.peer < n &&
+        roles_[e.peer] == Role::Broker) {
+      auto& ct = client_tr_[e.node];
+      if (ct.empty()) ct.emplace_back(-std::numeric_limits<double>::infinity(), e.peer);
+      else if (ct.back().second != e.peer) ct.emplace_back(e.t, e.peer);
+    }
     if ((e.kind == EventKind::Crash || e.kind == EventKind::Restart) && e.node < n)
       node_tr_[e.node].emplace_back(e.t, e.kind == EventKind::Crash);
     if (e.kind == EventKind::LinkDown || e.kind == EventKind::LinkUp) {
@@ -87,6 +99,13 @@ std::size_t Topology::link_index(NodeId a, NodeId b) const {
 P2 Topology::along(NodeId from, NodeId to, float frac) const {
   P2 a = pos(from), b = pos(to);
   return P2{a.x + (b.x - a.x) * frac, a.y + (b.y - a.y) * frac};
+}
+
+NodeId Topology::client_broker(NodeId n, double t) const {
+  if (n >= client_tr_.size()) return kNoNode;
+  const auto& ct = client_tr_[n];
+  auto it = std::upper_bound(ct.begin(), ct.end(), t, [](double v, const auto& p) { return v < p.first; });
+  return it == ct.begin() ? kNoNode : std::prev(it)->second;
 }
 
 bool Topology::node_down(NodeId n, double t) const { return n < node_tr_.size() && state_at(node_tr_[n], t); }

@@ -39,6 +39,13 @@ class Topology {
   bool node_down(NodeId n, double t) const;
   /// True if the link a-b is down at t.
   bool link_down(NodeId a, NodeId b, double t) const;
+  /// True for a link between two brokers (a cluster's inter-node link).
+  bool peer_link(const LinkTiming& l) const { return role(l.a) == Role::Broker && role(l.b) == Role::Broker; }
+  /// Number of brokers; more than one is drawn as a cluster column.
+  std::size_t broker_count() const { return brokers_; }
+  /// The broker client `n` talks to at t: the one it sent its latest frame to. kNoNode
+  /// when the trace does not say (no network events, or not a client).
+  NodeId client_broker(NodeId n, double t) const;
 
  private:
   std::vector<P2> pos_;
@@ -47,6 +54,9 @@ class Topology {
   std::vector<LinkTiming> links_;
   // Transitions (t, down?) in time order, per node and per link (index into links_).
   std::vector<std::vector<std::pair<double, bool>>> node_tr_, link_tr_;
+  // Per client: (from time, broker) in time order; the first entry holds from -infinity.
+  std::vector<std::vector<std::pair<double, NodeId>>> client_tr_;
+  std::size_t brokers_ = 0;
   std::size_t link_index(NodeId a, NodeId b) const;
 };
 

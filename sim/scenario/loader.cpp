@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "scenario/client_brokers.hpp"
 #include "scenario/json_in.hpp"
 #include "scenario/model_loaders.hpp"
 #include "scenario/scenario.hpp"
@@ -35,19 +36,17 @@ void load_network(const JsonIn& root, Scenario& s) {
       }
     s.links.push_back(LinkSpec{a, b, l_ms / 1000, b_mbps * 125000});
   };
+  // Clients: "broker" / "bootstrap" (read again, with their own checks, by the model
+  // loaders); brokers: "peers", the inter-broker links of a cluster.
   JsonIn nodes = root.at("nodes");
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     JsonIn n = nodes.at(i);
-    for (const char* key : {"broker", "bootstrap"}) {
-      if (!n.has(key)) continue;
-      for (const auto& b : n.strings(key)) {
-        NodeId bid = node_ref(s, n.at(key), b);
-        if (s.node_roles[bid] != "broker") n.at(key).fail(fmt::format("\"{}\" is a {}, not a broker", b, s.node_roles[bid]));
-        add_link(static_cast<NodeId>(i), bid, lat_ms, bw_mbps);
-      }
+    const auto self = static_cast<NodeId>(i);
+    if (s.node_roles[i] == "broker") {
+      for (NodeId peer : load_peers(n, s, self)) add_link(self, peer, lat_ms, bw_mbps);
+    } else {
+      for (NodeId b : load_client_brokers(n, s, 0).ids) add_link(self, b, lat_ms, bw_mbps);
     }
-    if (s.node_roles[i] == "broker" && n.has("peers"))
-      for (const auto& b : n.strings("peers")) add_link(static_cast<NodeId>(i), node_ref(s, n.at("peers"), b), lat_ms, bw_mbps);
   }
   if (!root.has("links")) return;
   JsonIn links = root.at("links");

@@ -9,11 +9,13 @@
 #include "clients/kafka_consumer.hpp"
 #include "clients/kafka_producer.hpp"
 #include "log/log_broker.hpp"
+#include "scenario/client_brokers.hpp"
 #include "scenario/model_loaders.hpp"
 
 namespace bs {
 namespace {
 using kafka::TopicPartition;
+const nlohmann::json kNoTopics = nlohmann::json::array();
 
 struct LogDecl {
   kafka::LogBrokerConfig cfg;
@@ -40,13 +42,14 @@ struct LogDecl {
 };
 
 LogDecl load_broker(const JsonIn& n) {
-  n.expect_object({"name", "role", "topics", "groups", "retention_check_ms", "rebalance_delay_ms", "session_check_ms"});
+  n.expect_object({"name", "role", "topics", "groups", "retention_check_ms", "rebalance_delay_ms", "session_check_ms", "peers"});
   LogDecl d;
   d.cfg.retention_check_s = n.num("retention_check_ms", 1, 1e9, 1000) / 1000;
   d.cfg.rebalance_delay_s = n.num("rebalance_delay_ms", 0, 1e9, 50) / 1000;
   d.cfg.session_check_s = n.num("session_check_ms", 1, 1e9, 100) / 1000;
-  JsonIn ts = n.at("topics");
-  if (ts.size() == 0) ts.fail("expected at least one topic");
+  // A broker of a cluster may hold no topic (it still answers metadata); the scenario
+  // as a whole needs one (checked by load_log_model).
+  JsonIn ts = n.has("topics") ? n.at("topics") : JsonIn(kNoTopics, n.file(), n.path() + ".topics");
   for (std::size_t i = 0; i < ts.size(); ++i) {
     JsonIn t = ts.at(i);
     t.expect_object({"name", "partitions", "segment_bytes", "segment_ms", "retention_ms", "retention_bytes"});
@@ -102,22 +105,58 @@ TopicPartition partition_ref(const LogDecl& d, const JsonIn& at, const std::stri
 }  // namespace
 
 void load_log_model(const JsonIn& nodes, Scenario& s) {
-  std::size_t broker_count = 0;
+  // Every broker declares its own topics and groups; a cluster has one namespace, so a
+  // topic or group name belongs to one broker: it leads the topic's partitions (no
+  // replication yet) or coordinates the group. `decl` merges them for the checks below.
+  std::vector<NodeId> brokers;
+  std::vector<LogDecl> decls(s.node_names.size());
   LogDecl decl;
-  NodeId broker = kNoNode;
+  std::map<std::string, NodeId> leader_of, coordinator_of;
   for (std::size_t i = 0; i < s.node_names.size(); ++i) {
     if (s.node_roles[i] != "broker") continue;
-    if (++broker_count > 1)
-      nodes.at(i).fail("the log model runs a single broker (replication is not modelled); declare one broker");
-    decl = load_broker(nodes.at(i));
-    broker = static_cast<NodeId>(i);
+    const auto id = static_cast<NodeId>(i);
+    brokers.push_back(id);
+    decls[i] = load_broker(nodes.at(i));
+    for (std::size_t k = 0; k < decls[i].cfg.topics.size(); ++k) {
+      const auto& t = decls[i].cfg.topics[k];
+      if (leader_of.count(t.name))
+        nodes.at(i).at("topics").at(k).at("name").fail(fmt::format(
+            "topic \"{}\" is already declared on broker \"{}\" (a cluster has one topic namespace; without replication a topic lives on one broker)",
+            t.name, s.node_names[leader_of[t.name]]));
+      leader_of[t.name] = id;
+      decl.cfg.topics.push_back(t);
+    }
+    for (std::size_t k = 0; k < decls[i].cfg.groups.size(); ++k) {
+      const auto& g = decls[i].cfg.groups[k];
+      if (coordinator_of.count(g.name))
+        nodes.at(i).at("groups").at(k).at("name").fail(fmt::format(
+            "group \"{}\" is already declared on broker \"{}\" (one broker coordinates a group)", g.name,
+            s.node_names[coordinator_of[g.name]]));
+      coordinator_of[g.name] = id;
+      decl.cfg.groups.push_back(g);
+    }
   }
-  if (broker == kNoNode) nodes.fail("the log model needs a node with role \"broker\"");
+  if (brokers.empty()) nodes.fail("the log model needs a node with role \"broker\"");
+  if (decl.cfg.topics.empty()) {
+    const JsonIn b = nodes.at(brokers.front());
+    (b.has("topics") ? b.at("topics") : b).fail(b.has("topics") ? "expected at least one topic" : "missing required key \"topics\"");
+  }
+  // With one broker it leads everything: clients skip the metadata round trip, and the
+  // brokers need no cluster map (single-broker lessons run as they always have).
+  const bool cluster = brokers.size() > 1;
   s.factories.resize(s.node_names.size());
   auto queues = nlohmann::ordered_json::array();
   for (const auto& t : decl.cfg.topics)
     for (std::int32_t p = 0; p < t.partitions; ++p) queues.push_back(kafka::tp_name(TopicPartition{t.name, p}));
   s.header_extra["queues"] = queues;
+  for (NodeId b : brokers) {
+    kafka::LogBrokerConfig cfg = decls[b].cfg;
+    if (cluster) {
+      cfg.topic_leaders = leader_of;
+      cfg.group_coordinators = coordinator_of;
+    }
+    s.factories[b] = [cfg](RunShared&) { return std::make_unique<kafka::LogBroker>(cfg); };
+  }
 
   // First pass over producers: the most records a topic can ever hold bounds seek offsets.
   std::map<std::string, std::uint64_t> produced_to;
@@ -125,17 +164,21 @@ void load_log_model(const JsonIn& nodes, Scenario& s) {
   for (std::size_t i = 0; i < s.node_names.size(); ++i) {
     JsonIn n = nodes.at(i);
     const std::string& role = s.node_roles[i];
-    if (role == "broker") {
-      s.factories[i] = [cfg = decl.cfg](RunShared&) { return std::make_unique<kafka::LogBroker>(cfg); };
-    } else if (role == "producer") {
-      n.expect_object({"name", "role", "broker", "bootstrap", "topic", "key", "keys", "partition", "count", "start_s",
-                       "interval_ms", "batch", "size_bytes", "acks"});
-      if (!n.has("broker") && !n.has("bootstrap")) n.fail("expected \"broker\" (the broker this producer writes to)");
+    if (role == "producer") {
+      n.expect_object({"name", "role", "broker", "bootstrap", "reconnect_ms", "request_timeout_ms", "topic", "key", "keys",
+                       "partition", "count", "start_s", "interval_ms", "batch", "size_bytes", "acks"});
       kafka::ProducerConfig c;
-      c.broker = broker;
+      const ClientBrokers cb = load_client_brokers(n, s, 50);
+      c.reconnect_s = cb.reconnect_s;
+      c.request_timeout_s = n.num("request_timeout_ms", 1, 1e9, 30000) / 1000;
       c.topic = n.str("topic");
       const auto* t = decl.topic(c.topic);
       if (!t) n.at("topic").fail(fmt::format("unknown topic \"{}\" (topics: {})", c.topic, fmt::join(decl.topic_names(), ", ")));
+      c.broker = leader_of[c.topic];
+      if (cluster) {
+        c.bootstrap = cb.ids;
+        c.bootstrap_names = cb.names;
+      }
       c.partitions = t->partitions;
       if (n.has("key") && n.has("keys")) n.fail("give \"key\" or \"keys\", not both");
       c.keys = n.strings(n.has("key") ? "key" : "keys");
@@ -166,24 +209,37 @@ void load_log_model(const JsonIn& nodes, Scenario& s) {
   for (std::size_t i = 0; i < s.node_names.size(); ++i) {
     if (s.node_roles[i] != "consumer") continue;
     JsonIn n = nodes.at(i);
-    n.expect_object({"name", "role", "broker", "bootstrap", "group", "topic", "topics", "commit", "commit_every",
-                     "auto_commit_interval_ms", "heartbeat_ms", "session_timeout_ms", "max_poll_records",
-                     "fetch_max_bytes", "fetch_max_wait_ms", "auto_offset_reset", "processing_ms", "slow", "seek",
-                     "start_s", "stop_s"});
-    if (!n.has("broker") && !n.has("bootstrap")) n.fail("expected \"broker\" (the broker this consumer reads from)");
+    n.expect_object({"name", "role", "broker", "bootstrap", "reconnect_ms", "request_timeout_ms", "group", "topic", "topics",
+                     "commit", "commit_every", "auto_commit_interval_ms", "heartbeat_ms", "session_timeout_ms",
+                     "max_poll_records", "fetch_max_bytes", "fetch_max_wait_ms", "auto_offset_reset", "processing_ms", "slow",
+                     "seek", "start_s", "stop_s"});
     kafka::ConsumerConfig c;
-    c.broker = broker;
+    const ClientBrokers cb = load_client_brokers(n, s, 50);
+    c.reconnect_s = cb.reconnect_s;
+    c.request_timeout_s = n.num("request_timeout_ms", 1, 1e9, 30000) / 1000;
     c.group = n.str("group");
     if (!decl.has_group(c.group))
       n.at("group").fail(fmt::format("unknown consumer group \"{}\" (declare it in the broker's \"groups\"; groups: {})", c.group,
                                      fmt::join(decl.group_names(), ", ")));
+    c.broker = coordinator_of[c.group];
+    if (cluster) {
+      c.bootstrap = cb.ids;
+      c.bootstrap_names = cb.names;
+    }
     if (n.has("topic") && n.has("topics")) n.fail("give \"topic\" or \"topics\", not both");
     if (!n.has("topic") && !n.has("topics")) n.fail("expected \"topic\" (the topic this consumer subscribes to)");
     const char* tkey = n.has("topic") ? "topic" : "topics";
     c.topics = n.strings(tkey);
     if (c.topics.empty()) n.at(tkey).fail("expected at least one topic");
-    for (const auto& t : c.topics)
+    for (const auto& t : c.topics) {
       if (!decl.topic(t)) n.at(tkey).fail(fmt::format("unknown topic \"{}\" (topics: {})", t, fmt::join(decl.topic_names(), ", ")));
+      // A member fetches from its coordinator's broker: fetching from several leaders is
+      // not modelled yet.
+      if (leader_of[t] != c.broker)
+        n.at(tkey).fail(fmt::format("topic \"{}\" lives on broker \"{}\" but group \"{}\" is coordinated by \"{}\": "
+                                    "declare the group on the broker of its topics",
+                                    t, s.node_names[leader_of[t]], c.group, s.node_names[c.broker]));
+    }
     const std::string mode = n.one_of("commit", {"after_processing", "before_processing", "auto"}, "after_processing");
     c.commit = mode == "after_processing" ? kafka::CommitMode::AfterProcessing
                : mode == "before_processing" ? kafka::CommitMode::BeforeProcessing
@@ -261,6 +317,7 @@ void load_log_model(const JsonIn& nodes, Scenario& s) {
     nlohmann::ordered_json j;
     j["name"] = t.name;
     j["partitions"] = t.partitions;
+    if (cluster) j["leader"] = s.node_names[leader_of[t.name]];
     auto gs = nlohmann::ordered_json::array();
     for (const auto& [g, ts] : group_topics)
       if (std::find(ts.begin(), ts.end(), t.name) != ts.end()) gs.push_back(g);

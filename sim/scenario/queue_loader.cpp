@@ -1,11 +1,13 @@
 // Scenario keys of the queue model (AMQP 0-9-1 / RabbitMQ).
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 
 #include "clients/amqp_consumer.hpp"
 #include "clients/amqp_producer.hpp"
 #include "queue/broker.hpp"
+#include "scenario/client_brokers.hpp"
 #include "scenario/model_loaders.hpp"
 
 namespace bs {
@@ -32,7 +34,7 @@ Headers parse_headers(const JsonIn& h) {
 }
 
 BrokerDecl load_broker(const JsonIn& n) {
-  n.expect_object({"name", "role", "exchanges", "queues", "bindings", "heartbeat_s"});
+  n.expect_object({"name", "role", "exchanges", "queues", "bindings", "heartbeat_s", "peers"});
   BrokerDecl d;
   d.cfg.heartbeat_s = n.num("heartbeat_s", 0.01, 3600, 1.0);
   if (n.has("queues")) {
@@ -121,16 +123,26 @@ ProcessingTime load_processing(const JsonIn& n) {
 
 void load_queue_model(const JsonIn& nodes, Scenario& s) {
   std::vector<BrokerDecl> brokers(s.node_names.size());
-  auto queues = nlohmann::ordered_json::array();
+  std::map<std::string, int> holders;  // queue name -> brokers declaring it
   for (std::size_t i = 0; i < s.node_names.size(); ++i) {
     if (s.node_roles[i] != "broker") continue;
     brokers[i] = load_broker(nodes.at(i));
-    for (const auto& q : brokers[i].queue_names) queues.push_back(q);
+    for (const auto& q : brokers[i].queue_names) ++holders[q];
+  }
+  // Without replication every broker's queue is its own: two brokers' "orders" are two
+  // queues, named "b1/orders" and "b2/orders" wherever they could be confused (trace,
+  // metrics, GUI). A name only one broker holds stays as it is, so single-broker
+  // lessons keep their names.
+  auto queues = nlohmann::ordered_json::array();
+  for (std::size_t i = 0; i < s.node_names.size(); ++i) {
+    if (s.node_roles[i] != "broker") continue;
+    for (auto& q : brokers[i].cfg.queues) {
+      if (holders[q.name] > 1) q.trace_name = s.node_names[i] + "/" + q.name;
+      queues.push_back(q.trace_name.empty() ? q.name : q.trace_name);
+    }
   }
   s.factories.resize(s.node_names.size());
   s.header_extra["queues"] = queues;
-  // Existence and role of the named broker were checked by the common loader.
-  auto broker_of = [&](const JsonIn& n) { return s.find_node(n.str("broker")); };
   for (std::size_t i = 0; i < s.node_names.size(); ++i) {
     JsonIn n = nodes.at(i);
     const std::string& role = s.node_roles[i];
@@ -138,13 +150,25 @@ void load_queue_model(const JsonIn& nodes, Scenario& s) {
       amqp::BrokerConfig cfg = brokers[i].cfg;
       s.factories[i] = [cfg](RunShared&) { return std::make_unique<amqp::QueueBroker>(cfg); };
     } else if (role == "producer") {
-      n.expect_object({"name", "role", "broker", "exchange", "routing_key", "routing_keys", "headers", "count", "start_s",
-                       "interval_ms", "batch", "size_bytes", "confirm", "mandatory", "persistent", "ttl_ms", "retry_ms"});
+      n.expect_object({"name", "role", "broker", "bootstrap", "reconnect_ms", "exchange", "routing_key", "routing_keys",
+                       "headers", "count", "start_s", "interval_ms", "batch", "size_bytes", "confirm", "mandatory",
+                       "persistent", "ttl_ms", "retry_ms"});
       amqp::ProducerConfig c;
-      c.broker = broker_of(n);
-      const BrokerDecl& b = brokers[c.broker];
+      const ClientBrokers cb = load_client_brokers(n, s, 0);
+      c.broker = cb.ids.front();
+      c.bootstrap = cb.ids;
+      c.bootstrap_names = cb.names;
+      // Connection recovery is what a list of brokers is for; "reconnect_ms" asks for
+      // it with one broker. A plain "broker" keeps the unwatched connection of before.
+      c.recovery = cb.listed || cb.reconnect_given;
+      c.reconnect_s = cb.reconnect_s;
+      c.heartbeat_s = brokers[c.broker].cfg.heartbeat_s;
       c.exchange = n.str("exchange", "");
-      if (!b.has_exchange(c.exchange)) n.at("exchange").fail(fmt::format("unknown exchange \"{}\" on broker \"{}\"", c.exchange, s.node_names[c.broker]));
+      // Publishing to an exchange a broker does not have is a channel error (404) in
+      // RabbitMQ, which this model does not play out: every broker listed needs it.
+      for (NodeId b : cb.ids)
+        if (!brokers[b].has_exchange(c.exchange))
+          n.at("exchange").fail(fmt::format("unknown exchange \"{}\" on broker \"{}\"", c.exchange, s.node_names[b]));
       if (n.has("routing_key") && n.has("routing_keys")) n.fail("give \"routing_key\" or \"routing_keys\", not both");
       c.routing_keys = n.strings(n.has("routing_key") ? "routing_key" : "routing_keys");
       if (n.has("headers")) {
@@ -164,13 +188,26 @@ void load_queue_model(const JsonIn& nodes, Scenario& s) {
       if (c.retry_s >= 0 && !c.confirm) n.at("retry_ms").fail("retries need publisher confirms (\"confirm\": true)");
       s.factories[i] = [c](RunShared&) { return std::make_unique<amqp::Producer>(c); };
     } else {
-      n.expect_object({"name", "role", "broker", "queue", "prefetch", "ack", "processing_ms", "ack_every", "idempotent",
-                       "reject_routing_keys", "reject_requeue", "start_s"});
+      n.expect_object({"name", "role", "broker", "bootstrap", "reconnect_ms", "queue", "prefetch", "ack", "processing_ms",
+                       "ack_every", "idempotent", "reject_routing_keys", "reject_requeue", "start_s"});
       amqp::ConsumerConfig c;
-      c.broker = broker_of(n);
-      const BrokerDecl& b = brokers[c.broker];
+      const ClientBrokers cb = load_client_brokers(n, s, 0);
+      c.broker = cb.ids.front();
+      c.bootstrap = cb.ids;
+      c.bootstrap_names = cb.names;
+      c.reconnect_s = cb.reconnect_s;
       c.queue = n.str("queue");
-      if (!b.has_queue(c.queue)) n.at("queue").fail(fmt::format("unknown queue \"{}\" on broker \"{}\" (declared: {})", c.queue, s.node_names[c.broker], fmt::join(b.queue_names, ", ")));
+      // A broker of the list without the queue answers basic.consume with 404 NOT_FOUND
+      // and the consumer moves on; at least one must hold it.
+      NodeId holder = kNoNode;
+      for (NodeId b : cb.ids)
+        if (holder == kNoNode && brokers[b].has_queue(c.queue)) holder = b;
+      if (holder == kNoNode) {
+        if (cb.ids.size() == 1)
+          n.at("queue").fail(fmt::format("unknown queue \"{}\" on broker \"{}\" (declared: {})", c.queue, s.node_names[c.broker], fmt::join(brokers[c.broker].queue_names, ", ")));
+        n.at("queue").fail(fmt::format("no broker of \"bootstrap\" ({}) declares queue \"{}\"", node_list(s, cb.ids), c.queue));
+      }
+      const BrokerDecl& b = brokers[holder];
       c.prefetch = static_cast<std::uint32_t>(n.integer("prefetch", 0, 65535, 1));
       c.auto_ack = n.one_of("ack", {"manual", "auto"}, "manual") == "auto";
       c.processing = load_processing(n);
@@ -182,7 +219,9 @@ void load_queue_model(const JsonIn& nodes, Scenario& s) {
       c.start_s = n.num("start_s", 0, 1e7, 0);
       c.heartbeat_s = b.cfg.heartbeat_s;  // AMQP negotiates one interval per connection
       const bool idempotent = n.boolean("idempotent", false);
-      const std::string scope = s.node_names[c.broker] + "/" + c.queue;
+      // The idempotency table is the service's database: one per queue of the first
+      // broker in the list that holds it (it survives a failover).
+      const std::string scope = s.node_names[holder] + "/" + c.queue;
       s.factories[i] = [c, idempotent, scope](RunShared& shared) {
         amqp::ConsumerConfig cc = c;
         if (idempotent) cc.dedupe = &shared.dedupe_store(scope);

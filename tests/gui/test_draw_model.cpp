@@ -253,3 +253,21 @@ TEST_CASE("slow-motion playback stops at a send and stretches the hop, plain pla
   // With nothing carrying a message on the wire, time runs at the chosen speed.
   CHECK(advance_play(pk, 3.0, 0.5, 2.0, true) == Approx(4.0));
 }
+
+TEST_CASE("several brokers: a cluster column, a peer link, and the broker each client talks to") {
+  auto m = TraceModel::build(read_trace(std::string(GUI_TEST_DATA_DIR) + "/cluster.jsonl"));
+  const auto& topo = m->topo;
+  NodeId b1 = topo.find("b1"), b2 = topo.find("b2"), p = topo.find("p"), c = topo.find("c");
+  CHECK(topo.broker_count() == 2);
+  CHECK(topo.pos(b1).x == topo.pos(b2).x);
+  CHECK(topo.pos(b1).y < topo.pos(b2).y);
+  int peer_links = 0;
+  for (const auto& l : topo.links()) peer_links += topo.peer_link(l);
+  CHECK(peer_links == 1);
+  // The producer's first frame went to b1; after its failover its frames go to b2.
+  CHECK(topo.client_broker(p, 0.0) == b1);
+  CHECK(topo.client_broker(p, 2.4) == b1);
+  CHECK(topo.client_broker(p, 2.6) == b2);
+  CHECK(topo.client_broker(c, 1.0) == kNoNode);  // it sent nothing: the trace does not say
+  CHECK(topo.client_broker(b1, 1.0) == kNoNode);
+}

@@ -24,10 +24,10 @@ def nodes_and_links(sc):
     names = [n["name"] for n in sc["nodes"]]
     links = set()
     for n in sc["nodes"]:
-        if "broker" in n:
-            links.add(tuple(sorted((n["name"], n["broker"]))))
-        for p in n.get("peers", []):
-            links.add(tuple(sorted((n["name"], p))))
+        # A client is linked to its one broker ("broker") or to each broker of its
+        # bootstrap list; brokers to their peers.
+        for b in ([n["broker"]] if "broker" in n else []) + n.get("bootstrap", []) + n.get("peers", []):
+            links.add(tuple(sorted((n["name"], b))))
     for l in sc.get("links", []):
         links.add(tuple(sorted(l["between"])))
     return names, sorted(links)

@@ -491,3 +491,105 @@ TEST_CASE("loader: add_fault refuses bad specs", "[loader][bad][faults]") {
   }
   CHECK(s.faults.size() == 1);  // nothing was added
 }
+
+namespace {
+/// base() with a second broker b2 holding the same queues and exchanges, and both
+/// clients listing "bootstrap": ["broker", "b2"].
+json two_brokers() {
+  json j = base();
+  json b2 = j["nodes"][0];
+  b2["name"] = "b2";
+  j["nodes"].push_back(b2);
+  for (int i : {1, 2}) {
+    j["nodes"][i].erase("broker");
+    j["nodes"][i]["bootstrap"] = {"broker", "b2"};
+  }
+  return j;
+}
+}  // namespace
+
+TEST_CASE("loader: the two-broker base of the cluster tests is valid and qualifies shared queue names", "[loader][cluster]") {
+  const Scenario s = parse_scenario(two_brokers().dump(), kFile);
+  CHECK(s.header_extra["queues"] == nlohmann::ordered_json({"broker/q", "broker/dead", "b2/q", "b2/dead"}));
+  // Links: each client to each broker of its list.
+  CHECK(s.links.size() == 4);
+  json j = two_brokers();
+  j["nodes"][0]["peers"] = {"b2"};
+  j["expect"] = {{"queues.b2/q.processed", {{"min", 0}}}};
+  const Scenario p = parse_scenario(j.dump(), kFile);
+  CHECK(p.links.size() == 5);
+  CHECK(p.links[0].a == 0);
+  CHECK(p.links[0].b == 3);
+}
+
+TEST_CASE("loader: bad bootstrap lists are refused", "[loader][bad][cluster]") {
+  json j = two_brokers();
+  j["nodes"][1]["bootstrap"] = {"broker", "b3"};
+  check_error(error_of(j), "$.nodes[1].bootstrap[1]", {"unknown node \"b3\"", "broker, p1, c1, b2"});
+  j = two_brokers();
+  j["nodes"][2]["bootstrap"] = {"b2", "p1"};
+  check_error(error_of(j), "$.nodes[2].bootstrap[1]", {"\"p1\" is a producer, not a broker"});
+  j = two_brokers();
+  j["nodes"][1]["bootstrap"] = {"b2", "b2"};
+  check_error(error_of(j), "$.nodes[1].bootstrap[1]", {"broker \"b2\" is listed twice"});
+  j = two_brokers();
+  j["nodes"][1]["bootstrap"] = json::array();
+  check_error(error_of(j), "$.nodes[1].bootstrap", {"at least one broker"});
+  j = two_brokers();
+  j["nodes"][1]["bootstrap"] = "b2";
+  check_error(error_of(j), "$.nodes[1].bootstrap", {"expected an array of broker names, got a string"});
+  j = two_brokers();
+  j["nodes"][1]["bootstrap"] = {"b2", 3};
+  check_error(error_of(j), "$.nodes[1].bootstrap[1]", {"expected a broker name, got a number"});
+  j = two_brokers();
+  j["nodes"][1]["broker"] = "b2";
+  check_error(error_of(j), "$.nodes[1]", {"\"broker\"", "\"bootstrap\"", "not both"});
+}
+
+TEST_CASE("loader: reconnect_ms is a number of milliseconds >= 0", "[loader][bad][cluster]") {
+  json j = two_brokers();
+  j["nodes"][1]["reconnect_ms"] = -5;
+  check_error(error_of(j), "$.nodes[1].reconnect_ms", {"expected a number in [0, "});
+  j = two_brokers();
+  j["nodes"][2]["reconnect_ms"] = "soon";
+  check_error(error_of(j), "$.nodes[2].reconnect_ms", {"expected a number, got a string"});
+  j = two_brokers();
+  j["nodes"][0]["reconnect_ms"] = 10;
+  check_error(error_of(j), "$.nodes[0].reconnect_ms", {"unknown key \"reconnect_ms\""});
+}
+
+TEST_CASE("loader: bad peers are refused", "[loader][bad][cluster]") {
+  json j = two_brokers();
+  j["nodes"][0]["peers"] = {"b9"};
+  check_error(error_of(j), "$.nodes[0].peers[0]", {"unknown node \"b9\""});
+  j = two_brokers();
+  j["nodes"][0]["peers"] = {"c1"};
+  check_error(error_of(j), "$.nodes[0].peers[0]", {"\"c1\" is a consumer, not a broker"});
+  j = two_brokers();
+  j["nodes"][0]["peers"] = {"broker"};
+  check_error(error_of(j), "$.nodes[0].peers[0]", {"its own peer"});
+  j = two_brokers();
+  j["nodes"][0]["peers"] = {"b2", "b2"};
+  check_error(error_of(j), "$.nodes[0].peers[1]", {"listed twice"});
+  j = two_brokers();
+  j["nodes"][1]["peers"] = {"b2"};
+  check_error(error_of(j), "$.nodes[1].peers", {"unknown key \"peers\""});
+  j = two_brokers();
+  j["nodes"][3]["name"] = "broker";
+  check_error(error_of(j), "$.nodes[3].name", {"duplicate node name \"broker\""});
+}
+
+TEST_CASE("loader: a client's queue and exchange must exist on the brokers of its list", "[loader][bad][cluster]") {
+  json j = two_brokers();
+  j["nodes"][0]["queues"] = json::array({json{{"name", "other"}}});
+  j["nodes"][0]["bindings"] = json::array();
+  j["nodes"][0]["exchanges"] = json::array({json{{"name", "ex"}, {"type", "direct"}}});
+  j["nodes"][3]["queues"] = json::array({json{{"name", "other"}}});
+  j["nodes"][3]["bindings"] = json::array();
+  j["nodes"][3]["exchanges"] = json::array({json{{"name", "ex"}, {"type", "direct"}}});
+  check_error(error_of(j), "$.nodes[2].queue", {"no broker of \"bootstrap\" (broker, b2) declares queue \"q\""});
+  j = two_brokers();
+  j["nodes"][3]["exchanges"] = json::array({json{{"name", "dlx"}, {"type", "fanout"}}});
+  j["nodes"][3]["bindings"] = json::array({json{{"exchange", "dlx"}, {"queue", "dead"}}});
+  check_error(error_of(j), "$.nodes[1].exchange", {"unknown exchange \"ex\" on broker \"b2\""});
+}

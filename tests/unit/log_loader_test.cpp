@@ -103,3 +103,49 @@ TEST_CASE("expectations may name partitions, and unknown partitions are refused"
   CHECK(error_of(text + R"(, "expect": {"queues.orders/2.max_lag": {"max": 5}}})").empty());
   CHECK_THAT(error_of(text + R"(, "expect": {"queues.orders/9.processed": 1}})"), Catch::Contains("$.expect"));
 }
+
+namespace {
+/// Two brokers: b1 empty, b2 with the topic and group; clients list both.
+std::string cluster(const std::string& b1_extra = "", const std::string& client_keys = R"("bootstrap": ["b1", "b2"])") {
+  return R"({"name": "x", "model": "log", "duration_s": 5, "nodes": [
+    {"name": "b1", "role": "broker", "peers": ["b2"])" + b1_extra + R"(},
+    {"name": "b2", "role": "broker", "topics": [{"name": "orders", "partitions": 3}], "groups": [{"name": "g"}]},
+    {"name": "p", "role": "producer", )" + client_keys + R"(, "topic": "orders", "count": 10},
+    {"name": "c", "role": "consumer", )" + client_keys + R"(, "group": "g", "topic": "orders"}]})";
+}
+}  // namespace
+
+TEST_CASE("the log model takes several brokers: topics and groups live on one each", "[log][loader][cluster]") {
+  Scenario s = parse_scenario(cluster(), "x.json");
+  CHECK(s.header_extra["topics"][0]["leader"] == "b2");
+  CHECK(s.header_extra["queues"] == nlohmann::ordered_json::array({"orders/0", "orders/1", "orders/2"}));
+  CHECK(s.links.size() == 5);
+  // The one-broker shorthand works in a cluster too (metadata through that broker).
+  CHECK_NOTHROW(parse_scenario(cluster("", R"("broker": "b1")"), "x.json"));
+}
+
+TEST_CASE("bad log cluster keys are refused with their path", "[log][loader][bad][cluster]") {
+  CHECK_THAT(error_of(cluster(R"(, "topics": [{"name": "orders", "partitions": 1}])")),
+             Catch::Contains("$.nodes[1].topics[0].name: topic \"orders\" is already declared on broker \"b1\""));
+  CHECK_THAT(error_of(cluster(R"(, "groups": [{"name": "g"}])")),
+             Catch::Contains("$.nodes[1].groups[0].name: group \"g\" is already declared on broker \"b1\""));
+  CHECK_THAT(error_of(cluster("", R"("bootstrap": ["b1", "b9"])")), Catch::Contains("$.nodes[2].bootstrap[1]: unknown node \"b9\""));
+  CHECK_THAT(error_of(cluster("", R"("bootstrap": ["b2", "b2"])")), Catch::Contains("$.nodes[2].bootstrap[1]: broker \"b2\" is listed twice"));
+  CHECK_THAT(error_of(cluster("", R"("bootstrap": ["b1"], "reconnect_ms": -1)")), Catch::Contains("$.nodes[2].reconnect_ms: expected a number in [0, "));
+  CHECK_THAT(error_of(cluster("", R"("bootstrap": ["b1"], "request_timeout_ms": 0)")),
+             Catch::Contains("$.nodes[2].request_timeout_ms: expected a number in [1, "));
+  std::string peers = cluster();
+  peers.replace(peers.find(R"("peers": ["b2"])"), 15, R"("peers": ["c"])");
+  CHECK_THAT(error_of(peers), Catch::Contains("x.json: $.nodes[0].peers[0]: \"c\" is a consumer, not a broker"));
+}
+
+TEST_CASE("a consumer's group must be coordinated where its topics live", "[log][loader][bad][cluster]") {
+  const std::string text = R"({"name": "x", "model": "log", "duration_s": 5, "nodes": [
+    {"name": "b1", "role": "broker", "groups": [{"name": "g"}]},
+    {"name": "b2", "role": "broker", "topics": [{"name": "orders", "partitions": 3}]},
+    {"name": "c", "role": "consumer", "bootstrap": ["b1", "b2"], "group": "g", "topic": "orders"}]})";
+  CHECK_THAT(error_of(text), Catch::Contains("x.json: $.nodes[2].topic: topic \"orders\" lives on broker \"b2\" but group \"g\" is coordinated by \"b1\""));
+  const std::string none = R"({"name": "x", "model": "log", "duration_s": 5, "nodes": [
+    {"name": "b1", "role": "broker"}, {"name": "b2", "role": "broker", "topics": []}]})";
+  CHECK_THAT(error_of(none), Catch::Contains("x.json: $.nodes[0]: missing required key \"topics\""));
+}

@@ -1,0 +1,67 @@
+#include "scenario/client_brokers.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace bs {
+namespace {
+/// A node named at `at` that must be a broker.
+NodeId broker_ref(const Scenario& s, const JsonIn& at, const std::string& name) {
+  const NodeId id = s.find_node(name);
+  if (id == kNoNode) at.fail(fmt::format("unknown node \"{}\" (nodes: {})", name, fmt::join(s.node_names, ", ")));
+  if (s.node_roles[id] != "broker") at.fail(fmt::format("\"{}\" is a {}, not a broker", name, s.node_roles[id]));
+  return id;
+}
+
+/// Distinct broker names from the array at `key` ("bootstrap", "peers").
+std::vector<NodeId> broker_array(const JsonIn& n, const Scenario& s, const char* key) {
+  JsonIn arr = n.at(key);
+  if (!arr.json().is_array()) arr.fail(fmt::format("expected an array of broker names, got {}", json_type_phrase(arr.json())));
+  std::vector<NodeId> out;
+  for (std::size_t i = 0; i < arr.size(); ++i) {
+    JsonIn e = arr.at(i);
+    if (!e.json().is_string()) e.fail("expected a broker name, got " + json_type_phrase(e.json()));
+    const std::string name = e.json().get<std::string>();
+    const NodeId id = broker_ref(s, e, name);
+    if (std::find(out.begin(), out.end(), id) != out.end()) e.fail(fmt::format("broker \"{}\" is listed twice", name));
+    out.push_back(id);
+  }
+  return out;
+}
+}  // namespace
+
+std::string node_list(const Scenario& s, const std::vector<NodeId>& ids) {
+  std::vector<std::string> names;
+  for (NodeId id : ids) names.push_back(s.node_names[id]);
+  return fmt::format("{}", fmt::join(names, ", "));
+}
+
+ClientBrokers load_client_brokers(const JsonIn& n, const Scenario& s, double default_reconnect_ms) {
+  ClientBrokers c;
+  if (n.has("broker") && n.has("bootstrap"))
+    n.fail("give \"broker\" (one broker) or \"bootstrap\" (a list of brokers), not both");
+  if (n.has("broker")) {
+    c.ids.push_back(broker_ref(s, n.at("broker"), n.str("broker")));
+  } else if (n.has("bootstrap")) {
+    c.listed = true;
+    c.ids = broker_array(n, s, "bootstrap");
+    if (c.ids.empty()) n.at("bootstrap").fail("expected at least one broker");
+  } else {
+    n.fail("missing required key \"broker\" (the broker this client connects to), or give \"bootstrap\" (brokers to try in turn)");
+  }
+  for (NodeId id : c.ids) c.names.push_back(s.node_names[id]);
+  c.reconnect_given = n.has("reconnect_ms");
+  c.reconnect_s = n.num("reconnect_ms", 0, 1e9, default_reconnect_ms) / 1000;
+  return c;
+}
+
+std::vector<NodeId> load_peers(const JsonIn& n, const Scenario& s, NodeId self) {
+  if (!n.has("peers")) return {};
+  std::vector<NodeId> peers = broker_array(n, s, "peers");
+  for (std::size_t i = 0; i < peers.size(); ++i)
+    if (peers[i] == self) n.at("peers").at(i).fail("a broker cannot be its own peer");
+  return peers;
+}
+
+}  // namespace bs

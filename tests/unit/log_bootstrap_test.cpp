@@ -1,0 +1,109 @@
+// Log-model clients with bootstrap.servers: metadata first, from the bootstrap brokers in
+// order after request.timeout.ms and reconnect.backoff.ms; then the leader / coordinator.
+#include <algorithm>
+
+#include <catch2/catch.hpp>
+
+#include "clients/kafka_consumer.hpp"
+#include "clients/kafka_producer.hpp"
+#include "harness.hpp"
+#include "log/log_broker.hpp"
+
+using namespace bs;
+using namespace bs::kafka;
+using bs::test::Driver;
+
+namespace {
+constexpr NodeId kB1 = 0, kB2 = 1, kClient = 2;
+
+void run_until(Driver& d, double t) {
+  for (;;) {
+    auto it = std::min_element(d.timers.begin(), d.timers.end(),
+                               [](const auto& a, const auto& b) { return a.first < b.first; });
+    if (it == d.timers.end() || it->first > t + 1e-12) break;
+    const auto due = *it;
+    d.timers.erase(it);
+    d.now = due.first;
+    d.timer(due.second);
+  }
+  d.now = t;
+}
+}  // namespace
+
+TEST_CASE("bootstrap: a consumer asks its bootstrap brokers in turn and joins at the coordinator named", "[log][failover]") {
+  ConsumerConfig cfg{.broker = kB2, .group = "g", .topics = {"orders"}};
+  cfg.bootstrap = {kB1, kB2};
+  cfg.bootstrap_names = {"b1", "b2"};
+  cfg.request_timeout_s = 1.0;
+  cfg.reconnect_s = 0.05;
+  Consumer c(cfg);
+  Driver d(c, kClient);
+  d.start();
+  run_until(d, 0);
+  auto md = d.take<MetadataRequest>(kB1);
+  REQUIRE(md.size() == 1);
+  CHECK(md[0].group == "g");
+  CHECK(d.take<JoinGroup>().empty());
+  // b1 is silent: at request.timeout.ms the consumer gives up on it ...
+  run_until(d, 1.04);
+  REQUIRE(d.rec.of(EventKind::Failover).size() == 1);
+  CHECK(d.rec.of(EventKind::Failover)[0].t == Approx(1.0));
+  CHECK(d.rec.of(EventKind::Failover)[0].text == "request_timeout");
+  CHECK(d.take<MetadataRequest>().empty());
+  // ... and asks b2 after reconnect.backoff.ms.
+  run_until(d, 1.05);
+  auto md2 = d.take<MetadataRequest>(kB2);
+  REQUIRE(md2.size() == 1);
+  CHECK(md2[0].request_id != md[0].request_id);
+  // A late answer to the first request is ignored; b2's answer names the coordinator.
+  d.packet(kB1, MetadataResponse{md[0].request_id, {{"orders", kB1}}, kB1});
+  CHECK(d.take<JoinGroup>().empty());
+  d.packet(kB2, MetadataResponse{md2[0].request_id, {{"orders", kB2}}, kB2});
+  CHECK(d.take<JoinGroup>(kB2).size() == 1);
+  CHECK(c.coordinator() == kB2);
+  // No more failovers once answered.
+  run_until(d, 5);
+  CHECK(d.rec.of(EventKind::Failover).size() == 1);
+}
+
+TEST_CASE("bootstrap: a producer waits for the leader, then produces there", "[log][failover]") {
+  ProducerConfig cfg;
+  cfg.bootstrap = {kB1, kB2};
+  cfg.bootstrap_names = {"b1", "b2"};
+  cfg.topic = "orders";
+  cfg.partitions = 2;
+  cfg.count = 10;
+  cfg.interval_s = 0.1;
+  Producer p(cfg);
+  Driver d(p, kClient);
+  d.start();
+  auto md = d.take<MetadataRequest>(kB1);
+  REQUIRE(md.size() == 1);
+  run_until(d, 0.35);
+  CHECK(d.take<ProduceRequest>().empty());  // send() blocks on the metadata
+  CHECK(p.leader() == kNoNode);
+  d.packet(kB1, MetadataResponse{md[0].request_id, {{"orders", kB2}}, kNoNode});
+  CHECK(p.leader() == kB2);
+  CHECK(d.take<ProduceRequest>(kB2).size() == 1);  // the batch that was due, to the leader
+  run_until(d, 0.55);
+  CHECK(d.take<ProduceRequest>(kB2).size() == 2);
+  CHECK(d.take<ProduceRequest>(kB1).empty());
+  CHECK(d.rec.of(EventKind::Publish).front().peer == kB2);
+}
+
+TEST_CASE("bootstrap: any broker answers metadata from the cluster map", "[log][failover][broker]") {
+  LogBrokerConfig cfg;
+  cfg.topic_leaders = {{"orders", kB2}};
+  cfg.group_coordinators = {{"g", kB2}};
+  LogBroker b(cfg);
+  Driver d(b, kB1);
+  d.start();
+  d.packet(kClient, MetadataRequest{{"orders", "nope"}, "g", 7});
+  auto r = d.take<MetadataResponse>(kClient);
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].request_id == 7);
+  REQUIRE(r[0].leaders.size() == 2);
+  CHECK(r[0].leaders[0].second == kB2);
+  CHECK(r[0].leaders[1].second == kNoNode);
+  CHECK(r[0].coordinator == kB2);
+}
