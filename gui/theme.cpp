@@ -27,6 +27,7 @@ ImU32 marker_color(MarkerKind k) {
     case MarkerKind::Reorder: return IM_COL32(255, 90, 160, 255);
     case MarkerKind::Loss: return IM_COL32(255, 255, 255, 255);
     case MarkerKind::Duplicate: return kDuplicate;
+    case MarkerKind::Failover: return IM_COL32(80, 210, 230, 255);
   }
   return kText;
 }

@@ -33,12 +33,18 @@ void draw_marker_glyph(ImDrawList* dl, ImVec2 p, float r, MarkerKind k) {
       dl->AddConvexPolyFilled(q, 4, c);
       break;
     }
+    case MarkerKind::Failover:  // a client moving on: an arrow to the right
+      dl->AddTriangleFilled(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y), ImVec2(p.x - r, p.y + r), c);
+      break;
   }
 }
 
 // Which marker row a kind goes on: faults above, anomalies below.
 int row_of(MarkerKind k) {
-  return k == MarkerKind::Crash || k == MarkerKind::Restart || k == MarkerKind::LinkDown || k == MarkerKind::LinkUp ? 0 : 1;
+  return k == MarkerKind::Crash || k == MarkerKind::Restart || k == MarkerKind::LinkDown || k == MarkerKind::LinkUp ||
+                 k == MarkerKind::Failover
+             ? 0
+             : 1;
 }
 
 }  // namespace

@@ -19,6 +19,7 @@ const char* marker_kind_name(MarkerKind k) {
     case MarkerKind::Reorder: return "reorder";
     case MarkerKind::Loss: return "drop / loss";
     case MarkerKind::Duplicate: return "duplicate";
+    case MarkerKind::Failover: return "failover";
   }
   return "?";
 }
@@ -57,6 +58,7 @@ std::vector<Marker> build_markers(const Trace& tr) {
       case EventKind::Restart: add(MarkerKind::Restart, fmt::format("{} restarts", nm(e.node))); break;
       case EventKind::LinkDown: add(MarkerKind::LinkDown, fmt::format("link {}-{} down", nm(e.node), nm(e.peer))); break;
       case EventKind::LinkUp: add(MarkerKind::LinkUp, fmt::format("link {}-{} up", nm(e.node), nm(e.peer))); break;
+      case EventKind::Failover: add(MarkerKind::Failover, fmt::format("{} fails over to {}", nm(e.node), nm(e.peer))); break;
       case EventKind::Deliver:
         if (field::flag<"redelivered">(e)) add(MarkerKind::Redelivery, fmt::format("m{} redelivered to {}", e.msg, nm(e.peer)));
         break;

@@ -8,8 +8,8 @@
 namespace bs::gui {
 
 /// What a marker stands for. Faults come from the schedule; the rest are found by replay.
-enum class MarkerKind { Crash, Restart, LinkDown, LinkUp, Redelivery, Reorder, Loss, Duplicate };
-inline constexpr int kMarkerKindCount = 8;
+enum class MarkerKind { Crash, Restart, LinkDown, LinkUp, Redelivery, Reorder, Loss, Duplicate, Failover };
+inline constexpr int kMarkerKindCount = 9;
 
 /// Name of a marker kind for the legend ("crash", "reorder", ...).
 const char* marker_kind_name(MarkerKind k);

@@ -37,7 +37,7 @@ QueueState& SimState::queue(const std::string& name, NodeId broker) {
   return queues_.back();
 }
 
-void SimState::declare_queue(const std::string& name) { queue(name, kNoNode); }
+void SimState::declare_queue(const std::string& name, NodeId broker) { queue(name, broker); }
 
 PartitionState& SimState::partition_state(const std::string& name, NodeId broker) {
   for (auto& p : partitions_)

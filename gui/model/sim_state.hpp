@@ -115,8 +115,9 @@ class SimState {
   const std::vector<PartitionState>& partitions() const { return partitions_; }
   /// Enqueue position of msg in queue, or -1.
   std::int64_t position_of(const std::string& queue, MsgId msg) const;
-  /// Make `queue` appear even before its first event (the header lists queues).
-  void declare_queue(const std::string& name);
+  /// Make `queue` appear even before its first event (the header lists queues), on
+  /// `broker` when known (kNoNode: learnt from its first event).
+  void declare_queue(const std::string& name, NodeId broker = kNoNode);
 
  private:
   QueueState& queue(const std::string& name, NodeId broker);

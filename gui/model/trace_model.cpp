@@ -85,7 +85,14 @@ void Playhead::reset() {
   const auto& raw = model_->trace.header.raw;
   if (raw.contains("queues") && raw["queues"].is_array())
     for (const auto& q : raw["queues"])
-      if (q.is_string()) state_.declare_queue(q.get<std::string>());
+      if (q.is_string()) {
+        // "b1/orders": a name two brokers share is qualified by the broker that holds it.
+        const std::string name = q.get<std::string>();
+        const auto slash = name.find('/');
+        NodeId broker = slash == std::string::npos ? kNoNode : model_->topo.find(name.substr(0, slash));
+        if (broker != kNoNode && model_->topo.role(broker) != Role::Broker) broker = kNoNode;
+        state_.declare_queue(name, broker);
+      }
 }
 
 void Playhead::seek(double t) {
