@@ -4,6 +4,7 @@
 
 #include "model/playback.hpp"
 #include "theme.hpp"
+#include "model_panels.hpp"
 #include "views.hpp"
 
 namespace bs::gui {
@@ -36,8 +37,7 @@ void run_column(AppState& app, Run& run, ImVec2 size, bool titled) {
   float topo_h = std::max(8.0f * em, h * 0.52f);
   draw_topology(app, run, ImVec2(size.x, topo_h));
   ImVec2 rest(size.x, std::max(4.0f * em, h - topo_h - ImGui::GetStyle().ItemSpacing.y));
-  if (run.model->trace.header.model == "log") draw_partitions(app, run, rest);
-  else draw_queues(app, run, rest);
+  model_panel(run.model->trace.header.model)(app, run, rest);
 }
 
 }  // namespace

@@ -55,14 +55,14 @@ void Consumer::on_packet(Context& ctx, NodeId from, const Packet& p) {
   // heartbeats or deliveries for a channel we gave up on.
   if (from != brokers_.current()) return;
   last_heard_ = ctx.now();
-  if (auto* ok = std::get_if<ConsumeOk>(&p)) {
+  if (auto* ok = p.as<ConsumeOk>()) {
     if (ok->connection == connection_ && !waiting_) connected_ = true;
-  } else if (auto* d = std::get_if<Deliver>(&p)) {
+  } else if (auto* d = p.as<Deliver>()) {
     if (d->connection != connection_ || waiting_) return;  // for a channel we already gave up on
     connected_ = true;
     buffer_.push_back(Held{*d, from});
     maybe_start(ctx);
-  } else if (auto* c = std::get_if<ConnectionClose>(&p)) {
+  } else if (auto* c = p.as<ConnectionClose>()) {
     if (c->connection == connection_ && !waiting_) drop_connection(ctx, c->reply_code == kNotFound ? "not_found" : "connection_close");
   }
 }

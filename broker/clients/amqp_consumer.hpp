@@ -9,6 +9,7 @@
 #include "clients/dedupe_store.hpp"
 #include "clients/processing_time.hpp"
 #include "common/node.hpp"
+#include "queue/amqp_packets.hpp"
 
 namespace bs::amqp {
 

@@ -130,7 +130,7 @@ void Producer::on_packet(Context& ctx, NodeId from, const Packet& p) {
   // that is gone.
   if (cfg_.recovery && from != brokers_.current()) return;
   last_heard_ = ctx.now();
-  if (auto* ok = std::get_if<OpenOk>(&p)) {
+  if (auto* ok = p.as<OpenOk>()) {
     if (ok->connection != connection_ || state_ != Conn::Connecting) return;
     state_ = Conn::Open;
     connected_ = true;
@@ -144,9 +144,9 @@ void Producer::on_packet(Context& ctx, NodeId from, const Packet& p) {
       tick_due_ = false;
       tick(ctx);
     }
-  } else if (auto* close = std::get_if<ConnectionClose>(&p)) {
+  } else if (auto* close = p.as<ConnectionClose>()) {
     if (cfg_.recovery && close->connection == connection_ && state_ != Conn::Waiting) connection_lost(ctx, "connection_close");
-  } else if (auto* c = std::get_if<Confirm>(&p)) {
+  } else if (auto* c = p.as<Confirm>()) {
     auto end = c->multiple ? unconfirmed_.upper_bound(c->seq) : unconfirmed_.find(c->seq);
     auto begin = c->multiple ? unconfirmed_.begin() : end;
     if (!c->multiple) {
@@ -157,7 +157,7 @@ void Producer::on_packet(Context& ctx, NodeId from, const Packet& p) {
       ctx.emit(Event{.kind = EventKind::Confirm, .msg = it->second.msg.id, .peer = from,
                      .seq = static_cast<std::int64_t>(it->first), .flag = c->ack});
     unconfirmed_.erase(begin, end);
-  } else if (auto* r = std::get_if<Return>(&p)) {
+  } else if (auto* r = p.as<Return>()) {
     ctx.emit(Event{.kind = EventKind::Returned, .msg = r->msg.id, .peer = from, .text = r->msg.routing_key});
   }
 }

@@ -7,6 +7,7 @@
 
 #include "clients/bootstrap.hpp"
 #include "common/node.hpp"
+#include "queue/amqp_packets.hpp"
 
 namespace bs::amqp {
 

@@ -70,16 +70,16 @@ void Consumer::join(Context& ctx) {
 
 void Consumer::on_packet(Context& ctx, NodeId, const Packet& p) {
   if (stopped_) return;
-  if (auto* m = std::get_if<MetadataResponse>(&p)) {
+  if (auto* m = p.as<MetadataResponse>()) {
     if (m->request_id != metadata_id_ || m->request_id == 0 || m->coordinator == kNoNode) return;
     metadata_id_ = 0;
     coordinator_ = m->coordinator;
     join(ctx);
     return;
   }
-  if (auto* r = std::get_if<FetchResponse>(&p)) return on_fetch_response(ctx, *r);
-  if (auto* a = std::get_if<Assignment>(&p)) return on_assignment(ctx, *a);
-  if (std::get_if<UnknownMember>(&p)) {
+  if (auto* r = p.as<FetchResponse>()) return on_fetch_response(ctx, *r);
+  if (auto* a = p.as<Assignment>()) return on_assignment(ctx, *a);
+  if (p.as<UnknownMember>()) {
     // Evicted (or the coordinator restarted): our partitions may already be someone
     // else's. Forget them and rejoin.
     const std::uint64_t f = fetch_id_;
@@ -88,7 +88,7 @@ void Consumer::on_packet(Context& ctx, NodeId, const Packet& p) {
     join(ctx);
     return;
   }
-  if (auto* l = std::get_if<ListOffsetsResponse>(&p)) {
+  if (auto* l = p.as<ListOffsetsResponse>()) {
     if (l->request_id != list_request_) return;
     for (const auto& o : l->offsets) {
       const std::size_t i = find_owned(o.tp);

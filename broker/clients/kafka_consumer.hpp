@@ -8,6 +8,7 @@
 #include "clients/bootstrap.hpp"
 #include "clients/processing_time.hpp"
 #include "common/node.hpp"
+#include "log/kafka_packets.hpp"
 
 namespace bs::kafka {
 

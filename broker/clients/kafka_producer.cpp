@@ -88,7 +88,7 @@ void Producer::tick(Context& ctx) {
 }
 
 void Producer::on_packet(Context& ctx, NodeId from, const Packet& p) {
-  if (auto* m = std::get_if<MetadataResponse>(&p)) {
+  if (auto* m = p.as<MetadataResponse>()) {
     if (m->request_id != metadata_id_ || m->request_id == 0) return;
     metadata_id_ = 0;
     for (const auto& [topic, node] : m->leaders)
@@ -99,7 +99,7 @@ void Producer::on_packet(Context& ctx, NodeId from, const Packet& p) {
     }
     return;
   }
-  auto* r = std::get_if<ProduceResponse>(&p);
+  auto* r = p.as<ProduceResponse>();
   if (!r) return;
   auto it = pending_.find(r->request_id);
   if (it == pending_.end()) return;  // answer to a request made before a crash

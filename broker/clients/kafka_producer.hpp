@@ -8,6 +8,7 @@
 
 #include "clients/bootstrap.hpp"
 #include "common/node.hpp"
+#include "log/kafka_packets.hpp"
 
 namespace bs::kafka {
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/message.hpp"
+#include "common/packet.hpp"
 
 namespace bs::kafka {
 
@@ -168,5 +169,28 @@ struct ListOffsetsResponse {
   std::uint64_t request_id = 0;
   std::vector<FetchPartition> offsets;
 };
+
+// How each request looks on the wire (see common/packet.hpp).
+inline std::string_view wire_op(const ProduceRequest&) { return "produce"; }
+inline std::string_view wire_op(const ProduceResponse&) { return "produce_response"; }
+inline std::string_view wire_op(const FetchRequest&) { return "fetch"; }
+inline std::string_view wire_op(const FetchResponse&) { return "fetch_response"; }
+inline std::string_view wire_op(const JoinGroup&) { return "join_group"; }
+inline std::string_view wire_op(const Assignment&) { return "assignment"; }
+inline std::string_view wire_op(const Heartbeat&) { return "heartbeat"; }
+inline std::string_view wire_op(const UnknownMember&) { return "unknown_member"; }
+inline std::string_view wire_op(const LeaveGroup&) { return "leave_group"; }
+inline std::string_view wire_op(const OffsetCommit&) { return "offset_commit"; }
+inline std::string_view wire_op(const ListOffsets&) { return "list_offsets"; }
+inline std::string_view wire_op(const ListOffsetsResponse&) { return "list_offsets_response"; }
+inline std::string_view wire_op(const MetadataRequest&) { return "metadata"; }
+inline std::string_view wire_op(const MetadataResponse&) { return "metadata_response"; }
+/// The first record names a produce request or fetch response in the trace.
+MsgId wire_msg(const ProduceRequest& x);
+MsgId wire_msg(const FetchResponse& x);
+/// Record batches: a batch header per partition plus a small per-record header (varint
+/// lengths, offset and timestamp deltas) on top of each record's key and value.
+std::uint64_t wire_bytes(const ProduceRequest& x);
+std::uint64_t wire_bytes(const FetchResponse& x);
 
 }  // namespace bs::kafka

@@ -82,12 +82,12 @@ void LogBroker::on_start(Context& ctx) {
 }
 
 void LogBroker::on_packet(Context& ctx, NodeId from, const Packet& p) {
-  if (auto* x = std::get_if<ProduceRequest>(&p)) return handle_produce(ctx, from, *x);
-  if (auto* x = std::get_if<FetchRequest>(&p)) return handle_fetch(ctx, from, *x);
-  if (auto* x = std::get_if<OffsetCommit>(&p)) return handle_commit(ctx, from, *x);
-  if (auto* x = std::get_if<JoinGroup>(&p)) return handle_join(ctx, from, *x);
-  if (auto* x = std::get_if<ListOffsets>(&p)) return handle_list_offsets(ctx, from, *x);
-  if (auto* x = std::get_if<MetadataRequest>(&p)) {
+  if (auto* x = p.as<ProduceRequest>()) return handle_produce(ctx, from, *x);
+  if (auto* x = p.as<FetchRequest>()) return handle_fetch(ctx, from, *x);
+  if (auto* x = p.as<OffsetCommit>()) return handle_commit(ctx, from, *x);
+  if (auto* x = p.as<JoinGroup>()) return handle_join(ctx, from, *x);
+  if (auto* x = p.as<ListOffsets>()) return handle_list_offsets(ctx, from, *x);
+  if (auto* x = p.as<MetadataRequest>()) {
     MetadataResponse r{x->request_id, {}, kNoNode};
     // A topic or group of this broker that the cluster map does not list (a single
     // broker's scenario) is this broker's own.
@@ -104,7 +104,7 @@ void LogBroker::on_packet(Context& ctx, NodeId from, const Packet& p) {
     ctx.send(from, std::move(r));
     return;
   }
-  if (auto* x = std::get_if<Heartbeat>(&p)) {
+  if (auto* x = p.as<Heartbeat>()) {
     Group& g = group(x->group);
     auto it = g.members.find(from);
     if (it == g.members.end()) {
@@ -114,7 +114,7 @@ void LogBroker::on_packet(Context& ctx, NodeId from, const Packet& p) {
     it->second.last_heartbeat = ctx.now();
     return;
   }
-  if (auto* x = std::get_if<LeaveGroup>(&p)) {
+  if (auto* x = p.as<LeaveGroup>()) {
     Group& g = group(x->group);
     if (g.members.erase(from)) {
       ctx.emit(Event{.kind = EventKind::ConnectionLost, .peer = from, .queue = g.name, .text = "leave_group"});

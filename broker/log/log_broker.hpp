@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/node.hpp"
+#include "log/kafka_packets.hpp"
 #include "log/log_broker_config.hpp"
 
 namespace bs::kafka {

@@ -4,8 +4,10 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "common/message.hpp"
+#include "common/packet.hpp"
 
 namespace bs::amqp {
 
@@ -85,5 +87,30 @@ struct ConnectionClose {
 /// AMQP reply codes the model uses.
 inline constexpr std::uint16_t kNotFound = 404;
 inline constexpr std::uint16_t kPreconditionFailed = 406;
+
+// How each method looks on the wire (see common/packet.hpp): its name in the trace, the
+// message it concerns, and its size.
+inline std::string_view wire_op(const Open&) { return "open"; }
+inline std::string_view wire_op(const OpenOk&) { return "open_ok"; }
+inline std::string_view wire_op(const Publish&) { return "publish"; }
+inline std::string_view wire_op(const Confirm& c) { return c.ack ? "confirm" : "confirm_nack"; }
+inline std::string_view wire_op(const Return&) { return "return"; }
+inline std::string_view wire_op(const Consume&) { return "consume"; }
+inline std::string_view wire_op(const ConsumeOk&) { return "consume_ok"; }
+inline std::string_view wire_op(const Deliver&) { return "deliver"; }
+inline std::string_view wire_op(const Ack&) { return "ack"; }
+inline std::string_view wire_op(const Nack&) { return "nack"; }
+inline std::string_view wire_op(const Heartbeat&) { return "heartbeat"; }
+inline std::string_view wire_op(const ConnectionClose&) { return "close"; }
+inline MsgId wire_msg(const Publish& x) { return x.msg.id; }
+inline MsgId wire_msg(const Deliver& x) { return x.msg.id; }
+inline MsgId wire_msg(const Return& x) { return x.msg.id; }
+inline MsgId wire_msg(const Confirm& x) { return x.msg; }
+inline MsgId wire_msg(const Ack& x) { return x.msg; }
+inline MsgId wire_msg(const Nack& x) { return x.msg; }
+// A content-bearing method carries the message body after its frame header.
+inline std::uint64_t wire_bytes(const Publish& x) { return kFrameOverhead + x.msg.size_bytes; }
+inline std::uint64_t wire_bytes(const Deliver& x) { return kFrameOverhead + x.msg.size_bytes; }
+inline std::uint64_t wire_bytes(const Return& x) { return kFrameOverhead + x.msg.size_bytes; }
 
 }  // namespace bs::amqp

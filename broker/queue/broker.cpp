@@ -56,13 +56,13 @@ void QueueBroker::send(Context& ctx, NodeId to, Packet p) {
 }
 
 void QueueBroker::on_packet(Context& ctx, NodeId from, const Packet& p) {
-  if (auto* c = std::get_if<Consume>(&p)) return handle_consume(ctx, from, *c);
-  if (auto* o = std::get_if<Open>(&p)) return handle_open(ctx, from, *o);
+  if (auto* c = p.as<Consume>()) return handle_consume(ctx, from, *c);
+  if (auto* o = p.as<Open>()) return handle_open(ctx, from, *o);
   auto it = conns_.find(from);
   if (it != conns_.end()) it->second.last_heard = ctx.now();
-  if (auto* x = std::get_if<Publish>(&p)) return handle_publish(ctx, from, *x);
-  if (auto* x = std::get_if<Ack>(&p)) return handle_ack(ctx, from, *x);
-  if (auto* x = std::get_if<Nack>(&p)) return handle_nack(ctx, from, *x);
+  if (auto* x = p.as<Publish>()) return handle_publish(ctx, from, *x);
+  if (auto* x = p.as<Ack>()) return handle_ack(ctx, from, *x);
+  if (auto* x = p.as<Nack>()) return handle_nack(ctx, from, *x);
   // Heartbeats only refresh last_heard (done above); other client packets are not ours.
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/node.hpp"
+#include "queue/amqp_packets.hpp"
 #include "queue/broker_config.hpp"
 #include "queue/message_queue.hpp"
 

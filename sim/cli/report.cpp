@@ -1,5 +1,7 @@
 #include "cli/report.hpp"
 
+#include "models/model.hpp"
+
 #include <fstream>
 
 #include <fmt/format.h>
@@ -19,12 +21,8 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r) {
              t.processed, t.acked);
   fmt::print(out, "  requeued {:>9}   dead-lettered {:>4}   dropped {:>9}   pending {:>7}\n", t.requeued, t.dead_lettered,
              t.dropped, t.pending);
-  if (s.model == "log") {
-    fmt::print(out, "  missed {:>11}   reordered per key {:>4}   reordered across partitions {}\n", t.missed,
-               t.reordered_per_key, t.reordered_across_partitions);
-  } else if (t.missed) {
-    fmt::print(out, "  missed {:>11}\n", t.missed);
-  }
+  const ModelModule* model = find_model(s.model);
+  if (model) model->summary_totals(out, t);
   fmt::print(out, "  LOST {:>13}   DUPLICATES {:>7}   REORDERED {:>7} (across consumers {})\n", t.lost, t.duplicates,
              t.reordered, t.reordered_across_consumers);
   fmt::print(out, "  latency ms  p50 {:.1f}  p95 {:.1f}  p99 {:.1f}  max {:.1f}    throughput {:.1f} msg/s\n\n",
@@ -41,14 +39,7 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r) {
     }
     fmt::print(out, "\n");
   }
-  if (s.model == "log" && !t.queues.empty() && t.queues.size() <= 32) {
-    fmt::print(out, "  {:<16} {:>8} {:>9} {:>9} {:>6} {:>7} {:>8}\n", "partition", "appended", "processed", "reordered",
-               "lost", "missed", "max lag");
-    for (const auto& [name, q] : t.queues)
-      fmt::print(out, "  {:<16} {:>8} {:>9} {:>9} {:>6} {:>7} {:>8}\n", name, q.routed, q.processed, q.reordered, q.lost,
-                 q.missed, q.max_lag);
-    fmt::print(out, "\n");
-  }
+  if (model) model->summary_tables(out, t);
   if (!r.expectations.empty()) {
     fmt::print(out, "  expectations:\n");
     for (const auto& e : r.expectations) fmt::print(out, "    [{}] {}\n", e.pass ? "pass" : "FAIL", e.describe());

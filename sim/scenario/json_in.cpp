@@ -133,12 +133,16 @@ std::vector<std::string> JsonIn::strings(const char* key) const {
 }
 
 std::string JsonIn::one_of(const char* key, std::initializer_list<const char*> words, const char* dflt) const {
+  return one_of(key, std::vector<std::string>(words.begin(), words.end()), dflt);
+}
+
+std::string JsonIn::one_of(const char* key, const std::vector<std::string>& words, const char* dflt) const {
   if (!has(key)) {
     if (dflt) return dflt;
     at(key);  // throws "missing required key"
   }
   std::string s = str(key);
-  for (const char* w : words)
+  for (const auto& w : words)
     if (s == w) return s;
   at(key).fail(fmt::format("expected one of {}, got \"{}\"", fmt::join(words, " | "), s));
 }

@@ -50,6 +50,7 @@ class JsonIn {
   std::vector<std::string> strings(const char* key) const;
   /// One of the given words.
   std::string one_of(const char* key, std::initializer_list<const char*> words, const char* dflt) const;
+  std::string one_of(const char* key, const std::vector<std::string>& words, const char* dflt) const;
 
  private:
   std::string child(const std::string& key) const;

@@ -4,9 +4,9 @@
 
 #include <fmt/format.h>
 
-#include "scenario/client_brokers.hpp"
+#include "scenario/client_keys.hpp"
 #include "scenario/json_in.hpp"
-#include "scenario/model_loaders.hpp"
+#include "models/model.hpp"
 #include "scenario/scenario.hpp"
 
 namespace bs {
@@ -174,7 +174,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file) {
   s.name = root.str("name");
   s.title = root.str("title", s.name);
   s.description = root.str("description", "");
-  s.model = root.one_of("model", {"queue", "log"}, "queue");
+  s.model = root.one_of("model", model_names(), "queue");
   s.seed = static_cast<std::uint64_t>(root.integer("seed", 0, INT64_MAX, 1));
   s.duration_s = root.num("duration_s", 1e-6, kMaxTime, 60);
 
@@ -191,11 +191,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file) {
     s.node_roles.push_back(n.one_of("role", {"broker", "producer", "consumer"}, nullptr));
   }
   load_network(root, s);
-  if (s.model == "queue") {
-    load_queue_model(nodes, s);
-  } else {
-    load_log_model(nodes, s);
-  }
+  find_model(s.model)->load(nodes, s);
   load_faults(root, s);
   load_expect(root, s);
   s.header_extra["faults"] = faults_json(s);

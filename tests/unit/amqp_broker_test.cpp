@@ -96,7 +96,7 @@ using Tags = std::vector<std::uint64_t>;
 template <class T>
 long index_of(const Driver& d, NodeId to) {
   for (std::size_t i = 0; i < d.sent.size(); ++i)
-    if (d.sent[i].first == to && std::holds_alternative<T>(d.sent[i].second)) return static_cast<long>(i);
+    if (d.sent[i].first == to && d.sent[i].second.template is<T>()) return static_cast<long>(i);
   return -1;
 }
 }  // namespace

@@ -46,7 +46,7 @@ std::vector<std::pair<NodeId, std::uint32_t>> consumes(Driver& d) {
   std::vector<std::pair<NodeId, std::uint32_t>> out;
   std::vector<std::pair<NodeId, Packet>> rest;
   for (auto& [to, p] : d.sent) {
-    if (auto* c = std::get_if<Consume>(&p)) out.emplace_back(to, c->connection);
+    if (auto* c = p.as<Consume>()) out.emplace_back(to, c->connection);
     else rest.emplace_back(to, std::move(p));
   }
   d.sent = std::move(rest);

@@ -50,7 +50,7 @@ struct Driver {
     std::vector<T> out;
     std::vector<std::pair<NodeId, Packet>> rest;
     for (auto& [d, p] : sent) {
-      if ((to == kNoNode || d == to) && std::holds_alternative<T>(p)) out.push_back(std::get<T>(p));
+      if ((to == kNoNode || d == to) && p.template is<T>()) out.push_back(*p.template as<T>());
       else rest.emplace_back(d, std::move(p));
     }
     sent = std::move(rest);

@@ -25,7 +25,7 @@ struct Wire {
   void send(NodeId from, NodeId to, std::uint64_t seq) {
     net.send(from, to, {Packet{amqp::Heartbeat{}}, Packet{amqp::Ack{seq, false, 1, seq}}});
   }
-  static std::uint64_t tag_of(const Frame& f) { return std::get<amqp::Ack>(f.packets.at(1)).tag; }
+  static std::uint64_t tag_of(const Frame& f) { return f.packets.at(1).as<amqp::Ack>()->tag; }
   std::size_t count(EventKind k, const std::string& reason = "") const {
     std::size_t n = 0;
     for (const auto& e : events) n += e.kind == k && (reason.empty() || e.text == reason);

@@ -1,4 +1,4 @@
-#include "scenario/client_brokers.hpp"
+#include "scenario/client_keys.hpp"
 
 #include <algorithm>
 
@@ -62,6 +62,32 @@ std::vector<NodeId> load_peers(const JsonIn& n, const Scenario& s, NodeId self) 
   for (std::size_t i = 0; i < peers.size(); ++i)
     if (peers[i] == self) n.at("peers").at(i).fail("a broker cannot be its own peer");
   return peers;
+}
+
+ProcessingTime load_processing(const JsonIn& n) {
+  ProcessingTime p;
+  if (!n.has("processing_ms")) return p;
+  JsonIn v = n.at("processing_ms");
+  if (v.json().is_number()) {
+    p.a = n.num("processing_ms", 0, 1e9) / 1000;
+    return p;
+  }
+  v.expect_object({"fixed", "uniform", "exponential"});
+  if (v.json().size() != 1) v.fail("expected exactly one of \"fixed\", \"uniform\", \"exponential\"");
+  if (v.has("fixed")) {
+    p.a = v.num("fixed", 0, 1e9) / 1000;
+  } else if (v.has("exponential")) {
+    p.kind = ProcessingTime::Kind::Exponential;
+    p.a = v.num("exponential", 0, 1e9) / 1000;
+  } else {
+    JsonIn u = v.at("uniform");
+    if (u.size() != 2 || !u.json()[0].is_number() || !u.json()[1].is_number()) u.fail("expected [min_ms, max_ms]");
+    p.kind = ProcessingTime::Kind::Uniform;
+    p.a = u.json()[0].get<double>() / 1000;
+    p.b = u.json()[1].get<double>() / 1000;
+    if (p.a < 0 || p.b < p.a || p.b > 1e6) u.fail("expected 0 <= min_ms <= max_ms <= 1e9");
+  }
+  return p;
 }
 
 }  // namespace bs

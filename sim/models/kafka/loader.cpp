@@ -9,8 +9,8 @@
 #include "clients/kafka_consumer.hpp"
 #include "clients/kafka_producer.hpp"
 #include "log/log_broker.hpp"
-#include "scenario/client_brokers.hpp"
-#include "scenario/model_loaders.hpp"
+#include "scenario/client_keys.hpp"
+#include "models/model.hpp"
 
 namespace bs {
 namespace {
@@ -48,7 +48,7 @@ LogDecl load_broker(const JsonIn& n) {
   d.cfg.rebalance_delay_s = n.num("rebalance_delay_ms", 0, 1e9, 50) / 1000;
   d.cfg.session_check_s = n.num("session_check_ms", 1, 1e9, 100) / 1000;
   // A broker of a cluster may hold no topic (it still answers metadata); the scenario
-  // as a whole needs one (checked by load_log_model).
+  // as a whole needs one (checked by load_kafka_model).
   JsonIn ts = n.has("topics") ? n.at("topics") : JsonIn(kNoTopics, n.file(), n.path() + ".topics");
   for (std::size_t i = 0; i < ts.size(); ++i) {
     JsonIn t = ts.at(i);
@@ -104,7 +104,7 @@ TopicPartition partition_ref(const LogDecl& d, const JsonIn& at, const std::stri
 }
 }  // namespace
 
-void load_log_model(const JsonIn& nodes, Scenario& s) {
+void load_kafka_model(const JsonIn& nodes, Scenario& s) {
   // Every broker declares its own topics and groups; a cluster has one namespace, so a
   // topic or group name belongs to one broker: it leads the topic's partitions (no
   // replication yet) or coordinates the group. `decl` merges them for the checks below.

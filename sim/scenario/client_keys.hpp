@@ -1,9 +1,10 @@
-// The broker keys shared by both models: a client's "broker" / "bootstrap" /
-// "reconnect_ms" and a broker's "peers".
+// The client and broker keys every model shares: a client's "broker" / "bootstrap" /
+// "reconnect_ms" and "processing_ms", and a broker's "peers".
 #pragma once
 #include <string>
 #include <vector>
 
+#include "clients/processing_time.hpp"
 #include "scenario/json_in.hpp"
 #include "scenario/scenario.hpp"
 
@@ -25,6 +26,9 @@ ClientBrokers load_client_brokers(const JsonIn& n, const Scenario& s, double def
 
 /// Read a broker's "peers": distinct other brokers, linked to it (both directions).
 std::vector<NodeId> load_peers(const JsonIn& n, const Scenario& s, NodeId self);
+
+/// A client's "processing_ms": a number (fixed) or {"fixed"|"uniform"|"exponential": ...}.
+ProcessingTime load_processing(const JsonIn& n);
 
 /// Human list "b1, b2" of node names.
 std::string node_list(const Scenario& s, const std::vector<NodeId>& ids);
