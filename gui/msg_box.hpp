@@ -2,7 +2,7 @@
 #pragma once
 #include <imgui.h>
 
-#include "common/ids.hpp"
+#include "core/ids.hpp"
 
 namespace bs::gui {
 

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "common/ids.hpp"
+#include "core/ids.hpp"
 
 namespace bs::gui {
 

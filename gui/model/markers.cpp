@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "common/event_read.hpp"
+#include "core/event_read.hpp"
 #include "model/sim_state.hpp"
 
 namespace bs::gui {

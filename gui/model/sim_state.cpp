@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "common/event_read.hpp"
+#include "core/event_read.hpp"
 
 namespace bs::gui {
 namespace {

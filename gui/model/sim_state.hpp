@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "check/checker.hpp"
-#include "common/event.hpp"
+#include "core/event.hpp"
 #include "trace/trace.hpp"
 
 namespace bs::gui {

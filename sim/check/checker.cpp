@@ -5,7 +5,7 @@
 #include <unordered_map>
 
 #include "check/histogram.hpp"
-#include "common/event_read.hpp"
+#include "core/event_read.hpp"
 
 namespace bs {
 namespace {

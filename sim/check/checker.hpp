@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "check/totals.hpp"
-#include "common/event.hpp"
+#include "core/event.hpp"
 
 namespace bs {
 

@@ -27,8 +27,8 @@
 #include <utility>
 #include <vector>
 
-#include "common/event.hpp"
-#include "common/packet.hpp"
+#include "core/event.hpp"
+#include "core/packet.hpp"
 
 namespace bs::simrun {
 

@@ -8,7 +8,7 @@
 
 #include <simgrid/s4u.hpp>
 
-#include "common/node.hpp"
+#include "core/node.hpp"
 #include "net/network.hpp"
 #include "scenario/scenario.hpp"
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "clients/processing_time.hpp"
+#include "client/processing_time.hpp"
 #include "scenario/json_in.hpp"
 #include "scenario/scenario.hpp"
 

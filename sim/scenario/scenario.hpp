@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "check/expect.hpp"
-#include "clients/dedupe_store.hpp"
-#include "common/node.hpp"
+#include "client/dedupe_store.hpp"
+#include "core/node.hpp"
 
 namespace bs {
 

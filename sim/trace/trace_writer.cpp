@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "common/event_schema.hpp"
+#include "core/event_schema.hpp"
 #include "trace/trace.hpp"
 
 namespace bs {

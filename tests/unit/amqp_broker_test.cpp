@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "harness.hpp"
-#include "queue/broker.hpp"
+#include "amqp/broker.hpp"
 
 using namespace bs;
 using namespace bs::amqp;

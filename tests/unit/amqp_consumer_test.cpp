@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "clients/amqp_consumer.hpp"
+#include "amqp/consumer.hpp"
 #include "harness.hpp"
 
 using namespace bs;

@@ -2,8 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include "harness.hpp"
-#include "queue/broker.hpp"
-#include "queue/exchange.hpp"
+#include "amqp/broker.hpp"
+#include "amqp/exchange.hpp"
 
 using namespace bs;
 using namespace bs::amqp;

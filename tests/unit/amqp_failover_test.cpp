@@ -4,10 +4,10 @@
 
 #include <catch2/catch.hpp>
 
-#include "clients/amqp_consumer.hpp"
-#include "clients/amqp_producer.hpp"
+#include "amqp/consumer.hpp"
+#include "amqp/producer.hpp"
 #include "harness.hpp"
-#include "queue/broker.hpp"
+#include "amqp/broker.hpp"
 
 using namespace bs;
 using namespace bs::amqp;

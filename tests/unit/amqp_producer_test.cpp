@@ -1,7 +1,7 @@
 // The queue-model producer client, driven by hand: batches, confirms, retries.
 #include <catch2/catch.hpp>
 
-#include "clients/amqp_producer.hpp"
+#include "amqp/producer.hpp"
 #include "harness.hpp"
 
 using namespace bs;

@@ -2,7 +2,7 @@
 // different slot for each kind, and a kind without the field reads as empty.
 #include <catch2/catch.hpp>
 
-#include "common/event_read.hpp"
+#include "core/event_read.hpp"
 
 using namespace bs;
 

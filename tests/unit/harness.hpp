@@ -3,7 +3,7 @@
 #pragma once
 #include <vector>
 
-#include "common/node.hpp"
+#include "core/node.hpp"
 
 namespace bs::test {
 

@@ -4,10 +4,10 @@
 
 #include <catch2/catch.hpp>
 
-#include "clients/kafka_consumer.hpp"
-#include "clients/kafka_producer.hpp"
+#include "kafka/consumer.hpp"
+#include "kafka/producer.hpp"
 #include "harness.hpp"
-#include "log/log_broker.hpp"
+#include "kafka/log_broker.hpp"
 
 using namespace bs;
 using namespace bs::kafka;

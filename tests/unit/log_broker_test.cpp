@@ -1,7 +1,7 @@
 // The log broker: appends, long-poll fetches, batches, offset reset and committed offsets.
 #include <catch2/catch.hpp>
 
-#include "log/log_broker.hpp"
+#include "kafka/log_broker.hpp"
 #include "log_harness.hpp"
 
 using namespace bs;

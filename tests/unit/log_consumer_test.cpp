@@ -1,7 +1,7 @@
 // The group member: fetch positions, processing order, commit modes, seek, rejoin.
 #include <catch2/catch.hpp>
 
-#include "clients/kafka_consumer.hpp"
+#include "kafka/consumer.hpp"
 #include "log_harness.hpp"
 
 using namespace bs;

@@ -3,8 +3,8 @@
 
 #include <map>
 
-#include "log/assignor.hpp"
-#include "log/log_broker.hpp"
+#include "kafka/assignor.hpp"
+#include "kafka/log_broker.hpp"
 #include "log_harness.hpp"
 
 using namespace bs;

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "harness.hpp"
-#include "log/kafka_packets.hpp"
+#include "kafka/packets.hpp"
 
 namespace bs::test {
 

@@ -3,8 +3,8 @@
 
 #include <set>
 
-#include "log/partition_log.hpp"
-#include "log/partitioner.hpp"
+#include "kafka/partition_log.hpp"
+#include "kafka/partitioner.hpp"
 #include "log_harness.hpp"
 
 using namespace bs;

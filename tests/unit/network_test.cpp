@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "net/network.hpp"
-#include "queue/amqp_packets.hpp"
+#include "amqp/packets.hpp"
 
 using namespace bs;
 using bs::simrun::Frame;

@@ -2,7 +2,7 @@
 // "#" zero or more words, "" has zero words.
 #include <catch2/catch.hpp>
 
-#include "queue/topic_match.hpp"
+#include "amqp/topic_match.hpp"
 
 using bs::amqp::topic_matches;
 

@@ -7,7 +7,7 @@
 #include <catch2/catch.hpp>
 #include <unistd.h>
 
-#include "common/event_schema.hpp"
+#include "core/event_schema.hpp"
 #include "trace/trace.hpp"
 
 using namespace bs;

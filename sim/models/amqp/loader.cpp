@@ -4,9 +4,9 @@
 
 #include <fmt/format.h>
 
-#include "clients/amqp_consumer.hpp"
-#include "clients/amqp_producer.hpp"
-#include "queue/broker.hpp"
+#include "amqp/consumer.hpp"
+#include "amqp/producer.hpp"
+#include "amqp/broker.hpp"
 #include "scenario/client_keys.hpp"
 #include "models/model.hpp"
 

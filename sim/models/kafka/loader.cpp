@@ -6,9 +6,9 @@
 
 #include <fmt/format.h>
 
-#include "clients/kafka_consumer.hpp"
-#include "clients/kafka_producer.hpp"
-#include "log/log_broker.hpp"
+#include "kafka/consumer.hpp"
+#include "kafka/producer.hpp"
+#include "kafka/log_broker.hpp"
 #include "scenario/client_keys.hpp"
 #include "models/model.hpp"
 

@@ -1,0 +1,366 @@
+#include "amqp/broker.hpp"
+
+#include <algorithm>
+#include <string_view>
+
+namespace bs::amqp {
+namespace {
+enum TimerKind : std::uint32_t { kHeartbeat = 1, kExpiry = 2 };
+}
+
+QueueBroker::QueueBroker(BrokerConfig cfg) : cfg_(std::move(cfg)) {
+  // The default exchange: a direct exchange with an implicit binding per queue name.
+  Exchange def{"", ExchangeType::Direct, {}};
+  for (const auto& q : cfg_.queues) def.bindings.push_back(Binding{q.name, q.name, {}, true});
+  exchanges_[""] = def;
+  for (const auto& e : cfg_.exchanges) exchanges_[e.name] = Exchange{e.name, e.type, {}};
+  for (const auto& b : cfg_.bindings) exchanges_[b.exchange].bindings.push_back(b.binding);
+  for (const auto& q : cfg_.queues) {
+    queues_[q.name].cfg = q;
+    if (q.trace_name.empty()) queues_[q.name].cfg.trace_name = q.name;
+  }
+}
+
+const std::string& QueueBroker::label(const std::string& q) const {
+  auto it = queues_.find(q);
+  return it == queues_.end() ? q : it->second.cfg.trace_name;
+}
+
+const MessageQueue* QueueBroker::queue(const std::string& name) const {
+  auto it = queues_.find(name);
+  return it == queues_.end() ? nullptr : &it->second.mq;
+}
+
+std::size_t QueueBroker::unacked_count(NodeId consumer) const {
+  auto it = conns_.find(consumer);
+  return it == conns_.end() ? 0 : it->second.unacked.size();
+}
+
+void QueueBroker::on_start(Context& ctx) {
+  ctx.set_timer(cfg_.heartbeat_s, Timer{kHeartbeat, 0});
+  // Recovered durable messages (after a restart) may have expired meanwhile.
+  for (auto& [name, q] : queues_) {
+    expire_head(ctx, q);
+    // The expiry timers armed at enqueue died with the crash: re-arm one per recovered
+    // message with a TTL, or they would sit in the queue forever once nothing else
+    // (a publish, an ack) happens to look at the head.
+    for (const auto& qm : q.mq.ready())
+      if (qm.expires_at >= 0) ctx.set_timer(std::max(0.0, qm.expires_at - ctx.now()), Timer{kExpiry, 0});
+  }
+}
+
+void QueueBroker::send(Context& ctx, NodeId to, Packet p) {
+  auto it = conns_.find(to);
+  if (it != conns_.end()) it->second.last_sent = ctx.now();
+  ctx.send(to, std::move(p));
+}
+
+void QueueBroker::on_packet(Context& ctx, NodeId from, const Packet& p) {
+  if (auto* c = p.as<Consume>()) return handle_consume(ctx, from, *c);
+  if (auto* o = p.as<Open>()) return handle_open(ctx, from, *o);
+  auto it = conns_.find(from);
+  if (it != conns_.end()) it->second.last_heard = ctx.now();
+  if (auto* x = p.as<Publish>()) return handle_publish(ctx, from, *x);
+  if (auto* x = p.as<Ack>()) return handle_ack(ctx, from, *x);
+  if (auto* x = p.as<Nack>()) return handle_nack(ctx, from, *x);
+  // Heartbeats only refresh last_heard (done above); other client packets are not ours.
+}
+
+void QueueBroker::handle_publish(Context& ctx, NodeId from, const Publish& p) {
+  auto& conn = conns_[from];  // publishers open their connection implicitly
+  conn.last_heard = ctx.now();
+  std::vector<std::string> touched;
+  const std::size_t reached = route_and_enqueue(ctx, p.msg.exchange, p.msg, &touched);
+  if (reached == 0) {
+    Event e{.kind = EventKind::Unroutable, .msg = p.msg.id, .peer = from, .flag = p.mandatory,
+            .text = p.msg.exchange};
+    ctx.emit(std::move(e));
+    // RabbitMQ: basic.return goes out before the confirm of a mandatory unroutable message.
+    if (p.mandatory) send(ctx, from, Return{p.msg});
+  }
+  // RabbitMQ confirms an unroutable message once the exchange finds no queue, and a
+  // routable one once every queue has accepted it.
+  if (p.confirm) send(ctx, from, Confirm{p.seq, false, true, p.msg.id});
+  for (const auto& q : touched) dispatch(ctx, q);
+}
+
+std::size_t QueueBroker::route_and_enqueue(Context& ctx, const std::string& ex, const Message& m,
+                                           std::vector<std::string>* touched) {
+  auto it = exchanges_.find(ex);
+  if (it == exchanges_.end()) return 0;
+  const auto targets = it->second.route(m);
+  for (const auto& qname : targets) {
+    auto qit = queues_.find(qname);
+    if (qit == queues_.end()) continue;
+    const auto& from = m.dead_lettered_from;  // x-death cycle check (see dead_letter_or_drop)
+    if (std::find(from.begin(), from.end(), qname) != from.end()) continue;
+    enqueue(ctx, qit->second, m);
+    if (touched) touched->push_back(qname);
+  }
+  return targets.size();
+}
+
+void QueueBroker::enqueue(Context& ctx, QueueState& q, Message m) {
+  double ttl = q.cfg.message_ttl_s;
+  if (m.ttl_s >= 0 && (ttl < 0 || m.ttl_s < ttl)) ttl = m.ttl_s;  // RabbitMQ: the lower applies
+  const double expires = ttl >= 0 ? ctx.now() + ttl : -1;
+  const MsgId id = m.id;
+  const std::uint64_t pos = q.mq.push_back(std::move(m), expires);
+  ctx.emit(Event{.kind = EventKind::Enqueue, .msg = id, .queue = q.cfg.trace_name,
+                 .seq = static_cast<std::int64_t>(pos)});
+  if (expires >= 0) ctx.set_timer(ttl, Timer{kExpiry, 0});
+}
+
+bool QueueBroker::has_capacity(const Connection& c) const {
+  // RabbitMQ ignores prefetch for automatic-acknowledgement consumers.
+  return c.auto_ack || c.prefetch == 0 || c.unacked.size() < c.prefetch;
+}
+
+void QueueBroker::dispatch(Context& ctx, const std::string& qname) {
+  auto& q = queues_.at(qname);
+  expire_head(ctx, q);
+  while (!q.mq.empty() && !q.consumers.empty()) {
+    const std::size_t n = q.consumers.size();
+    std::size_t pick = n;
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t i = (q.rr + k) % n;
+      if (has_capacity(conns_.at(q.consumers[i]))) {
+        pick = i;
+        break;
+      }
+    }
+    if (pick == n) return;  // every consumer is at its prefetch limit
+    q.rr = (pick + 1) % n;
+    const NodeId consumer = q.consumers[pick];
+    auto& conn = conns_.at(consumer);
+    QueuedMessage qm = q.mq.pop_front();
+    const std::uint64_t tag = conn.next_tag++;
+    ctx.emit(Event{.kind = EventKind::Deliver, .msg = qm.msg.id, .peer = consumer, .queue = q.cfg.trace_name,
+                   .tag = static_cast<std::int64_t>(tag), .seq = static_cast<std::int64_t>(qm.position),
+                   .flag = qm.redelivered, .text = conn.auto_ack ? "auto_ack" : ""});
+    Deliver d{qm.msg, q.cfg.trace_name, tag, qm.redelivered, conn.number};
+    if (!conn.auto_ack) conn.unacked.emplace(tag, Unacked{std::move(qm), qname});
+    send(ctx, consumer, std::move(d));
+    expire_head(ctx, q);
+  }
+}
+
+void QueueBroker::handle_consume(Context& ctx, NodeId from, const Consume& c) {
+  auto it = conns_.find(from);
+  if (it != conns_.end() && it->second.consumer) {
+    if (it->second.number == c.connection) return;  // duplicate request
+    connection_lost(ctx, from, "reconnected");       // the old connection is gone
+  }
+  auto qit = queues_.find(c.queue);
+  if (qit == queues_.end()) {
+    send(ctx, from, ConnectionClose{c.connection, kNotFound});  // RabbitMQ: 404 NOT_FOUND closes the channel
+    return;
+  }
+  Connection conn;
+  conn.number = c.connection;
+  conn.last_heard = ctx.now();
+  conn.last_sent = ctx.now();
+  conn.consumer = true;
+  conn.queue = c.queue;
+  conn.prefetch = c.prefetch;
+  conn.auto_ack = c.auto_ack;
+  conns_[from] = std::move(conn);
+  qit->second.consumers.push_back(from);
+  ctx.emit(Event{.kind = EventKind::ConsumerUp, .peer = from, .queue = label(c.queue),
+                 .seq = static_cast<std::int64_t>(c.prefetch), .flag = c.auto_ack});
+  send(ctx, from, ConsumeOk{c.connection});
+  dispatch(ctx, c.queue);
+}
+
+void QueueBroker::handle_open(Context& ctx, NodeId from, const Open& o) {
+  auto it = conns_.find(from);
+  if (it != conns_.end() && it->second.consumer) connection_lost(ctx, from, "reconnected");
+  Connection conn;
+  conn.number = o.connection;
+  conn.last_heard = ctx.now();
+  conn.last_sent = ctx.now();
+  conn.monitored = true;
+  conns_[from] = std::move(conn);
+  send(ctx, from, OpenOk{o.connection});
+}
+
+void QueueBroker::handle_ack(Context& ctx, NodeId from, const Ack& a) {
+  auto it = conns_.find(from);
+  if (it == conns_.end() || !it->second.consumer || it->second.number != a.connection) {
+    // The connection this ack belongs to is closed; its deliveries were requeued.
+    ctx.emit(Event{.kind = EventKind::Drop, .msg = a.msg, .peer = from, .tag = static_cast<std::int64_t>(a.tag),
+                   .text = "stale_ack"});
+    send(ctx, from, ConnectionClose{a.connection});
+    return;
+  }
+  auto& conn = it->second;
+  auto end = a.multiple ? conn.unacked.upper_bound(a.tag) : conn.unacked.find(a.tag);
+  auto begin = a.multiple ? conn.unacked.begin() : end;
+  if (!a.multiple) {
+    if (end == conn.unacked.end()) {
+      // RabbitMQ: PRECONDITION_FAILED - unknown delivery tag; the channel is closed.
+      connection_lost(ctx, from, "unknown_delivery_tag");
+      send(ctx, from, ConnectionClose{a.connection, kPreconditionFailed});
+      return;
+    }
+    ++end;
+  }
+  const std::string qname = conn.queue;
+  for (auto u = begin; u != end; ++u)
+    ctx.emit(Event{.kind = EventKind::Ack, .msg = u->second.qm.msg.id, .peer = from, .queue = label(u->second.queue),
+                   .tag = static_cast<std::int64_t>(u->first)});
+  conn.unacked.erase(begin, end);
+  dispatch(ctx, qname);
+}
+
+void QueueBroker::handle_nack(Context& ctx, NodeId from, const Nack& n) {
+  auto it = conns_.find(from);
+  if (it == conns_.end() || !it->second.consumer || it->second.number != n.connection) {
+    send(ctx, from, ConnectionClose{n.connection});
+    return;
+  }
+  auto& conn = it->second;
+  std::vector<std::uint64_t> tags;
+  if (n.multiple) {
+    for (auto& [tag, u] : conn.unacked)
+      if (tag <= n.tag) tags.push_back(tag);
+  } else if (conn.unacked.count(n.tag)) {
+    tags.push_back(n.tag);
+  }
+  if (tags.empty()) {
+    connection_lost(ctx, from, "unknown_delivery_tag");
+    send(ctx, from, ConnectionClose{n.connection, kPreconditionFailed});
+    return;
+  }
+  const std::string qname = conn.queue;
+  for (auto tag : tags) {
+    Unacked u = std::move(conn.unacked.at(tag));
+    conn.unacked.erase(tag);
+    ctx.emit(Event{.kind = EventKind::Nack, .msg = u.qm.msg.id, .peer = from, .queue = label(u.queue),
+                   .tag = static_cast<std::int64_t>(tag), .flag = n.requeue});
+    if (n.requeue) {
+      requeue(ctx, std::move(u), from, "nack");
+    } else {
+      dead_letter_or_drop(ctx, queues_.at(u.queue), u.qm.msg, "rejected");
+    }
+  }
+  dispatch(ctx, qname);
+}
+
+void QueueBroker::requeue(Context& ctx, Unacked u, NodeId consumer, const char* reason) {
+  auto& q = queues_.at(u.queue);
+  ctx.emit(Event{.kind = EventKind::Requeue, .msg = u.qm.msg.id, .peer = consumer, .queue = q.cfg.trace_name,
+                 .seq = static_cast<std::int64_t>(u.qm.position), .flag = true, .text = reason});
+  q.mq.requeue(std::move(u.qm));
+}
+
+void QueueBroker::dead_letter_or_drop(Context& ctx, QueueState& q, const Message& m, const char* reason) {
+  if (q.cfg.dead_letter_exchange.empty()) {
+    ctx.emit(Event{.kind = EventKind::Drop, .msg = m.id, .queue = q.cfg.trace_name, .text = reason});
+    return;
+  }
+  ctx.emit(Event{.kind = EventKind::DeadLetter, .msg = m.id, .queue = q.cfg.trace_name,
+                 .text = q.cfg.dead_letter_exchange + ":" + reason});
+  Message dl = m;
+  dl.ttl_s = -1;  // RabbitMQ removes the per-message expiration when dead-lettering
+  if (!q.cfg.dead_letter_routing_key.empty()) dl.routing_key = q.cfg.dead_letter_routing_key;
+  // RabbitMQ drops a message that would reach a queue it was already dead-lettered from
+  // with no rejection in the cycle (x-death). Without this check an expiry cycle loops
+  // forever (zero TTL: an endless loop inside one call; two queues: unbounded recursion).
+  if (std::string_view(reason) == "rejected") dl.dead_lettered_from.clear();
+  else dl.dead_lettered_from.push_back(q.cfg.name);
+  std::vector<std::string> touched;
+  const std::size_t matched = route_and_enqueue(ctx, q.cfg.dead_letter_exchange, dl, &touched);
+  if (touched.empty())
+    ctx.emit(Event{.kind = EventKind::Drop, .msg = m.id, .queue = q.cfg.trace_name,
+                   .text = matched > 0 ? "dead_letter_cycle" : "dead_letter_unroutable"});
+  // Dispatch later queues without recursion into the queue being walked.
+  for (const auto& t : touched)
+    if (t != q.cfg.name) dispatch(ctx, t);
+}
+
+void QueueBroker::expire_head(Context& ctx, QueueState& q) {
+  // RabbitMQ expires messages when they reach the head of the queue.
+  while (!q.mq.empty() && q.mq.front().expires_at >= 0 && q.mq.front().expires_at <= ctx.now()) {
+    QueuedMessage qm = q.mq.pop_front();
+    dead_letter_or_drop(ctx, q, qm.msg, "expired");
+  }
+}
+
+void QueueBroker::connection_lost(Context& ctx, NodeId client, const char* reason) {
+  auto it = conns_.find(client);
+  if (it == conns_.end()) return;
+  Connection conn = std::move(it->second);
+  conns_.erase(it);
+  ctx.emit(Event{.kind = EventKind::ConnectionLost, .peer = client, .queue = label(conn.queue), .text = reason});
+  if (!conn.consumer) return;
+  auto& q = queues_.at(conn.queue);
+  auto cit = std::find(q.consumers.begin(), q.consumers.end(), client);
+  if (cit != q.consumers.end()) {
+    const auto idx = static_cast<std::size_t>(cit - q.consumers.begin());
+    q.consumers.erase(cit);
+    if (q.rr > idx) --q.rr;
+    if (q.rr >= q.consumers.size()) q.rr = 0;
+  }
+  // In delivery-tag order, each back to its original position.
+  for (auto& [tag, u] : conn.unacked) requeue(ctx, std::move(u), client, "connection_lost");
+  dispatch(ctx, conn.queue);
+}
+
+void QueueBroker::check_heartbeats(Context& ctx) {
+  std::vector<NodeId> dead;
+  // Consumer connections hold state worth reclaiming, and publishers with connection
+  // recovery (connection.open) watch us as we watch them. Other publisher connections
+  // are opened implicitly by their publishes and have no heartbeats.
+  for (auto& [id, c] : conns_) {
+    if ((c.consumer || c.monitored) && ctx.now() - c.last_heard > 2 * cfg_.heartbeat_s) dead.push_back(id);
+  }
+  for (NodeId id : dead) connection_lost(ctx, id, "missed_heartbeats");
+  for (auto& [id, c] : conns_)
+    if ((c.consumer || c.monitored) && ctx.now() - c.last_sent >= cfg_.heartbeat_s * 0.999) send(ctx, id, Heartbeat{});
+}
+
+void QueueBroker::on_timer(Context& ctx, const Timer& t) {
+  if (t.kind == kHeartbeat) {
+    check_heartbeats(ctx);
+    ctx.set_timer(cfg_.heartbeat_s, Timer{kHeartbeat, 0});
+  } else if (t.kind == kExpiry) {
+    for (auto& [name, q] : queues_) {
+      const auto before = q.mq.size();
+      expire_head(ctx, q);
+      if (q.mq.size() != before) dispatch(ctx, name);
+    }
+  }
+}
+
+void QueueBroker::on_crash(Context& ctx) {
+  // Durable queues keep persistent messages, delivered-but-unacked ones included (those
+  // come back with redelivered = true). Everything else lived only in memory.
+  for (auto& [id, conn] : conns_) {
+    for (auto& [tag, u] : conn.unacked) {
+      auto& q = queues_.at(u.queue);
+      if (q.cfg.durable && u.qm.msg.persistent) {
+        q.mq.requeue(std::move(u.qm));
+      } else {
+        ctx.emit(Event{.kind = EventKind::Drop, .msg = u.qm.msg.id, .queue = q.cfg.trace_name, .text = "broker_crash"});
+      }
+    }
+  }
+  conns_.clear();
+  for (auto& [name, q] : queues_) {
+    std::deque<QueuedMessage> survivors;
+    for (const auto& qm : q.mq.ready()) {
+      if (q.cfg.durable && qm.msg.persistent) {
+        survivors.push_back(qm);
+      } else {
+        ctx.emit(Event{.kind = EventKind::Drop, .msg = qm.msg.id, .queue = q.cfg.trace_name, .text = "broker_crash"});
+      }
+    }
+    q.mq.clear();
+    for (auto& qm : survivors) q.mq.restore(std::move(qm));
+    q.consumers.clear();
+    q.rr = 0;
+  }
+}
+
+}  // namespace bs::amqp

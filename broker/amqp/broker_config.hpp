@@ -1,0 +1,39 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "amqp/exchange.hpp"
+
+namespace bs::amqp {
+
+/// A queue declaration (RabbitMQ classic queue with optional arguments).
+struct QueueConfig {
+  std::string name;
+  /// The queue's name in the trace, the metrics and the GUI: "" = `name`. The loader
+  /// sets "b1/orders" when two brokers of a scenario declare a queue "orders", so that
+  /// their rows do not merge.
+  std::string trace_name;
+  bool durable = false;            ///< survives a broker restart (with its persistent messages)
+  double message_ttl_s = -1;       ///< x-message-ttl; < 0 none
+  std::string dead_letter_exchange;     ///< x-dead-letter-exchange; "" none
+  std::string dead_letter_routing_key;  ///< x-dead-letter-routing-key; "" keeps the original key
+};
+
+/// A binding declaration: exchange -> queue.
+struct BindingConfig {
+  std::string exchange;
+  Binding binding;
+};
+
+/// Everything a queue-model broker node is declared with.
+struct BrokerConfig {
+  std::vector<Exchange> exchanges;  ///< bindings filled from `bindings`
+  std::vector<QueueConfig> queues;
+  std::vector<BindingConfig> bindings;
+  /// AMQP heartbeat interval, simulated seconds. RabbitMQ's default is 60 s; lessons use
+  /// about 1 s so a crash is noticed within the demo. A peer is declared dead after two
+  /// missed heartbeats (RabbitMQ's rule).
+  double heartbeat_s = 1.0;
+};
+
+}  // namespace bs::amqp

@@ -1,0 +1,156 @@
+#include "amqp/consumer.hpp"
+
+#include <algorithm>
+
+namespace bs::amqp {
+namespace {
+enum TimerKind : std::uint32_t { kStart = 1, kWorkDone = 2, kHeartbeat = 3, kReconnect = 4 };
+
+BrokerList broker_list(const ConsumerConfig& c) {
+  if (c.bootstrap.empty()) return BrokerList({c.broker});
+  return BrokerList(c.bootstrap, c.bootstrap_names);
+}
+}  // namespace
+
+Consumer::Consumer(ConsumerConfig cfg) : cfg_(std::move(cfg)), brokers_(broker_list(cfg_)) {}
+
+void Consumer::on_start(Context& ctx) {
+  connected_ = false;
+  busy_ = false;
+  waiting_ = false;
+  buffer_.clear();
+  pending_count_ = 0;
+  brokers_.restart();  // a restarted client process starts from the top of its list
+  ctx.set_timer(std::max(0.0, cfg_.start_s - ctx.now()), Timer{kStart, 0});
+}
+
+void Consumer::send(Context& ctx, Packet p) {
+  last_sent_ = ctx.now();
+  ctx.send(brokers_.current(), std::move(p));
+}
+
+void Consumer::connect(Context& ctx) {
+  waiting_ = false;
+  ++connection_;
+  last_heard_ = ctx.now();
+  send(ctx, Consume{cfg_.queue, cfg_.prefetch, cfg_.auto_ack, connection_});
+}
+
+void Consumer::drop_connection(Context& ctx, const char* reason) {
+  // The deliveries we hold belong to a dead channel; the broker requeues them.
+  connected_ = false;
+  buffer_.clear();
+  pending_count_ = 0;
+  brokers_.advance(ctx, reason);
+  if (cfg_.reconnect_s > 0) {
+    waiting_ = true;
+    ctx.set_timer(cfg_.reconnect_s, Timer{kReconnect, ++reconnect_gen_});
+  } else {
+    connect(ctx);
+  }
+}
+
+void Consumer::on_packet(Context& ctx, NodeId from, const Packet& p) {
+  // Only the broker of the current connection counts: one we left may still send
+  // heartbeats or deliveries for a channel we gave up on.
+  if (from != brokers_.current()) return;
+  last_heard_ = ctx.now();
+  if (auto* ok = p.as<ConsumeOk>()) {
+    if (ok->connection == connection_ && !waiting_) connected_ = true;
+  } else if (auto* d = p.as<Deliver>()) {
+    if (d->connection != connection_ || waiting_) return;  // for a channel we already gave up on
+    connected_ = true;
+    buffer_.push_back(Held{*d, from});
+    maybe_start(ctx);
+  } else if (auto* c = p.as<ConnectionClose>()) {
+    if (c->connection == connection_ && !waiting_) drop_connection(ctx, c->reply_code == kNotFound ? "not_found" : "connection_close");
+  }
+}
+
+void Consumer::maybe_start(Context& ctx) {
+  while (!busy_ && !buffer_.empty()) {
+    Held h = std::move(buffer_.front());
+    buffer_.pop_front();
+    const Deliver& d = h.d;
+    if (cfg_.dedupe && cfg_.dedupe->seen(d.msg.id)) {
+      ctx.emit(Event{.kind = EventKind::DuplicateSkipped, .msg = d.msg.id, .queue = d.queue,
+                     .tag = static_cast<std::int64_t>(d.tag), .flag = d.redelivered});
+      if (!cfg_.auto_ack) send(ctx, Ack{d.tag, false, d.connection, d.msg.id});
+      continue;
+    }
+    if (std::find(cfg_.reject_keys.begin(), cfg_.reject_keys.end(), d.msg.routing_key) != cfg_.reject_keys.end()) {
+      if (!cfg_.auto_ack) send(ctx, Nack{d.tag, false, cfg_.reject_requeue, d.connection, d.msg.id});
+      continue;
+    }
+    busy_ = true;
+    current_ = std::move(h);
+    ctx.set_timer(cfg_.processing.draw(ctx.rng()), Timer{kWorkDone, ++work_gen_});
+  }
+}
+
+void Consumer::finish_current(Context& ctx) {
+  busy_ = false;
+  const Deliver& d = current_.d;
+  ctx.emit(Event{.kind = EventKind::Process, .msg = d.msg.id, .peer = d.msg.producer, .queue = d.queue,
+                 .tag = static_cast<std::int64_t>(d.tag), .flag = d.redelivered});
+  if (cfg_.dedupe) cfg_.dedupe->record(d.msg.id);
+  if (!cfg_.auto_ack) {
+    // Acks for an older connection still go out, to the broker that delivered: it
+    // answers connection.close, which is how a partitioned consumer learns its work
+    // was handed to someone else.
+    if (d.connection != connection_ || waiting_) {
+      last_sent_ = ctx.now();
+      ctx.send(current_.from, Ack{d.tag, false, d.connection, d.msg.id});
+    } else {
+      pending_tag_ = d.tag;
+      pending_msg_ = d.msg.id;
+      if (++pending_count_ >= cfg_.ack_every) flush_acks(ctx);
+    }
+  }
+  maybe_start(ctx);
+}
+
+void Consumer::flush_acks(Context& ctx) {
+  if (pending_count_ == 0) return;
+  send(ctx, Ack{pending_tag_, pending_count_ > 1, connection_, pending_msg_});
+  pending_count_ = 0;
+}
+
+void Consumer::on_timer(Context& ctx, const Timer& t) {
+  switch (t.kind) {
+    case kStart:
+      started_ = true;
+      connect(ctx);
+      ctx.set_timer(cfg_.heartbeat_s, Timer{kHeartbeat, 0});
+      break;
+    case kWorkDone:
+      if (busy_ && t.arg == work_gen_) finish_current(ctx);
+      break;
+    case kHeartbeat:
+      if (waiting_) {
+        // Between connections: nothing to watch and nobody to heartbeat.
+      } else if (ctx.now() - last_heard_ > 2 * cfg_.heartbeat_s) {
+        drop_connection(ctx, "missed_heartbeats");  // broker silent for two heartbeats
+      } else {
+        // Batched acks should not wait forever when the queue runs dry.
+        if (!busy_ && buffer_.empty()) flush_acks(ctx);
+        if (ctx.now() - last_sent_ >= cfg_.heartbeat_s * 0.999) send(ctx, Heartbeat{});
+      }
+      ctx.set_timer(cfg_.heartbeat_s, Timer{kHeartbeat, 0});
+      break;
+    case kReconnect:
+      if (waiting_ && t.arg == reconnect_gen_) connect(ctx);
+      break;
+    default: break;
+  }
+}
+
+void Consumer::on_crash(Context&) {
+  connected_ = false;
+  busy_ = false;
+  waiting_ = false;
+  buffer_.clear();
+  pending_count_ = 0;
+}
+
+}  // namespace bs::amqp

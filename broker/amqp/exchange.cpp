@@ -1,0 +1,56 @@
+#include "amqp/exchange.hpp"
+
+#include <algorithm>
+
+#include "amqp/topic_match.hpp"
+
+namespace bs::amqp {
+namespace {
+const std::string* header_value(const Headers& h, const std::string& key) {
+  for (const auto& [k, v] : h)
+    if (k == key) return &v;
+  return nullptr;
+}
+
+// RabbitMQ headers exchange: x-match=all needs every binding argument present with an
+// equal value; x-match=any needs at least one. An argument with an empty value matches
+// on presence alone (RabbitMQ treats a void-typed argument that way).
+bool headers_match(const Binding& b, const Headers& h) {
+  if (b.arguments.empty()) return b.match_all;
+  std::size_t hits = 0;
+  for (const auto& [k, v] : b.arguments) {
+    const std::string* got = header_value(h, k);
+    if (got && (v.empty() || *got == v)) ++hits;
+  }
+  return b.match_all ? hits == b.arguments.size() : hits > 0;
+}
+
+bool binding_matches(ExchangeType type, const Binding& b, const Message& m) {
+  switch (type) {
+    case ExchangeType::Direct: return b.routing_key == m.routing_key;
+    case ExchangeType::Fanout: return true;
+    case ExchangeType::Topic: return topic_matches(b.routing_key, m.routing_key);
+    case ExchangeType::Headers: return headers_match(b, m.headers);
+  }
+  return false;
+}
+}  // namespace
+
+std::vector<std::string> Exchange::route(const Message& m) const {
+  std::vector<std::string> out;
+  for (const auto& b : bindings)
+    if (binding_matches(type, b, m) && std::find(out.begin(), out.end(), b.queue) == out.end())
+      out.push_back(b.queue);
+  return out;
+}
+
+bool parse_exchange_type(const std::string& s, ExchangeType& out) {
+  if (s == "direct") out = ExchangeType::Direct;
+  else if (s == "fanout") out = ExchangeType::Fanout;
+  else if (s == "topic") out = ExchangeType::Topic;
+  else if (s == "headers") out = ExchangeType::Headers;
+  else return false;
+  return true;
+}
+
+}  // namespace bs::amqp

@@ -1,0 +1,34 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/message.hpp"
+
+namespace bs::amqp {
+
+/// AMQP exchange types as implemented by RabbitMQ.
+enum class ExchangeType { Direct, Fanout, Topic, Headers };
+
+/// A binding from an exchange to a queue. For headers exchanges, `arguments` are the
+/// headers to match and `match_all` is x-match=all (true) or x-match=any (false).
+struct Binding {
+  std::string queue;
+  std::string routing_key;  ///< binding key; a pattern for topic exchanges
+  Headers arguments;
+  bool match_all = true;
+};
+
+/// An exchange and its bindings. route() returns each matching queue once, in binding
+/// order, even when several bindings match (RabbitMQ: a message reaches a queue once).
+struct Exchange {
+  std::string name;
+  ExchangeType type = ExchangeType::Direct;
+  std::vector<Binding> bindings;
+
+  std::vector<std::string> route(const Message& m) const;
+};
+
+/// Parse "direct" / "fanout" / "topic" / "headers"; false for anything else.
+bool parse_exchange_type(const std::string& s, ExchangeType& out);
+
+}  // namespace bs::amqp

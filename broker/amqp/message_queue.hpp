@@ -1,0 +1,41 @@
+#pragma once
+#include <cstdint>
+#include <deque>
+
+#include "core/message.hpp"
+
+namespace bs::amqp {
+
+/// A message held by a queue. position is its place in enqueue order; it is kept when
+/// the message is delivered and requeued.
+struct QueuedMessage {
+  Message msg;
+  std::uint64_t position = 0;
+  bool redelivered = false;  ///< AMQP: set once the message has been delivered before
+  double expires_at = -1;    ///< simulated seconds; < 0 never
+};
+
+/// The ready (not yet delivered) messages of one queue, kept in position order.
+class MessageQueue {
+ public:
+  /// Append a newly routed message; returns its position (1, 2, ...).
+  std::uint64_t push_back(Message m, double expires_at);
+  /// RabbitMQ: "when a message is requeued, it will be placed to its original position
+  /// in its queue, if possible". Marks it redelivered.
+  void requeue(QueuedMessage qm);
+  /// Put a message back at its position without touching its flags (crash recovery).
+  void restore(QueuedMessage qm);
+  bool empty() const { return ready_.empty(); }
+  std::size_t size() const { return ready_.size(); }
+  const QueuedMessage& front() const { return ready_.front(); }
+  QueuedMessage pop_front();
+  const std::deque<QueuedMessage>& ready() const { return ready_; }
+  void clear() { ready_.clear(); }
+  std::uint64_t next_position() const { return next_position_; }
+
+ private:
+  std::deque<QueuedMessage> ready_;
+  std::uint64_t next_position_ = 1;
+};
+
+}  // namespace bs::amqp

@@ -1,0 +1,150 @@
+// A consuming client of the log model: a member of a consumer group (Kafka semantics).
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "client/bootstrap.hpp"
+#include "client/processing_time.hpp"
+#include "core/node.hpp"
+#include "kafka/packets.hpp"
+
+namespace bs::kafka {
+
+/// When the consumer commits its offsets, i.e. which delivery guarantee it gets.
+enum class CommitMode {
+  AfterProcessing,   ///< commit after processing (every commit_every records): at-least-once
+  BeforeProcessing,  ///< commit what was fetched before processing it: at-most-once
+  Auto,              ///< enable.auto.commit: commit processed positions every auto_commit_interval_s
+};
+
+/// A scheduled seek (KafkaConsumer.seek / offsetsForTimes + seek). Exactly one target.
+struct SeekSpec {
+  double at_s = 0;              ///< simulated time of the seek
+  std::int64_t to_offset = -1;  ///< seek to this offset
+  double to_timestamp_s = -1;   ///< seek to the first record appended at or after this time
+  double back_s = -1;           ///< seek to the first record appended at or after now - back_s
+  std::string topic;            ///< with partition: only that partition; "" = every owned partition
+  std::int32_t partition = -1;
+};
+
+/// A record that takes longer to process (to show head-of-line blocking).
+struct SlowRecord {
+  std::string key;     ///< records with this key ("" = match by msg)
+  MsgId msg = 0;       ///< or this one message
+  double processing_s = 0;
+};
+
+/// How a group member consumes. Times are simulated seconds, sizes bytes.
+struct ConsumerConfig {
+  NodeId broker = kNoNode;              ///< the group's coordinator (and the topics' leader), when known without asking
+  /// bootstrap.servers: brokers asked in turn for metadata (the group's coordinator)
+  /// before joining. Empty: join at `broker` without a metadata round trip.
+  std::vector<NodeId> bootstrap;
+  std::vector<std::string> bootstrap_names;  ///< their trace names, parallel to bootstrap
+  double reconnect_s = 0.05;            ///< reconnect.backoff.ms (Kafka default 50 ms)
+  double request_timeout_s = 30;        ///< request.timeout.ms (Kafka default 30 s)
+  std::string group;
+  std::vector<std::string> topics;
+  CommitMode commit = CommitMode::AfterProcessing;
+  std::uint32_t commit_every = 1;       ///< AfterProcessing: records processed per commit
+  double auto_commit_interval_s = 5;    ///< auto.commit.interval.ms (Kafka default 5 s)
+  double heartbeat_s = 1;               ///< heartbeat.interval.ms (Kafka default 3 s)
+  double session_timeout_s = 10;       ///< session.timeout.ms (Kafka default 45 s)
+  std::uint32_t max_records = 500;      ///< max.poll.records: records per fetch
+  std::uint64_t max_bytes = 50u << 20;  ///< fetch.max.bytes
+  double max_wait_s = 0.5;              ///< fetch.max.wait.ms (Kafka default 500 ms)
+  bool reset_earliest = true;           ///< auto.offset.reset (Kafka's default is latest)
+  ProcessingTime processing;
+  std::vector<SlowRecord> slow;
+  std::vector<SeekSpec> seeks;
+  double start_s = 0;
+  double stop_s = -1;                   ///< commit and leave the group then; < 0 never
+};
+
+/// Joins its group, fetches its assigned partitions from their committed offsets
+/// (long-polling), processes records one at a time in fetch order — so a slow record
+/// holds up every record behind it in its partition — and commits per its CommitMode.
+/// It heartbeats; when the coordinator does not know it (evicted after session.timeout.ms,
+/// or the broker restarted) it rejoins. On a new assignment it commits what it processed
+/// (as onPartitionsRevoked would), drops what it fetched but did not process, and
+/// resumes every partition from the group's committed offset. A crash loses the
+/// fetched records, the record in hand and the uncommitted positions.
+///
+/// With a bootstrap list it first asks a bootstrap broker for metadata (FindCoordinator)
+/// and joins at the coordinator it names, which also leads the group's topics here (a
+/// member fetches from one broker); a bootstrap broker silent for request.timeout.ms is
+/// given up (traced `failover`) and the next one asked after reconnect.backoff.ms.
+class Consumer final : public Node {
+ public:
+  explicit Consumer(ConsumerConfig cfg);
+
+  void on_start(Context& ctx) override;
+  void on_packet(Context& ctx, NodeId from, const Packet& p) override;
+  void on_timer(Context& ctx, const Timer& t) override;
+  void on_crash(Context& ctx) override;
+
+  std::int32_t generation() const { return generation_; }
+  std::vector<TopicPartition> owned() const;
+  std::size_t buffered() const { return buffer_.size(); }
+  /// Next offset to process in tp (-1 when unknown or not owned).
+  std::int64_t processed_position(const TopicPartition& tp) const;
+  /// The group coordinator it talks to (kNoNode while the metadata is unknown).
+  NodeId coordinator() const { return coordinator_; }
+
+ private:
+  struct Owned {
+    TopicPartition tp;
+    std::string name;                           // "topic/p"
+    std::int64_t position = kCommittedOffset;   // next offset to fetch
+    std::int64_t processed = -1;                // next offset to process (-1 unknown)
+    std::int64_t committed_sent = -1;
+  };
+  struct Buffered {
+    std::size_t part = 0;
+    std::int64_t offset = 0;
+    std::uint64_t epoch = 0;
+    std::string partition;  // "topic/p", kept for the trace even if the partition moves
+    Message msg;
+  };
+
+  void join(Context& ctx);
+  void ask_metadata(Context& ctx);
+  void reset_volatile();
+  void on_assignment(Context& ctx, const Assignment& a);
+  void on_fetch_response(Context& ctx, const FetchResponse& r);
+  void maybe_fetch(Context& ctx);
+  void process_ready(Context& ctx);
+  void finish(Context& ctx, const Buffered& b);
+  void commit(Context& ctx, bool positions);
+  void seek(Context& ctx, std::size_t part, std::int64_t offset);
+  double processing_time(Context& ctx, const Message& m);
+  std::size_t find_owned(const TopicPartition& tp) const;
+
+  ConsumerConfig cfg_;
+  BrokerList bootstrap_;
+  NodeId coordinator_ = kNoNode;
+  std::uint64_t metadata_id_ = 0;  // the metadata request in flight (0 = none)
+  std::uint64_t metadata_seq_ = 0;
+  bool member_ = false;     // JoinGroup sent and not left
+  bool stopped_ = false;
+  std::int32_t generation_ = 0;
+  std::vector<Owned> owned_;
+  std::deque<Buffered> buffer_;
+  bool busy_ = false;
+  Buffered current_;
+  std::uint64_t work_gen_ = 0;
+  std::uint64_t epoch_ = 0;      // bumped when positions change under the buffered records
+  std::uint64_t fetch_id_ = 0;
+  bool fetch_inflight_ = false;
+  std::uint32_t since_commit_ = 0;
+  std::uint64_t list_request_ = 0;
+  std::int64_t pending_seek_part_ = -1;
+  // An assignment that arrived while a record was in hand: as in Kafka, where the
+  // rebalance runs inside poll(), it takes effect between records, not in the middle.
+  bool assignment_waiting_ = false;
+  Assignment waiting_;  // partition of the ListOffsets in flight (-1 = all)
+};
+
+}  // namespace bs::kafka
