@@ -7,6 +7,7 @@
 #include "model/colors.hpp"
 #include "theme.hpp"
 #include "views.hpp"
+#include "vocabulary/vocabulary.hpp"
 
 namespace bs::gui {
 namespace {
@@ -30,7 +31,7 @@ std::size_t run_applied_rows(const std::vector<std::size_t>& rows, std::size_t a
   return static_cast<std::size_t>(std::lower_bound(rows.begin(), rows.end(), applied) - rows.begin());
 }
 
-bool is_network(EventKind k) { return k == EventKind::NetSend || k == EventKind::NetRecv || k == EventKind::NetDrop; }
+bool is_network(EventKind k) { return k == ev::NetSend || k == ev::NetRecv || k == ev::NetDrop; }
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 
 #include "theme.hpp"
 #include "views.hpp"
+#include "vocabulary/vocabulary.hpp"
 
 namespace bs::gui {
 namespace {

@@ -72,7 +72,7 @@ void QueueBroker::handle_publish(Context& ctx, NodeId from, const Publish& p) {
   std::vector<std::string> touched;
   const std::size_t reached = route_and_enqueue(ctx, p.msg.exchange, p.msg, &touched);
   if (reached == 0) {
-    Event e{.kind = EventKind::Unroutable, .msg = p.msg.id, .peer = from, .flag = p.mandatory,
+    Event e{.kind = ev::Unroutable, .msg = p.msg.id, .peer = from, .flag = p.mandatory,
             .text = p.msg.exchange};
     ctx.emit(std::move(e));
     // RabbitMQ: basic.return goes out before the confirm of a mandatory unroutable message.
@@ -106,7 +106,7 @@ void QueueBroker::enqueue(Context& ctx, QueueState& q, Message m) {
   const double expires = ttl >= 0 ? ctx.now() + ttl : -1;
   const MsgId id = m.id;
   const std::uint64_t pos = q.mq.push_back(std::move(m), expires);
-  ctx.emit(Event{.kind = EventKind::Enqueue, .msg = id, .queue = q.cfg.trace_name,
+  ctx.emit(Event{.kind = ev::Enqueue, .msg = id, .queue = q.cfg.trace_name,
                  .seq = static_cast<std::int64_t>(pos)});
   if (expires >= 0) ctx.set_timer(ttl, Timer{kExpiry, 0});
 }
@@ -135,7 +135,7 @@ void QueueBroker::dispatch(Context& ctx, const std::string& qname) {
     auto& conn = conns_.at(consumer);
     QueuedMessage qm = q.mq.pop_front();
     const std::uint64_t tag = conn.next_tag++;
-    ctx.emit(Event{.kind = EventKind::Deliver, .msg = qm.msg.id, .peer = consumer, .queue = q.cfg.trace_name,
+    ctx.emit(Event{.kind = ev::Deliver, .msg = qm.msg.id, .peer = consumer, .queue = q.cfg.trace_name,
                    .tag = static_cast<std::int64_t>(tag), .seq = static_cast<std::int64_t>(qm.position),
                    .flag = qm.redelivered, .text = conn.auto_ack ? "auto_ack" : ""});
     Deliver d{qm.msg, q.cfg.trace_name, tag, qm.redelivered, conn.number};
@@ -166,7 +166,7 @@ void QueueBroker::handle_consume(Context& ctx, NodeId from, const Consume& c) {
   conn.auto_ack = c.auto_ack;
   conns_[from] = std::move(conn);
   qit->second.consumers.push_back(from);
-  ctx.emit(Event{.kind = EventKind::ConsumerUp, .peer = from, .queue = label(c.queue),
+  ctx.emit(Event{.kind = ev::ConsumerUp, .peer = from, .queue = label(c.queue),
                  .seq = static_cast<std::int64_t>(c.prefetch), .flag = c.auto_ack});
   send(ctx, from, ConsumeOk{c.connection});
   dispatch(ctx, c.queue);
@@ -188,7 +188,7 @@ void QueueBroker::handle_ack(Context& ctx, NodeId from, const Ack& a) {
   auto it = conns_.find(from);
   if (it == conns_.end() || !it->second.consumer || it->second.number != a.connection) {
     // The connection this ack belongs to is closed; its deliveries were requeued.
-    ctx.emit(Event{.kind = EventKind::Drop, .msg = a.msg, .peer = from, .tag = static_cast<std::int64_t>(a.tag),
+    ctx.emit(Event{.kind = ev::Drop, .msg = a.msg, .peer = from, .tag = static_cast<std::int64_t>(a.tag),
                    .text = "stale_ack"});
     send(ctx, from, ConnectionClose{a.connection});
     return;
@@ -207,7 +207,7 @@ void QueueBroker::handle_ack(Context& ctx, NodeId from, const Ack& a) {
   }
   const std::string qname = conn.queue;
   for (auto u = begin; u != end; ++u)
-    ctx.emit(Event{.kind = EventKind::Ack, .msg = u->second.qm.msg.id, .peer = from, .queue = label(u->second.queue),
+    ctx.emit(Event{.kind = ev::Ack, .msg = u->second.qm.msg.id, .peer = from, .queue = label(u->second.queue),
                    .tag = static_cast<std::int64_t>(u->first)});
   conn.unacked.erase(begin, end);
   dispatch(ctx, qname);
@@ -236,7 +236,7 @@ void QueueBroker::handle_nack(Context& ctx, NodeId from, const Nack& n) {
   for (auto tag : tags) {
     Unacked u = std::move(conn.unacked.at(tag));
     conn.unacked.erase(tag);
-    ctx.emit(Event{.kind = EventKind::Nack, .msg = u.qm.msg.id, .peer = from, .queue = label(u.queue),
+    ctx.emit(Event{.kind = ev::Nack, .msg = u.qm.msg.id, .peer = from, .queue = label(u.queue),
                    .tag = static_cast<std::int64_t>(tag), .flag = n.requeue});
     if (n.requeue) {
       requeue(ctx, std::move(u), from, "nack");
@@ -249,17 +249,17 @@ void QueueBroker::handle_nack(Context& ctx, NodeId from, const Nack& n) {
 
 void QueueBroker::requeue(Context& ctx, Unacked u, NodeId consumer, const char* reason) {
   auto& q = queues_.at(u.queue);
-  ctx.emit(Event{.kind = EventKind::Requeue, .msg = u.qm.msg.id, .peer = consumer, .queue = q.cfg.trace_name,
+  ctx.emit(Event{.kind = ev::Requeue, .msg = u.qm.msg.id, .peer = consumer, .queue = q.cfg.trace_name,
                  .seq = static_cast<std::int64_t>(u.qm.position), .flag = true, .text = reason});
   q.mq.requeue(std::move(u.qm));
 }
 
 void QueueBroker::dead_letter_or_drop(Context& ctx, QueueState& q, const Message& m, const char* reason) {
   if (q.cfg.dead_letter_exchange.empty()) {
-    ctx.emit(Event{.kind = EventKind::Drop, .msg = m.id, .queue = q.cfg.trace_name, .text = reason});
+    ctx.emit(Event{.kind = ev::Drop, .msg = m.id, .queue = q.cfg.trace_name, .text = reason});
     return;
   }
-  ctx.emit(Event{.kind = EventKind::DeadLetter, .msg = m.id, .queue = q.cfg.trace_name,
+  ctx.emit(Event{.kind = ev::DeadLetter, .msg = m.id, .queue = q.cfg.trace_name,
                  .text = q.cfg.dead_letter_exchange + ":" + reason});
   Message dl = m;
   dl.ttl_s = -1;  // RabbitMQ removes the per-message expiration when dead-lettering
@@ -272,7 +272,7 @@ void QueueBroker::dead_letter_or_drop(Context& ctx, QueueState& q, const Message
   std::vector<std::string> touched;
   const std::size_t matched = route_and_enqueue(ctx, q.cfg.dead_letter_exchange, dl, &touched);
   if (touched.empty())
-    ctx.emit(Event{.kind = EventKind::Drop, .msg = m.id, .queue = q.cfg.trace_name,
+    ctx.emit(Event{.kind = ev::Drop, .msg = m.id, .queue = q.cfg.trace_name,
                    .text = matched > 0 ? "dead_letter_cycle" : "dead_letter_unroutable"});
   // Dispatch later queues without recursion into the queue being walked.
   for (const auto& t : touched)
@@ -292,7 +292,7 @@ void QueueBroker::connection_lost(Context& ctx, NodeId client, const char* reaso
   if (it == conns_.end()) return;
   Connection conn = std::move(it->second);
   conns_.erase(it);
-  ctx.emit(Event{.kind = EventKind::ConnectionLost, .peer = client, .queue = label(conn.queue), .text = reason});
+  ctx.emit(Event{.kind = ev::ConnectionLost, .peer = client, .queue = label(conn.queue), .text = reason});
   if (!conn.consumer) return;
   auto& q = queues_.at(conn.queue);
   auto cit = std::find(q.consumers.begin(), q.consumers.end(), client);
@@ -342,7 +342,7 @@ void QueueBroker::on_crash(Context& ctx) {
       if (q.cfg.durable && u.qm.msg.persistent) {
         q.mq.requeue(std::move(u.qm));
       } else {
-        ctx.emit(Event{.kind = EventKind::Drop, .msg = u.qm.msg.id, .queue = q.cfg.trace_name, .text = "broker_crash"});
+        ctx.emit(Event{.kind = ev::Drop, .msg = u.qm.msg.id, .queue = q.cfg.trace_name, .text = "broker_crash"});
       }
     }
   }
@@ -353,7 +353,7 @@ void QueueBroker::on_crash(Context& ctx) {
       if (q.cfg.durable && qm.msg.persistent) {
         survivors.push_back(qm);
       } else {
-        ctx.emit(Event{.kind = EventKind::Drop, .msg = qm.msg.id, .queue = q.cfg.trace_name, .text = "broker_crash"});
+        ctx.emit(Event{.kind = ev::Drop, .msg = qm.msg.id, .queue = q.cfg.trace_name, .text = "broker_crash"});
       }
     }
     q.mq.clear();

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/node.hpp"
+#include "amqp/events.hpp"
 #include "amqp/packets.hpp"
 #include "amqp/broker_config.hpp"
 #include "amqp/message_queue.hpp"

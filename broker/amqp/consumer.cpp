@@ -73,7 +73,7 @@ void Consumer::maybe_start(Context& ctx) {
     buffer_.pop_front();
     const Deliver& d = h.d;
     if (cfg_.dedupe && cfg_.dedupe->seen(d.msg.id)) {
-      ctx.emit(Event{.kind = EventKind::DuplicateSkipped, .msg = d.msg.id, .queue = d.queue,
+      ctx.emit(Event{.kind = ev::DuplicateSkipped, .msg = d.msg.id, .queue = d.queue,
                      .tag = static_cast<std::int64_t>(d.tag), .flag = d.redelivered});
       if (!cfg_.auto_ack) send(ctx, Ack{d.tag, false, d.connection, d.msg.id});
       continue;
@@ -91,7 +91,7 @@ void Consumer::maybe_start(Context& ctx) {
 void Consumer::finish_current(Context& ctx) {
   busy_ = false;
   const Deliver& d = current_.d;
-  ctx.emit(Event{.kind = EventKind::Process, .msg = d.msg.id, .peer = d.msg.producer, .queue = d.queue,
+  ctx.emit(Event{.kind = ev::Process, .msg = d.msg.id, .peer = d.msg.producer, .queue = d.queue,
                  .tag = static_cast<std::int64_t>(d.tag), .flag = d.redelivered});
   if (cfg_.dedupe) cfg_.dedupe->record(d.msg.id);
   if (!cfg_.auto_ack) {

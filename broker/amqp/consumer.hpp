@@ -9,6 +9,7 @@
 #include "client/dedupe_store.hpp"
 #include "client/processing_time.hpp"
 #include "core/node.hpp"
+#include "amqp/events.hpp"
 #include "amqp/packets.hpp"
 
 namespace bs::amqp {

@@ -59,7 +59,7 @@ void Producer::connection_lost(Context& ctx, const char* reason) {
 
 void Producer::publish(Context& ctx, Message m) {
   const std::uint64_t seq = next_seq_++;
-  ctx.emit(Event{.kind = EventKind::Publish, .msg = m.id, .peer = brokers_.current(),
+  ctx.emit(Event{.kind = ev::Publish, .msg = m.id, .peer = brokers_.current(),
                  .queue = m.exchange, .seq = cfg_.confirm ? static_cast<std::int64_t>(seq) : -1, .flag = cfg_.mandatory,
                  .text = m.routing_key});
   if (cfg_.confirm) unconfirmed_[seq] = Pending{m, ctx.now()};
@@ -154,11 +154,11 @@ void Producer::on_packet(Context& ctx, NodeId from, const Packet& p) {
       ++end;
     }
     for (auto it = begin; it != end; ++it)
-      ctx.emit(Event{.kind = EventKind::Confirm, .msg = it->second.msg.id, .peer = from,
+      ctx.emit(Event{.kind = ev::Confirm, .msg = it->second.msg.id, .peer = from,
                      .seq = static_cast<std::int64_t>(it->first), .flag = c->ack});
     unconfirmed_.erase(begin, end);
   } else if (auto* r = p.as<Return>()) {
-    ctx.emit(Event{.kind = EventKind::Returned, .msg = r->msg.id, .peer = from, .text = r->msg.routing_key});
+    ctx.emit(Event{.kind = ev::Returned, .msg = r->msg.id, .peer = from, .text = r->msg.routing_key});
   }
 }
 

@@ -7,6 +7,7 @@
 
 #include "client/bootstrap.hpp"
 #include "core/node.hpp"
+#include "amqp/events.hpp"
 #include "amqp/packets.hpp"
 
 namespace bs::amqp {

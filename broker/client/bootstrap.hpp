@@ -47,7 +47,7 @@ class BrokerList {
     index_ = (index_ + 1) % brokers_.size();
     ++failovers_;
     if (can_fail_over() && ctx.tracing())
-      ctx.emit(Event{.kind = EventKind::Failover, .peer = current(), .queue = node_label(left),
+      ctx.emit(Event{.kind = ev::Failover, .peer = current(), .queue = node_label(left),
                      .seq = static_cast<std::int64_t>(failovers_), .text = reason});
   }
 

@@ -3,45 +3,32 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "core/ids.hpp"
 
 namespace bs {
 
-/// What happened. The JSON name of each kind is given by kind_name().
-enum class EventKind : std::uint8_t {
-  // Faults and node lifecycle (written by the simulator).
-  Crash, Restart, LinkDown, LinkUp,
-  // Network frames between nodes (only when tracing is on; the checker ignores them).
-  NetSend, NetRecv, NetDrop,
-  // Queue model (AMQP 0-9-1 / RabbitMQ).
-  Publish,        ///< producer sent basic.publish
-  Enqueue,        ///< broker put a message into a queue (one event per queue routed to)
-  Unroutable,     ///< no binding matched; dropped, or returned when mandatory
-  Confirm,        ///< producer received the publisher confirm (flag ack/nack)
-  Returned,       ///< producer received basic.return for a mandatory unroutable message
-  Deliver,        ///< broker sent basic.deliver to a consumer
-  Process,        ///< consumer finished processing a message (its side effect happened)
-  DuplicateSkipped,  ///< idempotent consumer saw an id it had already processed
-  Ack,            ///< broker received basic.ack; the message leaves the queue
-  Nack,           ///< broker received basic.nack / basic.reject
-  Requeue,        ///< message went back to its original position in the queue
-  DeadLetter,     ///< message republished to the queue's dead-letter exchange
-  Drop,           ///< message discarded (reason in text)
-  ConsumerUp,     ///< broker registered a consumer (basic.consume) on a queue
-  ConnectionLost, ///< broker declared a client connection dead (missed heartbeats)
-  // Log model (Kafka).
-  Append, Fetch, Commit, Rebalance, SegmentRoll, SegmentDelete, OffsetReset, Assign,
-  // Clients of both models.
-  Failover,       ///< a client lost its broker and tries the next one of its bootstrap list
-};
-/// How many kinds there are: keep it naming the last enumerator. Each kind's JSON name
-/// and fields are its row in kEventSchema (common/event_schema.hpp).
-inline constexpr std::size_t kEventKindCount = static_cast<std::size_t>(EventKind::Failover) + 1;
+/// What happened: a kind number. The core names its own kinds below (namespace ev); each
+/// model names its kinds in broker/<model>/events.hpp, in a range of its own. A kind's
+/// JSON name and fields are its row in the vocabulary (broker/vocabulary/vocabulary.hpp).
+enum class EventKind : std::uint8_t {};
+/// Kind numbers are below this.
+inline constexpr std::size_t kEventKindLimit = 256;
+
+namespace ev {
+// Faults and node lifecycle (written by the simulator).
+inline constexpr EventKind Crash{0}, Restart{1}, LinkDown{2}, LinkUp{3};
+// Network transmissions (only when tracing is on; the checker ignores them).
+inline constexpr EventKind NetSend{4}, NetRecv{5}, NetDrop{6};
+// What every model's clients do.
+inline constexpr EventKind Publish{7};         ///< a producer sent a message (a retry re-sends its id)
+inline constexpr EventKind Confirm{8};         ///< the producer learnt the broker's answer (publisher confirm, produce acks)
+inline constexpr EventKind Process{9};         ///< a consumer finished processing a message (its side effect happened)
+inline constexpr EventKind ConnectionLost{10}; ///< a broker declared a client dead (missed heartbeats, session timeout)
+inline constexpr EventKind Failover{11};       ///< a client lost its broker and tries the next one of its bootstrap list
+}  // namespace ev
 
 /// One item carried by a network frame: an operation name and the message it concerns.
 struct NetItem {
@@ -53,7 +40,7 @@ struct NetItem {
 /// written. Times are simulated seconds.
 struct Event {
   double t = 0;
-  EventKind kind = EventKind::Crash;
+  EventKind kind = ev::Crash;
   NodeId node = kNoNode;   ///< where it happened
   MsgId msg = 0;           ///< the message concerned, 0 if none
   NodeId peer = kNoNode;   ///< the other node: consumer for deliver/ack, target of a link
@@ -66,10 +53,6 @@ struct Event {
   std::vector<NetItem> items;  ///< frame contents (NetSend only)
 };
 
-/// JSON name of a kind, e.g. "deliver".
-std::string_view kind_name(EventKind k);
-/// Inverse of kind_name(); nullopt for an unknown name.
-std::optional<EventKind> kind_from_name(std::string_view name);
 
 /// Receives trace events as the simulation produces them (the checker, the writer).
 class EventSink {

@@ -185,7 +185,7 @@ void Consumer::process_ready(Context& ctx) {
 void Consumer::finish(Context& ctx, const Buffered& b) {
   // The side effect happens whether or not the partition is still ours: a record
   // processed after its partition moved is processed twice.
-  ctx.emit(Event{.kind = EventKind::Process, .msg = b.msg.id, .peer = b.msg.producer,
+  ctx.emit(Event{.kind = ev::Process, .msg = b.msg.id, .peer = b.msg.producer,
                  .queue = b.partition, .tag = b.offset, .seq = b.offset,
                  .text = cfg_.group});
   if (b.epoch != epoch_) return;
@@ -208,7 +208,7 @@ void Consumer::commit(Context& ctx, bool positions) {
 void Consumer::seek(Context& ctx, std::size_t i, std::int64_t offset) {
   Owned& o = owned_[i];
   // from = where processing stood; unknown (nothing fetched yet) means nothing skipped.
-  ctx.emit(Event{.kind = EventKind::OffsetReset, .peer = ctx.self(), .queue = o.name, .tag = offset,
+  ctx.emit(Event{.kind = ev::OffsetReset, .peer = ctx.self(), .queue = o.name, .tag = offset,
                  .seq = o.processed < 0 ? offset : o.processed, .text = cfg_.group});
   o.position = offset;
   o.processed = offset;

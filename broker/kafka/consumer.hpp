@@ -8,6 +8,7 @@
 #include "client/bootstrap.hpp"
 #include "client/processing_time.hpp"
 #include "core/node.hpp"
+#include "kafka/events.hpp"
 #include "kafka/packets.hpp"
 
 namespace bs::kafka {

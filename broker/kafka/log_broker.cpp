@@ -117,7 +117,7 @@ void LogBroker::on_packet(Context& ctx, NodeId from, const Packet& p) {
   if (auto* x = p.as<LeaveGroup>()) {
     Group& g = group(x->group);
     if (g.members.erase(from)) {
-      ctx.emit(Event{.kind = EventKind::ConnectionLost, .peer = from, .queue = g.name, .text = "leave_group"});
+      ctx.emit(Event{.kind = ev::ConnectionLost, .peer = from, .queue = g.name, .text = "leave_group"});
       schedule_rebalance(ctx, g);
     }
     parked_.erase(from);
@@ -137,9 +137,9 @@ void LogBroker::handle_produce(Context& ctx, NodeId from, const ProduceRequest& 
       const MsgId id = m.id;
       const std::int64_t offset = log.append(m, ctx.now(), &rolled);
       if (rolled)
-        ctx.emit(Event{.kind = EventKind::SegmentRoll, .queue = pname, .tag = offset,
+        ctx.emit(Event{.kind = ev::SegmentRoll, .queue = pname, .tag = offset,
                        .seq = static_cast<std::int64_t>(log.segments_rolled())});
-      ctx.emit(Event{.kind = EventKind::Append, .msg = id, .peer = from, .queue = pname, .tag = offset, .seq = 0,
+      ctx.emit(Event{.kind = ev::Append, .msg = id, .peer = from, .queue = pname, .tag = offset, .seq = 0,
                      .text = m.routing_key});
       ++part.count;
     }
@@ -199,7 +199,7 @@ void LogBroker::answer_fetch(Context& ctx, NodeId to, const FetchRequest& r) {
     std::int64_t off = resolve(r, fp, &reset, &from);
     const std::string& pname = name_of(fp.tp);
     if (reset)
-      ctx.emit(Event{.kind = EventKind::OffsetReset, .peer = to, .queue = pname, .tag = off, .seq = from,
+      ctx.emit(Event{.kind = ev::OffsetReset, .peer = to, .queue = pname, .tag = off, .seq = from,
                      .text = r.group});
     FetchPartitionData d{fp.tp, off, log->high_watermark(), log->log_start_offset(), {}, {}};
     std::uint64_t bytes = 0;
@@ -217,7 +217,7 @@ void LogBroker::answer_fetch(Context& ctx, NodeId to, const FetchRequest& r) {
     }
     bytes_left = bytes_left > bytes ? bytes_left - bytes : 0;
     if (!d.records.empty())
-      ctx.emit(Event{.kind = EventKind::Fetch, .peer = to, .queue = pname, .tag = d.fetch_offset,
+      ctx.emit(Event{.kind = ev::Fetch, .peer = to, .queue = pname, .tag = d.fetch_offset,
                      .seq = static_cast<std::int64_t>(d.records.size()), .text = r.group});
     resp.parts.push_back(std::move(d));
   }
@@ -257,15 +257,15 @@ void LogBroker::rebalance(Context& ctx, Group& g) {
   std::map<std::string, std::int32_t> partitions_of;
   for (const auto& [name, t] : topics_) partitions_of[name] = t.cfg.partitions;
   auto plan = assign(g.assignor, subs, partitions_of);
-  ctx.emit(Event{.kind = EventKind::Rebalance, .tag = static_cast<std::int64_t>(g.members.size()), .seq = g.generation,
+  ctx.emit(Event{.kind = ev::Rebalance, .tag = static_cast<std::int64_t>(g.members.size()), .seq = g.generation,
                  .text = g.name});
   for (auto& [id, m] : g.members) {
     m.previous = std::move(m.assigned);
     m.assigned = plan[id];
     for (const auto& tp : m.assigned)
-      ctx.emit(Event{.kind = EventKind::Assign, .peer = id, .queue = name_of(tp), .seq = g.generation, .text = g.name});
+      ctx.emit(Event{.kind = ev::Assign, .peer = id, .queue = name_of(tp), .seq = g.generation, .text = g.name});
     if (m.assigned.empty())  // an idle member: more members than partitions
-      ctx.emit(Event{.kind = EventKind::Assign, .peer = id, .seq = g.generation, .text = g.name});
+      ctx.emit(Event{.kind = ev::Assign, .peer = id, .seq = g.generation, .text = g.name});
     ctx.send(id, Assignment{g.name, g.generation, m.assigned});
   }
 }
@@ -284,7 +284,7 @@ void LogBroker::handle_commit(Context& ctx, NodeId from, const OffsetCommit& c) 
       ok = c.generation == g.generation - 1 && std::find(prev.begin(), prev.end(), o.tp) != prev.end();
     }
     if (ok) g.committed[o.tp] = o.offset;
-    ctx.emit(Event{.kind = EventKind::Commit, .peer = from, .queue = name_of(o.tp), .tag = o.offset, .seq = c.generation,
+    ctx.emit(Event{.kind = ev::Commit, .peer = from, .queue = name_of(o.tp), .tag = o.offset, .seq = c.generation,
                    .flag = !ok, .text = g.name});
   }
 }
@@ -304,7 +304,7 @@ void LogBroker::check_sessions(Context& ctx) {
     for (NodeId id : dead) {
       g.members.erase(id);
       parked_.erase(id);
-      ctx.emit(Event{.kind = EventKind::ConnectionLost, .peer = id, .queue = g.name, .text = "session.timeout.ms"});
+      ctx.emit(Event{.kind = ev::ConnectionLost, .peer = id, .queue = g.name, .text = "session.timeout.ms"});
     }
     if (!dead.empty()) schedule_rebalance(ctx, g);
   }
@@ -314,7 +314,7 @@ void LogBroker::apply_retention(Context& ctx) {
   for (auto& [name, t] : topics_)
     for (std::size_t p = 0; p < t.parts.size(); ++p)
       for (const auto& d : t.parts[p].apply_retention(ctx.now()))
-        ctx.emit(Event{.kind = EventKind::SegmentDelete, .queue = t.names[p], .tag = d.base_offset, .seq = d.next_offset,
+        ctx.emit(Event{.kind = ev::SegmentDelete, .queue = t.names[p], .tag = d.base_offset, .seq = d.next_offset,
                        .text = d.reason});
 }
 

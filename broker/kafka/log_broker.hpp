@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/node.hpp"
+#include "kafka/events.hpp"
 #include "kafka/packets.hpp"
 #include "kafka/log_broker_config.hpp"
 

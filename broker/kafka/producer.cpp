@@ -76,7 +76,7 @@ void Producer::tick(Context& ctx) {
       p = m.routing_key.empty() ? static_cast<std::int32_t>(round_robin_++ % static_cast<std::uint64_t>(cfg_.partitions))
                                 : partition_for_key(m.routing_key, cfg_.partitions);
     const std::uint64_t seq = next_seq_++;
-    ctx.emit(Event{.kind = EventKind::Publish, .msg = m.id, .peer = leader_, .queue = cfg_.topic,
+    ctx.emit(Event{.kind = ev::Publish, .msg = m.id, .peer = leader_, .queue = cfg_.topic,
                    .seq = cfg_.acks != 0 ? static_cast<std::int64_t>(seq) : -1, .text = m.routing_key});
     const std::size_t b = batch_of(p);
     ids[b].second.emplace_back(m.id, seq);
@@ -107,7 +107,7 @@ void Producer::on_packet(Context& ctx, NodeId from, const Packet& p) {
     for (const auto& [partition, recs] : it->second) {
       if (partition != part.partition) continue;
       for (const auto& [id, seq] : recs)
-        ctx.emit(Event{.kind = EventKind::Confirm, .msg = id, .peer = from, .seq = static_cast<std::int64_t>(seq),
+        ctx.emit(Event{.kind = ev::Confirm, .msg = id, .peer = from, .seq = static_cast<std::int64_t>(seq),
                        .flag = true});
     }
   pending_.erase(it);

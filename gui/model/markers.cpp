@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "core/event_read.hpp"
+#include "vocabulary/event_read.hpp"
 #include "model/sim_state.hpp"
 
 namespace bs::gui {
@@ -29,11 +29,11 @@ namespace {
 template <class Name>
 std::string loss_label(const Event& e, MsgId id, Name nm) {
   switch (e.kind) {
-    case EventKind::Crash: return fmt::format("m{} lost: {} crashed with it", id, nm(e.node));
-    case EventKind::Publish: return fmt::format("m{} lost: sent to {}, which is down", id, nm(e.peer));
-    case EventKind::Deliver: return fmt::format("m{} lost: auto-acked to {}, already dead", id, nm(e.peer));
-    case EventKind::Commit: return fmt::format("m{} lost: group {} committed past it unprocessed", id, group(e));
-    case EventKind::Drop: return fmt::format("m{} lost: {} ({})", id, nm(e.node), reason(e));
+    case ev::Crash: return fmt::format("m{} lost: {} crashed with it", id, nm(e.node));
+    case ev::Publish: return fmt::format("m{} lost: sent to {}, which is down", id, nm(e.peer));
+    case ev::Deliver: return fmt::format("m{} lost: auto-acked to {}, already dead", id, nm(e.peer));
+    case ev::Commit: return fmt::format("m{} lost: group {} committed past it unprocessed", id, group(e));
+    case ev::Drop: return fmt::format("m{} lost: {} ({})", id, nm(e.node), reason(e));
     default: return fmt::format("m{} lost ({} {})", id, nm(e.node), kind_name(e.kind));
   }
 }
@@ -54,16 +54,16 @@ std::vector<Marker> build_markers(const Trace& tr) {
     for (MsgId id : s.ledger().last_verdict().lost)
       out.push_back(Marker{e.t, MarkerKind::Loss, i, id, e.node, loss_label(e, id, nm)});
     switch (e.kind) {
-      case EventKind::Crash: add(MarkerKind::Crash, fmt::format("{} crashes", nm(e.node))); break;
-      case EventKind::Restart: add(MarkerKind::Restart, fmt::format("{} restarts", nm(e.node))); break;
-      case EventKind::LinkDown: add(MarkerKind::LinkDown, fmt::format("link {}-{} down", nm(e.node), nm(e.peer))); break;
-      case EventKind::LinkUp: add(MarkerKind::LinkUp, fmt::format("link {}-{} up", nm(e.node), nm(e.peer))); break;
-      case EventKind::Failover: add(MarkerKind::Failover, fmt::format("{} fails over to {}", nm(e.node), nm(e.peer))); break;
-      case EventKind::Deliver:
+      case ev::Crash: add(MarkerKind::Crash, fmt::format("{} crashes", nm(e.node))); break;
+      case ev::Restart: add(MarkerKind::Restart, fmt::format("{} restarts", nm(e.node))); break;
+      case ev::LinkDown: add(MarkerKind::LinkDown, fmt::format("link {}-{} down", nm(e.node), nm(e.peer))); break;
+      case ev::LinkUp: add(MarkerKind::LinkUp, fmt::format("link {}-{} up", nm(e.node), nm(e.peer))); break;
+      case ev::Failover: add(MarkerKind::Failover, fmt::format("{} fails over to {}", nm(e.node), nm(e.peer))); break;
+      case ev::Deliver:
         if (field::flag<"redelivered">(e)) add(MarkerKind::Redelivery, fmt::format("m{} redelivered to {}", e.msg, nm(e.peer)));
         break;
-      case EventKind::Drop: add(MarkerKind::Loss, fmt::format("m{} dropped ({})", e.msg, reason(e))); break;
-      case EventKind::Process: {
+      case ev::Drop: add(MarkerKind::Loss, fmt::format("m{} dropped ({})", e.msg, reason(e))); break;
+      case ev::Process: {
         const auto& c = s.consumers().at(e.node);
         const auto& p = c.processed.back();
         if (p.duplicate) add(MarkerKind::Duplicate, fmt::format("{} processed m{} again", nm(e.node), e.msg));
@@ -80,11 +80,11 @@ std::vector<Marker> build_markers(const Trace& tr) {
         }
         break;
       }
-      case EventKind::NetSend:
+      case ev::NetSend:
         for (const auto& it : e.items)
           if (it.msg) frame_msg[e.pkt] = it.msg;
         break;
-      case EventKind::NetDrop: {
+      case ev::NetDrop: {
         // A transmission died (a link_down one is retransmitted; the message's own fate
         // is the ledger's "lost" marker above).
         auto f = frame_msg.find(e.pkt);

@@ -1,5 +1,7 @@
 #include "model/packets.hpp"
 
+#include "vocabulary/vocabulary.hpp"
+
 #include <algorithm>
 #include <limits>
 #include <unordered_map>
@@ -46,8 +48,8 @@ PacketIndex::PacketIndex(const Trace& tr, const std::vector<LinkTiming>& links) 
   std::unordered_map<MsgId, bool> last_deliver_redelivered;  // the deliver event precedes its frame
   for (std::size_t i = 0; i < tr.events.size(); ++i) {
     const Event& e = tr.events[i];
-    if (e.kind == EventKind::Deliver) last_deliver_redelivered[e.msg] = e.flag;
-    if (e.kind == EventKind::NetSend) {
+    if (e.kind == ev::Deliver) last_deliver_redelivered[e.msg] = e.flag;
+    if (e.kind == ev::NetSend) {
       Packet p;
       p.pkt = e.pkt;
       p.from = e.node;
@@ -72,14 +74,14 @@ PacketIndex::PacketIndex(const Trace& tr, const std::vector<LinkTiming>& links) 
       }
       open[e.pkt] = packets_.size();
       packets_.push_back(std::move(p));
-    } else if (e.kind == EventKind::NetRecv || e.kind == EventKind::NetDrop) {
+    } else if (e.kind == ev::NetRecv || e.kind == ev::NetDrop) {
       auto it = open.find(e.pkt);
       if (it == open.end()) continue;  // a frame sent before the trace began: nothing to draw
       Packet& p = packets_[it->second];
       p.t_end = e.t;
       p.ended = true;
       p.end_event = i;
-      if (e.kind == EventKind::NetDrop) {
+      if (e.kind == ev::NetDrop) {
         p.dropped = true;
         p.drop_reason = e.text;
       }

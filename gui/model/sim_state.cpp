@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "core/event_read.hpp"
+#include "vocabulary/event_read.hpp"
 
 namespace bs::gui {
 namespace {
@@ -62,7 +62,7 @@ void SimState::apply(const Event& e, std::size_t index) {
   for (MsgId id : v.lost) lost_.push_back(LostMsg{id, e.t, index});
   for (MsgId id : v.recovered) std::erase_if(lost_, [&](const LostMsg& l) { return l.msg == id; });
   switch (e.kind) {
-    case EventKind::Enqueue: {
+    case ev::Enqueue: {
       auto& q = queue(queue_name(e), e.node);
       std::int64_t pos = position(e) >= 0 ? position(e) : static_cast<std::int64_t>(q.enqueued);
       positions_[{q.name, e.msg}] = pos;
@@ -73,7 +73,7 @@ void SimState::apply(const Event& e, std::size_t index) {
       ++q.enqueued;
       break;
     }
-    case EventKind::Deliver: {
+    case ev::Deliver: {
       auto& q = queue(queue_name(e), e.node);
       erase_msg(q.ready, e.msg);
       // With auto-ack the message is settled as it leaves: nothing stays unacked.
@@ -83,19 +83,19 @@ void SimState::apply(const Event& e, std::size_t index) {
       }
       break;
     }
-    case EventKind::Ack: {
+    case ev::Ack: {
       auto& q = queue(queue_name(e), e.node);
       erase_msg(q.unacked[e.peer], e.msg);
       ++q.acked;
       break;
     }
-    case EventKind::Nack: {
+    case ev::Nack: {
       // The requeue (if any) follows as its own event and puts the message back.
       auto& q = queue(queue_name(e), e.node);
       erase_msg(q.unacked[e.peer], e.msg);
       break;
     }
-    case EventKind::Requeue: {
+    case ev::Requeue: {
       auto& q = queue(queue_name(e), e.node);
       if (e.peer != kNoNode) erase_msg(q.unacked[e.peer], e.msg);
       else
@@ -108,27 +108,27 @@ void SimState::apply(const Event& e, std::size_t index) {
       ++q.requeued;
       break;
     }
-    case EventKind::DeadLetter:
-    case EventKind::Drop: {
+    case ev::DeadLetter:
+    case ev::Drop: {
       auto& q = queue(queue_name(e), e.node);
       erase_msg(q.ready, e.msg);
       for (auto& [c, v] : q.unacked) erase_msg(v, e.msg);
-      ++(e.kind == EventKind::Drop ? q.dropped : q.dead_lettered);
+      ++(e.kind == ev::Drop ? q.dropped : q.dead_lettered);
       break;
     }
-    case EventKind::ConsumerUp: {
+    case ev::ConsumerUp: {
       auto& q = queue(queue_name(e), e.node);
       q.prefetch[e.peer] = field::integer<"prefetch">(e);
       q.closed.erase(e.peer);
       break;
     }
-    case EventKind::ConnectionLost:
+    case ev::ConnectionLost:
       // The client field names the consumer; its queue may be absent for a producer.
       for (auto& q : queues_)
         if (queue_name(e).empty() || q.name == queue_name(e))
           if (q.prefetch.count(e.peer)) q.closed.insert(e.peer);
       break;
-    case EventKind::Process: {
+    case ev::Process: {
       auto& c = consumers_[e.node];
       c.node = e.node;
       ProcessedMsg p;
@@ -147,42 +147,42 @@ void SimState::apply(const Event& e, std::size_t index) {
       c.processed.push_back(std::move(p));
       break;
     }
-    case EventKind::DuplicateSkipped:
+    case ev::DuplicateSkipped:
       consumers_[e.node].node = e.node;
       break;
-    case EventKind::Append: {
+    case ev::Append: {
       auto& p = partition_state(partition(e), e.node);
       p.records.push_back(Record{offset(e), e.msg, field::text<"key">(e)});
       positions_[{p.name, e.msg}] = offset(e);
       p.next_offset = std::max(p.next_offset, offset(e) + 1);
       break;
     }
-    case EventKind::Fetch: {
+    case ev::Fetch: {
       auto& cur = partition_state(partition(e), kNoNode).cursors[e.peer];
       cur.position = offset(e) + std::max<std::int64_t>(field::integer<"count">(e), 0);
       cur.group = group(e);
       break;
     }
-    case EventKind::Commit: {
+    case ev::Commit: {
       auto& p = partition_state(partition(e), kNoNode);
       p.cursors[e.peer].group = group(e);
       refresh_committed(p, group(e));  // a rejected commit (stale generation) moved nothing
       break;
     }
-    case EventKind::OffsetReset:  // written by the broker or by the consumer (seek)
+    case ev::OffsetReset:  // written by the broker or by the consumer (seek)
       partition_state(partition(e), kNoNode).cursors[e.peer].position = offset(e);
       break;
-    case EventKind::Assign: {
+    case ev::Assign: {
       if (partition(e).empty()) break;  // the member sits idle: no partition for it
       auto& p = partition_state(partition(e), kNoNode);
       p.cursors[e.peer].group = group(e);
       refresh_committed(p, group(e));  // the new owner starts from the group's committed offset
       break;
     }
-    case EventKind::SegmentRoll:
+    case ev::SegmentRoll:
       partition_state(partition(e), kNoNode).segment_bases.push_back(offset(e));
       break;
-    case EventKind::SegmentDelete: {
+    case ev::SegmentDelete: {
       auto& p = partition_state(partition(e), kNoNode);
       p.log_start = std::max(p.log_start, field::integer<"log_start_offset">(e));
       std::erase_if(p.records, [&](const Record& r) { return r.offset < p.log_start; });

@@ -1,4 +1,5 @@
 #include "model/synthetic.hpp"
+#include "vocabulary/vocabulary.hpp"
 
 #include <string>
 
@@ -38,7 +39,7 @@ Trace make_synthetic_trace(std::size_t in_flight) {
     bool from_consumer = k % 6 == 3 || k % 6 == 5;
     Event s;
     s.t = t;
-    s.kind = EventKind::NetSend;
+    s.kind = ev::NetSend;
     s.pkt = k + 1;
     s.node = from_consumer ? cons : (to_consumer || k % 6 == 1) ? 0 : prod;
     s.peer = from_consumer ? 0 : to_consumer ? cons : k % 6 == 1 ? prod : 0;
@@ -48,7 +49,7 @@ Trace make_synthetic_trace(std::size_t in_flight) {
     tr.events.push_back(s);
     Event r;
     r.t = t + 1.0;
-    r.kind = EventKind::NetRecv;
+    r.kind = ev::NetRecv;
     r.pkt = s.pkt;
     r.node = s.peer;
     r.peer = s.node;
@@ -57,18 +58,18 @@ Trace make_synthetic_trace(std::size_t in_flight) {
     if (k % 50 == 0) {
       Event e;
       e.t = t;
-      e.kind = EventKind::Enqueue;
+      e.kind = ev::Enqueue;
       e.node = 0;
       e.msg = 1000000 + k;
       e.queue = "work";
       e.seq = pos++;
       tr.events.push_back(e);
       if (k % 100 == 0) {
-        e.kind = EventKind::Deliver;
+        e.kind = ev::Deliver;
         e.peer = cons;
         e.tag = static_cast<std::int64_t>(k);
         tr.events.push_back(e);
-        e.kind = EventKind::Process;
+        e.kind = ev::Process;
         e.node = cons;
         tr.events.push_back(e);
       }

@@ -55,7 +55,7 @@ Topology::Topology(const Trace& tr) {
   if (links_.empty()) {
     std::set<std::pair<NodeId, NodeId>> seen;
     for (const auto& e : tr.events)
-      if (e.kind == EventKind::NetSend && e.peer != kNoNode && e.node != kNoNode &&
+      if (e.kind == ev::NetSend && e.peer != kNoNode && e.node != kNoNode &&
           seen.insert({std::min(e.node, e.peer), std::max(e.node, e.peer)}).second)
         links_.push_back(LinkTiming{std::min(e.node, e.peer), std::max(e.node, e.peer), 0.001, 0});
   }
@@ -65,21 +65,21 @@ Topology::Topology(const Trace& tr) {
     // Which broker each client talks to: the one it sent its latest frame to (a Kafka
     // client asks a bootstrap broker for metadata, then talks to the leader; an AMQP
     // client moves on after a failover).
-    if (e.kind == EventKind::NetSend && e.node < n && roles_[e.node] != Role::Broker && e.peer < n &&
+    if (e.kind == ev::NetSend && e.node < n && roles_[e.node] != Role::Broker && e.peer < n &&
         roles_[e.peer] == Role::Broker) {
       auto& ct = client_tr_[e.node];
       if (ct.empty()) ct.emplace_back(-std::numeric_limits<double>::infinity(), e.peer);
       else if (ct.back().second != e.peer) ct.emplace_back(e.t, e.peer);
     }
-    if ((e.kind == EventKind::Crash || e.kind == EventKind::Restart) && e.node < n)
-      node_tr_[e.node].emplace_back(e.t, e.kind == EventKind::Crash);
-    if (e.kind == EventKind::LinkDown || e.kind == EventKind::LinkUp) {
+    if ((e.kind == ev::Crash || e.kind == ev::Restart) && e.node < n)
+      node_tr_[e.node].emplace_back(e.t, e.kind == ev::Crash);
+    if (e.kind == ev::LinkDown || e.kind == ev::LinkUp) {
       std::size_t li = link_index(e.node, e.peer);
       if (li == links_.size()) {  // a fault on a link the header did not list: still show it
         links_.push_back(LinkTiming{e.node, e.peer, 0.001, 0});
         link_tr_.emplace_back();
       }
-      link_tr_[li].emplace_back(e.t, e.kind == EventKind::LinkDown);
+      link_tr_[li].emplace_back(e.t, e.kind == ev::LinkDown);
     }
   }
 }

@@ -1,4 +1,5 @@
 #include "model/trace_model.hpp"
+#include "vocabulary/vocabulary.hpp"
 
 #include <algorithm>
 #include <unordered_set>
@@ -6,7 +7,7 @@
 namespace bs::gui {
 namespace {
 bool is_heartbeat_frame(const Event& e) {
-  if (e.kind != EventKind::NetSend) return false;
+  if (e.kind != ev::NetSend) return false;
   for (const auto& it : e.items)
     if (it.op != "heartbeat") return false;
   return true;
@@ -22,12 +23,12 @@ std::shared_ptr<const TraceModel> TraceModel::build(Trace tr) {
   m->markers = build_markers(t);
   std::unordered_set<std::uint64_t> hb_frames;  // heartbeats alone are not worth a step
   for (const auto& e : t.events) {
-    if (e.kind == EventKind::Publish && !e.text.empty()) m->routing_key.emplace(e.msg, e.text);
+    if (e.kind == ev::Publish && !e.text.empty()) m->routing_key.emplace(e.msg, e.text);
     if (is_heartbeat_frame(e)) {
       hb_frames.insert(e.pkt);
       continue;
     }
-    if (e.kind == EventKind::NetRecv && hb_frames.erase(e.pkt)) continue;
+    if (e.kind == ev::NetRecv && hb_frames.erase(e.pkt)) continue;
     if (m->step_times.empty() || m->step_times.back() != e.t) m->step_times.push_back(e.t);
   }
   double last = t.events.empty() ? 0 : t.events.back().t;
@@ -58,13 +59,13 @@ std::vector<std::size_t> TraceModel::lifecycle(MsgId msg) const {
   for (std::size_t i = 0; i < trace.events.size(); ++i) {
     const Event& e = trace.events[i];
     bool hit = e.msg == msg;
-    if (e.kind == EventKind::NetSend)
+    if (e.kind == ev::NetSend)
       for (const auto& it : e.items)
         if (it.msg == msg) {
           hit = true;
           frames.push_back(e.pkt);
         }
-    if ((e.kind == EventKind::NetRecv || e.kind == EventKind::NetDrop) &&
+    if ((e.kind == ev::NetRecv || e.kind == ev::NetDrop) &&
         std::find(frames.begin(), frames.end(), e.pkt) != frames.end())
       hit = true;
     if (hit) out.push_back(i);

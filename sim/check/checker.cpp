@@ -5,7 +5,7 @@
 #include <unordered_map>
 
 #include "check/histogram.hpp"
-#include "core/event_read.hpp"
+#include "vocabulary/event_read.hpp"
 
 namespace bs {
 namespace {
@@ -481,20 +481,20 @@ struct Checker::Impl {
   void apply(const Event& e) {
     t.end_t = std::max(t.end_t, e.t);
     switch (e.kind) {
-      case EventKind::Publish: on_publish(e); break;
-      case EventKind::Enqueue:
+      case ev::Publish: on_publish(e); break;
+      case ev::Enqueue:
         in_flight.erase(e.msg);
         on_enqueue(e);
         break;
-      case EventKind::Unroutable: {
+      case ev::Unroutable: {
         ++t.unroutable;
         in_flight.erase(e.msg);
         auto it = msgs.find(e.msg);
         if (it != msgs.end()) it->second.unroutable = true;
         break;
       }
-      case EventKind::Returned: ++t.returned; break;
-      case EventKind::Confirm: {
+      case ev::Returned: ++t.returned; break;
+      case ev::Confirm: {
         if (!field::flag<"ack">(e)) break;  // a nack: the broker refused it
         auto it = msgs.find(e.msg);
         if (it == msgs.end() || it->second.confirmed) break;
@@ -503,7 +503,7 @@ struct Checker::Impl {
         maybe_retire(e.msg);
         break;
       }
-      case EventKind::Deliver: {
+      case ev::Deliver: {
         ++t.delivered;
         ConsumerTotals& ct = consumer(e.peer);
         ++ct.delivered;
@@ -529,8 +529,8 @@ struct Checker::Impl {
         }
         break;
       }
-      case EventKind::Process: on_process(e); break;
-      case EventKind::DuplicateSkipped: {
+      case ev::Process: on_process(e); break;
+      case ev::DuplicateSkipped: {
         ++t.duplicates_skipped;
         ++consumer(e.node).duplicates_skipped;
         auto it = msgs.find(e.msg);
@@ -538,7 +538,7 @@ struct Checker::Impl {
         if (Copy* c = find_copy(it->second, queue_name(e))) c->skipped = true;
         break;
       }
-      case EventKind::Ack: {
+      case ev::Ack: {
         ++t.acked;
         auto it = msgs.find(e.msg);
         if (it == msgs.end()) break;
@@ -549,19 +549,19 @@ struct Checker::Impl {
         maybe_retire(e.msg);
         break;
       }
-      case EventKind::Nack: ++t.nacked; break;
-      case EventKind::Requeue: {
+      case ev::Nack: ++t.nacked; break;
+      case ev::Requeue: {
         ++t.requeued;
         auto it = msgs.find(e.msg);
         if (it == msgs.end()) break;
         if (Copy* c = find_copy(it->second, queue_name(e), position(e))) c->state = CopyState::Queued;
         break;
       }
-      case EventKind::DeadLetter:
-      case EventKind::Drop: {
-        if (e.kind == EventKind::DeadLetter) ++t.dead_lettered;
+      case ev::DeadLetter:
+      case ev::Drop: {
+        if (e.kind == ev::DeadLetter) ++t.dead_lettered;
         if (reason(e) == "stale_ack") break;  // an ack nobody could use, not a message
-        if (e.kind == EventKind::Drop) ++t.dropped;
+        if (e.kind == ev::Drop) ++t.dropped;
         auto it = msgs.find(e.msg);
         if (it == msgs.end()) break;
         Copy* c = find_copy(it->second, queue_name(e));
@@ -572,19 +572,19 @@ struct Checker::Impl {
         maybe_retire(e.msg);
         break;
       }
-      case EventKind::Crash:
+      case ev::Crash:
         down.insert(e.node);
         on_crash(e);
         vanish_in_flight(e.node);
         break;
-      case EventKind::Restart: down.erase(e.node); break;
-      case EventKind::Append:
+      case ev::Restart: down.erase(e.node); break;
+      case ev::Append:
         in_flight.erase(e.msg);
         on_append(e);
         break;
-      case EventKind::Commit: on_commit(e); break;
-      case EventKind::OffsetReset: on_offset_reset(e); break;
-      case EventKind::Fetch: {
+      case ev::Commit: on_commit(e); break;
+      case ev::OffsetReset: on_offset_reset(e); break;
+      case ev::Fetch: {
         const auto n = static_cast<std::uint64_t>(std::max<std::int64_t>(field::integer<"count">(e), 0));
         t.delivered += n;
         consumer(e.peer).delivered += n;

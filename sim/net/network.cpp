@@ -11,7 +11,7 @@ bool Network::link_up(NodeId a, NodeId b) const {
 
 void Network::drop_event(const Frame& f, const char* reason) {
   if (!trace_) return;
-  Event e{.kind = EventKind::NetDrop, .node = f.to, .peer = f.from, .text = reason};
+  Event e{.kind = ev::NetDrop, .node = f.to, .peer = f.from, .text = reason};
   e.pkt = f.pkt;
   emit_(std::move(e));
 }
@@ -19,7 +19,7 @@ void Network::drop_event(const Frame& f, const char* reason) {
 void Network::send_event(Frame& f) {
   f.pkt = ++next_pkt_;
   if (!trace_) return;
-  Event e{.kind = EventKind::NetSend, .node = f.from, .peer = f.to, .seq = static_cast<std::int64_t>(f.bytes)};
+  Event e{.kind = ev::NetSend, .node = f.from, .peer = f.to, .seq = static_cast<std::int64_t>(f.bytes)};
   e.pkt = f.pkt;
   for (const auto& p : f.packets) e.items.push_back(NetItem{std::string(packet_op(p)), packet_msg(p)});
   emit_(std::move(e));
@@ -65,7 +65,7 @@ std::vector<Frame> Network::arrive(std::uint64_t pkt) {
   Slot& s = c.window[seq - c.deliver_seq];
   s.state = State::Arrived;
   if (trace_) {
-    Event e{.kind = EventKind::NetRecv, .node = s.frame.to, .peer = s.frame.from};
+    Event e{.kind = ev::NetRecv, .node = s.frame.to, .peer = s.frame.from};
     e.pkt = pkt;
     emit_(std::move(e));
   }

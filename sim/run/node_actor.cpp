@@ -49,7 +49,7 @@ void fault_injector(World* w, std::vector<FaultSpec> faults) {
     switch (f.kind) {
       case FaultSpec::Kind::Crash: {
         if (!w->up[f.node]) break;
-        w->emit(Event{.kind = EventKind::Crash, .node = f.node});
+        w->emit(Event{.kind = ev::Crash, .node = f.node});
         w->up[f.node] = false;
         Context ctx = w->context(f.node);
         w->nodes[f.node]->on_crash(ctx);
@@ -64,7 +64,7 @@ void fault_injector(World* w, std::vector<FaultSpec> faults) {
       case FaultSpec::Kind::Restart: {
         if (w->up[f.node]) break;
         w->up[f.node] = true;
-        w->emit(Event{.kind = EventKind::Restart, .node = f.node});
+        w->emit(Event{.kind = ev::Restart, .node = f.node});
         w->start_actor(f.node);
         break;
       }
@@ -72,7 +72,7 @@ void fault_injector(World* w, std::vector<FaultSpec> faults) {
       case FaultSpec::Kind::LinkUp: {
         const bool down = f.kind == FaultSpec::Kind::LinkDown;
         if (down == !w->net->link_up(f.node, f.peer)) break;
-        w->emit(Event{.kind = down ? EventKind::LinkDown : EventKind::LinkUp, .node = f.node, .peer = f.peer});
+        w->emit(Event{.kind = down ? ev::LinkDown : ev::LinkUp, .node = f.node, .peer = f.peer});
         w->net->set_link(f.node, f.peer, !down);
         break;
       }

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "core/event_schema.hpp"
+#include "vocabulary/vocabulary.hpp"
 #include "trace/trace.hpp"
 
 namespace bs {

@@ -8,6 +8,7 @@
 #include "model/playback.hpp"
 #include "model/synthetic.hpp"
 #include "model/trace_model.hpp"
+#include "vocabulary/vocabulary.hpp"
 
 using namespace bs;
 using namespace bs::gui;
@@ -186,8 +187,8 @@ TEST_CASE("stepping and a message's lifecycle") {
   std::vector<EventKind> kinds;
   for (auto i : m->lifecycle(4))
     if (m->trace.events[i].msg == 4) kinds.push_back(m->trace.events[i].kind);
-  CHECK(kinds == std::vector<EventKind>{EventKind::Publish, EventKind::Enqueue, EventKind::Confirm, EventKind::Deliver,
-                                       EventKind::Requeue, EventKind::Deliver, EventKind::Process, EventKind::Ack});
+  CHECK(kinds == std::vector<EventKind>{ev::Publish, ev::Enqueue, ev::Confirm, ev::Deliver,
+                                       ev::Requeue, ev::Deliver, ev::Process, ev::Ack});
 }
 
 TEST_CASE("the synthetic bench trace keeps the requested frames in flight") {

@@ -6,6 +6,7 @@
 
 #include "harness.hpp"
 #include "amqp/broker.hpp"
+#include "vocabulary/vocabulary.hpp"
 
 using namespace bs;
 using namespace bs::amqp;
@@ -185,14 +186,14 @@ TEST_CASE("broker: auto-ack delivery removes the message and ignores prefetch", 
   CHECK(ids(r.deliveries(kC1)) == Ids{1, 2, 3, 4, 5});
   CHECK(r.b().unacked_count(kC1) == 0);
   CHECK(r.b().queue("q")->empty());
-  auto dv = r.drv().rec.of(EventKind::Deliver);
+  auto dv = r.drv().rec.of(ev::Deliver);
   REQUIRE(dv.size() == 5);
   for (const auto& e : dv) CHECK(e.text == "auto_ack");
   // The consumer's connection dies: nothing comes back, the broker kept no copy.
   r.drv().now = 10;
   r.drv().timer(Timer{1, 0});
-  CHECK(r.drv().rec.of(EventKind::ConnectionLost).size() == 1);
-  CHECK(r.drv().rec.of(EventKind::Requeue).empty());
+  CHECK(r.drv().rec.of(ev::ConnectionLost).size() == 1);
+  CHECK(r.drv().rec.of(ev::Requeue).empty());
   CHECK(r.b().queue("q")->empty());
 }
 
@@ -204,7 +205,7 @@ TEST_CASE("broker: a manual ack removes the message for good", "[queue][broker][
   REQUIRE(tags(r.deliveries(kC1)) == Tags{1, 2});
   r.ack(kC1, 1);
   CHECK(r.b().unacked_count(kC1) == 1);
-  auto acks = r.drv().rec.of(EventKind::Ack);
+  auto acks = r.drv().rec.of(ev::Ack);
   REQUIRE(acks.size() == 1);
   CHECK(acks[0].msg == 1);
   CHECK(acks[0].queue == "q");
@@ -222,7 +223,7 @@ TEST_CASE("broker: ack multiple settles every unacked tag up to the given one", 
   REQUIRE(tags(r.deliveries(kC1)) == Tags{1, 2, 3, 4, 5});
   r.ack(kC1, 2);  // single
   r.ack(kC1, 4, /*multiple=*/true);
-  CHECK(ev_ids(r.drv().rec.of(EventKind::Ack)) == Ids{2, 1, 3, 4});
+  CHECK(ev_ids(r.drv().rec.of(ev::Ack)) == Ids{2, 1, 3, 4});
   CHECK(r.b().unacked_count(kC1) == 1);
   r.drv().now = 10;
   r.drv().timer(Timer{1, 0});
@@ -251,7 +252,7 @@ TEST_CASE("broker: an ack on a closed connection is refused with connection.clos
   auto closes = r.drv().take<ConnectionClose>(kC1);
   REQUIRE(closes.size() == 1);
   CHECK(closes[0].connection == 1);
-  auto drops = r.drv().rec.of(EventKind::Drop);
+  auto drops = r.drv().rec.of(ev::Drop);
   REQUIRE(drops.size() == 1);
   CHECK(drops[0].text == "stale_ack");
   CHECK(r.ready_ids() == Ids{1});  // still waiting for a live consumer
@@ -267,7 +268,7 @@ TEST_CASE("broker: nack with requeue puts the message back at its original posit
   CHECK(ids(r.deliveries(kC1)) == Ids{1});
   CHECK(r.ready_ids() == Ids{2, 3});
   r.nack(kC1, 1, /*requeue=*/true);
-  auto rq = r.drv().rec.of(EventKind::Requeue);
+  auto rq = r.drv().rec.of(ev::Requeue);
   REQUIRE(rq.size() == 1);
   CHECK(rq[0].msg == 1);
   CHECK(rq[0].seq == 1);  // its original position
@@ -278,7 +279,7 @@ TEST_CASE("broker: nack with requeue puts the message back at its original posit
   CHECK(again[0].redelivered);
   CHECK(again[0].tag == 2);  // a new delivery tag on the same channel
   CHECK(r.ready_ids() == Ids{2, 3});
-  auto dv = r.drv().rec.of(EventKind::Deliver);
+  auto dv = r.drv().rec.of(ev::Deliver);
   CHECK_FALSE(dv[0].flag);
   CHECK(dv[1].flag);
 }
@@ -314,7 +315,7 @@ TEST_CASE("broker: nack multiple with requeue restores every message in order", 
   r.ack(kC2, 1);
   CHECK(ids(r.deliveries(kC2)) == Ids{4});
   r.nack(kC1, 2, true, /*multiple=*/true);
-  CHECK(ev_ids(r.drv().rec.of(EventKind::Requeue)) == Ids{1, 3});
+  CHECK(ev_ids(r.drv().rec.of(ev::Requeue)) == Ids{1, 3});
   // 1 and 3 are back ahead of 5; c1 (room for two) gets them back in queue order.
   auto again = r.deliveries(kC1);
   CHECK(ids(again) == Ids{1, 3});
@@ -355,15 +356,15 @@ TEST_CASE("broker: reject without requeue dead-letters to the queue's DLX", "[qu
   r.publish(2);
   CHECK(ids(r.deliveries(kC1)) == Ids{1});
   r.nack(kC1, 1, /*requeue=*/false);
-  auto dl = r.drv().rec.of(EventKind::DeadLetter);
+  auto dl = r.drv().rec.of(ev::DeadLetter);
   REQUIRE(dl.size() == 1);
   CHECK(dl[0].msg == 1);
   CHECK(dl[0].queue == "q");
   CHECK(dl[0].text.find("dlx") != std::string::npos);
   REQUIRE(r.b().queue("dead")->size() == 1);
   CHECK(r.b().queue("dead")->front().msg.id == 1);
-  CHECK(r.drv().rec.of(EventKind::Drop).empty());
-  CHECK(r.drv().rec.of(EventKind::Requeue).empty());
+  CHECK(r.drv().rec.of(ev::Drop).empty());
+  CHECK(r.drv().rec.of(ev::Requeue).empty());
   // The consumer moves on to message 2; message 1 never comes back to q.
   CHECK(ids(r.deliveries(kC1)) == Ids{2});
 }
@@ -394,11 +395,11 @@ TEST_CASE("broker: reject without requeue and without DLX drops the message", "[
   r.publish(2);
   r.deliveries(kC1);
   r.nack(kC1, 1, false);
-  auto drops = r.drv().rec.of(EventKind::Drop);
+  auto drops = r.drv().rec.of(ev::Drop);
   REQUIRE(drops.size() == 1);
   CHECK(drops[0].msg == 1);
   CHECK(drops[0].text == "rejected");
-  auto nacks = r.drv().rec.of(EventKind::Nack);
+  auto nacks = r.drv().rec.of(ev::Nack);
   REQUIRE(nacks.size() == 1);
   CHECK_FALSE(nacks[0].flag);
   CHECK(ids(r.deliveries(kC1)) == Ids{2});
@@ -417,8 +418,8 @@ TEST_CASE("broker: dead-lettering into an exchange with no matching binding drop
   r.consume(kC1, 1);
   r.publish(1);
   r.nack(kC1, 1, false);
-  CHECK(r.drv().rec.of(EventKind::DeadLetter).size() == 1);
-  auto drops = r.drv().rec.of(EventKind::Drop);
+  CHECK(r.drv().rec.of(ev::DeadLetter).size() == 1);
+  auto drops = r.drv().rec.of(ev::Drop);
   REQUIRE(drops.size() == 1);
   CHECK(drops[0].text == "dead_letter_unroutable");
 }
@@ -442,14 +443,14 @@ TEST_CASE("broker: missed heartbeats requeue all unacked deliveries in order, re
   r.drv().now = 2.0;
   r.drv().packet(kC2, Heartbeat{});
   r.drv().timer(Timer{1, 0});
-  CHECK(r.drv().rec.of(EventKind::ConnectionLost).empty());  // 2 s exactly is not yet "past"
+  CHECK(r.drv().rec.of(ev::ConnectionLost).empty());  // 2 s exactly is not yet "past"
   r.drv().now = 2.5;
   r.drv().timer(Timer{1, 0});
-  auto lost = r.drv().rec.of(EventKind::ConnectionLost);
+  auto lost = r.drv().rec.of(ev::ConnectionLost);
   REQUIRE(lost.size() == 1);
   CHECK(lost[0].peer == kC1);
   CHECK(lost[0].text == "missed_heartbeats");
-  auto rq = r.drv().rec.of(EventKind::Requeue);
+  auto rq = r.drv().rec.of(ev::Requeue);
   CHECK(ev_ids(rq) == Ids{1, 3, 5});
   for (const auto& e : rq) CHECK(e.flag);
   CHECK(r.b().unacked_count(kC1) == 0);
@@ -472,7 +473,7 @@ TEST_CASE("broker: heartbeats are sent to quiet consumers", "[queue][broker][hea
   r.drv().packet(kC1, Heartbeat{});
   r.drv().timer(Timer{1, 0});
   CHECK(r.drv().take<Heartbeat>(kC1).size() == 1);
-  CHECK(r.drv().rec.of(EventKind::ConnectionLost).empty());
+  CHECK(r.drv().rec.of(ev::ConnectionLost).empty());
   // The heartbeat timer re-arms itself.
   CHECK(std::count_if(r.drv().timers.begin(), r.drv().timers.end(),
                       [](const auto& t) { return t.second.kind == 1 && t.first == 2.0; }) == 1);
@@ -485,7 +486,7 @@ TEST_CASE("broker: a consumer reconnecting on a new connection gets its old deli
   for (MsgId i = 1; i <= 3; ++i) r.publish(i);
   CHECK(tags(r.deliveries(kC1)) == Tags{1, 2});
   r.consume(kC1, 2, false, "q", /*conn=*/2);
-  auto lost = r.drv().rec.of(EventKind::ConnectionLost);
+  auto lost = r.drv().rec.of(ev::ConnectionLost);
   REQUIRE(lost.size() == 1);
   CHECK(lost[0].text == "reconnected");
   auto again = r.deliveries(kC1);
@@ -497,7 +498,7 @@ TEST_CASE("broker: a consumer reconnecting on a new connection gets its old deli
   }
   // A repeated basic.consume on the same connection changes nothing.
   r.consume(kC1, 2, false, "q", 2);
-  CHECK(r.drv().rec.of(EventKind::ConnectionLost).size() == 1);
+  CHECK(r.drv().rec.of(ev::ConnectionLost).size() == 1);
 }
 
 TEST_CASE("broker: consuming from an unknown queue closes the connection", "[queue][broker]") {
@@ -572,7 +573,7 @@ TEST_CASE("broker: a mandatory unroutable message is returned before it is confi
   REQUIRE(rs.size() == 1);
   CHECK(rs[0].msg.id == 1);
   CHECK(rs[0].msg.routing_key == "nowhere");
-  auto un = r.drv().rec.of(EventKind::Unroutable);
+  auto un = r.drv().rec.of(ev::Unroutable);
   REQUIRE(un.size() == 1);
   CHECK(un[0].flag);  // returned
   CHECK(un[0].peer == kP);
@@ -583,7 +584,7 @@ TEST_CASE("broker: a mandatory routable message is not returned", "[queue][broke
   r.publish(1, "q", "", true, true);
   CHECK(r.drv().take<Return>(kP).empty());
   CHECK(r.drv().take<Confirm>(kP).size() == 1);
-  CHECK(r.drv().rec.of(EventKind::Unroutable).empty());
+  CHECK(r.drv().rec.of(ev::Unroutable).empty());
 }
 
 TEST_CASE("broker: unroutable messages are counted whether returned or dropped", "[queue][broker][confirm]") {
@@ -592,7 +593,7 @@ TEST_CASE("broker: unroutable messages are counted whether returned or dropped",
   r.publish(2, "y", "", true);
   r.publish(3, "q", "", false);
   r.publish(4, "z", "", false, false);
-  auto un = r.drv().rec.of(EventKind::Unroutable);
+  auto un = r.drv().rec.of(ev::Unroutable);
   CHECK(ev_ids(un) == Ids{1, 2, 4});
   CHECK_FALSE(un[0].flag);
   CHECK(un[1].flag);
@@ -620,7 +621,7 @@ TEST_CASE("broker: a crash keeps persistent messages of durable queues and drops
   r.publish(5, "transient", "", false, true, false);
   CHECK(ids(r.deliveries(kC1)) == Ids{1});
   r.drv().crash();
-  auto drops = r.drv().rec.of(EventKind::Drop);
+  auto drops = r.drv().rec.of(ev::Drop);
   Ids dropped = ev_ids(drops);
   std::sort(dropped.begin(), dropped.end());
   CHECK(dropped == Ids{2, 4, 5});
@@ -650,7 +651,7 @@ TEST_CASE("broker: a crash drops unacked transient deliveries", "[queue][broker]
   r.publish(1, "q", "", false, true, false);
   r.deliveries(kC1);
   r.drv().crash();
-  auto drops = r.drv().rec.of(EventKind::Drop);
+  auto drops = r.drv().rec.of(ev::Drop);
   REQUIRE(drops.size() == 1);
   CHECK(drops[0].msg == 1);
   CHECK(drops[0].text == "broker_crash");
@@ -669,7 +670,7 @@ TEST_CASE("broker: an expired message is dead-lettered", "[queue][broker][ttl]")
                       [](const auto& t) { return t.second.kind == 2; }) == 2);
   r.drv().now = 1.0;
   r.drv().timer(Timer{2, 0});
-  auto dl = r.drv().rec.of(EventKind::DeadLetter);
+  auto dl = r.drv().rec.of(ev::DeadLetter);
   REQUIRE(dl.size() == 1);
   CHECK(dl[0].msg == 1);
   CHECK(dl[0].text.find("expired") != std::string::npos);
@@ -697,7 +698,7 @@ TEST_CASE("broker: an expired message is not delivered to a late consumer", "[qu
   r.drv().now = 1.2;  // the expiry timer has not run yet
   r.consume(kC1, 0);
   CHECK(ids(r.deliveries(kC1)) == Ids{2});
-  auto drops = r.drv().rec.of(EventKind::Drop);
+  auto drops = r.drv().rec.of(ev::Drop);
   REQUIRE(drops.size() == 1);
   CHECK(drops[0].msg == 1);
   CHECK(drops[0].text == "expired");
@@ -729,7 +730,7 @@ TEST_CASE("broker: a delivered-and-acked message never expires later", "[queue][
   r.ack(kC1, 1);
   r.drv().now = 2;
   r.drv().timer(Timer{2, 0});
-  CHECK(r.drv().rec.of(EventKind::DeadLetter).empty());
+  CHECK(r.drv().rec.of(ev::DeadLetter).empty());
 }
 
 TEST_CASE("broker: persistent messages with a TTL still expire after a broker restart", "[queue][broker][ttl][crash]") {
@@ -804,11 +805,11 @@ TEST_CASE("broker: a message expiring around a dead-letter cycle is dropped, not
   Rig r(self_cycle(0.0));
   r.publish(1);
   CHECK(r.ready_ids().empty());
-  auto drops = r.drv().rec.of(EventKind::Drop);
+  auto drops = r.drv().rec.of(ev::Drop);
   REQUIRE(drops.size() == 1);
   CHECK(drops[0].msg == 1);
   CHECK(drops[0].text == "dead_letter_cycle");
-  CHECK(r.drv().rec.of(EventKind::DeadLetter).size() == 1);
+  CHECK(r.drv().rec.of(ev::DeadLetter).size() == 1);
 }
 
 TEST_CASE("broker: an expiry cycle through two queues is dropped on the second lap", "[queue][broker][dlx][ttl]") {
@@ -827,8 +828,8 @@ TEST_CASE("broker: an expiry cycle through two queues is dropped on the second l
   r.publish(1, "a");
   CHECK(r.ready_ids("a").empty());
   CHECK(r.ready_ids("b").empty());
-  CHECK(r.drv().rec.of(EventKind::DeadLetter).size() == 2);  // a -> b, b -> (a: cycle)
-  auto drops = r.drv().rec.of(EventKind::Drop);
+  CHECK(r.drv().rec.of(ev::DeadLetter).size() == 2);  // a -> b, b -> (a: cycle)
+  auto drops = r.drv().rec.of(ev::Drop);
   REQUIRE(drops.size() == 1);
   CHECK(drops[0].text == "dead_letter_cycle");
 }
@@ -859,6 +860,6 @@ TEST_CASE("broker: a delayed-retry loop with a rejection in each lap keeps going
     r.drv().timer(Timer{2, 0});
     CHECK(r.ready_ids("delay").empty());
   }
-  CHECK(r.drv().rec.of(EventKind::Drop).empty());
+  CHECK(r.drv().rec.of(ev::Drop).empty());
   CHECK(r.deliveries(kC1).size() == 1);
 }

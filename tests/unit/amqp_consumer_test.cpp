@@ -5,6 +5,7 @@
 
 #include "amqp/consumer.hpp"
 #include "harness.hpp"
+#include "vocabulary/vocabulary.hpp"
 
 using namespace bs;
 using namespace bs::amqp;
@@ -56,7 +57,7 @@ void finish_work(Driver& d) {
 
 std::vector<MsgId> processed(const Driver& d) {
   std::vector<MsgId> out;
-  for (const auto& e : d.rec.of(EventKind::Process)) out.push_back(e.msg);
+  for (const auto& e : d.rec.of(ev::Process)) out.push_back(e.msg);
   return out;
 }
 using Ids = std::vector<MsgId>;
@@ -108,7 +109,7 @@ TEST_CASE("consumer: processes deliveries one at a time, in arrival order, takin
   finish_work(d);
   finish_work(d);
   CHECK(processed(d) == Ids{7, 5, 9});
-  auto ev = d.rec.of(EventKind::Process);
+  auto ev = d.rec.of(ev::Process);
   CHECK(ev[0].t == Approx(0.1));
   CHECK(ev[1].t == Approx(0.2));
   CHECK(ev[2].t == Approx(0.3));
@@ -206,7 +207,7 @@ TEST_CASE("consumer: an idempotent consumer skips an id it has seen and still ac
   finish_work(d);  // 1 processed, 2 skipped at once, 3 started
   finish_work(d);
   CHECK(processed(d) == Ids{1, 3});
-  auto skipped = d.rec.of(EventKind::DuplicateSkipped);
+  auto skipped = d.rec.of(ev::DuplicateSkipped);
   REQUIRE(skipped.size() == 1);
   CHECK(skipped[0].msg == 2);
   CHECK(skipped[0].flag);  // it was a redelivery
@@ -232,7 +233,7 @@ TEST_CASE("consumer: consumers sharing a dedupe store do not process a redeliver
   d2.packet(kB, deliver(4, 1, 1, true));
   CHECK(work_timers(d2).empty());
   CHECK(processed(d2).empty());
-  CHECK(d2.rec.of(EventKind::DuplicateSkipped).size() == 1);
+  CHECK(d2.rec.of(ev::DuplicateSkipped).size() == 1);
   CHECK(d2.take<Ack>(kB).size() == 1);
 }
 
@@ -245,7 +246,7 @@ TEST_CASE("consumer: without dedupe a redelivered message is processed again", "
   d.packet(kB, deliver(4, 2, 1, true));
   finish_work(d);
   CHECK(processed(d) == Ids{4, 4});
-  CHECK(d.rec.of(EventKind::Process)[1].flag);
+  CHECK(d.rec.of(ev::Process)[1].flag);
 }
 
 TEST_CASE("consumer: a crash forgets buffered deliveries and the message in hand", "[queue][consumer][crash]") {

@@ -4,6 +4,7 @@
 #include "harness.hpp"
 #include "amqp/broker.hpp"
 #include "amqp/exchange.hpp"
+#include "vocabulary/vocabulary.hpp"
 
 using namespace bs;
 using namespace bs::amqp;
@@ -87,7 +88,7 @@ TEST_CASE("a queue reached twice through one broker holds one copy", "[queue][ex
   m.exchange = "t";
   d.packet(1, Publish{m, 1, false, true});
   CHECK(b.queue("q")->size() == 1);
-  CHECK(d.rec.of(EventKind::Enqueue).size() == 1);
+  CHECK(d.rec.of(ev::Enqueue).size() == 1);
 }
 
 TEST_CASE("headers exchange x-match=all needs every argument with an equal value", "[queue][exchange]") {
@@ -170,7 +171,7 @@ TEST_CASE("the default exchange routes by queue name", "[queue][exchange][broker
   CHECK(b.queue("tasks")->ready()[1].msg.id == 3);
   REQUIRE(b.queue("emails")->size() == 1);
   CHECK(b.queue("emails")->front().msg.id == 2);
-  auto un = d.rec.of(EventKind::Unroutable);
+  auto un = d.rec.of(ev::Unroutable);
   REQUIRE(un.size() == 1);
   CHECK(un[0].msg == 4);
 }
@@ -187,7 +188,7 @@ TEST_CASE("publishing to an exchange that does not exist is unroutable", "[queue
   m.routing_key = "q";
   d.packet(1, Publish{m, 1, false, true});
   CHECK(b.queue("q")->empty());
-  CHECK(d.rec.of(EventKind::Unroutable).size() == 1);
+  CHECK(d.rec.of(ev::Unroutable).size() == 1);
 }
 
 TEST_CASE("headers exchange: a binding without arguments matches all with x-match=all, none with any",

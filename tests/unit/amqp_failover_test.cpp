@@ -8,6 +8,7 @@
 #include "amqp/producer.hpp"
 #include "harness.hpp"
 #include "amqp/broker.hpp"
+#include "vocabulary/vocabulary.hpp"
 
 using namespace bs;
 using namespace bs::amqp;
@@ -66,7 +67,7 @@ TEST_CASE("failover: a consumer tries its bootstrap brokers in order, cycling, a
   // gives up on it, and only reconnect_s later does it ask b2.
   run_until(d, 3.4);
   CHECK(consumes(d).empty());
-  auto fo = d.rec.of(EventKind::Failover);
+  auto fo = d.rec.of(ev::Failover);
   REQUIRE(fo.size() == 1);
   CHECK(fo[0].t == Approx(3.0));
   CHECK(fo[0].peer == kB2);
@@ -83,7 +84,7 @@ TEST_CASE("failover: a consumer tries its bootstrap brokers in order, cycling, a
   auto later = consumes(d);
   REQUIRE(later.size() >= 1);
   CHECK(later[0].first == kB1);
-  fo = d.rec.of(EventKind::Failover);
+  fo = d.rec.of(ev::Failover);
   REQUIRE(fo.size() >= 2);
   CHECK(fo[1].peer == kB1);
   CHECK(fo[1].queue == "b2");
@@ -99,7 +100,7 @@ TEST_CASE("failover: a broker without the queue answers 404 and the consumer mov
   REQUIRE(first.size() == 1);
   d.now = 0.01;
   d.packet(kB1, ConnectionClose{first[0].second, kNotFound});
-  auto fo = d.rec.of(EventKind::Failover);
+  auto fo = d.rec.of(ev::Failover);
   REQUIRE(fo.size() == 1);
   CHECK(fo[0].text == "not_found");
   CHECK(fo[0].peer == kB2);
@@ -117,7 +118,7 @@ TEST_CASE("failover: a broker without the queue answers 404 and the consumer mov
     run_until(d, t);
     d.packet(kB1, Heartbeat{});
   }
-  CHECK(d.rec.of(EventKind::Failover).size() == 2);
+  CHECK(d.rec.of(ev::Failover).size() == 2);
 }
 
 TEST_CASE("failover: an ack for a delivery of the broker left goes back to that broker", "[queue][failover]") {
@@ -133,7 +134,7 @@ TEST_CASE("failover: an ack for a delivery of the broker left goes back to that 
   d.now = 0.01;
   d.packet(kB1, Deliver{m, "b1/orders", 1, false, first[0].second});
   run_until(d, 3.0);
-  REQUIRE(d.rec.of(EventKind::Failover).size() == 1);
+  REQUIRE(d.rec.of(ev::Failover).size() == 1);
   CHECK(d.take<Ack>().empty());
   // Processed at 3.21 s, during the reconnect wait: the ack goes to b1, on the old
   // connection (b1 answers connection.close if it is alive: the message was requeued).
@@ -142,8 +143,8 @@ TEST_CASE("failover: an ack for a delivery of the broker left goes back to that 
   REQUIRE(acks.size() == 1);
   CHECK(acks[0].connection == first[0].second);
   CHECK(d.take<Ack>(kB2).empty());
-  REQUIRE(d.rec.of(EventKind::Process).size() == 1);
-  CHECK(d.rec.of(EventKind::Process)[0].queue == "b1/orders");
+  REQUIRE(d.rec.of(ev::Process).size() == 1);
+  CHECK(d.rec.of(ev::Process)[0].queue == "b1/orders");
 }
 
 TEST_CASE("failover: a producer with recovery publishes only on an open connection and re-sends what the lost one left unconfirmed",
@@ -175,7 +176,7 @@ TEST_CASE("failover: a producer with recovery publishes only on an open connecti
   // b1 dies: the last heard was the confirm at 0.95; at 3 s it has been silent for two
   // intervals, publishing stops, and 0.5 s later the producer opens b2.
   run_until(d, 3.0);
-  auto fo = d.rec.of(EventKind::Failover);
+  auto fo = d.rec.of(ev::Failover);
   REQUIRE(fo.size() == 1);
   CHECK(fo[0].peer == kB2);
   CHECK_FALSE(p.connected());
@@ -198,7 +199,7 @@ TEST_CASE("failover: a producer with recovery publishes only on an open connecti
   CHECK(pubs.back().seq == 26);
   // A late confirm from b1 (the broker left) is ignored.
   d.packet(kB1, Confirm{1, false, true, 0});
-  CHECK(d.rec.of(EventKind::Confirm).size() == 3);
+  CHECK(d.rec.of(ev::Confirm).size() == 3);
 }
 
 TEST_CASE("failover: a broker names a queue by its trace name in events and deliveries", "[queue][failover][broker]") {
@@ -218,7 +219,7 @@ TEST_CASE("failover: a broker names a queue by its trace name in events and deli
   auto del = d.take<Deliver>(kClient);
   REQUIRE(del.size() == 1);
   CHECK(del[0].queue == "b1/orders");
-  for (EventKind k : {EventKind::ConsumerUp, EventKind::Enqueue, EventKind::Deliver}) {
+  for (EventKind k : {ev::ConsumerUp, ev::Enqueue, ev::Deliver}) {
     auto ev = d.rec.of(k);
     REQUIRE(ev.size() == 1);
     CHECK(ev[0].queue == "b1/orders");
@@ -251,7 +252,7 @@ TEST_CASE("failover: a broker heartbeats a publisher that opened its connection,
   CHECK(d.take<Heartbeat>(kClient).size() == 1);
   CHECK(d.take<Heartbeat>(3).empty());
   run_until(d, 3.0);
-  auto lost = d.rec.of(EventKind::ConnectionLost);
+  auto lost = d.rec.of(ev::ConnectionLost);
   REQUIRE(lost.size() == 1);
   CHECK(lost[0].peer == kClient);
   CHECK(lost[0].text == "missed_heartbeats");

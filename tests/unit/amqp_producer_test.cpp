@@ -3,6 +3,7 @@
 
 #include "amqp/producer.hpp"
 #include "harness.hpp"
+#include "vocabulary/vocabulary.hpp"
 
 using namespace bs;
 using namespace bs::amqp;
@@ -56,7 +57,7 @@ TEST_CASE("producer: publishes count messages in batches, one batch per interval
   CHECK(at[2] == Approx(1.2));
   CHECK(p.published() == 5);
   // Global message ids 1..5 and confirm sequence numbers 1..5, in publish order.
-  auto ev = d.rec.of(EventKind::Publish);
+  auto ev = d.rec.of(ev::Publish);
   REQUIRE(ev.size() == 5);
   for (int i = 0; i < 5; ++i) {
     CHECK(ev[i].msg == static_cast<MsgId>(i + 1));
@@ -96,7 +97,7 @@ TEST_CASE("producer: fills in the message from its configuration", "[queue][prod
     CHECK(x.msg.producer == kP);
     CHECK(x.mandatory);
     CHECK(x.confirm);
-    CHECK(x.msg.published_at == d.rec.of(EventKind::Publish)[x.msg.id - 1].t);
+    CHECK(x.msg.published_at == d.rec.of(ev::Publish)[x.msg.id - 1].t);
   }
 }
 
@@ -114,14 +115,14 @@ TEST_CASE("producer: publisher confirms settle unconfirmed messages, singly or m
   d.packet(kB, Confirm{99, false, true, 0});  // unknown: ignored
   CHECK(p.unconfirmed() == 1);
   std::vector<MsgId> confirmed;
-  for (const auto& e : d.rec.of(EventKind::Confirm)) {
+  for (const auto& e : d.rec.of(ev::Confirm)) {
     confirmed.push_back(e.msg);
     CHECK(e.flag);
   }
   CHECK(confirmed == std::vector<MsgId>{2, 1, 3, 4});
   d.packet(kB, Confirm{5, false, false, 5});  // a broker nack also settles it, flagged
   CHECK(p.unconfirmed() == 0);
-  CHECK_FALSE(d.rec.of(EventKind::Confirm).back().flag);
+  CHECK_FALSE(d.rec.of(ev::Confirm).back().flag);
 }
 
 TEST_CASE("producer: without confirm mode nothing is tracked", "[queue][producer][confirm]") {
@@ -133,7 +134,7 @@ TEST_CASE("producer: without confirm mode nothing is tracked", "[queue][producer
   tick(d);
   CHECK(p.unconfirmed() == 0);
   for (const auto& x : d.take<Publish>(kB)) CHECK_FALSE(x.confirm);
-  for (const auto& e : d.rec.of(EventKind::Publish)) CHECK(e.seq == -1);
+  for (const auto& e : d.rec.of(ev::Publish)) CHECK(e.seq == -1);
 }
 
 TEST_CASE("producer: a basic.return is recorded", "[queue][producer][confirm]") {
@@ -145,7 +146,7 @@ TEST_CASE("producer: a basic.return is recorded", "[queue][producer][confirm]") 
   m.id = 1;
   m.routing_key = "q";
   d.packet(kB, Return{m});
-  auto r = d.rec.of(EventKind::Returned);
+  auto r = d.rec.of(ev::Returned);
   REQUIRE(r.size() == 1);
   CHECK(r[0].msg == 1);
   CHECK(r[0].text == "q");
@@ -177,7 +178,7 @@ TEST_CASE("producer: retry republishes unconfirmed messages under the same id", 
   CHECK(p.unconfirmed() == 0);
   // Republished messages appear as new publish events with the same ids.
   std::vector<MsgId> ids;
-  for (const auto& e : d.rec.of(EventKind::Publish)) ids.push_back(e.msg);
+  for (const auto& e : d.rec.of(ev::Publish)) ids.push_back(e.msg);
   CHECK(ids == std::vector<MsgId>{1, 2, 3, 1, 3});
   // Nothing left: the next retry round republishes nothing.
   d.now = 2.0;

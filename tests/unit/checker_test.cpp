@@ -3,6 +3,7 @@
 
 #include "check/checker.hpp"
 #include "check/expect.hpp"
+#include "vocabulary/vocabulary.hpp"
 
 using namespace bs;
 
@@ -21,33 +22,33 @@ struct Feed {
     checker.on_event(e);
   }
   void publish(MsgId id, bool confirm = true) {
-    emit(Event{.kind = EventKind::Publish, .node = kP, .msg = id, .peer = kB, .seq = confirm ? static_cast<std::int64_t>(id) : -1});
+    emit(Event{.kind = ev::Publish, .node = kP, .msg = id, .peer = kB, .seq = confirm ? static_cast<std::int64_t>(id) : -1});
   }
   void enqueue(MsgId id, std::int64_t pos, const std::string& q = "q") {
-    emit(Event{.kind = EventKind::Enqueue, .node = kB, .msg = id, .queue = q, .seq = pos});
+    emit(Event{.kind = ev::Enqueue, .node = kB, .msg = id, .queue = q, .seq = pos});
   }
   void confirm(MsgId id, bool ack = true) {
-    emit(Event{.kind = EventKind::Confirm, .node = kP, .msg = id, .peer = kB, .seq = static_cast<std::int64_t>(id), .flag = ack});
+    emit(Event{.kind = ev::Confirm, .node = kP, .msg = id, .peer = kB, .seq = static_cast<std::int64_t>(id), .flag = ack});
   }
   void deliver(MsgId id, NodeId c, std::int64_t pos, bool redelivered = false, bool auto_ack = false,
                const std::string& q = "q", std::int64_t tag = 1) {
-    emit(Event{.kind = EventKind::Deliver, .node = kB, .msg = id, .peer = c, .queue = q, .tag = tag, .seq = pos,
+    emit(Event{.kind = ev::Deliver, .node = kB, .msg = id, .peer = c, .queue = q, .tag = tag, .seq = pos,
                .flag = redelivered, .text = auto_ack ? "auto_ack" : ""});
   }
   void process(MsgId id, NodeId c, const std::string& q = "q", std::int64_t tag = 1) {
-    emit(Event{.kind = EventKind::Process, .node = c, .msg = id, .peer = kP, .queue = q, .tag = tag});
+    emit(Event{.kind = ev::Process, .node = c, .msg = id, .peer = kP, .queue = q, .tag = tag});
   }
   void ack(MsgId id, NodeId c, const std::string& q = "q", std::int64_t tag = 1) {
-    emit(Event{.kind = EventKind::Ack, .node = kB, .msg = id, .peer = c, .queue = q, .tag = tag});
+    emit(Event{.kind = ev::Ack, .node = kB, .msg = id, .peer = c, .queue = q, .tag = tag});
   }
   void requeue(MsgId id, NodeId c, std::int64_t pos, const std::string& q = "q") {
-    emit(Event{.kind = EventKind::Requeue, .node = kB, .msg = id, .peer = c, .queue = q, .seq = pos, .flag = true,
+    emit(Event{.kind = ev::Requeue, .node = kB, .msg = id, .peer = c, .queue = q, .seq = pos, .flag = true,
                .text = "connection_lost"});
   }
   void drop(MsgId id, const std::string& reason, const std::string& q = "q") {
-    emit(Event{.kind = EventKind::Drop, .node = kB, .msg = id, .queue = q, .text = reason});
+    emit(Event{.kind = ev::Drop, .node = kB, .msg = id, .queue = q, .text = reason});
   }
-  void crash(NodeId n) { emit(Event{.kind = EventKind::Crash, .node = n}); }
+  void crash(NodeId n) { emit(Event{.kind = ev::Crash, .node = n}); }
   /// Publish, enqueue at position id, confirm.
   void accepted(MsgId id, const std::string& q = "q") {
     publish(id);
@@ -146,10 +147,10 @@ TEST_CASE("checker: rejected, expired and dead-lettered messages are not lost", 
   Feed f;
   for (MsgId i = 1; i <= 3; ++i) f.accepted(i);
   f.deliver(1, kC1, 1);
-  f.emit(Event{.kind = EventKind::Nack, .node = kB, .msg = 1, .peer = kC1, .queue = "q", .tag = 1, .flag = false});
+  f.emit(Event{.kind = ev::Nack, .node = kB, .msg = 1, .peer = kC1, .queue = "q", .tag = 1, .flag = false});
   f.drop(1, "rejected");
   f.drop(2, "expired");
-  f.emit(Event{.kind = EventKind::DeadLetter, .node = kB, .msg = 3, .queue = "q", .text = "dlx:expired"});
+  f.emit(Event{.kind = ev::DeadLetter, .node = kB, .msg = 3, .queue = "q", .text = "dlx:expired"});
   const Totals t = f.totals();
   CHECK(t.lost == 0);
   CHECK(t.dropped == 2);
@@ -240,7 +241,7 @@ TEST_CASE("checker: a skipped duplicate is counted as skipped, not as a duplicat
   f.crash(kC1);
   f.requeue(1, kC1, 1);
   f.deliver(1, kC2, 1, true);
-  f.emit(Event{.kind = EventKind::DuplicateSkipped, .node = kC2, .msg = 1, .queue = "q", .tag = 1, .flag = true});
+  f.emit(Event{.kind = ev::DuplicateSkipped, .node = kC2, .msg = 1, .queue = "q", .tag = 1, .flag = true});
   f.ack(1, kC2);
   const Totals t = f.totals();
   CHECK(t.duplicates == 0);
@@ -332,11 +333,11 @@ TEST_CASE("checker: messages still queued or unacked are pending", "[checker]") 
 TEST_CASE("checker: unroutable and returned messages are counted", "[checker]") {
   Feed f;
   f.publish(1);
-  f.emit(Event{.kind = EventKind::Unroutable, .node = kB, .msg = 1, .peer = kP, .flag = true});
-  f.emit(Event{.kind = EventKind::Returned, .node = kP, .msg = 1, .peer = kB});
+  f.emit(Event{.kind = ev::Unroutable, .node = kB, .msg = 1, .peer = kP, .flag = true});
+  f.emit(Event{.kind = ev::Returned, .node = kP, .msg = 1, .peer = kB});
   f.confirm(1);
   f.publish(2);
-  f.emit(Event{.kind = EventKind::Unroutable, .node = kB, .msg = 2, .peer = kP});
+  f.emit(Event{.kind = ev::Unroutable, .node = kB, .msg = 2, .peer = kP});
   f.confirm(2);
   const Totals t = f.totals();
   CHECK(t.unroutable == 2);
@@ -351,11 +352,11 @@ TEST_CASE("checker: latency percentiles are end-to-end in simulated milliseconds
   // Message i is published at t = i and processed i * 10 ms later: latencies 10..100 ms.
   for (MsgId i = 1; i <= 10; ++i) {
     const double t0 = static_cast<double>(i);
-    c.on_event(Event{.t = t0, .kind = EventKind::Publish, .node = kP, .msg = i, .peer = kB, .seq = -1});
-    c.on_event(Event{.t = t0, .kind = EventKind::Enqueue, .node = kB, .msg = i, .queue = "q", .seq = static_cast<std::int64_t>(i)});
-    c.on_event(Event{.t = t0, .kind = EventKind::Deliver, .node = kB, .msg = i, .peer = kC1, .queue = "q", .tag = 1,
+    c.on_event(Event{.t = t0, .kind = ev::Publish, .node = kP, .msg = i, .peer = kB, .seq = -1});
+    c.on_event(Event{.t = t0, .kind = ev::Enqueue, .node = kB, .msg = i, .queue = "q", .seq = static_cast<std::int64_t>(i)});
+    c.on_event(Event{.t = t0, .kind = ev::Deliver, .node = kB, .msg = i, .peer = kC1, .queue = "q", .tag = 1,
                      .seq = static_cast<std::int64_t>(i)});
-    c.on_event(Event{.t = t0 + 0.010 * static_cast<double>(i), .kind = EventKind::Process, .node = kC1, .msg = i,
+    c.on_event(Event{.t = t0 + 0.010 * static_cast<double>(i), .kind = ev::Process, .node = kC1, .msg = i,
                      .queue = "q", .tag = 1});
   }
   const Totals t = c.totals();
@@ -442,7 +443,7 @@ TEST_CASE("checker: a republished message processed once is neither lost nor pen
   f.confirm(1);
   f.handle(1, kC1);
   f.deliver(1, kC1, 2);
-  f.emit(Event{.kind = EventKind::DuplicateSkipped, .node = kC1, .msg = 1, .queue = "q", .tag = 1});
+  f.emit(Event{.kind = ev::DuplicateSkipped, .node = kC1, .msg = 1, .queue = "q", .tag = 1});
   f.ack(1, kC1);
   const Totals t = f.totals();
   CHECK(t.duplicates == 0);
@@ -528,7 +529,7 @@ TEST_CASE("a fire-and-forget message that never reached a broker is lost; an unr
   Feed f;
   f.publish(1, false);  // on the wire when the broker crashes: the connection reset kills it
   f.publish(2, false);
-  f.emit(Event{.kind = EventKind::Unroutable, .node = kB, .msg = 2, .peer = kP, .text = "x"});
+  f.emit(Event{.kind = ev::Unroutable, .node = kB, .msg = 2, .peer = kP, .text = "x"});
   f.publish(3, false);
   f.enqueue(3, 3);
   f.handle(3, kC1);
@@ -536,7 +537,7 @@ TEST_CASE("a fire-and-forget message that never reached a broker is lost; an unr
   CHECK(f.checker.last_verdict().lost == std::vector<MsgId>{1});  // marked when it happens
   f.publish(4, false);  // sent to the dead broker
   CHECK(f.checker.last_verdict().lost == std::vector<MsgId>{4});
-  f.emit(Event{.kind = EventKind::Restart, .node = kB});
+  f.emit(Event{.kind = ev::Restart, .node = kB});
   f.publish(5, false);  // still on the wire when the trace ends
   const Totals t = f.checker.totals();
   CHECK(t.published == 5);

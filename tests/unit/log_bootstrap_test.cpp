@@ -8,6 +8,7 @@
 #include "kafka/producer.hpp"
 #include "harness.hpp"
 #include "kafka/log_broker.hpp"
+#include "vocabulary/vocabulary.hpp"
 
 using namespace bs;
 using namespace bs::kafka;
@@ -46,9 +47,9 @@ TEST_CASE("bootstrap: a consumer asks its bootstrap brokers in turn and joins at
   CHECK(d.take<JoinGroup>().empty());
   // b1 is silent: at request.timeout.ms the consumer gives up on it ...
   run_until(d, 1.04);
-  REQUIRE(d.rec.of(EventKind::Failover).size() == 1);
-  CHECK(d.rec.of(EventKind::Failover)[0].t == Approx(1.0));
-  CHECK(d.rec.of(EventKind::Failover)[0].text == "request_timeout");
+  REQUIRE(d.rec.of(ev::Failover).size() == 1);
+  CHECK(d.rec.of(ev::Failover)[0].t == Approx(1.0));
+  CHECK(d.rec.of(ev::Failover)[0].text == "request_timeout");
   CHECK(d.take<MetadataRequest>().empty());
   // ... and asks b2 after reconnect.backoff.ms.
   run_until(d, 1.05);
@@ -63,7 +64,7 @@ TEST_CASE("bootstrap: a consumer asks its bootstrap brokers in turn and joins at
   CHECK(c.coordinator() == kB2);
   // No more failovers once answered.
   run_until(d, 5);
-  CHECK(d.rec.of(EventKind::Failover).size() == 1);
+  CHECK(d.rec.of(ev::Failover).size() == 1);
 }
 
 TEST_CASE("bootstrap: a producer waits for the leader, then produces there", "[log][failover]") {
@@ -88,7 +89,7 @@ TEST_CASE("bootstrap: a producer waits for the leader, then produces there", "[l
   run_until(d, 0.55);
   CHECK(d.take<ProduceRequest>(kB2).size() == 2);
   CHECK(d.take<ProduceRequest>(kB1).empty());
-  CHECK(d.rec.of(EventKind::Publish).front().peer == kB2);
+  CHECK(d.rec.of(ev::Publish).front().peer == kB2);
 }
 
 TEST_CASE("bootstrap: any broker answers metadata from the cluster map", "[log][failover][broker]") {

@@ -3,6 +3,7 @@
 
 #include "kafka/log_broker.hpp"
 #include "log_harness.hpp"
+#include "vocabulary/vocabulary.hpp"
 
 using namespace bs;
 using namespace bs::kafka;
@@ -45,7 +46,7 @@ TEST_CASE("appends get consecutive offsets per partition and are acknowledged wi
   CHECK(acks[1].parts[0].base_offset == 3);
   CHECK(acks[2].parts[0].base_offset == 0);  // every partition numbers its own records
   std::int64_t last = -1;
-  for (const auto& e : d.rec.of(EventKind::Append)) {
+  for (const auto& e : d.rec.of(ev::Append)) {
     if (e.queue != "orders/1") continue;
     CHECK(e.tag == last + 1);  // strictly monotonic, no gaps
     last = e.tag;
@@ -62,7 +63,7 @@ TEST_CASE("acks=0 gets no response", "[log][broker]") {
   req.acks = 0;
   d.packet(kProducer, req);
   CHECK(d.take<ProduceResponse>().empty());
-  CHECK(d.rec.of(EventKind::Append).size() == 2);
+  CHECK(d.rec.of(ev::Append).size() == 2);
 }
 
 TEST_CASE("a fetch at the log end waits (long-poll) and returns as soon as records arrive", "[log][broker][fetch]") {
@@ -108,7 +109,7 @@ TEST_CASE("a fetch returns at most max records, from the requested offset", "[lo
   REQUIRE(part.records.size() == 4);
   CHECK(part.records.front().id == 4);
   CHECK(part.records.back().id == 7);
-  auto f = d.rec.of(EventKind::Fetch);
+  auto f = d.rec.of(ev::Fetch);
   REQUIRE(f.size() == 1);
   CHECK(f[0].seq == 4);
 }
@@ -124,7 +125,7 @@ TEST_CASE("auto.offset.reset: below the log start offset, earliest jumps to it a
   run_until(d, 2.0);                                   // retention check: t=0 segments expire
   const auto* log = b.log(TopicPartition{"orders", 0});
   CHECK(log->log_start_offset() == 6);
-  CHECK_FALSE(d.rec.of(EventKind::SegmentDelete).empty());
+  CHECK_FALSE(d.rec.of(ev::SegmentDelete).empty());
 
   SECTION("earliest") {
     d.packet(kC1, fetch(1, 0, 500, 0.5, true));
@@ -132,7 +133,7 @@ TEST_CASE("auto.offset.reset: below the log start offset, earliest jumps to it a
     REQUIRE(r.size() == 1);
     CHECK(r[0].parts[0].fetch_offset == 6);
     CHECK(r[0].parts[0].records.front().id == 7);
-    auto resets = d.rec.of(EventKind::OffsetReset);
+    auto resets = d.rec.of(ev::OffsetReset);
     REQUIRE(resets.size() == 1);
     CHECK(resets[0].seq == 1);  // from
     CHECK(resets[0].tag == 6);  // to: records 1..5 are skipped
@@ -140,7 +141,7 @@ TEST_CASE("auto.offset.reset: below the log start offset, earliest jumps to it a
   SECTION("latest") {
     d.packet(kC1, fetch(1, 0, 500, 0.5, false));
     CHECK(d.take<FetchResponse>(kC1).size() == 1);  // answered at once: the position changed
-    auto resets = d.rec.of(EventKind::OffsetReset);
+    auto resets = d.rec.of(ev::OffsetReset);
     REQUIRE(resets.size() == 1);
     CHECK(resets[0].tag == 8);
   }

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "check/checker.hpp"
+#include "vocabulary/vocabulary.hpp"
 
 using namespace bs;
 
@@ -12,20 +13,20 @@ struct Feed {
   Checker checker{{"broker", "p", "c1", "c2"}, TopicGroups{{"orders", {"g1", "g2"}}}};
   double t = 0;
   void publish(MsgId id, const std::string& key = "") {
-    checker.on_event(Event{.t = t += 0.01, .kind = EventKind::Publish, .node = kProducer, .msg = id, .seq = static_cast<std::int64_t>(id), .text = key});
+    checker.on_event(Event{.t = t += 0.01, .kind = ev::Publish, .node = kProducer, .msg = id, .seq = static_cast<std::int64_t>(id), .text = key});
   }
-  void confirm(MsgId id) { checker.on_event(Event{.t = t += 0.01, .kind = EventKind::Confirm, .node = kProducer, .msg = id, .flag = true}); }
+  void confirm(MsgId id) { checker.on_event(Event{.t = t += 0.01, .kind = ev::Confirm, .node = kProducer, .msg = id, .flag = true}); }
   void append(MsgId id, const std::string& part, std::int64_t offset, const std::string& key = "") {
-    checker.on_event(Event{.t = t += 0.01, .kind = EventKind::Append, .node = kBroker, .msg = id, .queue = part, .tag = offset, .text = key});
+    checker.on_event(Event{.t = t += 0.01, .kind = ev::Append, .node = kBroker, .msg = id, .queue = part, .tag = offset, .text = key});
   }
   void process(NodeId who, MsgId id, const std::string& part, std::int64_t offset, const std::string& group) {
-    checker.on_event(Event{.t = t += 0.01, .kind = EventKind::Process, .node = who, .msg = id, .queue = part, .tag = offset, .seq = offset, .text = group});
+    checker.on_event(Event{.t = t += 0.01, .kind = ev::Process, .node = who, .msg = id, .queue = part, .tag = offset, .seq = offset, .text = group});
   }
   void commit(const std::string& part, std::int64_t offset, const std::string& group) {
-    checker.on_event(Event{.t = t += 0.01, .kind = EventKind::Commit, .node = kBroker, .queue = part, .tag = offset, .text = group});
+    checker.on_event(Event{.t = t += 0.01, .kind = ev::Commit, .node = kBroker, .queue = part, .tag = offset, .text = group});
   }
   void reset(const std::string& part, std::int64_t from, std::int64_t to, const std::string& group) {
-    checker.on_event(Event{.t = t += 0.01, .kind = EventKind::OffsetReset, .node = kBroker, .queue = part, .tag = to, .seq = from, .text = group});
+    checker.on_event(Event{.t = t += 0.01, .kind = ev::OffsetReset, .node = kBroker, .queue = part, .tag = to, .seq = from, .text = group});
   }
   /// Publish, confirm and append ids first..first+n-1 at offsets 0.. of `part`.
   void records(MsgId first, int n, const std::string& part) {

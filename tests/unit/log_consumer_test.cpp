@@ -3,6 +3,7 @@
 
 #include "kafka/consumer.hpp"
 #include "log_harness.hpp"
+#include "vocabulary/vocabulary.hpp"
 
 using namespace bs;
 using namespace bs::kafka;
@@ -63,9 +64,9 @@ TEST_CASE("records are processed one at a time in offset order", "[log][consumer
   auto f = d.take<FetchRequest>(kBroker);
   d.packet(kBroker, response(f[0], kP0, 3, 4, 10));
   run_until(d, 0.25);
-  CHECK(d.rec.of(EventKind::Process).size() == 2);  // 0.1 s each: two done by 0.25 s
+  CHECK(d.rec.of(ev::Process).size() == 2);  // 0.1 s each: two done by 0.25 s
   run_until(d, 1);
-  auto done = d.rec.of(EventKind::Process);
+  auto done = d.rec.of(ev::Process);
   REQUIRE(done.size() == 4);
   for (std::size_t i = 0; i < done.size(); ++i) {
     CHECK(done[i].tag == static_cast<std::int64_t>(3 + i));
@@ -99,7 +100,7 @@ TEST_CASE("commit before processing (at-most-once) commits what was fetched befo
   auto f = d.take<FetchRequest>(kBroker);
   d.packet(kBroker, response(f[0], kP0, 0, 5, 1));
   CHECK(committed_offsets(d) == std::vector<std::int64_t>{5});
-  CHECK(d.rec.of(EventKind::Process).empty());  // committed, yet nothing processed yet
+  CHECK(d.rec.of(ev::Process).empty());  // committed, yet nothing processed yet
 }
 
 TEST_CASE("auto-commit commits processed positions on its interval", "[log][consumer][commit]") {
@@ -124,10 +125,10 @@ TEST_CASE("a seek to an offset drops fetched records and refetches from there", 
   join(d, {kP0});
   auto f = d.take<FetchRequest>(kBroker);
   d.packet(kBroker, response(f[0], kP0, 0, 4, 1));
-  CHECK(d.rec.of(EventKind::Process).size() == 4);
+  CHECK(d.rec.of(ev::Process).size() == 4);
   d.take<FetchRequest>(kBroker);
   run_until(d, 1.0);
-  auto resets = d.rec.of(EventKind::OffsetReset);
+  auto resets = d.rec.of(ev::OffsetReset);
   REQUIRE(resets.size() == 1);
   CHECK(resets[0].seq == 4);  // from: next offset to process
   CHECK(resets[0].tag == 1);  // to
@@ -178,7 +179,7 @@ TEST_CASE("an assignment arriving mid-record takes effect after that record", "[
   run_until(d, 1.0);
   CHECK(c.generation() == 2);
   CHECK(c.owned() == std::vector<TopicPartition>{kP1});
-  CHECK(d.rec.of(EventKind::Process).size() == 1);  // offsets 1 and 2 were dropped, not processed
+  CHECK(d.rec.of(ev::Process).size() == 1);  // offsets 1 and 2 were dropped, not processed
   // The finished record was committed (generation 1) before the partition went away.
   auto commits = d.take<OffsetCommit>(kBroker);
   REQUIRE_FALSE(commits.empty());

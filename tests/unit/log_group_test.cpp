@@ -6,6 +6,7 @@
 #include "kafka/assignor.hpp"
 #include "kafka/log_broker.hpp"
 #include "log_harness.hpp"
+#include "vocabulary/vocabulary.hpp"
 
 using namespace bs;
 using namespace bs::kafka;
@@ -81,7 +82,7 @@ TEST_CASE("joins are answered by one rebalance that bumps the generation", "[log
   CHECK(owners.size() == 3);
   for (const auto& [tp, n] : owners) CHECK(n == 1);
   CHECK(idle == 1);  // four members, three partitions
-  CHECK(d.rec.of(EventKind::Rebalance).size() == 1);
+  CHECK(d.rec.of(ev::Rebalance).size() == 1);
 }
 
 TEST_CASE("a member silent for session.timeout.ms is evicted and its partitions move", "[log][group]") {
@@ -107,7 +108,7 @@ TEST_CASE("a member silent for session.timeout.ms is evicted and its partitions 
   CHECK(b.members("g") == std::vector<NodeId>{1});
   CHECK(b.generation("g") == 2);
   CHECK(b.assignment("g", 1) == std::vector<TopicPartition>{{"orders", 0}, {"orders", 1}});
-  auto lost = d.rec.of(EventKind::ConnectionLost);
+  auto lost = d.rec.of(ev::ConnectionLost);
   REQUIRE(lost.size() == 1);
   CHECK(lost[0].peer == 2);
   CHECK(lost[0].text == "session.timeout.ms");
@@ -140,7 +141,7 @@ TEST_CASE("commits from an unknown member or a stale generation are rejected", "
   CHECK(b.committed("g", p0) == 4);
   d.packet(1, OffsetCommit{"g", 1, {FetchPartition{p0, 6}}});
   CHECK(b.committed("g", p0) == 6);
-  auto commits = d.rec.of(EventKind::Commit);
+  auto commits = d.rec.of(ev::Commit);
   int rejected = 0;
   for (const auto& c : commits) rejected += c.flag;
   CHECK(rejected == 2);

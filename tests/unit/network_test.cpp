@@ -6,6 +6,7 @@
 
 #include "net/network.hpp"
 #include "amqp/packets.hpp"
+#include "vocabulary/vocabulary.hpp"
 
 using namespace bs;
 using bs::simrun::Frame;
@@ -60,7 +61,7 @@ TEST_CASE("a link outage delays frames and retransmits them in order", "[net]") 
   w.send(0, 1, 1);
   w.net.set_link(0, 1, false);
   w.send(0, 1, 2);  // sent during the outage
-  CHECK(w.count(EventKind::NetDrop, "link_down") == 2);
+  CHECK(w.count(ev::NetDrop, "link_down") == 2);
   CHECK(w.net.arrive(w.sent[0]).empty());  // the copy that was on the wire died
   w.net.set_link(0, 1, true);
   REQUIRE(w.sent.size() == 3);  // first send + two retransmissions
@@ -79,13 +80,13 @@ TEST_CASE("a crash loses the frames on the wire to and from the node and resets 
   w.send(0, 2, 3);
   w.up[1] = false;
   w.net.reset_node(1);
-  CHECK(w.count(EventKind::NetDrop, "host_down") == 1);
-  CHECK(w.count(EventKind::NetDrop, "sender_down") == 1);
+  CHECK(w.count(ev::NetDrop, "host_down") == 1);
+  CHECK(w.count(ev::NetDrop, "sender_down") == 1);
   CHECK(w.net.arrive(w.sent[0]).empty());
   CHECK(w.net.arrive(w.sent[1]).empty());
   CHECK(w.net.arrive(w.sent[2]).size() == 1);  // the other connection is untouched
   w.send(0, 1, 4);  // to a dead host: dropped at once
-  CHECK(w.count(EventKind::NetDrop, "host_down") == 2);
+  CHECK(w.count(ev::NetDrop, "host_down") == 2);
   CHECK(w.sent.size() == 3);
   // After the restart the new connection starts from sequence 0 and delivers at once.
   w.up[1] = true;
@@ -99,6 +100,6 @@ TEST_CASE("a crash loses the frames on the wire to and from the node and resets 
 TEST_CASE("a frame without a link is refused and traced", "[net]") {
   Wire w;
   w.send(1, 2, 1);
-  CHECK(w.count(EventKind::NetDrop, "no_route") == 1);
+  CHECK(w.count(ev::NetDrop, "no_route") == 1);
   CHECK(w.sent.empty());
 }

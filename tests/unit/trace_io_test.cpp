@@ -7,14 +7,13 @@
 #include <catch2/catch.hpp>
 #include <unistd.h>
 
-#include "core/event_schema.hpp"
+#include "vocabulary/vocabulary.hpp"
 #include "trace/trace.hpp"
 
 using namespace bs;
 using json = nlohmann::ordered_json;
 
 namespace {
-constexpr int kKinds = static_cast<int>(kEventKindCount);
 
 /// A file in the temp directory, removed at the end of the test.
 struct TempFile {
@@ -56,8 +55,7 @@ std::string error_of(const std::string& path) {
 }  // namespace
 
 TEST_CASE("trace: every kind's name round-trips", "[trace]") {
-  for (int k = 0; k < kKinds; ++k) {
-    const auto kind = static_cast<EventKind>(k);
+  for (const EventKind kind : all_event_kinds()) {
     const auto name = kind_name(kind);
     CHECK_FALSE(name.empty());
     auto back = kind_from_name(name);
@@ -65,14 +63,14 @@ TEST_CASE("trace: every kind's name round-trips", "[trace]") {
     CHECK(*back == kind);
   }
   CHECK_FALSE(kind_from_name("no_such_kind"));
-  CHECK(kind_name(EventKind::Deliver) == "deliver");
-  CHECK(kind_name(EventKind::DeadLetter) == "dead_letter");
+  CHECK(kind_name(ev::Deliver) == "deliver");
+  CHECK(kind_name(ev::DeadLetter) == "dead_letter");
 }
 
 TEST_CASE("trace: the writer emits a header line, one line per event, and a footer", "[trace]") {
   std::stringstream ss;
   TraceWriter w(ss, header());
-  w.on_event(Event{.t = 0.5, .kind = EventKind::Deliver, .node = 0, .msg = 3, .peer = 2, .queue = "q", .tag = 1,
+  w.on_event(Event{.t = 0.5, .kind = ev::Deliver, .node = 0, .msg = 3, .peer = 2, .queue = "q", .tag = 1,
                    .seq = 3, .flag = true, .text = "auto_ack"});
   w.write_footer(json{{"verdict", "pass"}});
   std::vector<json> lines;
@@ -99,13 +97,13 @@ TEST_CASE("trace: the writer emits a header line, one line per event, and a foot
 }
 
 TEST_CASE("trace: unused and default fields are not written", "[trace]") {
-  Event e{.t = 1, .kind = EventKind::Crash, .node = 2, .msg = 0, .peer = 1, .queue = "q", .tag = 4, .seq = 5,
+  Event e{.t = 1, .kind = ev::Crash, .node = 2, .msg = 0, .peer = 1, .queue = "q", .tag = 4, .seq = 5,
           .flag = true, .text = "x"};
   json j = event_to_json(e, {"broker", "p1", "c1"});
   CHECK(j.size() == 3);  // t, kind, node
   CHECK(j["kind"] == "crash");
   CHECK(j["node"] == "c1");
-  Event d{.t = 1, .kind = EventKind::Deliver, .node = 0, .msg = 7};
+  Event d{.t = 1, .kind = ev::Deliver, .node = 0, .msg = 7};
   json jd = event_to_json(d, {"broker"});
   CHECK_FALSE(jd.contains("consumer"));  // no peer
   CHECK_FALSE(jd.contains("tag"));       // -1
@@ -115,7 +113,7 @@ TEST_CASE("trace: unused and default fields are not written", "[trace]") {
 }
 
 TEST_CASE("trace: times are rounded to the nanosecond", "[trace]") {
-  json j = event_to_json(Event{.t = 0.1 + 0.2, .kind = EventKind::Crash, .node = 0}, {"broker"});
+  json j = event_to_json(Event{.t = 0.1 + 0.2, .kind = ev::Crash, .node = 0}, {"broker"});
   CHECK(j.dump().find("0.30000000000000004") == std::string::npos);
   CHECK(j["t"].get<double>() == Approx(0.3));
 }
@@ -126,11 +124,13 @@ TEST_CASE("trace: events of every kind survive a write and read round trip", "[t
   {
     std::ofstream out(f.path);
     TraceWriter w(out, header());
-    for (int k = 0; k < kKinds; ++k) {
-      Event e{.t = 0.25 * k, .kind = static_cast<EventKind>(k), .node = static_cast<NodeId>(k % 3),
+    int k = 0;
+    for (const EventKind kind : all_event_kinds()) {
+      ++k;
+      Event e{.t = 0.25 * k, .kind = kind, .node = static_cast<NodeId>(k % 3),
               .msg = static_cast<MsgId>(100 + k), .peer = static_cast<NodeId>((k + 1) % 3), .queue = "queue-" + std::to_string(k),
               .tag = 10 + k, .seq = 20 + k, .flag = k % 2 == 0, .text = "text " + std::to_string(k)};
-      if (e.kind == EventKind::NetSend) {
+      if (e.kind == ev::NetSend) {
         e.pkt = 77;
         e.items = {NetItem{"publish", 5}, NetItem{"heartbeat", 0}};
       }
@@ -177,17 +177,17 @@ TEST_CASE("trace: events of every kind survive a write and read round trip", "[t
 
 TEST_CASE("trace: the queue-model fields a reader relies on all round-trip", "[trace]") {
   // Every field the checker reads for these kinds must come back.
-  for (auto k : {EventKind::Publish, EventKind::Deliver, EventKind::Ack, EventKind::Nack,
-                 EventKind::Requeue, EventKind::Drop, EventKind::Confirm}) {
+  for (auto k : {ev::Publish, ev::Deliver, ev::Ack, ev::Nack,
+                 ev::Requeue, ev::Drop, ev::Confirm}) {
     const FieldNames& f = field_names(k);
     INFO("kind " << kind_name(k));
     CHECK(f.peer != nullptr);
   }
-  CHECK(field_names(EventKind::Enqueue).queue != nullptr);
-  CHECK(field_names(EventKind::Enqueue).seq != nullptr);
-  CHECK(field_names(EventKind::Deliver).text != nullptr);  // "auto_ack" mode
-  CHECK(field_names(EventKind::Drop).text != nullptr);     // reason
-  CHECK(field_names(EventKind::Confirm).flag != nullptr);  // ack / nack
+  CHECK(field_names(ev::Enqueue).queue != nullptr);
+  CHECK(field_names(ev::Enqueue).seq != nullptr);
+  CHECK(field_names(ev::Deliver).text != nullptr);  // "auto_ack" mode
+  CHECK(field_names(ev::Drop).text != nullptr);     // reason
+  CHECK(field_names(ev::Confirm).flag != nullptr);  // ack / nack
 }
 
 TEST_CASE("trace: reading a missing file fails naming it", "[trace][errors]") {

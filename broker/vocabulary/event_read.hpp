@@ -1,6 +1,6 @@
 // Typed reads of an event's generic fields, by the name the trace gives the field for the
 // event's kind: offset(e) is `tag` for a fetch or commit but `seq` for a process. Which
-// slot holds which name comes from kEventSchema at compile time, so a reader cannot pick
+// slot holds which name comes from the vocabulary at compile time, so a reader cannot pick
 // the wrong slot, and a field the kind does not have reads as -1 / "" / false, exactly as
 // a reader of the written trace would see it.
 #pragma once
@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/event_schema.hpp"
+#include "vocabulary/vocabulary.hpp"
 
 namespace bs::field {
 
@@ -37,9 +37,9 @@ struct Name {
 };
 
 template <Name N>
-inline constexpr std::array<Slot, kEventKindCount> kSlots = [] {
-  std::array<Slot, kEventKindCount> a{};
-  for (std::size_t i = 0; i < kEventKindCount; ++i) a[i] = slot_of(static_cast<EventKind>(i), N.view());
+inline constexpr std::array<Slot, kEventKindLimit> kSlots = [] {
+  std::array<Slot, kEventKindLimit> a{};
+  for (std::size_t i = 0; i < kEventKindLimit; ++i) a[i] = slot_of(static_cast<EventKind>(i), N.view());
   return a;
 }();
 

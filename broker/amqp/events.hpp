@@ -1,0 +1,38 @@
+// The queue model's (AMQP 0-9-1 / RabbitMQ) event kinds: numbers 32-63.
+#pragma once
+#include <array>
+
+#include "core/event_schema.hpp"
+
+namespace bs {
+namespace ev {
+inline constexpr EventKind Enqueue{32};           ///< broker put a message into a queue (one event per queue routed to)
+inline constexpr EventKind Unroutable{33};        ///< no binding matched; dropped, or returned when mandatory
+inline constexpr EventKind Returned{34};          ///< producer received basic.return for a mandatory unroutable message
+inline constexpr EventKind Deliver{35};           ///< broker sent basic.deliver to a consumer
+inline constexpr EventKind DuplicateSkipped{36};  ///< idempotent consumer saw an id it had already processed
+inline constexpr EventKind Ack{37};               ///< broker received basic.ack; the message leaves the queue
+inline constexpr EventKind Nack{38};              ///< broker received basic.nack / basic.reject
+inline constexpr EventKind Requeue{39};           ///< message went back to its original position in the queue
+inline constexpr EventKind DeadLetter{40};        ///< message republished to the queue's dead-letter exchange
+inline constexpr EventKind Drop{41};              ///< message discarded (reason in text)
+inline constexpr EventKind ConsumerUp{42};        ///< broker registered a consumer (basic.consume) on a queue
+}  // namespace ev
+
+namespace amqp {
+/// How the queue model's kinds are written in the trace.
+inline constexpr std::array kEvents = {
+    EventSchema{ev::Enqueue, "enqueue", {nullptr, "queue", nullptr, "position", nullptr, nullptr}},
+    EventSchema{ev::Unroutable, "unroutable", {"producer", nullptr, nullptr, nullptr, "returned", "exchange"}},
+    EventSchema{ev::Returned, "returned", {"broker", nullptr, nullptr, nullptr, nullptr, "routing_key"}},
+    EventSchema{ev::Deliver, "deliver", {"consumer", "queue", "tag", "position", "redelivered", "mode"}},
+    EventSchema{ev::DuplicateSkipped, "duplicate_skipped", {nullptr, "queue", "tag", nullptr, "redelivered", nullptr}},
+    EventSchema{ev::Ack, "ack", {"consumer", "queue", "tag", nullptr, nullptr, nullptr}},
+    EventSchema{ev::Nack, "nack", {"consumer", "queue", "tag", nullptr, "requeue", nullptr}},
+    EventSchema{ev::Requeue, "requeue", {"consumer", "queue", nullptr, "position", nullptr, "reason"}},
+    EventSchema{ev::DeadLetter, "dead_letter", {nullptr, "queue", nullptr, nullptr, nullptr, "dead_letter_exchange"}},
+    EventSchema{ev::Drop, "drop", {"peer", "queue", "tag", nullptr, nullptr, "reason"}},
+    EventSchema{ev::ConsumerUp, "consumer_up", {"consumer", "queue", nullptr, "prefetch", "auto_ack", nullptr}},
+};
+}  // namespace amqp
+}  // namespace bs
