@@ -84,7 +84,7 @@ void QueueBroker::handle_publish(Context& ctx, NodeId from, const Publish& p) {
   for (const auto& q : touched) dispatch(ctx, q);
 }
 
-std::size_t QueueBroker::route_and_enqueue(Context& ctx, const std::string& ex, const Message& m,
+std::size_t QueueBroker::route_and_enqueue(Context& ctx, const std::string& ex, const AmqpMessage& m,
                                            std::vector<std::string>* touched) {
   auto it = exchanges_.find(ex);
   if (it == exchanges_.end()) return 0;
@@ -100,7 +100,7 @@ std::size_t QueueBroker::route_and_enqueue(Context& ctx, const std::string& ex, 
   return targets.size();
 }
 
-void QueueBroker::enqueue(Context& ctx, QueueState& q, Message m) {
+void QueueBroker::enqueue(Context& ctx, QueueState& q, AmqpMessage m) {
   double ttl = q.cfg.message_ttl_s;
   if (m.ttl_s >= 0 && (ttl < 0 || m.ttl_s < ttl)) ttl = m.ttl_s;  // RabbitMQ: the lower applies
   const double expires = ttl >= 0 ? ctx.now() + ttl : -1;
@@ -254,16 +254,16 @@ void QueueBroker::requeue(Context& ctx, Unacked u, NodeId consumer, const char* 
   q.mq.requeue(std::move(u.qm));
 }
 
-void QueueBroker::dead_letter_or_drop(Context& ctx, QueueState& q, const Message& m, const char* reason) {
+void QueueBroker::dead_letter_or_drop(Context& ctx, QueueState& q, const AmqpMessage& m, const char* reason) {
   if (q.cfg.dead_letter_exchange.empty()) {
     ctx.emit(Event{.kind = ev::Drop, .msg = m.id, .queue = q.cfg.trace_name, .text = reason});
     return;
   }
   ctx.emit(Event{.kind = ev::DeadLetter, .msg = m.id, .queue = q.cfg.trace_name,
                  .text = q.cfg.dead_letter_exchange + ":" + reason});
-  Message dl = m;
+  AmqpMessage dl = m;
   dl.ttl_s = -1;  // RabbitMQ removes the per-message expiration when dead-lettering
-  if (!q.cfg.dead_letter_routing_key.empty()) dl.routing_key = q.cfg.dead_letter_routing_key;
+  if (!q.cfg.dead_letter_routing_key.empty()) dl.key = q.cfg.dead_letter_routing_key;
   // RabbitMQ drops a message that would reach a queue it was already dead-lettered from
   // with no rejection in the cycle (x-death). Without this check an expiry cycle loops
   // forever (zero TTL: an endless loop inside one call; two queues: unbounded recursion).

@@ -65,12 +65,12 @@ class QueueBroker final : public Node {
   void handle_nack(Context& ctx, NodeId from, const Nack& n);
   /// Route m through exchange `ex` and enqueue it in every matching queue it was not
   /// dead-lettered from; returns the number of matching queues (skipped ones included).
-  std::size_t route_and_enqueue(Context& ctx, const std::string& ex, const Message& m,
+  std::size_t route_and_enqueue(Context& ctx, const std::string& ex, const AmqpMessage& m,
                                 std::vector<std::string>* touched);
-  void enqueue(Context& ctx, QueueState& q, Message m);
+  void enqueue(Context& ctx, QueueState& q, AmqpMessage m);
   void dispatch(Context& ctx, const std::string& queue);
   void expire_head(Context& ctx, QueueState& q);
-  void dead_letter_or_drop(Context& ctx, QueueState& q, const Message& m, const char* reason);
+  void dead_letter_or_drop(Context& ctx, QueueState& q, const AmqpMessage& m, const char* reason);
   void connection_lost(Context& ctx, NodeId client, const char* reason);
   void requeue(Context& ctx, Unacked u, NodeId consumer, const char* reason);
   void check_heartbeats(Context& ctx);

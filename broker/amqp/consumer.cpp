@@ -78,7 +78,7 @@ void Consumer::maybe_start(Context& ctx) {
       if (!cfg_.auto_ack) send(ctx, Ack{d.tag, false, d.connection, d.msg.id});
       continue;
     }
-    if (std::find(cfg_.reject_keys.begin(), cfg_.reject_keys.end(), d.msg.routing_key) != cfg_.reject_keys.end()) {
+    if (std::find(cfg_.reject_keys.begin(), cfg_.reject_keys.end(), d.msg.key) != cfg_.reject_keys.end()) {
       if (!cfg_.auto_ack) send(ctx, Nack{d.tag, false, cfg_.reject_requeue, d.connection, d.msg.id});
       continue;
     }

@@ -25,18 +25,18 @@ bool headers_match(const Binding& b, const Headers& h) {
   return b.match_all ? hits == b.arguments.size() : hits > 0;
 }
 
-bool binding_matches(ExchangeType type, const Binding& b, const Message& m) {
+bool binding_matches(ExchangeType type, const Binding& b, const AmqpMessage& m) {
   switch (type) {
-    case ExchangeType::Direct: return b.routing_key == m.routing_key;
+    case ExchangeType::Direct: return b.routing_key == m.key;
     case ExchangeType::Fanout: return true;
-    case ExchangeType::Topic: return topic_matches(b.routing_key, m.routing_key);
+    case ExchangeType::Topic: return topic_matches(b.routing_key, m.key);
     case ExchangeType::Headers: return headers_match(b, m.headers);
   }
   return false;
 }
 }  // namespace
 
-std::vector<std::string> Exchange::route(const Message& m) const {
+std::vector<std::string> Exchange::route(const AmqpMessage& m) const {
   std::vector<std::string> out;
   for (const auto& b : bindings)
     if (binding_matches(type, b, m) && std::find(out.begin(), out.end(), b.queue) == out.end())

@@ -2,7 +2,7 @@
 #include <string>
 #include <vector>
 
-#include "core/message.hpp"
+#include "amqp/message.hpp"
 
 namespace bs::amqp {
 
@@ -25,7 +25,7 @@ struct Exchange {
   ExchangeType type = ExchangeType::Direct;
   std::vector<Binding> bindings;
 
-  std::vector<std::string> route(const Message& m) const;
+  std::vector<std::string> route(const AmqpMessage& m) const;
 };
 
 /// Parse "direct" / "fanout" / "topic" / "headers"; false for anything else.

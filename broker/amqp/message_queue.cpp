@@ -4,7 +4,7 @@
 
 namespace bs::amqp {
 
-std::uint64_t MessageQueue::push_back(Message m, double expires_at) {
+std::uint64_t MessageQueue::push_back(AmqpMessage m, double expires_at) {
   const std::uint64_t pos = next_position_++;
   ready_.push_back(QueuedMessage{std::move(m), pos, false, expires_at});
   return pos;

@@ -2,14 +2,14 @@
 #include <cstdint>
 #include <deque>
 
-#include "core/message.hpp"
+#include "amqp/message.hpp"
 
 namespace bs::amqp {
 
 /// A message held by a queue. position is its place in enqueue order; it is kept when
 /// the message is delivered and requeued.
 struct QueuedMessage {
-  Message msg;
+  AmqpMessage msg;
   std::uint64_t position = 0;
   bool redelivered = false;  ///< AMQP: set once the message has been delivered before
   double expires_at = -1;    ///< simulated seconds; < 0 never
@@ -19,7 +19,7 @@ struct QueuedMessage {
 class MessageQueue {
  public:
   /// Append a newly routed message; returns its position (1, 2, ...).
-  std::uint64_t push_back(Message m, double expires_at);
+  std::uint64_t push_back(AmqpMessage m, double expires_at);
   /// RabbitMQ: "when a message is requeued, it will be placed to its original position
   /// in its queue, if possible". Marks it redelivered.
   void requeue(QueuedMessage qm);

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/message.hpp"
+#include "amqp/message.hpp"
 #include "core/packet.hpp"
 
 namespace bs::amqp {
@@ -22,7 +22,7 @@ struct OpenOk {
 };
 /// basic.publish. seq is the publisher-confirm sequence number (1, 2, ... per channel).
 struct Publish {
-  Message msg;
+  AmqpMessage msg;
   std::uint64_t seq = 0;
   bool mandatory = false;
   bool confirm = false;  ///< channel is in confirm mode (confirm.select)
@@ -36,7 +36,7 @@ struct Confirm {
 };
 /// basic.return: a mandatory message matched no queue.
 struct Return {
-  Message msg;
+  AmqpMessage msg;
 };
 /// basic.qos + basic.consume. prefetch 0 means unlimited (RabbitMQ).
 struct Consume {
@@ -51,7 +51,7 @@ struct ConsumeOk {
 };
 /// basic.deliver.
 struct Deliver {
-  Message msg;
+  AmqpMessage msg;
   std::string queue;  ///< the queue's trace name (qualified "b1/orders" when two brokers hold the name)
   std::uint64_t tag = 0;  ///< delivery tag, per channel, starting at 1
   bool redelivered = false;

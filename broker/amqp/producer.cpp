@@ -46,7 +46,7 @@ void Producer::connection_lost(Context& ctx, const char* reason) {
   for (auto& [seq, p] : unconfirmed_) orphans_.push_back(std::move(p.msg));
   unconfirmed_.clear();
   // Retries renumber messages, so sequence order is not publish order; ids are.
-  std::sort(orphans_.begin(), orphans_.end(), [](const Message& a, const Message& b) { return a.id < b.id; });
+  std::sort(orphans_.begin(), orphans_.end(), [](const AmqpMessage& a, const AmqpMessage& b) { return a.id < b.id; });
   connected_ = false;
   brokers_.advance(ctx, reason);
   if (cfg_.reconnect_s > 0) {
@@ -57,11 +57,11 @@ void Producer::connection_lost(Context& ctx, const char* reason) {
   }
 }
 
-void Producer::publish(Context& ctx, Message m) {
+void Producer::publish(Context& ctx, AmqpMessage m) {
   const std::uint64_t seq = next_seq_++;
   ctx.emit(Event{.kind = ev::Publish, .msg = m.id, .peer = brokers_.current(),
                  .queue = m.exchange, .seq = cfg_.confirm ? static_cast<std::int64_t>(seq) : -1, .flag = cfg_.mandatory,
-                 .text = m.routing_key});
+                 .text = m.key});
   if (cfg_.confirm) unconfirmed_[seq] = Pending{m, ctx.now()};
   send(ctx, Publish{std::move(m), seq, cfg_.mandatory, cfg_.confirm});
 }
@@ -72,11 +72,11 @@ void Producer::tick(Context& ctx) {
     return;
   }
   for (std::uint32_t i = 0; i < cfg_.batch && published_ < cfg_.count; ++i) {
-    Message m;
+    AmqpMessage m;
     m.id = ctx.next_msg_id();
     m.producer = ctx.self();
     m.exchange = cfg_.exchange;
-    if (!cfg_.routing_keys.empty()) m.routing_key = cfg_.routing_keys[published_ % cfg_.routing_keys.size()];
+    if (!cfg_.routing_keys.empty()) m.key = cfg_.routing_keys[published_ % cfg_.routing_keys.size()];
     if (!cfg_.headers.empty()) m.headers = cfg_.headers[published_ % cfg_.headers.size()];
     m.size_bytes = cfg_.size_bytes;
     m.persistent = cfg_.persistent;
@@ -96,7 +96,7 @@ void Producer::on_timer(Context& ctx, const Timer& t) {
         ctx.set_timer(cfg_.retry_s, Timer{kRetry, 0});
         break;
       }
-      std::vector<Message> again;
+      std::vector<AmqpMessage> again;
       for (auto it = unconfirmed_.begin(); it != unconfirmed_.end();) {
         if (ctx.now() - it->second.sent_at >= cfg_.retry_s) {
           again.push_back(std::move(it->second.msg));
@@ -136,7 +136,7 @@ void Producer::on_packet(Context& ctx, NodeId from, const Packet& p) {
     connected_ = true;
     next_seq_ = 1;  // a new channel
     if (cfg_.retry_s >= 0) {
-      std::vector<Message> again = std::move(orphans_);
+      std::vector<AmqpMessage> again = std::move(orphans_);
       for (auto& m : again) publish(ctx, std::move(m));
     }
     orphans_.clear();
@@ -158,7 +158,7 @@ void Producer::on_packet(Context& ctx, NodeId from, const Packet& p) {
                      .seq = static_cast<std::int64_t>(it->first), .flag = c->ack});
     unconfirmed_.erase(begin, end);
   } else if (auto* r = p.as<Return>()) {
-    ctx.emit(Event{.kind = ev::Returned, .msg = r->msg.id, .peer = from, .text = r->msg.routing_key});
+    ctx.emit(Event{.kind = ev::Returned, .msg = r->msg.id, .peer = from, .text = r->msg.key});
   }
 }
 

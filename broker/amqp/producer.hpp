@@ -65,13 +65,13 @@ class Producer final : public Node {
   bool connected() const { return connected_; }
 
  private:
-  void publish(Context& ctx, Message m);
+  void publish(Context& ctx, AmqpMessage m);
   void tick(Context& ctx);
   void connect(Context& ctx);
   void connection_lost(Context& ctx, const char* reason);
   void send(Context& ctx, Packet p);
   struct Pending {
-    Message msg;
+    AmqpMessage msg;
     double sent_at = 0;
   };
   ProducerConfig cfg_;
@@ -85,7 +85,7 @@ class Producer final : public Node {
   bool tick_due_ = false;              // a batch waits for the connection
   std::uint32_t connection_ = 0;       // grows on every connection attempt
   std::uint64_t reconnect_gen_ = 0;
-  std::vector<Message> orphans_;       // unconfirmed on a lost connection, in publish order
+  std::vector<AmqpMessage> orphans_;       // unconfirmed on a lost connection, in publish order
   double last_sent_ = 0, last_heard_ = 0;
 };
 

@@ -162,7 +162,7 @@ void Consumer::on_fetch_response(Context& ctx, const FetchResponse& r) {
 
 double Consumer::processing_time(Context& ctx, const Message& m) {
   for (const auto& s : cfg_.slow)
-    if ((!s.key.empty() && s.key == m.routing_key) || (s.msg != 0 && s.msg == m.id)) return s.processing_s;
+    if ((!s.key.empty() && s.key == m.key) || (s.msg != 0 && s.msg == m.id)) return s.processing_s;
   return cfg_.processing.draw(ctx.rng());
 }
 

@@ -140,7 +140,7 @@ void LogBroker::handle_produce(Context& ctx, NodeId from, const ProduceRequest& 
         ctx.emit(Event{.kind = ev::SegmentRoll, .queue = pname, .tag = offset,
                        .seq = static_cast<std::int64_t>(log.segments_rolled())});
       ctx.emit(Event{.kind = ev::Append, .msg = id, .peer = from, .queue = pname, .tag = offset, .seq = 0,
-                     .text = m.routing_key});
+                     .text = m.key});
       ++part.count;
     }
     resp.parts.push_back(part);
@@ -205,7 +205,7 @@ void LogBroker::answer_fetch(Context& ctx, NodeId to, const FetchRequest& r) {
     std::uint64_t bytes = 0;
     while (off < log->high_watermark() && records_left > 0) {
       const StoredRecord* rec = log->at(off);
-      const std::uint64_t size = rec->msg.size_bytes + rec->msg.routing_key.size();
+      const std::uint64_t size = rec->msg.size_bytes + rec->msg.key.size();
       // The first record always goes, even if larger than max_bytes (Kafka does the same,
       // so a big record cannot block a partition forever).
       if (!(resp.parts.empty() && d.records.empty()) && bytes + size > bytes_left) break;

@@ -11,7 +11,7 @@ std::uint64_t batches_bytes(const Parts& parts) {
   std::uint64_t n = kFrameOverhead;
   for (const auto& b : parts) {
     n += kBatchOverhead;
-    for (const auto& m : b.records) n += kRecordOverhead + m.routing_key.size() + m.size_bytes;
+    for (const auto& m : b.records) n += kRecordOverhead + m.key.size() + m.size_bytes;
   }
   return n;
 }

@@ -34,7 +34,7 @@ inline std::string tp_name(const TopicPartition& tp) {
 /// The records of one partition inside a ProduceRequest.
 struct PartitionBatch {
   std::int32_t partition = 0;
-  std::vector<Message> records;  ///< Message.routing_key is the record key
+  std::vector<Message> records;  ///< Message.key is the record key
 };
 
 /// ProduceRequest. acks: 0 = no response, 1 = leader wrote it, -1 = "all" (with one

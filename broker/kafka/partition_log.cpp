@@ -5,7 +5,7 @@
 namespace bs::kafka {
 
 std::int64_t PartitionLog::append(Message m, double now, bool* rolled) {
-  const std::uint64_t size = m.size_bytes + m.routing_key.size();
+  const std::uint64_t size = m.size_bytes + m.key.size();
   bool roll = segments_.empty();
   if (!roll && !segments_.back().records.empty()) {
     const Segment& s = segments_.back();

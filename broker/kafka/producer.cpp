@@ -67,17 +67,17 @@ void Producer::tick(Context& ctx) {
     Message m;
     m.id = ctx.next_msg_id();
     m.producer = ctx.self();
-    if (!cfg_.keys.empty()) m.routing_key = cfg_.keys[produced_ % cfg_.keys.size()];
+    if (!cfg_.keys.empty()) m.key = cfg_.keys[produced_ % cfg_.keys.size()];
     m.size_bytes = cfg_.size_bytes;
     m.published_at = ctx.now();
     ++produced_;
     std::int32_t p = cfg_.partition;
     if (p < 0)
-      p = m.routing_key.empty() ? static_cast<std::int32_t>(round_robin_++ % static_cast<std::uint64_t>(cfg_.partitions))
-                                : partition_for_key(m.routing_key, cfg_.partitions);
+      p = m.key.empty() ? static_cast<std::int32_t>(round_robin_++ % static_cast<std::uint64_t>(cfg_.partitions))
+                                : partition_for_key(m.key, cfg_.partitions);
     const std::uint64_t seq = next_seq_++;
     ctx.emit(Event{.kind = ev::Publish, .msg = m.id, .peer = leader_, .queue = cfg_.topic,
-                   .seq = cfg_.acks != 0 ? static_cast<std::int64_t>(seq) : -1, .text = m.routing_key});
+                   .seq = cfg_.acks != 0 ? static_cast<std::int64_t>(seq) : -1, .text = m.key});
     const std::size_t b = batch_of(p);
     ids[b].second.emplace_back(m.id, seq);
     req.batches[b].records.push_back(std::move(m));

@@ -28,11 +28,11 @@ struct Rig {
 
   void publish(MsgId id, std::string key = "q", std::string exchange = "", bool mandatory = false,
                bool confirm = true, bool persistent = false, double ttl = -1, std::uint64_t seq = 0) {
-    Message m;
+    AmqpMessage m;
     m.id = id;
     m.producer = kP;
     m.exchange = std::move(exchange);
-    m.routing_key = std::move(key);
+    m.key = std::move(key);
     m.persistent = persistent;
     m.ttl_s = ttl;
     d->packet(kP, Publish{m, seq ? seq : id, mandatory, confirm});
@@ -272,7 +272,7 @@ TEST_CASE("broker: nack with requeue puts the message back at its original posit
   REQUIRE(rq.size() == 1);
   CHECK(rq[0].msg == 1);
   CHECK(rq[0].seq == 1);  // its original position
-  // Message 1 is ahead of 2 and 3: it is delivered again first, flagged redelivered.
+  // AmqpMessage 1 is ahead of 2 and 3: it is delivered again first, flagged redelivered.
   auto again = r.deliveries(kC1);
   REQUIRE(again.size() == 1);
   CHECK(again[0].msg.id == 1);
@@ -572,7 +572,7 @@ TEST_CASE("broker: a mandatory unroutable message is returned before it is confi
   auto rs = r.drv().take<Return>(kP);
   REQUIRE(rs.size() == 1);
   CHECK(rs[0].msg.id == 1);
-  CHECK(rs[0].msg.routing_key == "nowhere");
+  CHECK(rs[0].msg.key == "nowhere");
   auto un = r.drv().rec.of(ev::Unroutable);
   REQUIRE(un.size() == 1);
   CHECK(un[0].flag);  // returned
@@ -761,7 +761,7 @@ TEST_CASE("broker: persistent messages with a TTL still expire after a broker re
 TEST_CASE("message queue: requeue restores the original position and marks redelivered", "[queue][mq]") {
   MessageQueue mq;
   for (MsgId i = 1; i <= 5; ++i) {
-    Message m;
+    AmqpMessage m;
     m.id = i;
     CHECK(mq.push_back(m, -1) == i);
   }

@@ -25,10 +25,10 @@ ConsumerConfig config(double processing_s = 0.1) {
 }
 
 Deliver deliver(MsgId id, std::uint64_t tag, std::uint32_t conn = 1, bool redelivered = false, std::string key = "") {
-  Message m;
+  AmqpMessage m;
   m.id = id;
   m.producer = 1;
-  m.routing_key = std::move(key);
+  m.key = std::move(key);
   return Deliver{m, "q", tag, redelivered, conn};
 }
 

@@ -10,10 +10,10 @@ using namespace bs;
 using namespace bs::amqp;
 
 namespace {
-Message msg(std::string key, Headers h = {}) {
-  Message m;
+AmqpMessage msg(std::string key, Headers h = {}) {
+  AmqpMessage m;
   m.id = 1;
-  m.routing_key = std::move(key);
+  m.key = std::move(key);
   m.headers = std::move(h);
   return m;
 }
@@ -84,7 +84,7 @@ TEST_CASE("a queue reached twice through one broker holds one copy", "[queue][ex
   QueueBroker b(cfg);
   test::Driver d(b, 0);
   d.start();
-  Message m = msg("a.b");
+  AmqpMessage m = msg("a.b");
   m.exchange = "t";
   d.packet(1, Publish{m, 1, false, true});
   CHECK(b.queue("q")->size() == 1);
@@ -157,9 +157,9 @@ TEST_CASE("the default exchange routes by queue name", "[queue][exchange][broker
   test::Driver d(b, 0);
   d.start();
   auto pub = [&](MsgId id, std::string key) {
-    Message m;
+    AmqpMessage m;
     m.id = id;
-    m.routing_key = std::move(key);
+    m.key = std::move(key);
     d.packet(1, Publish{m, id, false, true});
   };
   pub(1, "tasks");
@@ -182,10 +182,10 @@ TEST_CASE("publishing to an exchange that does not exist is unroutable", "[queue
   QueueBroker b(cfg);
   test::Driver d(b, 0);
   d.start();
-  Message m;
+  AmqpMessage m;
   m.id = 9;
   m.exchange = "nope";
-  m.routing_key = "q";
+  m.key = "q";
   d.packet(1, Publish{m, 1, false, true});
   CHECK(b.queue("q")->empty());
   CHECK(d.rec.of(ev::Unroutable).size() == 1);

@@ -129,7 +129,7 @@ TEST_CASE("failover: an ack for a delivery of the broker left goes back to that 
   d.start();
   run_until(d, 0);
   auto first = consumes(d);
-  Message m;
+  AmqpMessage m;
   m.id = 7;
   d.now = 0.01;
   d.packet(kB1, Deliver{m, "b1/orders", 1, false, first[0].second});
@@ -212,9 +212,9 @@ TEST_CASE("failover: a broker names a queue by its trace name in events and deli
   Driver d(b, kB1);
   d.start();
   d.packet(kClient, Consume{"orders", 1, false, 1});
-  Message m;
+  AmqpMessage m;
   m.id = 1;
-  m.routing_key = "orders";
+  m.key = "orders";
   d.packet(3, Publish{m, 1, false, true});
   auto del = d.take<Deliver>(kClient);
   REQUIRE(del.size() == 1);
@@ -244,9 +244,9 @@ TEST_CASE("failover: a broker heartbeats a publisher that opened its connection,
   REQUIRE(ok.size() == 1);
   CHECK(ok[0].connection == 5);
   // An implicit publisher connection (a publish without connection.open) gets no heartbeats.
-  Message m;
+  AmqpMessage m;
   m.id = 1;
-  m.routing_key = "q";
+  m.key = "q";
   d.packet(3, Publish{m, 1, false, false});
   run_until(d, 1.0);
   CHECK(d.take<Heartbeat>(kClient).size() == 1);

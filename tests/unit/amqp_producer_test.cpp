@@ -82,10 +82,10 @@ TEST_CASE("producer: fills in the message from its configuration", "[queue][prod
   while (tick(d))
     for (auto& x : d.take<Publish>(kB)) pubs.push_back(x);
   REQUIRE(pubs.size() == 4);
-  CHECK(pubs[0].msg.routing_key == "a");
-  CHECK(pubs[1].msg.routing_key == "b");
-  CHECK(pubs[2].msg.routing_key == "c");
-  CHECK(pubs[3].msg.routing_key == "a");
+  CHECK(pubs[0].msg.key == "a");
+  CHECK(pubs[1].msg.key == "b");
+  CHECK(pubs[2].msg.key == "c");
+  CHECK(pubs[3].msg.key == "a");
   CHECK(pubs[0].msg.headers == Headers{{"h", "1"}});
   CHECK(pubs[1].msg.headers == Headers{{"h", "2"}});
   CHECK(pubs[2].msg.headers == Headers{{"h", "1"}});
@@ -142,9 +142,9 @@ TEST_CASE("producer: a basic.return is recorded", "[queue][producer][confirm]") 
   Driver d(p, kP);
   d.start();
   tick(d);
-  Message m;
+  AmqpMessage m;
   m.id = 1;
-  m.routing_key = "q";
+  m.key = "q";
   d.packet(kB, Return{m});
   auto r = d.rec.of(ev::Returned);
   REQUIRE(r.size() == 1);

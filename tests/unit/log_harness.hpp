@@ -29,7 +29,7 @@ inline Message record(MsgId id, std::string key = "", std::uint32_t size = 100, 
   Message m;
   m.id = id;
   m.producer = producer;
-  m.routing_key = std::move(key);
+  m.key = std::move(key);
   m.size_bytes = size;
   return m;
 }

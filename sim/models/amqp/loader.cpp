@@ -22,9 +22,9 @@ struct BrokerDecl {
   bool has_queue(const std::string& q) const { return std::find(queue_names.begin(), queue_names.end(), q) != queue_names.end(); }
 };
 
-Headers parse_headers(const JsonIn& h) {
+amqp::Headers parse_headers(const JsonIn& h) {
   if (!h.json().is_object()) h.fail("expected an object of header: value");
-  Headers out;
+  amqp::Headers out;
   for (auto it = h.json().begin(); it != h.json().end(); ++it) {
     if (it->is_string()) out.emplace_back(it.key(), it->get<std::string>());
     else if (it->is_number() || it->is_boolean()) out.emplace_back(it.key(), it->dump());
