@@ -1,0 +1,435 @@
+// The checker's state: what the trace has said so far about every message and copy, and
+// the helpers every model's rules share. Internal to sim/check: the rules for each event
+// kind are member functions defined per model (checker.cpp for the core's kinds,
+// rules/amqp.cpp, rules/kafka.cpp) and joined into one dispatch table in rules.cpp.
+#pragma once
+#include <algorithm>
+#include <array>
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "check/checker.hpp"
+#include "check/histogram.hpp"
+#include "vocabulary/event_read.hpp"
+
+namespace bs::check {
+
+
+/// Inverted pairs in a processing order, counted as items arrive. Positions below the
+/// scope's low watermark can no longer be inverted with anything still to come, so they
+/// are pruned: memory follows the messages in flight, not the run's length.
+class InversionCounter {
+ public:
+  std::uint64_t add(std::int64_t pos) {
+    std::uint64_t inv = 0;
+    for (auto it = seen_.upper_bound(pos); it != seen_.end(); ++it) ++inv;
+    seen_.insert(pos);
+    return inv;
+  }
+  void prune_below(std::int64_t watermark) { seen_.erase(seen_.begin(), seen_.lower_bound(watermark)); }
+
+ private:
+  std::multiset<std::int64_t> seen_;
+};
+
+/// Inverted pairs among message ids in arrival order, with a Fenwick tree over ids:
+/// O(log n) per id, so a million-record run stays cheap (ids are dense: 1, 2, 3, ...).
+class IdInversions {
+ public:
+  std::uint64_t add(MsgId id) {
+    if (id >= tree_.size()) grow(id + 1);
+    const std::uint64_t not_greater = prefix(id);
+    for (std::size_t i = id; i < tree_.size(); i += i & (~i + 1)) ++tree_[i];
+    return count_++ - not_greater;
+  }
+
+ private:
+  std::uint64_t prefix(std::size_t i) const {
+    std::uint64_t sum = 0;
+    for (; i > 0; i -= i & (~i + 1)) sum += tree_[i];
+    return sum;
+  }
+  void grow(std::size_t need) {
+    // Sizes are powers of two, so in the doubled tree node p (= the old size) covers
+    // every id seen so far and the nodes above it cover nothing yet.
+    std::size_t n = tree_.empty() ? 1024 : tree_.size();
+    while (n < need) {
+      tree_.resize(2 * n, 0);
+      tree_[n] = static_cast<std::uint32_t>(count_);
+      n *= 2;
+    }
+    tree_.resize(n, 0);
+  }
+  std::vector<std::uint32_t> tree_;  // 1-based; index 0 unused (ids start at 1)
+  std::uint64_t count_ = 0;
+};
+
+// Passed (log model): the group's committed offset moved past the record before anyone
+// processed it (at-most-once): lost unless a later replay processes it.
+enum class CopyState : std::uint8_t { Queued, Unacked, Held, Settled, Done, Lost, Discarded, Passed };
+
+struct OrderScope;
+
+struct Copy {
+  std::string scope;      // queue (queue model) or consumer group (log model)
+  std::string order_scope;  // queue or partition, for ordering
+  std::int64_t position = -1;
+  CopyState state = CopyState::Queued;
+  NodeId holder = kNoNode;
+  std::int64_t tag = -1;  // queue model: delivery tag of the latest delivery, with holder
+  std::uint32_t processed = 0;
+  bool skipped = false;
+  bool log = false;           // a (record, consumer group) copy of the log model
+  OrderScope* order = nullptr;  // where its position counts for ordering (null: unordered)
+  bool finished() const {
+    return state == CopyState::Settled || state == CopyState::Done || state == CopyState::Lost ||
+           state == CopyState::Discarded;
+  }
+};
+
+struct MsgState {
+  double published_at = -1;
+  bool confirm_mode = false;
+  bool confirmed = false;
+  bool enqueued = false;
+  bool unroutable = false;  // reached a broker that had nowhere to route it
+  bool vanished = false;    // fire-and-forget, and its frame died before reaching a broker
+  bool lost_flag = false;   // counted lost as of the last verdict
+  NodeId producer = kNoNode, broker = kNoNode;  // of the first publish
+  std::string key;  // log model: the record key, for per-key ordering
+  std::vector<Copy> copies;
+};
+
+struct OrderScope {
+  std::map<std::int64_t, MsgId> live;  // positions enqueued and not yet finished -> message
+  InversionCounter global;
+  std::map<NodeId, InversionCounter> per_consumer;
+  std::int64_t last_watermark = -1;
+};
+
+/// Log model: one partition as the checker follows it.
+struct PartitionState {
+  std::vector<std::string> groups;   // groups that read its topic
+  std::vector<OrderScope*> orders;   // per group: offsets in that group's processing order
+  std::vector<std::int64_t> next;    // per group: one past the highest offset processed
+  std::int64_t high_watermark = 0;
+  QueueTotals* totals = nullptr;
+  std::size_t index_of(const std::string& g) const {
+    for (std::size_t i = 0; i < groups.size(); ++i)
+      if (groups[i] == g) return i;
+    return groups.size();
+  }
+};
+
+
+struct Ledger {
+  std::vector<std::string> names;
+  std::unordered_map<MsgId, MsgState> msgs;
+  std::map<std::string, OrderScope> orders;
+  std::map<std::string, std::vector<bool>> finished_ids;  // per scope: copies already settled
+  std::map<NodeId, std::set<MsgId>> held;                 // auto-ack deliveries not yet processed
+  std::set<NodeId> down;                                  // nodes crashed and not restarted
+  Totals t;
+  LogHistogram latency;
+  double first_publish = -1, last_process = -1;
+  std::uint64_t lost_msgs = 0;
+  TopicGroups topic_groups;
+  std::map<std::string, PartitionState> partitions;
+  std::map<std::string, MsgId> key_high;  // "group|key" -> highest message id processed
+  // Fire-and-forget publishes still on the wire: lost if an end crashes first (the
+  // network resets a crashed node's connections), pending if the run ends.
+  std::set<MsgId> in_flight;
+  std::map<std::pair<std::string, std::string>, std::int64_t> committed;  // (group, partition) -> offset
+  Verdict verdict;
+  std::vector<MsgId> touched;  // messages whose lost state an event may have changed
+  std::map<std::string, IdInversions> group_order;  // per group: publish order vs processing order
+
+  ConsumerTotals& consumer(NodeId id) { return t.consumers[id < names.size() ? names[id] : "?"]; }
+
+  Copy* find_copy(MsgState& m, const std::string& scope, std::int64_t position = -1) {
+    Copy* fallback = nullptr;
+    for (auto& c : m.copies) {
+      if (c.scope != scope && c.order_scope != scope) continue;
+      if (position >= 0 && c.position == position) return &c;
+      if (!fallback || (fallback->finished() && !c.finished())) fallback = &c;
+    }
+    return fallback;
+  }
+
+  // Queue model: the copy a consumer holds under a delivery tag. A republished message
+  // can have several copies in one queue; the ack or processing of one names its tag.
+  Copy* held_copy(MsgState& m, const std::string& scope, NodeId holder, std::int64_t tag) {
+    if (tag >= 0)
+      for (auto& c : m.copies)
+        if (!c.log && c.scope == scope && c.holder == holder && c.tag == tag &&
+            (c.state == CopyState::Unacked || c.state == CopyState::Held))
+          return &c;
+    return find_copy(m, scope);
+  }
+
+  bool was_finished(const std::string& scope, MsgId id) const {
+    auto it = finished_ids.find(scope);
+    return it != finished_ids.end() && id < it->second.size() && it->second[id];
+  }
+
+  void mark_finished(const std::string& scope, MsgId id) {
+    auto& v = finished_ids[scope];
+    if (v.size() <= id) v.resize(std::max<std::size_t>(id + 1, v.size() * 2), false);
+    v[id] = true;
+  }
+
+  void finish_copy(MsgId id, MsgState& m, Copy& c) {
+    if (c.order && c.position >= 0) {
+      auto& o = *c.order;
+      o.live.erase(c.position);
+      const std::int64_t wm = o.live.empty() ? INT64_MAX : o.live.begin()->first;
+      if (wm != o.last_watermark) {
+        o.last_watermark = wm;
+        o.global.prune_below(wm);
+        for (auto& [n, ic] : o.per_consumer) ic.prune_below(wm);
+      }
+    }
+    if (c.state != CopyState::Lost && c.state != CopyState::Discarded) mark_finished(c.scope, id);
+    (void)m;
+  }
+
+  bool accepted(const MsgState& m) const { return m.confirm_mode ? m.confirmed : m.enqueued; }
+
+  // Report a change of the message's lost state in this event's verdict.
+  void note_lost(MsgId id, MsgState& m) {
+    const bool now = is_lost(m);
+    if (now == m.lost_flag) return;
+    m.lost_flag = now;
+    (now ? verdict.lost : verdict.recovered).push_back(id);
+  }
+
+  // A node crashed: fire-and-forget publishes on the wire to or from it are gone.
+  void vanish_in_flight(NodeId node) {
+    for (auto it = in_flight.begin(); it != in_flight.end();) {
+      auto m = msgs.find(*it);
+      if (m != msgs.end() && (m->second.producer == node || m->second.broker == node)) {
+        m->second.vanished = true;
+        touched.push_back(*it);
+        it = in_flight.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  // Drop the state of a message whose every copy is settled and whose confirm (if any)
+  // arrived; fold what it contributes to the totals first.
+  void maybe_retire(MsgId id) {
+    auto it = msgs.find(id);
+    if (it == msgs.end()) return;
+    MsgState& m = it->second;
+    if (m.copies.empty()) return;
+    for (const auto& c : m.copies)
+      if (!c.finished()) return;
+    if (m.confirm_mode && !m.confirmed) return;
+    note_lost(id, m);
+    if (m.lost_flag) ++lost_msgs, count_lost_queues(m, t);
+    msgs.erase(it);
+  }
+
+  // Queue model: a republished message (producer retry, same id) has several copies in
+  // one queue. The message is handled there once any copy is processed (or skipped), and
+  // is not lost while another copy may still be processed.
+  static const Copy* sibling_handled(const MsgState& m, const Copy& c, bool or_unfinished) {
+    if (c.log) return nullptr;
+    for (const auto& o : m.copies)
+      if (&o != &c && !o.log && o.scope == c.scope &&
+          (o.processed > 0 || o.skipped || (or_unfinished && !o.finished() && o.state != CopyState::Passed)))
+        return &o;
+    return nullptr;
+  }
+  static bool copy_lost(const MsgState& m, const Copy& c) {
+    return (c.state == CopyState::Lost || c.state == CopyState::Passed) && c.processed == 0 && !c.skipped &&
+           !sibling_handled(m, c, true);
+  }
+  bool is_lost(const MsgState& m) const {
+    if (m.vanished) return true;
+    if (!accepted(m)) return false;
+    for (const auto& c : m.copies)
+      if (copy_lost(m, c)) return true;
+    return false;
+  }
+  static void count_lost_queues(const MsgState& m, Totals& into) {
+    for (const auto& c : m.copies)
+      if (copy_lost(m, c)) ++into.queues[c.order_scope].lost;
+  }
+
+  PartitionState& partition_state(const std::string& name) {
+    auto it = partitions.find(name);
+    if (it != partitions.end()) return it->second;
+    PartitionState& p = partitions[name];
+    const auto slash = name.rfind('/');
+    auto git = topic_groups.find(name.substr(0, slash == std::string::npos ? name.size() : slash));
+    if (git != topic_groups.end()) p.groups = git->second;
+    for (const auto& g : p.groups) p.orders.push_back(&orders[g + "|" + name]);
+    p.next.assign(p.groups.size(), 0);
+    p.totals = &t.queues[name];
+    return p;
+  }
+
+  // Log model: call f(id, message, copy) for each unfinished copy of `group` whose
+  // offset is in [from, to) in this order scope. Ids are collected first because f may
+  // retire messages, which edits `live`.
+  template <class F>
+  void for_each_live_copy(OrderScope& o, std::int64_t from, std::int64_t to, const std::string& group, F&& f) {
+    std::vector<MsgId> ids;
+    for (auto it = o.live.lower_bound(from); it != o.live.end() && it->first < to; ++it) ids.push_back(it->second);
+    for (MsgId id : ids) {
+      auto mit = msgs.find(id);
+      if (mit == msgs.end()) continue;
+      Copy* c = find_copy(mit->second, group);
+      if (c && !c->finished()) f(id, mit->second, c);
+    }
+  }
+
+  void on_process(const Event& e) {
+    ++t.processed;
+    ConsumerTotals& ct = consumer(e.node);
+    ++ct.processed;
+    if (ct.order.size() < 10000) ct.order.push_back(e.msg);
+    const bool log = !group(e).empty();
+    const std::string& scope = log ? group(e) : queue_name(e);  // a copy per queue, or per consumer group
+    auto it = msgs.find(e.msg);
+    if (it == msgs.end()) {
+      // The message was settled and retired already: this is a repeat processing.
+      if (was_finished(scope, e.msg)) ++t.duplicates, ++ct.duplicates, verdict.duplicate = true;
+      return;
+    }
+    MsgState& m = it->second;
+    Copy* c = log ? find_copy(m, scope, offset(e)) : held_copy(m, scope, e.node, delivery_tag(e));
+    if (!c) return;
+    // A second copy of a republished message processed in the same queue is a duplicate.
+    const bool first = c->processed == 0 && !c->skipped && !sibling_handled(m, *c, false);
+    ++c->processed;
+    if (!first) {
+      ++t.duplicates;
+      ++ct.duplicates;
+      verdict.duplicate = true;
+    } else {
+      last_process = e.t;
+      if (m.published_at >= 0) latency.add((e.t - m.published_at) * 1000.0);
+      ++t.queues[c->order_scope].processed;
+    }
+    if (c->position >= 0 && c->order && (!c->log || first)) {
+      // Log model: a re-read (rebalance, seek) is not a reordering; only first readings count.
+      auto& o = *c->order;
+      const std::uint64_t inv = o.per_consumer[e.node].add(c->position);
+      verdict.reordered = inv > 0;
+      ct.reordered += inv;
+      t.reordered += inv;
+      if (first) {
+        const std::uint64_t ginv = o.global.add(c->position);
+        t.queues[c->order_scope].reordered += ginv;
+        t.reordered_across_consumers += ginv;
+      }
+    }
+    if (c->log && first) {
+      PartitionState& p = partition_state(c->order_scope);
+      const std::size_t g = p.index_of(scope);
+      if (g < p.next.size()) p.next[g] = std::max(p.next[g], c->position + 1);
+      t.reordered_across_partitions += group_order[scope].add(e.msg);
+      if (!m.key.empty()) {
+        MsgId& high = key_high[scope + "|" + m.key];
+        if (e.msg < high) ++t.reordered_per_key;  // a later record of this key went first
+        high = std::max(high, e.msg);
+      }
+    }
+    if (c->state == CopyState::Passed) {
+      c->state = CopyState::Settled;  // committed past it, but processed after all
+      finish_copy(e.msg, m, *c);
+      maybe_retire(e.msg);
+    } else if (c->state == CopyState::Held) {
+      held[c->holder].erase(e.msg);
+      c->state = CopyState::Done;
+      finish_copy(e.msg, m, *c);
+      maybe_retire(e.msg);
+    } else if (c->state == CopyState::Lost || c->state == CopyState::Settled) {
+      maybe_retire(e.msg);
+    }
+  }
+
+  void on_crash(const Event& e) {
+    auto it = held.find(e.node);
+    if (it == held.end()) return;
+    std::vector<MsgId> ids(it->second.begin(), it->second.end());
+    held.erase(it);
+    for (MsgId id : ids) {
+      auto mit = msgs.find(id);
+      if (mit == msgs.end()) continue;
+      for (auto& c : mit->second.copies)
+        if (c.state == CopyState::Held && c.holder == e.node) {
+          c.state = CopyState::Lost;
+          finish_copy(id, mit->second, c);
+        }
+      touched.push_back(id);
+      maybe_retire(id);
+    }
+  }
+
+  void on_event(const Event& e) {
+    verdict = Verdict{};
+    touched.clear();
+    apply(e);
+    if (e.msg) touched.push_back(e.msg);
+    for (MsgId id : touched) {
+      auto it = msgs.find(id);
+      if (it != msgs.end()) note_lost(id, it->second);
+    }
+  }
+
+  void on_publish(const Event& e) {
+    MsgState& m = msgs[e.msg];
+    m.confirm_mode = publish_seq(e) >= 0;
+    if (m.published_at >= 0) {
+      ++t.retries;  // a producer retry re-sends the same id: one message, one more send
+      return;
+    }
+    ++t.published;
+    m.published_at = e.t;
+    m.producer = e.node;
+    m.broker = e.peer;
+    if (first_publish < 0) first_publish = e.t;
+    if (m.confirm_mode) return;  // the producer will know from the missing confirm
+    if (down.count(e.peer)) m.vanished = true;  // sent to a dead broker: nobody answers
+    else in_flight.insert(e.msg);
+  }
+
+
+  /// The rule for each event kind (rules.cpp fills it from every model's rules).
+  using Rule = void (Ledger::*)(const Event&);
+  static const std::array<Rule, kEventKindLimit>& rules();
+  void apply(const Event& e) {
+    t.end_t = std::max(t.end_t, e.t);
+    if (Rule r = rules()[static_cast<std::size_t>(e.kind)]) (this->*r)(e);
+  }
+
+  // The core's rules (checker.cpp).
+  void on_confirm(const Event& e);
+  void on_crash_event(const Event& e);
+  void on_restart(const Event& e);
+  // The queue model's rules (rules/amqp.cpp).
+  void on_enqueue(const Event& e);
+  void on_unroutable(const Event& e);
+  void on_returned(const Event& e);
+  void on_deliver(const Event& e);
+  void on_duplicate_skipped(const Event& e);
+  void on_ack(const Event& e);
+  void on_nack(const Event& e);
+  void on_requeue(const Event& e);
+  void on_drop(const Event& e);
+  // The log model's rules (rules/kafka.cpp).
+  void on_append(const Event& e);
+  void on_commit(const Event& e);
+  void on_offset_reset(const Event& e);
+  void on_fetch(const Event& e);
+};
+
+}  // namespace bs::check

@@ -1,0 +1,49 @@
+// The checker's dispatch table: for each event kind, the rule that reads it. One line
+// per model adds its rules; a kind nobody reads (network events) has none.
+#include "check/ledger.hpp"
+
+namespace bs::check {
+namespace {
+using Rules = std::array<Ledger::Rule, kEventKindLimit>;
+
+void core_rules(Rules& r) {
+  r[static_cast<std::size_t>(ev::Publish)] = &Ledger::on_publish;
+  r[static_cast<std::size_t>(ev::Confirm)] = &Ledger::on_confirm;
+  r[static_cast<std::size_t>(ev::Process)] = &Ledger::on_process;
+  r[static_cast<std::size_t>(ev::Crash)] = &Ledger::on_crash_event;
+  r[static_cast<std::size_t>(ev::Restart)] = &Ledger::on_restart;
+}
+
+void amqp_rules(Rules& r) {
+  r[static_cast<std::size_t>(ev::Enqueue)] = &Ledger::on_enqueue;
+  r[static_cast<std::size_t>(ev::Unroutable)] = &Ledger::on_unroutable;
+  r[static_cast<std::size_t>(ev::Returned)] = &Ledger::on_returned;
+  r[static_cast<std::size_t>(ev::Deliver)] = &Ledger::on_deliver;
+  r[static_cast<std::size_t>(ev::DuplicateSkipped)] = &Ledger::on_duplicate_skipped;
+  r[static_cast<std::size_t>(ev::Ack)] = &Ledger::on_ack;
+  r[static_cast<std::size_t>(ev::Nack)] = &Ledger::on_nack;
+  r[static_cast<std::size_t>(ev::Requeue)] = &Ledger::on_requeue;
+  r[static_cast<std::size_t>(ev::DeadLetter)] = &Ledger::on_drop;
+  r[static_cast<std::size_t>(ev::Drop)] = &Ledger::on_drop;
+}
+
+void kafka_rules(Rules& r) {
+  r[static_cast<std::size_t>(ev::Append)] = &Ledger::on_append;
+  r[static_cast<std::size_t>(ev::Commit)] = &Ledger::on_commit;
+  r[static_cast<std::size_t>(ev::OffsetReset)] = &Ledger::on_offset_reset;
+  r[static_cast<std::size_t>(ev::Fetch)] = &Ledger::on_fetch;
+}
+}  // namespace
+
+const std::array<Ledger::Rule, kEventKindLimit>& Ledger::rules() {
+  static const Rules table = [] {
+    Rules r{};
+    core_rules(r);
+    amqp_rules(r);   // one line per model
+    kafka_rules(r);
+    return r;
+  }();
+  return table;
+}
+
+}  // namespace bs::check
