@@ -3,27 +3,6 @@
 #include "check/ledger.hpp"
 
 namespace bs {
-namespace check {
-
-void Ledger::on_confirm(const Event& e) {
-  if (!field::flag<"ack">(e)) return;  // a nack: the broker refused it
-  auto it = msgs.find(e.msg);
-  if (it == msgs.end() || it->second.confirmed) return;
-  ++t.confirmed;
-  it->second.confirmed = true;
-  maybe_retire(e.msg);
-}
-
-void Ledger::on_crash_event(const Event& e) {
-  down.insert(e.node);
-  on_crash(e);
-  vanish_in_flight(e.node);
-}
-
-void Ledger::on_restart(const Event& e) { down.erase(e.node); }
-
-}  // namespace check
-
 struct Checker::Impl : check::Ledger {};
 using check::CopyState;
 

@@ -1,6 +1,6 @@
 // The checker's state: what the trace has said so far about every message and copy, and
 // the helpers every model's rules share. Internal to sim/check: the rules for each event
-// kind are member functions defined per model (checker.cpp for the core's kinds,
+// kind are member functions defined per model (ledger.cpp for the core's kinds,
 // rules/amqp.cpp, rules/kafka.cpp) and joined into one dispatch table in rules.cpp.
 #pragma once
 #include <algorithm>
@@ -207,33 +207,11 @@ struct Ledger {
   }
 
   // A node crashed: fire-and-forget publishes on the wire to or from it are gone.
-  void vanish_in_flight(NodeId node) {
-    for (auto it = in_flight.begin(); it != in_flight.end();) {
-      auto m = msgs.find(*it);
-      if (m != msgs.end() && (m->second.producer == node || m->second.broker == node)) {
-        m->second.vanished = true;
-        touched.push_back(*it);
-        it = in_flight.erase(it);
-      } else {
-        ++it;
-      }
-    }
-  }
+  void vanish_in_flight(NodeId node);
 
   // Drop the state of a message whose every copy is settled and whose confirm (if any)
   // arrived; fold what it contributes to the totals first.
-  void maybe_retire(MsgId id) {
-    auto it = msgs.find(id);
-    if (it == msgs.end()) return;
-    MsgState& m = it->second;
-    if (m.copies.empty()) return;
-    for (const auto& c : m.copies)
-      if (!c.finished()) return;
-    if (m.confirm_mode && !m.confirmed) return;
-    note_lost(id, m);
-    if (m.lost_flag) ++lost_msgs, count_lost_queues(m, t);
-    msgs.erase(it);
-  }
+  void maybe_retire(MsgId id);
 
   // Queue model: a republished message (producer retry, same id) has several copies in
   // one queue. The message is handled there once any copy is processed (or skipped), and
@@ -262,18 +240,7 @@ struct Ledger {
       if (copy_lost(m, c)) ++into.queues[c.order_scope].lost;
   }
 
-  PartitionState& partition_state(const std::string& name) {
-    auto it = partitions.find(name);
-    if (it != partitions.end()) return it->second;
-    PartitionState& p = partitions[name];
-    const auto slash = name.rfind('/');
-    auto git = topic_groups.find(name.substr(0, slash == std::string::npos ? name.size() : slash));
-    if (git != topic_groups.end()) p.groups = git->second;
-    for (const auto& g : p.groups) p.orders.push_back(&orders[g + "|" + name]);
-    p.next.assign(p.groups.size(), 0);
-    p.totals = &t.queues[name];
-    return p;
-  }
+  PartitionState& partition_state(const std::string& name);
 
   // Log model: call f(id, message, copy) for each unfinished copy of `group` whose
   // offset is in [from, to) in this order scope. Ids are collected first because f may
@@ -290,89 +257,9 @@ struct Ledger {
     }
   }
 
-  void on_process(const Event& e) {
-    ++t.processed;
-    ConsumerTotals& ct = consumer(e.node);
-    ++ct.processed;
-    if (ct.order.size() < 10000) ct.order.push_back(e.msg);
-    const bool log = !group(e).empty();
-    const std::string& scope = log ? group(e) : queue_name(e);  // a copy per queue, or per consumer group
-    auto it = msgs.find(e.msg);
-    if (it == msgs.end()) {
-      // The message was settled and retired already: this is a repeat processing.
-      if (was_finished(scope, e.msg)) ++t.duplicates, ++ct.duplicates, verdict.duplicate = true;
-      return;
-    }
-    MsgState& m = it->second;
-    Copy* c = log ? find_copy(m, scope, offset(e)) : held_copy(m, scope, e.node, delivery_tag(e));
-    if (!c) return;
-    // A second copy of a republished message processed in the same queue is a duplicate.
-    const bool first = c->processed == 0 && !c->skipped && !sibling_handled(m, *c, false);
-    ++c->processed;
-    if (!first) {
-      ++t.duplicates;
-      ++ct.duplicates;
-      verdict.duplicate = true;
-    } else {
-      last_process = e.t;
-      if (m.published_at >= 0) latency.add((e.t - m.published_at) * 1000.0);
-      ++t.queues[c->order_scope].processed;
-    }
-    if (c->position >= 0 && c->order && (!c->log || first)) {
-      // Log model: a re-read (rebalance, seek) is not a reordering; only first readings count.
-      auto& o = *c->order;
-      const std::uint64_t inv = o.per_consumer[e.node].add(c->position);
-      verdict.reordered = inv > 0;
-      ct.reordered += inv;
-      t.reordered += inv;
-      if (first) {
-        const std::uint64_t ginv = o.global.add(c->position);
-        t.queues[c->order_scope].reordered += ginv;
-        t.reordered_across_consumers += ginv;
-      }
-    }
-    if (c->log && first) {
-      PartitionState& p = partition_state(c->order_scope);
-      const std::size_t g = p.index_of(scope);
-      if (g < p.next.size()) p.next[g] = std::max(p.next[g], c->position + 1);
-      t.reordered_across_partitions += group_order[scope].add(e.msg);
-      if (!m.key.empty()) {
-        MsgId& high = key_high[scope + "|" + m.key];
-        if (e.msg < high) ++t.reordered_per_key;  // a later record of this key went first
-        high = std::max(high, e.msg);
-      }
-    }
-    if (c->state == CopyState::Passed) {
-      c->state = CopyState::Settled;  // committed past it, but processed after all
-      finish_copy(e.msg, m, *c);
-      maybe_retire(e.msg);
-    } else if (c->state == CopyState::Held) {
-      held[c->holder].erase(e.msg);
-      c->state = CopyState::Done;
-      finish_copy(e.msg, m, *c);
-      maybe_retire(e.msg);
-    } else if (c->state == CopyState::Lost || c->state == CopyState::Settled) {
-      maybe_retire(e.msg);
-    }
-  }
+  void on_process(const Event& e);
 
-  void on_crash(const Event& e) {
-    auto it = held.find(e.node);
-    if (it == held.end()) return;
-    std::vector<MsgId> ids(it->second.begin(), it->second.end());
-    held.erase(it);
-    for (MsgId id : ids) {
-      auto mit = msgs.find(id);
-      if (mit == msgs.end()) continue;
-      for (auto& c : mit->second.copies)
-        if (c.state == CopyState::Held && c.holder == e.node) {
-          c.state = CopyState::Lost;
-          finish_copy(id, mit->second, c);
-        }
-      touched.push_back(id);
-      maybe_retire(id);
-    }
-  }
+  void on_crash(const Event& e);
 
   void on_event(const Event& e) {
     verdict = Verdict{};
@@ -385,22 +272,7 @@ struct Ledger {
     }
   }
 
-  void on_publish(const Event& e) {
-    MsgState& m = msgs[e.msg];
-    m.confirm_mode = publish_seq(e) >= 0;
-    if (m.published_at >= 0) {
-      ++t.retries;  // a producer retry re-sends the same id: one message, one more send
-      return;
-    }
-    ++t.published;
-    m.published_at = e.t;
-    m.producer = e.node;
-    m.broker = e.peer;
-    if (first_publish < 0) first_publish = e.t;
-    if (m.confirm_mode) return;  // the producer will know from the missing confirm
-    if (down.count(e.peer)) m.vanished = true;  // sent to a dead broker: nobody answers
-    else in_flight.insert(e.msg);
-  }
+  void on_publish(const Event& e);
 
 
   /// The rule for each event kind (rules.cpp fills it from every model's rules).
@@ -411,7 +283,7 @@ struct Ledger {
     if (Rule r = rules()[static_cast<std::size_t>(e.kind)]) (this->*r)(e);
   }
 
-  // The core's rules (checker.cpp).
+  // The core's rules (ledger.cpp).
   void on_confirm(const Event& e);
   void on_crash_event(const Event& e);
   void on_restart(const Event& e);
