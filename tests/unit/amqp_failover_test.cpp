@@ -17,20 +17,6 @@ using bs::test::Driver;
 namespace {
 constexpr NodeId kB1 = 0, kB2 = 1, kClient = 2;
 
-/// Fire every timer due at or before `t`, earliest first (timers set meanwhile too).
-void run_until(Driver& d, double t) {
-  for (;;) {
-    auto it = std::min_element(d.timers.begin(), d.timers.end(),
-                               [](const auto& a, const auto& b) { return a.first < b.first; });
-    if (it == d.timers.end() || it->first > t + 1e-12) break;
-    const auto due = *it;
-    d.timers.erase(it);
-    d.now = due.first;
-    d.timer(due.second);
-  }
-  d.now = t;
-}
-
 ConsumerConfig consumer_config(double reconnect_s) {
   ConsumerConfig c;
   c.bootstrap = {kB1, kB2};
@@ -59,13 +45,13 @@ TEST_CASE("failover: a consumer tries its bootstrap brokers in order, cycling, a
   Consumer c(consumer_config(0.5));
   Driver d(c, kClient);
   d.start();
-  run_until(d, 0);
+  d.run_until(0);
   auto first = consumes(d);
   REQUIRE(first.size() == 1);
   CHECK(first[0].first == kB1);
   // b1 never answers: at the heartbeat tick after two silent intervals (3 s) the consumer
   // gives up on it, and only reconnect_s later does it ask b2.
-  run_until(d, 3.4);
+  d.run_until(3.4);
   CHECK(consumes(d).empty());
   auto fo = d.rec.of(ev::Failover);
   REQUIRE(fo.size() == 1);
@@ -74,13 +60,13 @@ TEST_CASE("failover: a consumer tries its bootstrap brokers in order, cycling, a
   CHECK(fo[0].queue == "b1");
   CHECK(fo[0].text == "missed_heartbeats");
   CHECK(fo[0].seq == 1);
-  run_until(d, 3.5);
+  d.run_until(3.5);
   auto second = consumes(d);
   REQUIRE(second.size() == 1);
   CHECK(second[0].first == kB2);
   CHECK(second[0].second == first[0].second + 1);  // a new connection
   // b2 is silent too: back to b1, the list cycles.
-  run_until(d, 10);
+  d.run_until(10);
   auto later = consumes(d);
   REQUIRE(later.size() >= 1);
   CHECK(later[0].first == kB1);
@@ -95,7 +81,7 @@ TEST_CASE("failover: a broker without the queue answers 404 and the consumer mov
   Consumer c(consumer_config(0.25));
   Driver d(c, kClient);
   d.start();
-  run_until(d, 0);
+  d.run_until(0);
   auto first = consumes(d);
   REQUIRE(first.size() == 1);
   d.now = 0.01;
@@ -104,9 +90,9 @@ TEST_CASE("failover: a broker without the queue answers 404 and the consumer mov
   REQUIRE(fo.size() == 1);
   CHECK(fo[0].text == "not_found");
   CHECK(fo[0].peer == kB2);
-  run_until(d, 0.2);
+  d.run_until(0.2);
   CHECK(consumes(d).empty());  // still waiting out the reconnect delay
-  run_until(d, 0.26);
+  d.run_until(0.26);
   auto second = consumes(d);
   REQUIRE(second.size() == 1);
   CHECK(second[0].first == kB2);
@@ -115,7 +101,7 @@ TEST_CASE("failover: a broker without the queue answers 404 and the consumer mov
   CHECK(c.broker() == kB2);
   // Heartbeats from b1, which we left, do not keep the connection to b2 alive.
   for (double t = 1; t <= 4; t += 1) {
-    run_until(d, t);
+    d.run_until(t);
     d.packet(kB1, Heartbeat{});
   }
   CHECK(d.rec.of(ev::Failover).size() == 2);
@@ -127,18 +113,18 @@ TEST_CASE("failover: an ack for a delivery of the broker left goes back to that 
   Consumer c(cfg);
   Driver d(c, kClient);
   d.start();
-  run_until(d, 0);
+  d.run_until(0);
   auto first = consumes(d);
   AmqpMessage m;
   m.id = 7;
   d.now = 0.01;
   d.packet(kB1, Deliver{m, "b1/orders", 1, false, first[0].second});
-  run_until(d, 3.0);
+  d.run_until(3.0);
   REQUIRE(d.rec.of(ev::Failover).size() == 1);
   CHECK(d.take<Ack>().empty());
   // Processed at 3.21 s, during the reconnect wait: the ack goes to b1, on the old
   // connection (b1 answers connection.close if it is alive: the message was requeued).
-  run_until(d, 3.3);
+  d.run_until(3.3);
   auto acks = d.take<Ack>(kB1);
   REQUIRE(acks.size() == 1);
   CHECK(acks[0].connection == first[0].second);
@@ -163,29 +149,29 @@ TEST_CASE("failover: a producer with recovery publishes only on an open connecti
   d.start();
   auto opens = d.take<Open>(kB1);
   REQUIRE(opens.size() == 1);
-  run_until(d, 0.25);
+  d.run_until(0.25);
   CHECK(d.take<Publish>().empty());  // no open-ok yet: the schedule waits
   d.packet(kB1, OpenOk{opens[0].connection});
   auto pubs = d.take<Publish>(kB1);
   REQUIRE(pubs.size() == 1);  // the batch that was due
   CHECK(pubs[0].seq == 1);
-  run_until(d, 0.95);
+  d.run_until(0.95);
   pubs = d.take<Publish>(kB1);
   REQUIRE(pubs.size() == 7);  // 0.35 .. 0.95
   d.packet(kB1, Confirm{pubs[1].seq, true, true, pubs[1].msg.id});  // seqs 1..3 confirmed
   // b1 dies: the last heard was the confirm at 0.95; at 3 s it has been silent for two
   // intervals, publishing stops, and 0.5 s later the producer opens b2.
-  run_until(d, 3.0);
+  d.run_until(3.0);
   auto fo = d.rec.of(ev::Failover);
   REQUIRE(fo.size() == 1);
   CHECK(fo[0].peer == kB2);
   CHECK_FALSE(p.connected());
   const auto lost_count = d.take<Publish>(kB1).size();  // published into the void before the producer knew
   CHECK(lost_count == 20);
-  run_until(d, 3.45);
+  d.run_until(3.45);
   CHECK(d.take<Publish>().empty());
   CHECK(d.take<Open>(kB2).empty());
-  run_until(d, 3.5);
+  d.run_until(3.5);
   auto open2 = d.take<Open>(kB2);
   REQUIRE(open2.size() == 1);
   CHECK(open2[0].connection == opens[0].connection + 1);
@@ -248,10 +234,10 @@ TEST_CASE("failover: a broker heartbeats a publisher that opened its connection,
   m.id = 1;
   m.key = "q";
   d.packet(3, Publish{m, 1, false, false});
-  run_until(d, 1.0);
+  d.run_until(1.0);
   CHECK(d.take<Heartbeat>(kClient).size() == 1);
   CHECK(d.take<Heartbeat>(3).empty());
-  run_until(d, 3.0);
+  d.run_until(3.0);
   auto lost = d.rec.of(ev::ConnectionLost);
   REQUIRE(lost.size() == 1);
   CHECK(lost[0].peer == kClient);

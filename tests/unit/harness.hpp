@@ -1,6 +1,7 @@
 // A tiny deterministic harness that drives broker/ state machines without SimGrid:
 // packets are handed over by hand, time is set by the test, outputs are inspected.
 #pragma once
+#include <algorithm>
 #include <vector>
 
 #include "core/node.hpp"
@@ -43,6 +44,19 @@ struct Driver {
   void packet(NodeId from, const Packet& p) { step([&](Context& c) { node.on_packet(c, from, p); }); }
   void timer(Timer t) { step([&](Context& c) { node.on_timer(c, t); }); }
   void crash() { step([&](Context& c) { node.on_crash(c); }); }
+  /// Fire every timer due at or before `t`, earliest first (timers set meanwhile too),
+  /// removing each from `timers`; then the clock reads t.
+  void run_until(double t) {
+    for (;;) {
+      auto it = std::min_element(timers.begin(), timers.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      if (it == timers.end() || it->first > t + 1e-12) break;
+      const auto due = *it;
+      timers.erase(it);
+      now = due.first;
+      timer(due.second);
+    }
+    now = t;
+  }
 
   /// Packets of type T sent to `to` (all destinations when to == kNoNode), then cleared.
   template <class T>

@@ -17,18 +17,6 @@ using bs::test::Driver;
 namespace {
 constexpr NodeId kB1 = 0, kB2 = 1, kClient = 2;
 
-void run_until(Driver& d, double t) {
-  for (;;) {
-    auto it = std::min_element(d.timers.begin(), d.timers.end(),
-                               [](const auto& a, const auto& b) { return a.first < b.first; });
-    if (it == d.timers.end() || it->first > t + 1e-12) break;
-    const auto due = *it;
-    d.timers.erase(it);
-    d.now = due.first;
-    d.timer(due.second);
-  }
-  d.now = t;
-}
 }  // namespace
 
 TEST_CASE("bootstrap: a consumer asks its bootstrap brokers in turn and joins at the coordinator named", "[log][failover]") {
@@ -40,19 +28,19 @@ TEST_CASE("bootstrap: a consumer asks its bootstrap brokers in turn and joins at
   Consumer c(cfg);
   Driver d(c, kClient);
   d.start();
-  run_until(d, 0);
+  d.run_until(0);
   auto md = d.take<MetadataRequest>(kB1);
   REQUIRE(md.size() == 1);
   CHECK(md[0].group == "g");
   CHECK(d.take<JoinGroup>().empty());
   // b1 is silent: at request.timeout.ms the consumer gives up on it ...
-  run_until(d, 1.04);
+  d.run_until(1.04);
   REQUIRE(d.rec.of(ev::Failover).size() == 1);
   CHECK(d.rec.of(ev::Failover)[0].t == Approx(1.0));
   CHECK(d.rec.of(ev::Failover)[0].text == "request_timeout");
   CHECK(d.take<MetadataRequest>().empty());
   // ... and asks b2 after reconnect.backoff.ms.
-  run_until(d, 1.05);
+  d.run_until(1.05);
   auto md2 = d.take<MetadataRequest>(kB2);
   REQUIRE(md2.size() == 1);
   CHECK(md2[0].request_id != md[0].request_id);
@@ -63,7 +51,7 @@ TEST_CASE("bootstrap: a consumer asks its bootstrap brokers in turn and joins at
   CHECK(d.take<JoinGroup>(kB2).size() == 1);
   CHECK(c.coordinator() == kB2);
   // No more failovers once answered.
-  run_until(d, 5);
+  d.run_until(5);
   CHECK(d.rec.of(ev::Failover).size() == 1);
 }
 
@@ -80,13 +68,13 @@ TEST_CASE("bootstrap: a producer waits for the leader, then produces there", "[l
   d.start();
   auto md = d.take<MetadataRequest>(kB1);
   REQUIRE(md.size() == 1);
-  run_until(d, 0.35);
+  d.run_until(0.35);
   CHECK(d.take<ProduceRequest>().empty());  // send() blocks on the metadata
   CHECK(p.leader() == kNoNode);
   d.packet(kB1, MetadataResponse{md[0].request_id, {{"orders", kB2}}, kNoNode});
   CHECK(p.leader() == kB2);
   CHECK(d.take<ProduceRequest>(kB2).size() == 1);  // the batch that was due, to the leader
-  run_until(d, 0.55);
+  d.run_until(0.55);
   CHECK(d.take<ProduceRequest>(kB2).size() == 2);
   CHECK(d.take<ProduceRequest>(kB1).empty());
   CHECK(d.rec.of(ev::Publish).front().peer == kB2);
