@@ -16,7 +16,6 @@ using bs::test::Driver;
 
 namespace {
 constexpr NodeId kB1 = 0, kB2 = 1, kClient = 2;
-
 }  // namespace
 
 TEST_CASE("bootstrap: a consumer asks its bootstrap brokers in turn and joins at the coordinator named", "[log][failover]") {
