@@ -112,12 +112,7 @@ void Consumer::on_assignment(Context& ctx, const Assignment& a) {
   generation_ = a.generation;
   owned_.clear();
   for (const auto& tp : a.partitions) owned_.push_back(Owned{tp, tp_name(tp)});
-  buffer_.clear();
-  ++epoch_;
-  ++fetch_id_;
-  fetch_inflight_ = false;
-  since_commit_ = 0;
-  maybe_fetch(ctx);
+  refetch(ctx);
 }
 
 void Consumer::maybe_fetch(Context& ctx) {
@@ -205,6 +200,16 @@ void Consumer::commit(Context& ctx, bool positions) {
   if (!c.offsets.empty()) ctx.send(coordinator_, std::move(c));
 }
 
+void Consumer::refetch(Context& ctx) {
+  // Buffered records and a fetch in flight belong to the old positions: forget them.
+  buffer_.clear();
+  ++epoch_;
+  ++fetch_id_;
+  fetch_inflight_ = false;
+  since_commit_ = 0;
+  maybe_fetch(ctx);
+}
+
 void Consumer::seek(Context& ctx, std::size_t i, std::int64_t offset) {
   Owned& o = owned_[i];
   // from = where processing stood; unknown (nothing fetched yet) means nothing skipped.
@@ -217,12 +222,7 @@ void Consumer::seek(Context& ctx, std::size_t i, std::int64_t offset) {
   for (auto& other : owned_)
     for (const auto& b : buffer_)
       if (&other != &o && &owned_[b.part] == &other && b.offset < other.position) other.position = b.offset;
-  buffer_.clear();
-  ++epoch_;
-  ++fetch_id_;
-  fetch_inflight_ = false;
-  since_commit_ = 0;
-  maybe_fetch(ctx);
+  refetch(ctx);
 }
 
 void Consumer::on_timer(Context& ctx, const Timer& t) {

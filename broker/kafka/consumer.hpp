@@ -116,6 +116,8 @@ class Consumer final : public Node {
   void on_assignment(Context& ctx, const Assignment& a);
   void on_fetch_response(Context& ctx, const FetchResponse& r);
   void maybe_fetch(Context& ctx);
+  /// Drop buffered records and any fetch in flight, then fetch from the positions.
+  void refetch(Context& ctx);
   void process_ready(Context& ctx);
   void finish(Context& ctx, const Buffered& b);
   void commit(Context& ctx, bool positions);
