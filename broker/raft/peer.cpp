@@ -1,0 +1,209 @@
+#include "raft/peer.hpp"
+
+#include <algorithm>
+
+namespace bs::raft {
+
+Peer::Peer(Config cfg, NodeId self, std::function<void(Context&, std::uint64_t, const Entry&)> apply)
+    : cfg_(std::move(cfg)), self_(self), apply_(std::move(apply)) {}
+
+std::size_t Peer::slot(NodeId n) const {
+  for (std::size_t i = 0; i < cfg_.members.size(); ++i)
+    if (cfg_.members[i] == n) return i;
+  return cfg_.members.size();
+}
+
+void Peer::start(Context& ctx) {
+  role_ = Role::Follower;
+  leader_ = kNoNode;
+  arm_election(ctx);
+}
+
+void Peer::crash() {
+  role_ = Role::Follower;
+  leader_ = kNoNode;
+  commit_ = 0;
+  applied_ = 0;
+  ++election_gen_;  // timers of the dead incarnation are void
+}
+
+void Peer::arm_election(Context& ctx) {
+  ++election_gen_;
+  const double wait = ctx.rng().uniform(cfg_.election_timeout_min_s, cfg_.election_timeout_max_s);
+  ctx.set_timer(wait, Timer{kElectionTimer, election_gen_});
+}
+
+void Peer::become_follower(Context& ctx, std::uint64_t term) {
+  const bool was_leader = role_ == Role::Leader;
+  if (term > term_) {
+    term_ = term;
+    voted_for_ = kNoNode;
+    leader_ = kNoNode;
+  }
+  role_ = Role::Follower;
+  if (was_leader) arm_election(ctx);  // a leader arms no election timer while it leads
+}
+
+void Peer::become_candidate(Context& ctx) {
+  role_ = Role::Candidate;
+  ++term_;
+  voted_for_ = self_;
+  leader_ = kNoNode;
+  votes_.assign(cfg_.members.size(), false);
+  votes_[slot(self_)] = true;
+  ctx.emit(Event{.kind = ev::RaftElection, .queue = cfg_.group, .seq = static_cast<std::int64_t>(term_)});
+  arm_election(ctx);  // a split vote times out into another election
+  if (majority() == 1) return become_leader(ctx);
+  for (NodeId m : cfg_.members)
+    if (m != self_) ctx.send(m, RequestVote{term_, last_index(), term_at(last_index())});
+}
+
+void Peer::become_leader(Context& ctx) {
+  role_ = Role::Leader;
+  leader_ = self_;
+  ++election_gen_;  // no elections while leading
+  next_.assign(cfg_.members.size(), last_index() + 1);
+  match_.assign(cfg_.members.size(), 0);
+  // A no-op of the new term lets entries of earlier terms commit (section 8).
+  log_.push_back(Entry{term_, Command{}});
+  match_[slot(self_)] = last_index();
+  ctx.emit(Event{.kind = ev::RaftLeader, .queue = cfg_.group, .tag = static_cast<std::int64_t>(last_index()),
+                 .seq = static_cast<std::int64_t>(term_)});
+  leader_commit(ctx);  // a group of one commits alone
+  broadcast(ctx);
+  ctx.set_timer(cfg_.heartbeat_s, Timer{kHeartbeatTimer, term_});
+}
+
+void Peer::replicate(Context& ctx, NodeId to) {
+  const std::size_t i = slot(to);
+  const std::uint64_t next = std::min(next_[i], last_index() + 1);
+  AppendEntries a;
+  a.term = term_;
+  a.prev_index = next - 1;
+  a.prev_term = term_at(a.prev_index);
+  for (std::uint64_t k = next; k <= last_index() && a.entries.size() < cfg_.max_batch; ++k) a.entries.push_back(entry(k));
+  a.leader_commit = commit_;
+  ctx.send(to, std::move(a));
+}
+
+void Peer::broadcast(Context& ctx) {
+  for (NodeId m : cfg_.members)
+    if (m != self_) replicate(ctx, m);
+}
+
+std::uint64_t Peer::propose(Context& ctx, Command cmd) {
+  if (role_ != Role::Leader) return 0;
+  log_.push_back(Entry{term_, std::move(cmd)});
+  match_[slot(self_)] = last_index();
+  leader_commit(ctx);
+  broadcast(ctx);
+  return last_index();
+}
+
+void Peer::advance_commit(Context& ctx, std::uint64_t to) {
+  to = std::min(to, last_index());
+  if (to <= commit_) return;
+  commit_ = to;
+  ctx.emit(Event{.kind = ev::RaftCommit, .queue = cfg_.group, .tag = static_cast<std::int64_t>(commit_),
+                 .seq = static_cast<std::int64_t>(term_)});
+  while (applied_ < commit_) {
+    ++applied_;
+    if (apply_) apply_(ctx, applied_, entry(applied_));
+  }
+}
+
+// The highest index stored on a majority, if its entry is of the current term: only
+// those commit by counting replicas (section 5.4.2); earlier ones commit with them.
+void Peer::leader_commit(Context& ctx) {
+  std::vector<std::uint64_t> m = match_;
+  std::sort(m.begin(), m.end(), std::greater<>());
+  const std::uint64_t n = m[majority() - 1];
+  if (n > commit_ && term_at(n) == term_) advance_commit(ctx, n);
+}
+
+bool Peer::on_timer(Context& ctx, const Timer& t) {
+  if (t.kind == kElectionTimer) {
+    if (t.arg == election_gen_ && role_ != Role::Leader) become_candidate(ctx);
+    return true;
+  }
+  if (t.kind == kHeartbeatTimer) {
+    if (role_ == Role::Leader && t.arg == term_) {
+      broadcast(ctx);
+      ctx.set_timer(cfg_.heartbeat_s, Timer{kHeartbeatTimer, term_});
+    }
+    return true;
+  }
+  return false;
+}
+
+bool Peer::on_packet(Context& ctx, NodeId from, const Packet& p) {
+  if (slot(from) == cfg_.members.size()) return false;  // not a member of this group
+  if (auto* x = p.as<RequestVote>()) return on_request_vote(ctx, from, *x), true;
+  if (auto* x = p.as<RequestVoteReply>()) return on_vote_reply(ctx, from, *x), true;
+  if (auto* x = p.as<AppendEntries>()) return on_append(ctx, from, *x), true;
+  if (auto* x = p.as<AppendEntriesReply>()) return on_append_reply(ctx, from, *x), true;
+  return false;
+}
+
+void Peer::on_request_vote(Context& ctx, NodeId from, const RequestVote& r) {
+  if (r.term > term_) become_follower(ctx, r.term);
+  const std::uint64_t my_last_term = term_at(last_index());
+  const bool up_to_date =
+      r.last_log_term > my_last_term || (r.last_log_term == my_last_term && r.last_log_index >= last_index());
+  const bool grant = r.term == term_ && (voted_for_ == kNoNode || voted_for_ == from) && up_to_date;
+  if (grant) {
+    voted_for_ = from;
+    arm_election(ctx);  // a vote given is a reason to wait for that candidate
+  }
+  ctx.send(from, RequestVoteReply{term_, grant});
+}
+
+void Peer::on_vote_reply(Context& ctx, NodeId from, const RequestVoteReply& r) {
+  if (r.term > term_) return become_follower(ctx, r.term);
+  if (role_ != Role::Candidate || r.term != term_ || !r.granted) return;
+  votes_[slot(from)] = true;
+  if (static_cast<std::size_t>(std::count(votes_.begin(), votes_.end(), true)) >= majority()) become_leader(ctx);
+}
+
+void Peer::on_append(Context& ctx, NodeId from, const AppendEntries& a) {
+  if (a.term < term_) return ctx.send(from, AppendEntriesReply{term_, false, last_index()});
+  if (a.term > term_ || role_ != Role::Follower) become_follower(ctx, a.term);
+  leader_ = from;
+  arm_election(ctx);
+  // The entry before the new ones must match, or the leader backs up (section 5.3).
+  if (a.prev_index > last_index()) return ctx.send(from, AppendEntriesReply{term_, false, last_index()});
+  if (term_at(a.prev_index) != a.prev_term) {
+    return ctx.send(from, AppendEntriesReply{term_, false, a.prev_index - 1});
+  }
+  std::uint64_t index = a.prev_index;
+  for (const Entry& e : a.entries) {
+    ++index;
+    if (index <= last_index()) {
+      if (term_at(index) == e.term) continue;  // already have it
+      // A conflicting entry and everything after it go: the leader's log wins.
+      ctx.emit(Event{.kind = ev::RaftTruncate, .peer = from, .queue = cfg_.group, .tag = static_cast<std::int64_t>(index),
+                     .seq = static_cast<std::int64_t>(term_)});
+      log_.resize(index - 1);
+    }
+    log_.push_back(e);
+  }
+  advance_commit(ctx, std::min(a.leader_commit, index));
+  ctx.send(from, AppendEntriesReply{term_, true, index});
+}
+
+void Peer::on_append_reply(Context& ctx, NodeId from, const AppendEntriesReply& r) {
+  if (r.term > term_) return become_follower(ctx, r.term);
+  if (role_ != Role::Leader || r.term != term_) return;
+  const std::size_t i = slot(from);
+  if (r.success) {
+    match_[i] = std::max(match_[i], r.match_index);
+    next_[i] = match_[i] + 1;
+    leader_commit(ctx);
+    if (next_[i] <= last_index()) replicate(ctx, from);  // more to send: do not wait for the heartbeat
+  } else {
+    next_[i] = std::max<std::uint64_t>(1, std::min(next_[i] - 1, r.match_index + 1));
+    replicate(ctx, from);
+  }
+}
+
+}  // namespace bs::raft

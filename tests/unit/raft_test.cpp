@@ -1,0 +1,179 @@
+// The Raft module: elections, replication, commit at a majority, and the safety
+// properties of the Raft paper (figure 3) checked on an in-memory cluster.
+#include <catch2/catch.hpp>
+
+#include "raft_cluster.hpp"
+
+using namespace bs;
+using bs::test::RaftCluster;
+
+namespace {
+/// The commands (their `a`) a node applied in this incarnation, no-ops left out.
+std::vector<std::uint64_t> values(const RaftCluster& c, std::size_t i) {
+  std::vector<std::uint64_t> out;
+  for (const auto& [index, term, a] : c.applied(i))
+    if (a != 0) out.push_back(a);
+  return out;
+}
+
+/// Log Matching below what both have committed: same index, same term, same command.
+bool logs_agree_below_commit(RaftCluster& c, std::size_t i, std::size_t j) {
+  const std::uint64_t upto = std::min(c.peer(i).commit_index(), c.peer(j).commit_index());
+  for (std::uint64_t k = 1; k <= upto; ++k)
+    if (c.peer(i).entry(k).term != c.peer(j).entry(k).term || c.peer(i).entry(k).cmd.a != c.peer(j).entry(k).cmd.a)
+      return false;
+  return true;
+}
+
+bool one_leader_per_term(const RaftCluster& c) {
+  for (const auto& [term, who] : c.leaders_by_term())
+    if (who.size() > 1) return false;
+  return true;
+}
+}  // namespace
+
+TEST_CASE("raft: a leader is elected and every member follows it", "[raft]") {
+  RaftCluster c(3, 1);
+  const NodeId l = c.run_until_leader(2.0);
+  REQUIRE(l != kNoNode);
+  c.run_until(c.now() + 0.5);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(c.peer(i).leader() == l);
+    CHECK(c.peer(i).term() == c.peer(l).term());
+  }
+  CHECK(one_leader_per_term(c));
+}
+
+TEST_CASE("raft: a group of one leads itself and commits alone", "[raft]") {
+  RaftCluster c(1, 2);
+  REQUIRE(c.run_until_leader(1.0) == 0);
+  CHECK(c.propose(0, 7) > 0);
+  CHECK(values(c, 0) == std::vector<std::uint64_t>{7});
+}
+
+TEST_CASE("raft: entries commit on a majority and every member applies them in order", "[raft]") {
+  RaftCluster c(3, 3);
+  const NodeId l = c.run_until_leader(2.0);
+  REQUIRE(l != kNoNode);
+  for (std::uint64_t v = 1; v <= 10; ++v) CHECK(c.propose(l, v) > 0);
+  // A follower cannot take writes: it names no index, the client must go to the leader.
+  CHECK(c.propose((l + 1) % 3, 99) == 0);
+  c.run_until(c.now() + 0.5);
+  const std::vector<std::uint64_t> want{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(values(c, i) == want);
+    CHECK(c.peer(i).commit_index() == c.peer(l).last_index());
+  }
+}
+
+TEST_CASE("raft: with one member down of three the rest still commit; with two down nothing commits", "[raft]") {
+  RaftCluster c(3, 4);
+  NodeId l = c.run_until_leader(2.0);
+  REQUIRE(l != kNoNode);
+  const std::size_t f1 = (l + 1) % 3, f2 = (l + 2) % 3;
+  c.stop(f1);
+  c.propose(l, 1);
+  c.run_until(c.now() + 0.5);
+  CHECK(values(c, l) == std::vector<std::uint64_t>{1});
+  c.stop(f2);
+  const std::uint64_t commit = c.peer(l).commit_index();
+  c.propose(l, 2);
+  c.run_until(c.now() + 2.0);
+  CHECK(c.peer(l).commit_index() == commit);  // no majority: the entry waits, unapplied
+  CHECK(values(c, l) == std::vector<std::uint64_t>{1});
+  c.restart(f2);
+  c.run_until(c.now() + 2.0);
+  l = c.leader();
+  REQUIRE(l != kNoNode);
+  CHECK(values(c, f2).back() == 2);  // committed once a majority is back
+}
+
+TEST_CASE("raft: the leader's crash elects another in a higher term; committed entries survive", "[raft]") {
+  RaftCluster c(3, 5);
+  const NodeId l1 = c.run_until_leader(2.0);
+  REQUIRE(l1 != kNoNode);
+  for (std::uint64_t v = 1; v <= 5; ++v) c.propose(l1, v);
+  c.run_until(c.now() + 0.5);
+  const std::uint64_t term1 = c.peer(l1).term();
+  c.stop(l1);
+  const NodeId l2 = c.run_until_leader(c.now() + 3.0);
+  REQUIRE(l2 != kNoNode);
+  REQUIRE(l2 != l1);
+  CHECK(c.peer(l2).term() > term1);
+  for (std::uint64_t v = 6; v <= 10; ++v) c.propose(l2, v);
+  c.restart(l1);
+  c.run_until(c.now() + 1.0);
+  const std::vector<std::uint64_t> want{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(values(c, i) == want);  // the restarted one re-applies from the start
+    CHECK(c.peer(i).leader() == l2);
+  }
+  CHECK(one_leader_per_term(c));
+}
+
+TEST_CASE("raft: a leader cut off in a minority cannot commit; the majority's log wins after the heal", "[raft]") {
+  RaftCluster c(5, 6);
+  const NodeId old = c.run_until_leader(2.0);
+  REQUIRE(old != kNoNode);
+  c.propose(old, 1);
+  c.run_until(c.now() + 0.3);
+  for (NodeId i = 0; i < 5; ++i)
+    if (i != old) c.cut(old, i);
+  c.propose(old, 99);  // reaches nobody: never committed
+  c.run_until(c.now() + 3.0);
+  NodeId l2 = kNoNode;
+  for (NodeId i = 0; i < 5; ++i)
+    if (i != old && c.peer(i).role() == raft::Role::Leader) l2 = i;
+  REQUIRE(l2 != kNoNode);
+  CHECK(c.peer(l2).term() > c.peer(old).term());
+  CHECK(c.peer(old).role() == raft::Role::Leader);  // it still believes it leads
+  c.propose(l2, 2);
+  c.propose(l2, 3);
+  c.run_until(c.now() + 0.5);
+  c.heal();
+  c.run_until(c.now() + 1.0);
+  CHECK(c.peer(old).role() == raft::Role::Follower);  // a higher term deposed it
+  for (std::size_t i = 0; i < 5; ++i) {
+    CHECK(values(c, i) == std::vector<std::uint64_t>{1, 2, 3});  // 99 was truncated, never applied
+    CHECK(c.peer(i).last_index() == c.peer(l2).last_index());
+  }
+  CHECK(one_leader_per_term(c));
+}
+
+TEST_CASE("raft: random crashes, restarts and partitions never break election safety or log matching", "[raft]") {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    INFO("seed " << seed);
+    RaftCluster c(5, 100 + seed);
+    Rng rng(seed);
+    std::uint64_t next_value = 1;
+    for (int step = 0; step < 120; ++step) {
+      const double r = rng.uniform01();
+      const std::size_t n = static_cast<std::size_t>(rng.uniform(0, 5));
+      std::size_t up = 0;
+      for (std::size_t i = 0; i < 5; ++i) up += c.up(i);
+      if (r < 0.1 && c.up(n) && up > 1) c.stop(n);
+      else if (r < 0.25 && !c.up(n)) c.restart(n);
+      else if (r < 0.35) c.cut(static_cast<NodeId>(n), static_cast<NodeId>((n + 1 + static_cast<std::size_t>(rng.uniform(0, 4))) % 5));
+      else if (r < 0.45) c.heal();
+      else if (NodeId l = c.leader(); l != kNoNode) c.propose(l, next_value++);
+      c.run_until(c.now() + rng.uniform(0.01, 0.4));
+      REQUIRE(one_leader_per_term(c));
+      for (std::size_t i = 0; i < 5; ++i)
+        for (std::size_t j = i + 1; j < 5; ++j) REQUIRE(logs_agree_below_commit(c, i, j));
+    }
+    // Undo every fault: the group converges on one log, and every member applied a prefix of it.
+    c.heal();
+    for (std::size_t i = 0; i < 5; ++i)
+      if (!c.up(i)) c.restart(i);
+    c.run_until(c.now() + 3.0);
+    const NodeId l = c.leader();
+    REQUIRE(l != kNoNode);
+    c.propose(l, next_value++);
+    c.run_until(c.now() + 1.0);
+    for (std::size_t i = 0; i < 5; ++i) {
+      CHECK(c.peer(i).commit_index() == c.peer(l).commit_index());
+      CHECK(logs_agree_below_commit(c, i, l));
+      CHECK(values(c, i).back() == next_value - 1);
+    }
+  }
+}
