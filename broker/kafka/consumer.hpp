@@ -56,7 +56,7 @@ struct ConsumerConfig {
   std::uint32_t max_records = 500;      ///< max.poll.records: records per fetch
   std::uint64_t max_bytes = 50u << 20;  ///< fetch.max.bytes
   double max_wait_s = 0.5;              ///< fetch.max.wait.ms (Kafka default 500 ms)
-  bool reset_earliest = true;           ///< auto.offset.reset (Kafka's default is latest)
+  bool reset_earliest = false;          ///< auto.offset.reset: earliest, or latest (Kafka's default)
   ProcessingTime processing;
   std::vector<SlowRecord> slow;
   std::vector<SeekSpec> seeks;

@@ -255,7 +255,7 @@ void load_kafka_model(const JsonIn& nodes, Scenario& s) {
     c.max_records = static_cast<std::uint32_t>(n.integer("max_poll_records", 1, 1'000'000, 500));
     c.max_bytes = static_cast<std::uint64_t>(n.integer("fetch_max_bytes", 1, INT64_MAX, 50 << 20));
     c.max_wait_s = n.num("fetch_max_wait_ms", 0, 1e9, 500) / 1000;
-    c.reset_earliest = n.one_of("auto_offset_reset", {"earliest", "latest"}, "earliest") == "earliest";
+    c.reset_earliest = n.one_of("auto_offset_reset", {"earliest", "latest"}, "latest") == "earliest";  // Kafka's default: latest
     c.processing = load_processing(n);
     c.start_s = n.num("start_s", 0, 1e7, 0);
     c.stop_s = n.has("stop_s") ? n.num("stop_s", 0, 1e7) : -1;
