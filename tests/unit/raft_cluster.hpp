@@ -17,17 +17,22 @@ namespace bs::test {
 class RaftCluster {
  public:
   /// n peers with NodeIds 0..n-1, one seed for every election timeout.
-  RaftCluster(std::size_t n, std::uint64_t seed, double latency_s = 0.001) : latency_(latency_s) {
+  RaftCluster(std::size_t n, std::uint64_t seed, double latency_s = 0.001, std::uint32_t max_batch = 64)
+      : latency_(latency_s) {
     raft::Config cfg;
     cfg.group = "test";
+    cfg.max_batch = max_batch;
     for (std::size_t i = 0; i < n; ++i) cfg.members.push_back(static_cast<NodeId>(i));
     for (std::size_t i = 0; i < n; ++i) {
       auto node = std::make_unique<Member>();
       node->rng = std::make_unique<Rng>(seed * 1000 + i);
       const NodeId id = static_cast<NodeId>(i);
       Member* m = node.get();
-      node->peer = std::make_unique<raft::Peer>(cfg, id, [m](Context&, std::uint64_t index, const raft::Entry& e) {
+      node->peer = std::make_unique<raft::Peer>(cfg, id, [this, m](Context&, std::uint64_t index, const raft::Entry& e) {
         m->applied.emplace_back(index, e.term, e.cmd.a);
+        // State Machine Safety (Raft figure 3): no two applies, anywhere, ever, differ at one index.
+        auto [it, fresh] = applied_at_.try_emplace(index, e.term, e.cmd.a);
+        if (!fresh && it->second != std::make_pair(e.term, e.cmd.a)) safety_violated_ = true;
       });
       members_.push_back(std::move(node));
     }
@@ -42,6 +47,8 @@ class RaftCluster {
   const std::vector<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>>& applied(std::size_t i) const {
     return members_.at(i)->applied;
   }
+  /// True once two members applied different entries at the same index (any incarnation).
+  bool state_machine_safety_violated() const { return safety_violated_; }
   /// Every (term, leader) ever elected, for the election-safety check.
   const std::map<std::uint64_t, std::set<NodeId>>& leaders_by_term() const { return leaders_; }
 
@@ -137,6 +144,8 @@ class RaftCluster {
   std::priority_queue<Item, std::vector<Item>, std::greater<>> queue_;
   std::set<std::pair<NodeId, NodeId>> cut_;
   std::map<std::uint64_t, std::set<NodeId>> leaders_;
+  std::map<std::uint64_t, std::pair<std::uint64_t, std::uint64_t>> applied_at_;  // index -> (term, command.a)
+  bool safety_violated_ = false;
   double now_ = 0, latency_;
   std::uint64_t order_ = 0;
   MsgId ids_ = 0;

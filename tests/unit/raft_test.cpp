@@ -158,6 +158,7 @@ TEST_CASE("raft: random crashes, restarts and partitions never break election sa
       else if (NodeId l = c.leader(); l != kNoNode) c.propose(l, next_value++);
       c.run_until(c.now() + rng.uniform(0.01, 0.4));
       REQUIRE(one_leader_per_term(c));
+      REQUIRE_FALSE(c.state_machine_safety_violated());
       for (std::size_t i = 0; i < 5; ++i)
         for (std::size_t j = i + 1; j < 5; ++j) REQUIRE(logs_agree_below_commit(c, i, j));
     }
@@ -176,4 +177,74 @@ TEST_CASE("raft: random crashes, restarts and partitions never break election sa
       CHECK(values(c, i).back() == next_value - 1);
     }
   }
+}
+
+TEST_CASE("raft: an old term's entry on a majority is not committed by counting (the paper's figure 8)", "[raft]") {
+  // One entry per AppendEntries, so an old entry can reach a majority before the new
+  // leader's no-op does: exactly the window section 5.4.2 closes.
+  RaftCluster c(5, 8, 0.001, 1);
+  auto fine_until = [&](auto done, double limit) {
+    while (c.now() < limit && !done()) c.run_until(c.now() + 0.0002);
+    return done();
+  };
+  auto cut_all = [&](NodeId n) {
+    for (NodeId j = 0; j < 5; ++j)
+      if (j != n) c.cut(n, j);
+  };
+  const NodeId a = c.run_until_leader(2.0);
+  REQUIRE(a != kNoNode);
+  c.propose(a, 1);
+  c.run_until(c.now() + 0.5);  // entry 1 and the no-op committed everywhere
+  const NodeId b = (a + 1) % 5, x = (a + 2) % 5, y = (a + 3) % 5, z = (a + 4) % 5;
+  // (a) A's entry 42 reaches B only.
+  for (NodeId j : {x, y, z}) c.cut(a, j);
+  const std::uint64_t k = c.propose(a, 42);
+  c.run_until(c.now() + 0.01);
+  REQUIRE(c.peer(b).last_index() == k);
+  // (b) A stops; B is cut off; X, Y and Z elect one of themselves, E, and E's own entry
+  // at index k (its no-op) stays on E alone.
+  c.stop(a);
+  cut_all(b);
+  NodeId e = kNoNode;
+  REQUIRE(fine_until([&] {
+    for (NodeId j : {x, y, z})
+      if (c.peer(j).role() == raft::Role::Leader) e = j;
+    return e != kNoNode;
+  }, c.now() + 3.0));
+  cut_all(e);
+  c.run_until(c.now() + 0.01);
+  REQUIRE(c.peer(e).last_index() == k);
+  REQUIRE(c.peer(e).term_at(k) > c.peer(b).term_at(k));
+  // (c) E stops; A returns, connected to B and to one of the others (W), and wins: its
+  // log (entry 42 of an older term at k) is as up to date as theirs.
+  c.stop(e);
+  std::vector<NodeId> rest;
+  for (NodeId j : {x, y, z})
+    if (j != e) rest.push_back(j);
+  const NodeId w = rest[0], v = rest[1];
+  c.heal();
+  cut_all(e);
+  c.cut(a, v);
+  c.cut(b, v);
+  c.cut(w, v);
+  c.restart(a);
+  REQUIRE(fine_until([&] { return c.peer(a).role() == raft::Role::Leader; }, c.now() + 5.0));
+  // A replicates entry k to W before its no-op: k is now on a majority (A, B, W). Stop
+  // the moment A would count that majority, or the no-op reaches W.
+  fine_until([&] { return c.peer(a).commit_index() >= k || c.peer(w).last_index() > k; }, c.now() + 1.0);
+  const bool a_applied_42 = !values(c, a).empty() && values(c, a).back() == 42;
+  // (d) A stops before its no-op spreads; E returns and, with B, W and V, overwrites index k.
+  c.stop(a);
+  c.heal();
+  cut_all(a);
+  c.restart(e);
+  c.run_until(c.now() + 5.0);
+  const NodeId l = c.leader();
+  REQUIRE(l != kNoNode);
+  c.propose(l, 7);
+  c.run_until(c.now() + 1.0);
+  // Whoever leads now, no member ever applied two different entries at one index, and
+  // A applied 42 only if 42 is what the group kept at index k.
+  CHECK_FALSE(c.state_machine_safety_violated());
+  if (a_applied_42) CHECK(c.peer(l).entry(k).cmd.a == 42);
 }
