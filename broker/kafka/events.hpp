@@ -14,6 +14,15 @@ inline constexpr EventKind SegmentRoll{68};    ///< the active segment was close
 inline constexpr EventKind SegmentDelete{69};  ///< retention deleted a segment; the log start offset moved
 inline constexpr EventKind OffsetReset{70};    ///< auto.offset.reset or a seek moved a group's position
 inline constexpr EventKind Assign{71};         ///< a member was given a partition (or none)
+// Replication (Kafka's replica manager and controller).
+inline constexpr EventKind Replicate{72};      ///< a follower appended a record it fetched from the leader
+inline constexpr EventKind Truncate{73};       ///< a replica removed a record from its log's end (it diverged from the leader)
+inline constexpr EventKind LeaderElection{74}; ///< the controller chose a partition's leader (or none: offline)
+inline constexpr EventKind IsrChange{75};      ///< the controller committed a partition's new in-sync replica set
+inline constexpr EventKind HighWatermark{76};  ///< a partition leader's high watermark advanced
+inline constexpr EventKind ProduceError{77};   ///< a producer learnt that a record was not written (error or timeout)
+inline constexpr EventKind BrokerFenced{78};   ///< the controller fenced (or unfenced) a broker
+inline constexpr EventKind SequenceCheck{79};  ///< an idempotent producer's batch was refused as a duplicate or out of order
 }  // namespace ev
 
 namespace kafka {
@@ -27,6 +36,14 @@ inline constexpr std::array kEvents = {
     EventSchema{ev::SegmentDelete, "segment_delete", {nullptr, "partition", "offset", "log_start_offset", nullptr, "reason"}},
     EventSchema{ev::OffsetReset, "offset_reset", {"consumer", "partition", "offset", "from_offset", nullptr, "group"}},
     EventSchema{ev::Assign, "assign", {"consumer", "partition", nullptr, "generation", nullptr, "group"}},
+    EventSchema{ev::Replicate, "replicate", {"leader", "partition", "offset", "leader_epoch", nullptr, nullptr}},
+    EventSchema{ev::Truncate, "truncate", {"leader", "partition", "offset", "leader_epoch", nullptr, "reason"}},
+    EventSchema{ev::LeaderElection, "leader_election", {"leader", "partition", "partition_epoch", "leader_epoch", "unclean", "isr"}},
+    EventSchema{ev::IsrChange, "isr_change", {"leader", "partition", "partition_epoch", "leader_epoch", nullptr, "isr"}},
+    EventSchema{ev::HighWatermark, "high_watermark", {nullptr, "partition", "offset", "leader_epoch", nullptr, nullptr}},
+    EventSchema{ev::ProduceError, "produce_error", {"broker", "partition", nullptr, "attempt", "retriable", "error"}},
+    EventSchema{ev::BrokerFenced, "broker_fenced", {"broker", nullptr, nullptr, nullptr, "fenced", "reason"}},
+    EventSchema{ev::SequenceCheck, "sequence_check", {"producer", "partition", "offset", "sequence", nullptr, "result"}},
 };
 }  // namespace kafka
 }  // namespace bs

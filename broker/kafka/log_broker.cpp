@@ -91,15 +91,20 @@ void LogBroker::on_packet(Context& ctx, NodeId from, const Packet& p) {
     MetadataResponse r{x->request_id, {}, kNoNode};
     // A topic or group of this broker that the cluster map does not list (a single
     // broker's scenario) is this broker's own.
-    auto where = [&](const std::map<std::string, NodeId>& map, const std::string& name, bool here) {
-      auto it = map.find(name);
-      return it != map.end() ? it->second : here ? ctx.self() : kNoNode;
-    };
-    for (const auto& t : x->topics) r.leaders.emplace_back(t, where(cfg_.topic_leaders, t, topics_.count(t) != 0));
+    for (const auto& t : x->topics) {
+      auto it = cfg_.topic_leaders.find(t);
+      auto here = topics_.find(t);
+      if (it != cfg_.topic_leaders.end()) {
+        for (std::int32_t p = 0; p < it->second.second; ++p) r.partitions.push_back({TopicPartition{t, p}, it->second.first, 0});
+      } else if (here != topics_.end()) {
+        for (std::int32_t p = 0; p < here->second.cfg.partitions; ++p) r.partitions.push_back({TopicPartition{t, p}, ctx.self(), 0});
+      }
+    }
     if (!x->group.empty()) {
       bool here = false;
       for (const auto& g : cfg_.groups) here |= g.name == x->group;
-      r.coordinator = where(cfg_.group_coordinators, x->group, here);
+      auto it = cfg_.group_coordinators.find(x->group);
+      r.coordinator = it != cfg_.group_coordinators.end() ? it->second : here ? ctx.self() : kNoNode;
     }
     ctx.send(from, std::move(r));
     return;
@@ -131,7 +136,7 @@ void LogBroker::handle_produce(Context& ctx, NodeId from, const ProduceRequest& 
     if (tit == topics_.end() || b.partition < 0 || b.partition >= tit->second.cfg.partitions) continue;
     PartitionLog& log = tit->second.parts[static_cast<std::size_t>(b.partition)];
     const std::string& pname = tit->second.names[static_cast<std::size_t>(b.partition)];
-    ProduceResponse::Part part{b.partition, log.high_watermark(), 0};
+    ProduceResponse::Part part{b.partition, log.log_end_offset(), 0};
     for (const auto& m : b.records) {
       bool rolled = false;
       const MsgId id = m.id;
@@ -143,6 +148,7 @@ void LogBroker::handle_produce(Context& ctx, NodeId from, const ProduceRequest& 
                      .text = m.key});
       ++part.count;
     }
+    log.set_high_watermark(log.log_end_offset());  // a single replica: its own append commits
     resp.parts.push_back(part);
   }
   // acks=0: the producer asked for no response at all.

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/ids.hpp"
@@ -40,7 +41,7 @@ struct LogBrokerConfig {
   /// The cluster's metadata, the same on every broker (Kafka brokers learn it from the
   /// controller): the broker that leads each topic's partitions and the one that
   /// coordinates each group, for MetadataRequest. Empty with a single broker.
-  std::map<std::string, NodeId> topic_leaders;
+  std::map<std::string, std::pair<NodeId, std::int32_t>> topic_leaders;  ///< topic -> (leader, partition count)
   std::map<std::string, NodeId> group_coordinators;
 };
 

@@ -1,4 +1,5 @@
 #include "kafka/packets.hpp"
+#include "kafka/replication_packets.hpp"
 
 namespace bs::kafka {
 namespace {
@@ -23,6 +24,20 @@ MsgId first_record(const Parts& parts) {
   return 0;
 }
 }  // namespace
+
+MsgId wire_msg(const ReplicaFetchResponse& x) {
+  for (const auto& p : x.parts)
+    if (!p.records.empty()) return p.records.front().msg.id;
+  return 0;
+}
+std::uint64_t wire_bytes(const ReplicaFetchResponse& x) {
+  std::uint64_t n = kFrameOverhead;
+  for (const auto& p : x.parts) {
+    n += kBatchOverhead;
+    for (const auto& r : p.records) n += kRecordOverhead + r.msg.key.size() + r.msg.size_bytes;
+  }
+  return n;
+}
 
 MsgId wire_msg(const ProduceRequest& x) { return first_record(x.batches); }
 MsgId wire_msg(const FetchResponse& x) { return first_record(x.parts); }

@@ -11,6 +11,7 @@
 
 #include "core/message.hpp"
 #include "core/packet.hpp"
+#include "kafka/errors.hpp"
 
 namespace bs::kafka {
 
@@ -35,23 +36,29 @@ inline std::string tp_name(const TopicPartition& tp) {
 struct PartitionBatch {
   std::int32_t partition = 0;
   std::vector<Message> records;  ///< Message.key is the record key
+  std::int32_t base_sequence = -1;  ///< idempotent producer: sequence of records[0] (KIP-98), -1 = none
 };
 
-/// ProduceRequest. acks: 0 = no response, 1 = leader wrote it, -1 = "all" (with one
-/// broker and no replication, the same as 1).
+/// ProduceRequest. acks: 0 = no response, 1 = the leader wrote it, -1 = "all" (every
+/// in-sync replica has it: the high watermark passed it). producer_id/epoch are set by an
+/// idempotent producer (from InitProducerId), -1 otherwise.
 struct ProduceRequest {
   std::string topic;
   std::vector<PartitionBatch> batches;
   std::int32_t acks = 1;
   std::uint64_t request_id = 0;
+  std::int64_t producer_id = -1;
+  std::int16_t producer_epoch = 0;
 };
 
-/// ProduceResponse: the base offset the broker gave each partition's batch.
+/// ProduceResponse: per partition, the base offset the leader gave the batch, or an error
+/// (then nothing of that batch was acknowledged; it may still have been written).
 struct ProduceResponse {
   struct Part {
     std::int32_t partition = 0;
     std::int64_t base_offset = -1;
     std::uint32_t count = 0;
+    ErrorCode error = ErrorCode::None;
   };
   std::uint64_t request_id = 0;
   std::vector<Part> parts;
@@ -90,6 +97,7 @@ struct FetchPartitionData {
   std::int64_t log_start_offset = 0;
   std::vector<Message> records;   ///< offsets fetch_offset, fetch_offset + 1, ...
   std::vector<double> timestamps; ///< append time of each record (LogAppendTime)
+  ErrorCode error = ErrorCode::None;  ///< NOT_LEADER_OR_FOLLOWER: fetch it from its new leader
 };
 
 /// FetchResponse.
@@ -118,6 +126,37 @@ struct Assignment {
 struct Heartbeat {
   std::string group;
   std::int32_t generation = 0;
+};
+
+/// The coordinator's answer to a heartbeat (Kafka's HeartbeatResponse): error None, or
+/// NOT_COORDINATOR when this broker no longer coordinates the group. A member that hears
+/// nothing for request.timeout.ms looks for the coordinator again.
+struct HeartbeatResponse {
+  std::string group;
+  ErrorCode error = ErrorCode::None;
+};
+
+/// A group request (JoinGroup, Heartbeat, OffsetCommit, OffsetFetch) reached a broker that
+/// does not coordinate the group (NOT_COORDINATOR) or has not loaded it yet
+/// (COORDINATOR_NOT_AVAILABLE): the member finds the coordinator again (FindCoordinator).
+struct CoordinatorError {
+  std::string group;
+  ErrorCode error = ErrorCode::NotCoordinator;
+};
+
+/// OffsetFetch: the group's committed offsets for `partitions`, asked of the coordinator
+/// before fetching a newly assigned partition.
+struct OffsetFetch {
+  std::string group;
+  std::vector<TopicPartition> partitions;
+  std::uint64_t request_id = 0;
+};
+/// offsets[i].offset is -1 when the group has no committed offset for that partition
+/// (the fetch then asks the leader to apply auto.offset.reset).
+struct OffsetFetchResponse {
+  std::string group;
+  std::uint64_t request_id = 0;
+  std::vector<FetchPartition> offsets;
 };
 
 /// The coordinator does not know this member (evicted, or the broker restarted):
@@ -156,12 +195,29 @@ struct MetadataRequest {
   std::uint64_t request_id = 0;
 };
 
-/// Answer to MetadataRequest. Without replication a topic's partitions all have one
-/// leader, the broker that declares the topic.
+/// One partition's leader as the answering broker's metadata cache knows it.
+struct PartitionMetadata {
+  TopicPartition tp;
+  NodeId leader = kNoNode;  ///< kNoNode: offline (no leader) or unknown
+  std::int32_t leader_epoch = 0;
+};
+
+/// Answer to MetadataRequest: every partition of the requested topics that the broker
+/// knows, and the group's coordinator (the leader of its __consumer_offsets partition).
 struct MetadataResponse {
   std::uint64_t request_id = 0;
-  std::vector<std::pair<std::string, NodeId>> leaders;  ///< per requested topic; kNoNode = unknown
-  NodeId coordinator = kNoNode;                          ///< of the requested group
+  std::vector<PartitionMetadata> partitions;
+  NodeId coordinator = kNoNode;  ///< of the requested group; kNoNode = not available
+};
+
+/// InitProducerId (KIP-98): an idempotent producer asks any broker for a producer id.
+struct InitProducerId {
+  std::uint64_t request_id = 0;
+};
+struct InitProducerIdResponse {
+  std::uint64_t request_id = 0;
+  std::int64_t producer_id = -1;
+  std::int16_t producer_epoch = 0;
 };
 
 /// Answer to ListOffsets.
@@ -179,12 +235,18 @@ inline std::string_view wire_op(const JoinGroup&) { return "join_group"; }
 inline std::string_view wire_op(const Assignment&) { return "assignment"; }
 inline std::string_view wire_op(const Heartbeat&) { return "heartbeat"; }
 inline std::string_view wire_op(const UnknownMember&) { return "unknown_member"; }
+inline std::string_view wire_op(const HeartbeatResponse&) { return "heartbeat_response"; }
+inline std::string_view wire_op(const CoordinatorError&) { return "coordinator_error"; }
+inline std::string_view wire_op(const OffsetFetch&) { return "offset_fetch"; }
+inline std::string_view wire_op(const OffsetFetchResponse&) { return "offset_fetch_response"; }
 inline std::string_view wire_op(const LeaveGroup&) { return "leave_group"; }
 inline std::string_view wire_op(const OffsetCommit&) { return "offset_commit"; }
 inline std::string_view wire_op(const ListOffsets&) { return "list_offsets"; }
 inline std::string_view wire_op(const ListOffsetsResponse&) { return "list_offsets_response"; }
 inline std::string_view wire_op(const MetadataRequest&) { return "metadata"; }
 inline std::string_view wire_op(const MetadataResponse&) { return "metadata_response"; }
+inline std::string_view wire_op(const InitProducerId&) { return "init_producer_id"; }
+inline std::string_view wire_op(const InitProducerIdResponse&) { return "init_producer_id_response"; }
 /// The first record names a produce request or fetch response in the trace.
 MsgId wire_msg(const ProduceRequest& x);
 MsgId wire_msg(const FetchResponse& x);

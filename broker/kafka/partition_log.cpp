@@ -5,7 +5,15 @@
 namespace bs::kafka {
 
 std::int64_t PartitionLog::append(Message m, double now, bool* rolled) {
-  const std::uint64_t size = m.size_bytes + m.key.size();
+  StoredRecord r;
+  r.msg = std::move(m);
+  r.timestamp = now;
+  return append(std::move(r), rolled);
+}
+
+std::int64_t PartitionLog::append(StoredRecord r, bool* rolled) {
+  const double now = r.timestamp;
+  const std::uint64_t size = r.msg.size_bytes + r.msg.key.size();
   bool roll = segments_.empty();
   if (!roll && !segments_.back().records.empty()) {
     const Segment& s = segments_.back();
@@ -22,15 +30,66 @@ std::int64_t PartitionLog::append(Message m, double now, bool* rolled) {
   Segment& s = segments_.back();
   s.bytes += size;
   s.max_timestamp = now;
-  s.records.push_back(StoredRecord{std::move(m), now});
+  if (epochs_.empty() || r.leader_epoch > epochs_.back().first) epochs_.emplace_back(r.leader_epoch, end_offset_);
+  s.records.push_back(std::move(r));
   bytes_ += size;
   return end_offset_++;
+}
+
+std::vector<TruncatedRecord> PartitionLog::truncate_to(std::int64_t offset) {
+  std::vector<TruncatedRecord> out;
+  if (offset >= end_offset_) return out;
+  offset = std::max(offset, log_start_offset());
+  while (!segments_.empty() && end_offset_ > offset) {
+    Segment& s = segments_.back();
+    if (s.records.empty()) {
+      segments_.pop_back();
+      continue;
+    }
+    --end_offset_;
+    const std::uint64_t size = s.records.back().msg.size_bytes + s.records.back().msg.key.size();
+    s.bytes -= size;
+    bytes_ -= size;
+    out.push_back(TruncatedRecord{end_offset_, std::move(s.records.back())});
+    s.records.pop_back();
+    if (s.records.empty() && segments_.size() > 1) segments_.pop_back();
+  }
+  std::reverse(out.begin(), out.end());
+  while (!epochs_.empty() && epochs_.back().second >= end_offset_) epochs_.pop_back();
+  hw_ = std::min(hw_, end_offset_);
+  return out;
+}
+
+std::vector<TruncatedRecord> PartitionLog::reset_to(std::int64_t offset) {
+  auto out = truncate_to(log_start_offset());
+  segments_.clear();
+  epochs_.clear();
+  end_offset_ = offset;
+  hw_ = offset;
+  bytes_ = 0;
+  return out;
+}
+
+std::pair<std::int32_t, std::int64_t> PartitionLog::end_offset_for_epoch(std::int32_t epoch) const {
+  for (std::size_t i = epochs_.size(); i-- > 0;) {
+    if (epochs_[i].first > epoch) continue;
+    const std::int64_t end = i + 1 < epochs_.size() ? epochs_[i + 1].second : end_offset_;
+    return {epochs_[i].first, end};
+  }
+  return {-1, -1};
+}
+
+void PartitionLog::set_high_watermark(std::int64_t hw) {
+  hw_ = std::clamp(hw, log_start_offset(), end_offset_);
 }
 
 std::vector<DeletedSegment> PartitionLog::apply_retention(double now) {
   std::vector<DeletedSegment> out;
   while (segments_.size() > 1) {
     const Segment& s = segments_.front();
+    // Kafka deletes only segments wholly below the high watermark: a record no consumer
+    // could read yet is never removed by retention.
+    if (s.next_offset() > hw_) break;
     const char* reason = nullptr;
     if (cfg_.retention_s >= 0 && now - s.max_timestamp > cfg_.retention_s) reason = "retention.ms";
     // Kafka deletes while the log would still be at least retention.bytes without it.
@@ -59,9 +118,9 @@ std::int64_t PartitionLog::offset_for_time(double ts) const {
     if (s.max_timestamp < ts) continue;
     auto it = std::lower_bound(s.records.begin(), s.records.end(), ts,
                                [](const StoredRecord& r, double t) { return r.timestamp < t; });
-    return s.base_offset + (it - s.records.begin());
+    return std::min(hw_, s.base_offset + (it - s.records.begin()));
   }
-  return end_offset_;
+  return hw_;
 }
 
 }  // namespace bs::kafka

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <deque>
+#include <utility>
 #include <vector>
 
 #include "core/message.hpp"
@@ -17,10 +18,21 @@ struct LogConfig {
   std::int64_t retention_bytes = -1;      ///< retention.bytes: keep the partition at most this big
 };
 
-/// A stored record. Offsets are implicit: a segment's records are consecutive.
+/// A stored record. Offsets are implicit: a segment's records are consecutive. Followers
+/// store the leader's copy unchanged (same timestamp, epoch and producer fields).
 struct StoredRecord {
   Message msg;
-  double timestamp = 0;  ///< LogAppendTime: when the broker appended it (simulated s)
+  double timestamp = 0;           ///< LogAppendTime: when the leader appended it (simulated s)
+  std::int32_t leader_epoch = 0;  ///< the epoch of the leader that appended it (KIP-101)
+  std::int64_t producer_id = -1;  ///< idempotent producer's id (KIP-98), -1 = none
+  std::int16_t producer_epoch = 0;
+  std::int32_t sequence = -1;     ///< the producer's sequence number for this record in this partition
+};
+
+/// A record removed by truncation, with the offset it had.
+struct TruncatedRecord {
+  std::int64_t offset = 0;
+  StoredRecord record;
 };
 
 /// A segment: consecutive records from base_offset. Kafka stores each in its own file;
@@ -42,28 +54,53 @@ struct DeletedSegment {
 };
 
 /// An append-only log with Kafka's offset rules: the first record ever is offset 0, each
-/// append gets the log end offset and advances it by one; the log start offset only
-/// moves forward, when retention deletes the oldest segments. With a single replica the
-/// high watermark equals the log end offset.
+/// append gets the log end offset (LEO) and advances it by one; the log start offset only
+/// moves forward, when retention deletes the oldest segments. A replica's log may also be
+/// truncated at its end, when it diverges from a new leader (KIP-101). The high watermark
+/// is set by the replica's owner (the leader from its ISR, a follower from the leader's
+/// fetch responses) and never exceeds the LEO.
+///
+/// The leader epoch cache (Kafka's leader-epoch-checkpoint, KIP-101) records the first
+/// offset written in each leader epoch, so a replica can answer "where does epoch E end".
 class PartitionLog {
  public:
   explicit PartitionLog(LogConfig cfg = {}) : cfg_(cfg) {}
 
-  /// Append one record at time now; returns its offset. *rolled is set when a new
-  /// segment was started first (by size or age).
+  /// Append one record at time now in leader epoch 0; returns its offset. *rolled is set
+  /// when a new segment was started first (by size or age).
   std::int64_t append(Message m, double now, bool* rolled = nullptr);
+  /// Append a record as stored (its timestamp is when its leader appended it, which is
+  /// also the time that decides segment rolls here); returns its offset.
+  std::int64_t append(StoredRecord r, bool* rolled = nullptr);
+  /// Remove every record at or after `offset` (no-op when offset >= LEO); returns them in
+  /// offset order. The epoch cache forgets epochs that start at or after `offset`.
+  std::vector<TruncatedRecord> truncate_to(std::int64_t offset);
+  /// Empty the log and restart it at `offset` (a follower behind the leader's log start
+  /// offset, after retention on the leader: Kafka's truncateFullyAndStartAt).
+  std::vector<TruncatedRecord> reset_to(std::int64_t offset);
+
+  /// Kafka, KIP-101 (OffsetsForLeaderEpoch): for `epoch`, the largest epoch <= it that
+  /// this log knows, and the offset where that epoch ends (the start offset of the next
+  /// known epoch, or the LEO for the latest one). {-1, -1} when the log knows no epoch
+  /// <= `epoch`.
+  std::pair<std::int32_t, std::int64_t> end_offset_for_epoch(std::int32_t epoch) const;
+  /// The epoch of the last record (-1 for a log that never held one).
+  std::int32_t latest_epoch() const { return epochs_.empty() ? -1 : epochs_.back().first; }
   /// Delete whole closed segments past retention.ms / retention.bytes (never the
   /// active one, as Kafka does), oldest first.
   std::vector<DeletedSegment> apply_retention(double now);
 
   std::int64_t log_start_offset() const { return segments_.empty() ? end_offset_ : segments_.front().base_offset; }
-  std::int64_t high_watermark() const { return end_offset_; }
+  std::int64_t log_end_offset() const { return end_offset_; }
+  std::int64_t high_watermark() const { return hw_; }
+  /// Set the high watermark (clamped to [log start offset, LEO]).
+  void set_high_watermark(std::int64_t hw);
   std::uint64_t size_bytes() const { return bytes_; }
   std::size_t segment_count() const { return segments_.size(); }
-  /// The record at `offset`, or nullptr outside [log start offset, high watermark).
+  /// The record at `offset`, or nullptr outside [log start offset, LEO).
   const StoredRecord* at(std::int64_t offset) const;
-  /// The earliest offset whose timestamp is >= ts (ListOffsets by time); the high
-  /// watermark when every record is older.
+  /// The earliest offset whose timestamp is >= ts (ListOffsets by time), at most the high
+  /// watermark (the high watermark when every committed record is older).
   std::int64_t offset_for_time(double ts) const;
   /// Segments created so far; the active segment is number segments_rolled() (from 1).
   std::uint64_t segments_rolled() const { return rolled_; }
@@ -72,6 +109,8 @@ class PartitionLog {
   LogConfig cfg_;
   std::deque<Segment> segments_;
   std::int64_t end_offset_ = 0;
+  std::int64_t hw_ = 0;
+  std::vector<std::pair<std::int32_t, std::int64_t>> epochs_;  // (leader epoch, its first offset), ascending
   std::uint64_t bytes_ = 0;
   std::uint64_t rolled_ = 0;
 };

@@ -91,8 +91,8 @@ void Producer::on_packet(Context& ctx, NodeId from, const Packet& p) {
   if (auto* m = p.as<MetadataResponse>()) {
     if (m->request_id != metadata_id_ || m->request_id == 0) return;
     metadata_id_ = 0;
-    for (const auto& [topic, node] : m->leaders)
-      if (topic == cfg_.topic) leader_ = node;
+    for (const auto& pm : m->partitions)
+      if (pm.tp.topic == cfg_.topic) leader_ = pm.leader;
     if (leader_ != kNoNode && tick_due_) {
       tick_due_ = false;
       tick(ctx);

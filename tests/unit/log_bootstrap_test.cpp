@@ -70,7 +70,7 @@ TEST_CASE("bootstrap: a producer waits for the leader, then produces there", "[l
   d.run_until(0.35);
   CHECK(d.take<ProduceRequest>().empty());  // send() blocks on the metadata
   CHECK(p.leader() == kNoNode);
-  d.packet(kB1, MetadataResponse{md[0].request_id, {{"orders", kB2}}, kNoNode});
+  d.packet(kB1, MetadataResponse{md[0].request_id, {PartitionMetadata{TopicPartition{"orders", 0}, kB2, 0}}, kNoNode});
   CHECK(p.leader() == kB2);
   CHECK(d.take<ProduceRequest>(kB2).size() == 1);  // the batch that was due, to the leader
   d.run_until(0.55);
@@ -81,7 +81,7 @@ TEST_CASE("bootstrap: a producer waits for the leader, then produces there", "[l
 
 TEST_CASE("bootstrap: any broker answers metadata from the cluster map", "[log][failover][broker]") {
   LogBrokerConfig cfg;
-  cfg.topic_leaders = {{"orders", kB2}};
+  cfg.topic_leaders = {{"orders", {kB2, 2}}};
   cfg.group_coordinators = {{"g", kB2}};
   LogBroker b(cfg);
   Driver d(b, kB1);
@@ -90,8 +90,8 @@ TEST_CASE("bootstrap: any broker answers metadata from the cluster map", "[log][
   auto r = d.take<MetadataResponse>(kClient);
   REQUIRE(r.size() == 1);
   CHECK(r[0].request_id == 7);
-  REQUIRE(r[0].leaders.size() == 2);
-  CHECK(r[0].leaders[0].second == kB2);
-  CHECK(r[0].leaders[1].second == kNoNode);
+  REQUIRE(r[0].partitions.size() == 2);  // orders/0 and orders/1; "nope" is unknown
+  CHECK(r[0].partitions[0].leader == kB2);
+  CHECK(r[0].partitions[1].tp.partition == 1);
   CHECK(r[0].coordinator == kB2);
 }

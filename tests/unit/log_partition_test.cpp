@@ -36,7 +36,7 @@ TEST_CASE("the same key always goes to the same partition, and keys spread over 
 TEST_CASE("offsets start at 0 and grow by one per appended record", "[log][partition]") {
   PartitionLog log;
   for (std::int64_t i = 0; i < 10; ++i) CHECK(log.append(record(static_cast<MsgId>(i + 1)), 0.1 * i) == i);
-  CHECK(log.high_watermark() == 10);
+  CHECK(log.log_end_offset() == 10);
   CHECK(log.log_start_offset() == 0);
   REQUIRE(log.at(4) != nullptr);
   CHECK(log.at(4)->msg.id == 5);
@@ -72,6 +72,7 @@ TEST_CASE("segments roll by size and by age", "[log][segment]") {
 TEST_CASE("retention deletes whole old segments and advances the log start offset", "[log][retention]") {
   PartitionLog log(LogConfig{.segment_bytes = 300, .retention_s = 2.0});
   for (int i = 0; i < 9; ++i) log.append(record(static_cast<MsgId>(i + 1), "", 100), 0.1 * i);  // 3 segments of 3
+  log.set_high_watermark(log.log_end_offset());
   REQUIRE(log.segment_count() == 3);
   CHECK(log.apply_retention(1.0).empty());  // nothing older than 2 s yet
   const auto deleted = log.apply_retention(2.75);  // segment 0 (newest 0.2 s) and 1 (newest 0.5 s) expired
@@ -82,7 +83,7 @@ TEST_CASE("retention deletes whole old segments and advances the log start offse
   CHECK(log.log_start_offset() == 6);
   CHECK(log.at(5) == nullptr);
   CHECK(log.at(6) != nullptr);
-  CHECK(log.high_watermark() == 9);  // offsets are never reused
+  CHECK(log.log_end_offset() == 9);  // offsets are never reused
   // The active segment is never deleted, however old.
   CHECK(log.apply_retention(100).empty());
   CHECK(log.log_start_offset() == 6);
@@ -92,6 +93,7 @@ TEST_CASE("retention deletes whole old segments and advances the log start offse
 TEST_CASE("retention.bytes keeps the partition under its size limit", "[log][retention]") {
   PartitionLog log(LogConfig{.segment_bytes = 200, .retention_bytes = 400});
   for (int i = 0; i < 10; ++i) log.append(record(static_cast<MsgId>(i + 1), "", 100), 0);  // 5 segments of 200 B
+  log.set_high_watermark(log.log_end_offset());
   const auto deleted = log.apply_retention(0);
   CHECK(deleted.size() == 3);
   CHECK(log.size_bytes() == 400);
@@ -102,8 +104,71 @@ TEST_CASE("retention.bytes keeps the partition under its size limit", "[log][ret
 TEST_CASE("offset_for_time finds the first record at or after a timestamp", "[log][seek]") {
   PartitionLog log(LogConfig{.segment_bytes = 250});
   for (int i = 0; i < 10; ++i) log.append(record(static_cast<MsgId>(i + 1), "", 100), 1.0 * i);
+  log.set_high_watermark(log.log_end_offset());
   CHECK(log.offset_for_time(0) == 0);
   CHECK(log.offset_for_time(3.5) == 4);
   CHECK(log.offset_for_time(9) == 9);
   CHECK(log.offset_for_time(50) == 10);  // none that late: the high watermark
+}
+
+TEST_CASE("retention never deletes a segment above the high watermark", "[log][retention]") {
+  PartitionLog log(LogConfig{.segment_bytes = 200, .retention_bytes = 0});
+  for (int i = 0; i < 6; ++i) log.append(record(static_cast<MsgId>(i + 1), "", 100), 0);  // 3 segments of 2
+  log.set_high_watermark(3);  // offsets 3.. are not replicated yet
+  const auto deleted = log.apply_retention(0);
+  REQUIRE(deleted.size() == 1);  // only [0, 2): [2, 4) holds offset 3
+  CHECK(log.log_start_offset() == 2);
+}
+
+namespace {
+StoredRecord in_epoch(MsgId id, std::int32_t epoch) {
+  StoredRecord r;
+  r.msg = record(id);
+  r.leader_epoch = epoch;
+  return r;
+}
+}  // namespace
+
+TEST_CASE("the leader epoch cache answers where each epoch ends (KIP-101)", "[log][epoch]") {
+  PartitionLog log;
+  for (MsgId i = 1; i <= 3; ++i) log.append(in_epoch(i, 0));  // offsets 0-2 in epoch 0
+  for (MsgId i = 4; i <= 5; ++i) log.append(in_epoch(i, 2));  // 3-4 in epoch 2 (epoch 1 wrote nothing)
+  CHECK(log.latest_epoch() == 2);
+  CHECK(log.end_offset_for_epoch(0) == std::pair<std::int32_t, std::int64_t>{0, 3});
+  CHECK(log.end_offset_for_epoch(1) == std::pair<std::int32_t, std::int64_t>{0, 3});  // the largest epoch <= 1 is 0
+  CHECK(log.end_offset_for_epoch(2) == std::pair<std::int32_t, std::int64_t>{2, 5});
+  CHECK(log.end_offset_for_epoch(7) == std::pair<std::int32_t, std::int64_t>{2, 5});
+  CHECK(log.end_offset_for_epoch(-1) == std::pair<std::int32_t, std::int64_t>{-1, -1});
+}
+
+TEST_CASE("truncation removes the log's tail and the epochs that began in it", "[log][epoch]") {
+  PartitionLog log(LogConfig{.segment_bytes = 2048});
+  for (MsgId i = 1; i <= 3; ++i) log.append(in_epoch(i, 0));
+  for (MsgId i = 4; i <= 6; ++i) log.append(in_epoch(i, 1));
+  log.set_high_watermark(5);
+  const auto gone = log.truncate_to(3);
+  REQUIRE(gone.size() == 3);
+  CHECK(gone.front().offset == 3);
+  CHECK(gone.front().record.msg.id == 4);
+  CHECK(gone.back().offset == 5);
+  CHECK(log.log_end_offset() == 3);
+  CHECK(log.high_watermark() == 3);
+  CHECK(log.latest_epoch() == 0);
+  CHECK(log.at(3) == nullptr);
+  CHECK(log.truncate_to(10).empty());
+  // The next leader's records take the freed offsets.
+  CHECK(log.append(in_epoch(9, 2)) == 3);
+  CHECK(log.at(3)->msg.id == 9);
+  CHECK(log.end_offset_for_epoch(1) == std::pair<std::int32_t, std::int64_t>{0, 3});
+}
+
+TEST_CASE("a follower behind the leader's log start restarts its log there", "[log][epoch]") {
+  PartitionLog log;
+  log.append(in_epoch(1, 0));
+  const auto gone = log.reset_to(40);
+  CHECK(gone.size() == 1);
+  CHECK(log.log_start_offset() == 40);
+  CHECK(log.log_end_offset() == 40);
+  CHECK(log.append(in_epoch(2, 3)) == 40);
+  CHECK(log.log_start_offset() == 40);
 }

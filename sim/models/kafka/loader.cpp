@@ -152,7 +152,7 @@ void load_kafka_model(const JsonIn& nodes, Scenario& s) {
   for (NodeId b : brokers) {
     kafka::LogBrokerConfig cfg = decls[b].cfg;
     if (cluster) {
-      cfg.topic_leaders = leader_of;
+      for (const auto& t : decl.cfg.topics) cfg.topic_leaders[t.name] = {leader_of[t.name], t.partitions};
       cfg.group_coordinators = coordinator_of;
     }
     s.factories[b] = [cfg](RunShared&) { return std::make_unique<kafka::LogBroker>(cfg); };
