@@ -1,25 +1,46 @@
-// The log-model broker node: Kafka's partitioned logs plus its group coordinator.
+// The log-model broker node: Kafka's partition replicas, its replica fetchers, and its
+// group coordinator.
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/node.hpp"
+#include "kafka/controller_packets.hpp"
 #include "kafka/events.hpp"
-#include "kafka/packets.hpp"
 #include "kafka/log_broker_config.hpp"
+#include "kafka/packets.hpp"
+#include "kafka/replica_set.hpp"
+#include "kafka/replication_packets.hpp"
 
 namespace bs::kafka {
 
-/// A single Kafka broker. It owns every partition of every topic (leader, no followers:
-/// replication, ISR and leader election are not modelled), appends produced records
-/// at the log end offset, serves fetches from any offset with long-poll, rolls and
-/// deletes segments by size, time and retention, and is the group coordinator: it
-/// tracks members by heartbeat, evicts those silent for session.timeout.ms, rebalances
-/// (bumping the generation) with the group's assignor, and stores committed offsets.
-/// A crash loses group membership and parked fetches; the logs and the committed
-/// offsets (Kafka's __consumer_offsets topic) are on disk and survive.
+/// A Kafka broker. It hosts a replica of each partition whose replica list names it.
+///
+/// As a partition's **leader** it appends produced records in its leader epoch, tracks
+/// its followers' log end offsets and the ISR (replica.lag.time.max.ms; ISR changes go
+/// through the controller, KIP-497), advances the high watermark, answers acks=all once
+/// the high watermark passes a batch (Kafka's produce purgatory) and refuses acks=all
+/// with NOT_ENOUGH_REPLICAS below min.insync.replicas; it checks an idempotent
+/// producer's sequence numbers (KIP-98); it serves consumer fetches below the high
+/// watermark and replica fetches from any offset, telling a follower where its log
+/// diverges (KIP-595).
+///
+/// As a **follower** it fetches from the leader (one batched fetch per leader broker),
+/// appends what it gets, and truncates its log where the leader says it diverges.
+///
+/// In a KRaft cluster it heartbeats to the active controller and applies the metadata the
+/// controller pushes (leaders, epochs, ISRs). It is the group coordinator of the groups
+/// whose __consumer_offsets partition it leads; committed offsets are records of that
+/// partition, replicated like any other. Without controllers the metadata is fixed and it
+/// coordinates the groups declared on it.
+///
+/// A crash loses what lives in memory (roles, group membership, parked fetches, the
+/// metadata cache); the logs survive (as if flushed: Kafka relies on replication, not
+/// fsync, and lessons crash whole machines rarely enough that this is the kinder model).
 class LogBroker final : public Node {
  public:
   explicit LogBroker(LogBrokerConfig cfg);
@@ -38,12 +59,34 @@ class LogBroker final : public Node {
   std::vector<NodeId> members(const std::string& group) const;
   /// Partitions the member holds in the group's current generation.
   std::vector<TopicPartition> assignment(const std::string& group, NodeId member) const;
+  /// True when this broker currently leads tp.
+  bool leads(const TopicPartition& tp) const;
 
  private:
   struct Topic {
     TopicConfig cfg;
-    std::vector<PartitionLog> parts;
-    std::vector<std::string> names;  // "topic/p"
+  };
+  /// An idempotent producer's recent writes to one partition (Kafka keeps its last five
+  /// batches; a bounded window of sequence -> offset does the same job here).
+  struct ProducerEntry {
+    std::int16_t epoch = 0;
+    std::int32_t last_seq = -1;
+    std::deque<std::pair<std::int32_t, std::int64_t>> recent;  // (sequence, offset)
+  };
+  /// This broker's replica of one partition.
+  struct Replica {
+    TopicPartition tp;
+    std::string name;  // "topic/p"
+    const TopicConfig* topic = nullptr;
+    PartitionLog log;
+    PartitionState state;
+    bool known = false;                 // state came from the metadata
+    std::unique_ptr<ReplicaSet> isr;    // leader only
+    std::vector<NodeId> pending_adds;   // ISR additions sent to the controller, not committed yet
+    double alter_sent_at = -1;          // an AlterPartition in flight since then
+    std::map<std::int64_t, ProducerEntry> producers;
+    bool internal = false;              // __consumer_offsets
+    bool leader(NodeId self) const { return known && state.leader == self && isr; }
   };
   struct Member {
     std::vector<std::string> topics;
@@ -63,28 +106,99 @@ class LogBroker final : public Node {
     FetchRequest req;
     double deadline = 0;
   };
+  struct ParkedReplica {
+    ReplicaFetch req;
+    double deadline = 0;
+  };
+  /// An acks=all produce request waiting for the high watermark (Kafka's DelayedProduce).
+  struct DelayedProduce {
+    std::uint64_t id = 0;
+    NodeId client = kNoNode;
+    ProduceResponse resp;
+    std::vector<std::pair<std::size_t, std::int64_t>> waits;  // (index in resp.parts, end offset)
+    std::vector<TopicPartition> tps;                          // parallel to waits
+  };
+  struct Fetcher {
+    bool inflight = false;
+    std::uint64_t fetch_id = 0;
+    bool backoff = false;
+  };
 
+  // log_broker.cpp: set-up, dispatch, metadata.
+  void init(Context& ctx);
+  void answer_metadata(Context& ctx, NodeId from, const MetadataRequest& r);
+  Replica* find(const TopicPartition& tp);
+  const Replica* find(const TopicPartition& tp) const;
+  bool kraft() const { return !cfg_.controllers.empty(); }
+  // broker_produce.cpp: the leader's write path.
   void handle_produce(Context& ctx, NodeId from, const ProduceRequest& r);
+  void handle_init_producer_id(Context& ctx, NodeId from, const InitProducerId& r);
+  ErrorCode check_sequence(Context& ctx, Replica& r, NodeId from, const ProduceRequest& req, const PartitionBatch& b,
+                           std::int64_t* duplicate_offset);
+  void remember_record(Replica& r, const StoredRecord& rec, std::int64_t offset);
+  void rebuild_producers(Replica& r);
+  std::int64_t append_local(Context& ctx, Replica& r, StoredRecord rec, NodeId producer);
+  void advance_high_watermark(Context& ctx, Replica& r);
+  void complete_delayed(Context& ctx, const TopicPartition& tp, ErrorCode fail = ErrorCode::None);
+  void expire_delayed(Context& ctx, std::uint64_t id);
+  // broker_fetch.cpp: consumer fetches.
   void handle_fetch(Context& ctx, NodeId from, const FetchRequest& r);
-  void handle_join(Context& ctx, NodeId from, const JoinGroup& j);
-  void handle_commit(Context& ctx, NodeId from, const OffsetCommit& c);
+  std::int64_t resolve(const FetchRequest& r, const FetchPartition& fp, bool* reset, std::int64_t* from) const;
+  bool has_data(const FetchRequest& r) const;
+  void answer_fetch(Context& ctx, NodeId to, const FetchRequest& r);
+  void wake_fetches(Context& ctx);
   void handle_list_offsets(Context& ctx, NodeId from, const ListOffsets& l);
+  // broker_replication.cpp: leader and follower sides of replication, the controller.
+  void handle_replica_fetch(Context& ctx, NodeId from, const ReplicaFetch& f);
+  bool replica_fetch_ready(const ReplicaFetch& f) const;
+  void answer_replica_fetch(Context& ctx, NodeId to, const ReplicaFetch& f);
+  void on_replica_fetch_response(Context& ctx, NodeId from, const ReplicaFetchResponse& r);
+  void fetch_from(Context& ctx, NodeId leader);
+  void apply_metadata(Context& ctx, const MetadataUpdate& u);
+  void apply_state(Context& ctx, Replica& r, const PartitionState& s);
+  /// Start a replica fetch to every leader this broker follows a partition of.
+  void start_fetchers(Context& ctx);
+  void check_isr(Context& ctx);
+  void send_alter(Context& ctx, Replica& r, std::vector<NodeId> isr);
+  void heartbeat_controller(Context& ctx);
+  // group_coordinator.cpp: groups and committed offsets.
+  bool coordinates(const std::string& group) const;
+  Replica* offsets_partition(const std::string& group);
+  bool refuse_if_not_coordinator(Context& ctx, NodeId from, const std::string& group);
+  void handle_join(Context& ctx, NodeId from, const JoinGroup& j);
+  void handle_heartbeat(Context& ctx, NodeId from, const Heartbeat& h);
+  void handle_leave(Context& ctx, NodeId from, const LeaveGroup& l);
+  void handle_commit(Context& ctx, NodeId from, const OffsetCommit& c);
+  void handle_offset_fetch(Context& ctx, NodeId from, const OffsetFetch& f);
+  void store_group_record(Context& ctx, const std::string& group, std::string text);
+  /// Becoming leader of a __consumer_offsets partition: rebuild its groups' committed
+  /// offsets and generations from its records (Kafka's GroupMetadataManager load).
+  void load_groups(Replica& r);
+  /// No longer its leader: forget the members of its groups (they find the new coordinator).
+  void unload_groups(Replica& r);
   Group& group(const std::string& name);
   void schedule_rebalance(Context& ctx, Group& g);
   void rebalance(Context& ctx, Group& g);
   void check_sessions(Context& ctx);
   void apply_retention(Context& ctx);
-  /// Where a fetch of tp at `offset` really starts; sets *reset when auto.offset.reset applies.
-  std::int64_t resolve(const FetchRequest& r, const FetchPartition& fp, bool* reset, std::int64_t* from) const;
-  bool has_data(const FetchRequest& r) const;
-  void answer_fetch(Context& ctx, NodeId to, const FetchRequest& r);
-  PartitionLog* find_log(const TopicPartition& tp);
-  const std::string& name_of(const TopicPartition& tp) const;
 
   LogBrokerConfig cfg_;
+  NodeId self_ = kNoNode;
+  bool initialized_ = false;
   std::map<std::string, Topic> topics_;
+  std::map<TopicPartition, Replica> replicas_;            // partitions hosted here
+  std::map<TopicPartition, PartitionState> metadata_;     // the whole cluster, as last heard
+  std::uint64_t metadata_offset_ = 0;
   std::vector<Group> groups_;  // index = timer arg of a scheduled rebalance
   std::map<NodeId, Parked> parked_;  // one long-polling fetch per consumer
+  std::map<NodeId, ParkedReplica> parked_replicas_;  // one per follower broker
+  std::map<std::uint64_t, DelayedProduce> delayed_;
+  std::uint64_t next_delayed_ = 1;
+  std::map<NodeId, Fetcher> fetchers_;  // by leader broker
+  std::uint64_t next_fetch_id_ = 1;
+  std::size_t controller_index_ = 0;   // which voter we think is active
+  bool heartbeat_answered_ = true;
+  std::int64_t next_producer_id_ = 0;
 };
 
 }  // namespace bs::kafka

@@ -49,6 +49,7 @@ struct ProduceRequest {
   std::uint64_t request_id = 0;
   std::int64_t producer_id = -1;
   std::int16_t producer_epoch = 0;
+  double timeout_s = 30;  ///< how long an acks=all request may wait for replication (request.timeout.ms)
 };
 
 /// ProduceResponse: per partition, the base offset the leader gave the batch, or an error

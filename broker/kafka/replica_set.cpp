@@ -11,6 +11,16 @@ ReplicaSet::ReplicaSet(NodeId leader, std::vector<NodeId> replicas, double lag_t
   update_hw();
 }
 
+ReplicaSet::ReplicaSet(NodeId leader, std::vector<NodeId> replicas, const std::vector<NodeId>& isr, double lag_time_max_s,
+                       std::int32_t min_insync, std::int64_t leo, std::int64_t hw, double now)
+    : leader_(leader), lag_time_max_s_(lag_time_max_s), min_insync_(min_insync), hw_(hw) {
+  for (NodeId r : replicas) {
+    const bool in = r == leader || std::find(isr.begin(), isr.end(), r) != isr.end();
+    replicas_.push_back(Replica{r, r == leader ? leo : -1, now, now, leo, in});
+  }
+  update_hw();
+}
+
 ReplicaSet::Replica* ReplicaSet::find(NodeId r) {
   for (auto& x : replicas_)
     if (x.broker == r) return &x;
@@ -73,6 +83,23 @@ bool ReplicaSet::follower_fetched(NodeId f, std::int64_t fetch_offset, double no
   }
   update_hw();
   return expanded;
+}
+
+std::vector<NodeId> ReplicaSet::out_of_sync(double now) const {
+  std::vector<NodeId> out;
+  const std::int64_t leader_leo = leo(leader_);
+  for (const auto& x : replicas_)
+    if (x.broker != leader_ && x.in_isr && x.leo != leader_leo && now - x.last_caught_up > lag_time_max_s_)
+      out.push_back(x.broker);
+  return out;
+}
+
+void ReplicaSet::set_isr(const std::vector<NodeId>& committed, const std::vector<NodeId>& pending_adds) {
+  for (auto& x : replicas_) {
+    auto has = [&](const std::vector<NodeId>& v) { return std::find(v.begin(), v.end(), x.broker) != v.end(); };
+    x.in_isr = x.broker == leader_ || has(committed) || has(pending_adds);
+  }
+  update_hw();
 }
 
 std::vector<NodeId> ReplicaSet::shrink(double now) {

@@ -26,6 +26,13 @@ class ReplicaSet {
   /// lag_time_max_s is replica.lag.time.max.ms in seconds.
   ReplicaSet(NodeId leader, std::vector<NodeId> replicas, double lag_time_max_s, std::int32_t min_insync,
              std::int64_t leo, double now);
+  /// A leader elected with the controller's `isr`: its own LEO is `leo`, its high
+  /// watermark starts at `hw` (what it learnt as a follower) and the followers' LEOs are
+  /// unknown until they fetch, so the high watermark cannot move before they do (Kafka:
+  /// a new leader's follower states start at an unknown offset). Followers in `isr`
+  /// count as caught up at `now`.
+  ReplicaSet(NodeId leader, std::vector<NodeId> replicas, const std::vector<NodeId>& isr, double lag_time_max_s,
+             std::int32_t min_insync, std::int64_t leo, std::int64_t hw, double now);
 
   /// The leader appended records: its log end offset is now `leo`.
   void leader_appended(std::int64_t leo);
@@ -34,6 +41,14 @@ class ReplicaSet {
   bool follower_fetched(NodeId f, std::int64_t fetch_offset, double now);
   /// Remove the followers out of sync at `now` (an ISR shrink); returns them.
   std::vector<NodeId> shrink(double now);
+  /// The followers `shrink` would remove at `now`, without removing them: a leader of a
+  /// KRaft cluster asks the controller first (AlterPartition, KIP-497) and keeps using the
+  /// larger ISR until the controller has committed the smaller one.
+  std::vector<NodeId> out_of_sync(double now) const;
+  /// The ISR the controller committed, plus the followers this leader has added since and
+  /// the controller has not confirmed yet (KIP-497's "maximal ISR": a pending expansion
+  /// counts at once, a pending shrink does not).
+  void set_isr(const std::vector<NodeId>& committed, const std::vector<NodeId>& pending_adds);
 
   std::int64_t high_watermark() const { return hw_; }
   std::int64_t leo(NodeId r) const;

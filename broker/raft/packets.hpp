@@ -18,6 +18,7 @@ struct Command {
   std::uint64_t a = 0, b = 0;
   std::string text;
   std::uint32_t bytes = 16;
+  std::vector<std::int64_t> args;  ///< further operands, when a and b are not enough
 };
 
 /// One log entry: the term of the leader that created it and its command. Indexes start

@@ -81,7 +81,8 @@ TEST_CASE("bootstrap: a producer waits for the leader, then produces there", "[l
 
 TEST_CASE("bootstrap: any broker answers metadata from the cluster map", "[log][failover][broker]") {
   LogBrokerConfig cfg;
-  cfg.topic_leaders = {{"orders", {kB2, 2}}};
+  for (std::int32_t p = 0; p < 2; ++p)  // the cluster's orders partitions, both on b2
+    cfg.partitions.push_back(PartitionState{TopicPartition{"orders", p}, {kB2}, {kB2}, kB2, 0, 0, false});
   cfg.group_coordinators = {{"g", kB2}};
   LogBroker b(cfg);
   Driver d(b, kB1);

@@ -152,7 +152,11 @@ void load_kafka_model(const JsonIn& nodes, Scenario& s) {
   for (NodeId b : brokers) {
     kafka::LogBrokerConfig cfg = decls[b].cfg;
     if (cluster) {
-      for (const auto& t : decl.cfg.topics) cfg.topic_leaders[t.name] = {leader_of[t.name], t.partitions};
+      for (const auto& t : decl.cfg.topics)
+        for (std::int32_t p = 0; p < t.partitions; ++p) {
+          const NodeId l = leader_of[t.name];
+          cfg.partitions.push_back(kafka::PartitionState{TopicPartition{t.name, p}, {l}, {l}, l, 0, 0, false});
+        }
       cfg.group_coordinators = coordinator_of;
     }
     s.factories[b] = [cfg](RunShared&) { return std::make_unique<kafka::LogBroker>(cfg); };
