@@ -68,7 +68,7 @@ std::int64_t LogBroker::append_local(Context& ctx, Replica& r, StoredRecord rec,
   if (idempotent) copy = rec;
   const std::int64_t offset = r.log.append(std::move(rec), &rolled);
   if (idempotent) remember_record(r, copy, offset);
-  if (rolled)
+  if (rolled && !r.internal)
     ctx.emit(Event{.kind = ev::SegmentRoll, .queue = r.name, .tag = offset,
                    .seq = static_cast<std::int64_t>(r.log.segments_rolled())});
   if (id != 0)  // __consumer_offsets records are not messages

@@ -149,11 +149,8 @@ void LogBroker::on_replica_fetch_response(Context& ctx, NodeId from, const Repli
         const MsgId id = rec.msg.id;
         const std::int32_t epoch = rec.leader_epoch;
         remember_record(*r, rec, r->log.log_end_offset());
-        bool rolled = false;
-        const std::int64_t off = r->log.append(rec, &rolled);
-        if (rolled)
-          ctx.emit(Event{.kind = ev::SegmentRoll, .queue = r->name, .tag = off,
-                         .seq = static_cast<std::int64_t>(r->log.segments_rolled())});
+        // Followers roll and delete segments too; the trace shows the leader's.
+        const std::int64_t off = r->log.append(rec);
         if (id != 0)
           ctx.emit(Event{.kind = ev::Replicate, .msg = id, .peer = from, .queue = r->name, .tag = off, .seq = epoch});
       }

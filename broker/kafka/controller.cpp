@@ -86,8 +86,11 @@ void Controller::apply(Context& ctx, std::uint64_t index, const raft::Entry& e) 
     if (p != pending_fence_.end() && p->second <= index) pending_fence_.erase(p);
     if (!active()) return;
     auto r = fence_reason_.find(index);
-    ctx.emit(Event{.kind = ev::BrokerFenced, .peer = broker, .flag = c.b != 0,
-                   .text = r != fence_reason_.end() ? r->second : std::string(c.b ? "fenced" : "unfenced")});
+    const std::string reason = r != fence_reason_.end() ? r->second
+                               : proposing_reason_      ? proposing_reason_
+                               : c.b                    ? "fenced"
+                                                        : "unfenced";
+    ctx.emit(Event{.kind = ev::BrokerFenced, .peer = broker, .flag = c.b != 0, .text = reason});
     if (r != fence_reason_.end()) fence_reason_.erase(r);
     // A fenced broker is told so at its next heartbeat; an unfenced one too.
     if (!c.b) last_heartbeat_[broker] = ctx.now();
@@ -116,9 +119,11 @@ void Controller::become_active(Context& ctx) {
   }
 }
 
+// A single controller commits (and applies) inside propose(): only an index not yet
+// applied is pending.
 void Controller::propose_change(Context& ctx, const PartitionState& next) {
   const std::uint64_t index = raft_.propose(ctx, encode(next));
-  if (index) pending_change_[next.tp] = index;
+  if (index > image_.offset) pending_change_[next.tp] = index;
 }
 
 void Controller::propose_fence(Context& ctx, NodeId broker, bool fenced, const char* reason) {
@@ -126,8 +131,10 @@ void Controller::propose_fence(Context& ctx, NodeId broker, bool fenced, const c
   c.kind = kFence;
   c.a = broker;
   c.b = fenced ? 1 : 0;
+  proposing_reason_ = reason;
   const std::uint64_t index = raft_.propose(ctx, std::move(c));
-  if (!index) return;
+  proposing_reason_ = nullptr;
+  if (index <= image_.offset) return;
   pending_fence_[broker] = index;
   fence_reason_[index] = reason;
 }

@@ -85,6 +85,7 @@ class Controller final : public Node {
   std::map<TopicPartition, std::uint64_t> pending_change_;  // proposed, not applied yet
   std::map<NodeId, std::uint64_t> pending_fence_;
   std::map<std::uint64_t, std::string> fence_reason_;      // by Raft index
+  const char* proposing_reason_ = nullptr;                  // while propose() may apply at once
 };
 
 }  // namespace bs::kafka

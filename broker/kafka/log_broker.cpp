@@ -125,6 +125,12 @@ void LogBroker::on_packet(Context& ctx, NodeId from, const Packet& p) {
   if (auto* x = p.as<AlterPartitionResponse>()) {
     if (Replica* r = find(x->state.tp)) {
       r->alter_sent_at = -1;
+      // Refused: back to the committed ISR; a follower still caught up is proposed again
+      // at its next fetch (Kafka's maybeExpandIsr runs on every follower fetch).
+      if (x->error != ErrorCode::None && r->leader(self_)) {
+        r->pending_adds.clear();
+        r->isr->set_isr(r->state.isr, {});
+      }
       if (x->state.partition_epoch > r->state.partition_epoch) apply_state(ctx, *r, x->state);
     }
     return;
@@ -134,7 +140,8 @@ void LogBroker::on_packet(Context& ctx, NodeId from, const Packet& p) {
 void LogBroker::apply_retention(Context& ctx) {
   for (auto& [tp, r] : replicas_)
     for (const auto& d : r.log.apply_retention(ctx.now()))
-      ctx.emit(Event{.kind = ev::SegmentDelete, .queue = r.name, .tag = d.base_offset, .seq = d.next_offset,
+      if (r.leader(self_) && !r.internal)
+        ctx.emit(Event{.kind = ev::SegmentDelete, .queue = r.name, .tag = d.base_offset, .seq = d.next_offset,
                      .text = d.reason});
 }
 

@@ -39,13 +39,30 @@ void load_network(const JsonIn& root, Scenario& s) {
   // Clients: "broker" / "bootstrap" (read again, with their own checks, by the model
   // loaders); brokers: "peers", the inter-broker links of a cluster.
   JsonIn nodes = root.at("nodes");
+  // A cluster with controllers (KRaft) is one network: brokers and controllers all reach
+  // each other, and a client reaches every broker (it talks to whichever leads).
+  std::vector<NodeId> servers;
+  bool controllers = false;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const std::string& role = s.node_roles[i];
+    if (role == "broker" || role == "controller") servers.push_back(static_cast<NodeId>(i));
+    controllers |= role == "controller";
+  }
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     JsonIn n = nodes.at(i);
     const auto self = static_cast<NodeId>(i);
-    if (s.node_roles[i] == "broker") {
-      for (NodeId peer : load_peers(n, s, self)) add_link(self, peer, lat_ms, bw_mbps);
+    const std::string& role = s.node_roles[i];
+    if (role == "broker" || role == "controller") {
+      if (role == "broker")
+        for (NodeId peer : load_peers(n, s, self)) add_link(self, peer, lat_ms, bw_mbps);
+      if (controllers)
+        for (NodeId peer : servers)
+          if (peer > self) add_link(self, peer, lat_ms, bw_mbps);
     } else {
       for (NodeId b : load_client_brokers(n, s, 0).ids) add_link(self, b, lat_ms, bw_mbps);
+      if (controllers)
+        for (NodeId b : servers)
+          if (s.node_roles[b] == "broker") add_link(self, b, lat_ms, bw_mbps);
     }
   }
   if (!root.has("links")) return;
@@ -188,7 +205,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file) {
       n.at("name").fail("expected a non-empty name without spaces, ':', '/' or quotes");
     if (s.find_node(name) != kNoNode) n.at("name").fail(fmt::format("duplicate node name \"{}\"", name));
     s.node_names.push_back(name);
-    s.node_roles.push_back(n.one_of("role", {"broker", "producer", "consumer"}, nullptr));
+    s.node_roles.push_back(n.one_of("role", {"broker", "producer", "consumer", "controller"}, nullptr));
   }
   load_network(root, s);
   find_model(s.model)->load(nodes, s);

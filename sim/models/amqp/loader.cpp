@@ -99,6 +99,8 @@ void load_amqp_model(const JsonIn& nodes, Scenario& s) {
   std::vector<BrokerDecl> brokers(s.node_names.size());
   std::map<std::string, int> holders;  // queue name -> brokers declaring it
   for (std::size_t i = 0; i < s.node_names.size(); ++i) {
+    if (s.node_roles[i] == "controller")
+      nodes.at(i).at("role").fail("the queue model has no controller nodes (a KRaft controller belongs to the log model)");
     if (s.node_roles[i] != "broker") continue;
     brokers[i] = load_broker(nodes.at(i));
     for (const auto& q : brokers[i].queue_names) ++holders[q];

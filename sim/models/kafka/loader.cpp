@@ -11,6 +11,9 @@
 #include "kafka/log_broker.hpp"
 #include "scenario/client_keys.hpp"
 #include "models/model.hpp"
+#include "models/kafka/cluster.hpp"
+#include "kafka/controller.hpp"
+#include "kafka/offsets_topic.hpp"
 
 namespace bs {
 namespace {
@@ -41,9 +44,13 @@ struct LogDecl {
   }
 };
 
-LogDecl load_broker(const JsonIn& n) {
-  n.expect_object({"name", "role", "topics", "groups", "retention_check_ms", "rebalance_delay_ms", "session_check_ms", "peers"});
+LogDecl load_broker(const JsonIn& n, const Scenario& s, bool kraft, std::vector<TopicReplicationDecl>& reps) {
+  std::vector<std::string> keys = {"name", "role", "topics", "groups", "retention_check_ms", "rebalance_delay_ms",
+                                   "session_check_ms", "peers"};
+  if (kraft) keys.insert(keys.end(), kBrokerReplicationKeys.begin(), kBrokerReplicationKeys.end());
+  n.expect_object(keys);
   LogDecl d;
+  if (kraft) load_broker_replication(n, d.cfg);
   d.cfg.retention_check_s = n.num("retention_check_ms", 1, 1e9, 1000) / 1000;
   d.cfg.rebalance_delay_s = n.num("rebalance_delay_ms", 0, 1e9, 50) / 1000;
   d.cfg.session_check_s = n.num("session_check_ms", 1, 1e9, 100) / 1000;
@@ -52,7 +59,8 @@ LogDecl load_broker(const JsonIn& n) {
   JsonIn ts = n.has("topics") ? n.at("topics") : JsonIn(kNoTopics, n.file(), n.path() + ".topics");
   for (std::size_t i = 0; i < ts.size(); ++i) {
     JsonIn t = ts.at(i);
-    t.expect_object({"name", "partitions", "segment_bytes", "segment_ms", "retention_ms", "retention_bytes"});
+    t.expect_object({"name", "partitions", "segment_bytes", "segment_ms", "retention_ms", "retention_bytes",
+                     "replication_factor", "replicas", "min_insync_replicas", "unclean_leader_election_enable"});
     kafka::TopicConfig c;
     c.name = t.str("name");
     if (c.name.empty() || c.name.find_first_of(" /:\"") != std::string::npos)
@@ -63,6 +71,9 @@ LogDecl load_broker(const JsonIn& n) {
     c.log.segment_s = t.has("segment_ms") ? t.num("segment_ms", 1, 1e12) / 1000 : -1;
     c.log.retention_s = t.has("retention_ms") ? t.num("retention_ms", 0, 1e12) / 1000 : -1;
     c.log.retention_bytes = t.has("retention_bytes") ? t.integer("retention_bytes", 0, INT64_MAX) : -1;
+    TopicReplicationDecl rep{c.name, t, {}, false};
+    load_topic_replication(t, s, kraft, c, rep);
+    reps.push_back(std::move(rep));
     d.cfg.topics.push_back(c);
   }
   if (n.has("groups")) {
@@ -112,16 +123,18 @@ void load_kafka_model(const JsonIn& nodes, Scenario& s) {
   std::vector<LogDecl> decls(s.node_names.size());
   LogDecl decl;
   std::map<std::string, NodeId> leader_of, coordinator_of;
+  const bool kraft = std::find(s.node_roles.begin(), s.node_roles.end(), "controller") != s.node_roles.end();
+  std::vector<TopicReplicationDecl> reps;
   for (std::size_t i = 0; i < s.node_names.size(); ++i) {
     if (s.node_roles[i] != "broker") continue;
     const auto id = static_cast<NodeId>(i);
     brokers.push_back(id);
-    decls[i] = load_broker(nodes.at(i));
+    decls[i] = load_broker(nodes.at(i), s, kraft, reps);
     for (std::size_t k = 0; k < decls[i].cfg.topics.size(); ++k) {
       const auto& t = decls[i].cfg.topics[k];
       if (leader_of.count(t.name))
         nodes.at(i).at("topics").at(k).at("name").fail(fmt::format(
-            "topic \"{}\" is already declared on broker \"{}\" (a cluster has one topic namespace; without replication a topic lives on one broker)",
+            "topic \"{}\" is already declared on broker \"{}\" (a cluster has one topic namespace: declare each topic once)",
             t.name, s.node_names[leader_of[t.name]]));
       leader_of[t.name] = id;
       decl.cfg.topics.push_back(t);
@@ -143,15 +156,38 @@ void load_kafka_model(const JsonIn& nodes, Scenario& s) {
   }
   // With one broker it leads everything: clients skip the metadata round trip, and the
   // brokers need no cluster map (single-broker lessons run as they always have).
-  const bool cluster = brokers.size() > 1;
+  const bool cluster = brokers.size() > 1 || kraft;
   s.factories.resize(s.node_names.size());
+  KraftCluster kc;
+  if (kraft) {
+    kc = load_kraft_cluster(nodes, s, decl.cfg.topics, reps);
+    for (NodeId c : kc.controllers) {
+      kafka::ControllerConfig cfg = kc.controller;
+      s.factories[c] = [cfg, c](RunShared&) { return std::make_unique<kafka::Controller>(cfg, c); };
+    }
+    // The group's first coordinator, for clients given one "broker".
+    for (const auto& g : decl.cfg.groups) {
+      const kafka::TopicPartition otp{kc.offsets_topic.name, kafka::offsets_partition_for(g.name, kc.offsets_topic.partitions)};
+      for (const auto& p : kc.partitions)
+        if (p.tp == otp) coordinator_of[g.name] = p.leader;
+    }
+    for (const auto& p : kc.partitions)
+      if (p.tp.partition == 0 && leader_of.count(p.tp.topic)) leader_of[p.tp.topic] = p.leader;
+  }
   auto queues = nlohmann::ordered_json::array();
   for (const auto& t : decl.cfg.topics)
     for (std::int32_t p = 0; p < t.partitions; ++p) queues.push_back(kafka::tp_name(TopicPartition{t.name, p}));
   s.header_extra["queues"] = queues;
   for (NodeId b : brokers) {
     kafka::LogBrokerConfig cfg = decls[b].cfg;
-    if (cluster) {
+    if (kraft) {
+      cfg.topics = decl.cfg.topics;
+      cfg.topics.push_back(kc.offsets_topic);
+      cfg.groups = decl.cfg.groups;
+      cfg.partitions = kc.partitions;
+      cfg.controllers = kc.controllers;
+      cfg.offsets_partitions = kc.offsets_topic.partitions;
+    } else if (cluster) {
       for (const auto& t : decl.cfg.topics)
         for (std::int32_t p = 0; p < t.partitions; ++p) {
           const NodeId l = leader_of[t.name];
@@ -179,7 +215,7 @@ void load_kafka_model(const JsonIn& nodes, Scenario& s) {
       const auto* t = decl.topic(c.topic);
       if (!t) n.at("topic").fail(fmt::format("unknown topic \"{}\" (topics: {})", c.topic, fmt::join(decl.topic_names(), ", ")));
       c.broker = leader_of[c.topic];
-      if (cluster) {
+      if (cluster || kraft) {
         c.bootstrap = cb.ids;
         c.bootstrap_names = cb.names;
       }
@@ -237,9 +273,8 @@ void load_kafka_model(const JsonIn& nodes, Scenario& s) {
     if (c.topics.empty()) n.at(tkey).fail("expected at least one topic");
     for (const auto& t : c.topics) {
       if (!decl.topic(t)) n.at(tkey).fail(fmt::format("unknown topic \"{}\" (topics: {})", t, fmt::join(decl.topic_names(), ", ")));
-      // A member fetches from its coordinator's broker: fetching from several leaders is
-      // not modelled yet.
-      if (leader_of[t] != c.broker)
+      // Without controllers a member fetches from its coordinator's broker.
+      if (!kraft && leader_of[t] != c.broker)
         n.at(tkey).fail(fmt::format("topic \"{}\" lives on broker \"{}\" but group \"{}\" is coordinated by \"{}\": "
                                     "declare the group on the broker of its topics",
                                     t, s.node_names[leader_of[t]], c.group, s.node_names[c.broker]));
@@ -321,7 +356,20 @@ void load_kafka_model(const JsonIn& nodes, Scenario& s) {
     nlohmann::ordered_json j;
     j["name"] = t.name;
     j["partitions"] = t.partitions;
-    if (cluster) j["leader"] = s.node_names[leader_of[t.name]];
+    if (cluster && !kraft) j["leader"] = s.node_names[leader_of[t.name]];
+    if (kraft) {
+      j["replication_factor"] = t.replication_factor;
+      j["min_insync_replicas"] = t.min_insync;
+      auto lists = nlohmann::ordered_json::array();
+      for (const auto& p : kc.partitions)
+        if (p.tp.topic == t.name) {
+          auto names = nlohmann::ordered_json::array();
+          for (NodeId r : p.replicas) names.push_back(s.node_names[r]);
+          lists.push_back(names);
+        }
+      j["replicas"] = lists;
+      if (kc.controller.unclean_topics.count(t.name)) j["unclean_leader_election_enable"] = true;
+    }
     auto gs = nlohmann::ordered_json::array();
     for (const auto& [g, ts] : group_topics)
       if (std::find(ts.begin(), ts.end(), t.name) != ts.end()) gs.push_back(g);
