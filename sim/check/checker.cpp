@@ -6,9 +6,27 @@ namespace bs {
 struct Checker::Impl : check::Ledger {};
 using check::CopyState;
 
-Checker::Checker(std::vector<std::string> node_names, TopicGroups topic_groups) : impl_(std::make_unique<Impl>()) {
+Checker::Checker(std::vector<std::string> node_names, TopicGroups topic_groups, TopicReplicas topic_replicas)
+    : impl_(std::make_unique<Impl>()) {
   impl_->names = std::move(node_names);
   impl_->topic_groups = std::move(topic_groups);
+  impl_->topic_replicas = std::move(topic_replicas);
+  for (const auto& [topic, r] : impl_->topic_replicas) impl_->t.replication |= r.replication_factor > 1;
+}
+
+TopicReplicas topic_replicas_from_header(const nlohmann::ordered_json& header) {
+  TopicReplicas out;
+  if (!header.contains("topics") || !header["topics"].is_array()) return out;
+  for (const auto& t : header["topics"]) {
+    if (!t.is_object() || !t.contains("name") || !t["name"].is_string()) continue;
+    TopicReplication r;
+    if (t.contains("replication_factor") && t["replication_factor"].is_number_integer())
+      r.replication_factor = t["replication_factor"].get<int>();
+    if (t.contains("min_insync_replicas") && t["min_insync_replicas"].is_number_integer())
+      r.min_insync_replicas = t["min_insync_replicas"].get<int>();
+    out[t["name"].get<std::string>()] = r;
+  }
+  return out;
 }
 
 TopicGroups topic_groups_from_header(const nlohmann::ordered_json& header) {
@@ -46,13 +64,20 @@ Totals Checker::totals() const {
     if (impl_->is_lost(m)) {
       ++t.lost;
       Impl::count_lost_queues(m, t);
+      if (m.log_gone && m.rpart) {
+        bool counted = false;
+        for (const auto& c : m.copies) counted |= Impl::copy_lost(m, c);
+        if (!counted) ++t.queues[m.rpart->name].lost;
+      }
     }
+    if (m.log_gone) continue;  // not in the partition's log: nobody will read it
     for (const auto& c : m.copies)
       if (!c.finished() && c.state != CopyState::Passed && c.processed == 0 && !c.skipped) {
         ++t.pending;
         break;
       }
   }
+  impl_->replication_totals(t);
   t.latency_p50_ms = impl_->latency.quantile(0.50);
   t.latency_p95_ms = impl_->latency.quantile(0.95);
   t.latency_p99_ms = impl_->latency.quantile(0.99);

@@ -23,6 +23,15 @@ using TopicGroups = std::map<std::string, std::vector<std::string>>;
 /// empty for a queue-model header.
 TopicGroups topic_groups_from_header(const nlohmann::ordered_json& header);
 
+/// Log model: a topic's replication settings, from the trace header's `topics` entries.
+struct TopicReplication {
+  int replication_factor = 1;   ///< `replication_factor` (absent: 1)
+  int min_insync_replicas = 1;  ///< `min_insync_replicas` (absent: 1)
+};
+/// Topic -> its replication settings; topics not listed have replication factor 1.
+using TopicReplicas = std::map<std::string, TopicReplication>;
+TopicReplicas topic_replicas_from_header(const nlohmann::ordered_json& header);
+
 /// What one event meant, as the checker judged it: how a reader that follows the trace
 /// event by event (the GUI) marks boxes and timeline points with the checker's own rules.
 struct Verdict {
@@ -38,7 +47,10 @@ class Checker final : public EventSink {
  public:
   /// node_names[i] names NodeId i (for the per-consumer tables). topic_groups says which
   /// consumer groups should see each topic's records (log model only).
-  explicit Checker(std::vector<std::string> node_names, TopicGroups topic_groups = {});
+  /// topic_replicas gives each topic's replication factor and min.insync.replicas: with
+  /// a replication factor above 1 a record becomes readable when the high watermark
+  /// passes it (docs/log-replication.md).
+  explicit Checker(std::vector<std::string> node_names, TopicGroups topic_groups = {}, TopicReplicas topic_replicas = {});
   ~Checker() override;
   void on_event(const Event& e) override;
   /// Totals as of the last event fed; messages not yet settled count as pending.

@@ -19,7 +19,7 @@ void Ledger::maybe_retire(MsgId id) {
   auto it = msgs.find(id);
   if (it == msgs.end()) return;
   MsgState& m = it->second;
-  if (m.copies.empty()) return;
+  if (m.copies.empty() || m.rpart) return;
   for (const auto& c : m.copies)
     if (!c.finished()) return;
   if (m.confirm_mode && !m.confirmed) return;
@@ -38,6 +38,12 @@ PartitionState& Ledger::partition_state(const std::string& name) {
   for (const auto& g : p.groups) p.orders.push_back(&orders[g + "|" + name]);
   p.next.assign(p.groups.size(), 0);
   p.totals = &t.queues[name];
+  p.name = name;
+  auto rit = topic_replicas.find(name.substr(0, slash == std::string::npos ? name.size() : slash));
+  if (rit != topic_replicas.end()) {
+    p.replicated = rit->second.replication_factor > 1;
+    p.min_insync = rit->second.min_insync_replicas;
+  }
   return p;
 }
 
@@ -156,8 +162,12 @@ void Ledger::on_crash_event(const Event& e) {
   down.insert(e.node);
   on_crash(e);
   vanish_in_flight(e.node);
+  update_availability_all(e.t);
 }
 
-void Ledger::on_restart(const Event& e) { down.erase(e.node); }
+void Ledger::on_restart(const Event& e) {
+  down.erase(e.node);
+  update_availability_all(e.t);
+}
 
 }  // namespace bs::check

@@ -72,6 +72,7 @@ class IdInversions {
 enum class CopyState : std::uint8_t { Queued, Unacked, Held, Settled, Done, Lost, Discarded, Passed };
 
 struct OrderScope;
+struct PartitionState;
 
 struct Copy {
   std::string scope;      // queue (queue model) or consumer group (log model)
@@ -101,6 +102,13 @@ struct MsgState {
   NodeId producer = kNoNode, broker = kNoNode;  // of the first publish
   std::string key;  // log model: the record key, for per-key ordering
   std::vector<Copy> copies;
+  // Log model, replicated partition (replication factor > 1): where it was appended, and
+  // whether its id is in no offset of the partition's log (the current leader's, or the
+  // last leader's when offline). Such messages are never retired: a later election can
+  // still remove them from the log.
+  PartitionState* rpart = nullptr;
+  double appended_at = -1;
+  bool log_gone = false;
 };
 
 struct OrderScope {
@@ -117,6 +125,28 @@ struct PartitionState {
   std::vector<std::int64_t> next;    // per group: one past the highest offset processed
   std::int64_t high_watermark = 0;
   QueueTotals* totals = nullptr;
+  // Replication (docs/log-replication.md). Every partition follows its leader and the
+  // leader's log; replicated ones (replication factor > 1) also every replica's log.
+  std::string name;
+  bool replicated = false;
+  int min_insync = 1;
+  std::map<NodeId, std::vector<MsgId>> logs;  // replica -> msg id per offset (0: unknown)
+  NodeId leader = kNoNode;  // kNoNode: offline (or not known yet)
+  NodeId owner = kNoNode;   // whose log is the partition's: the leader, else the last leader
+  bool leader_known = false;
+  std::int64_t leader_epoch = -1;
+  bool unclean = false;     // the current leader was elected uncleanly
+  double last_unclean_at = -1;
+  std::vector<NodeId> isr;
+  std::string isr_text;
+  bool isr_known = false;
+  std::int64_t hw = 0;      // the leader's high watermark (replicated partitions)
+  std::vector<MsgId> visible;  // replicated: the record whose group copies exist, per offset
+  std::int64_t visible_end = 0;  // offsets below were made visible once
+  std::int64_t dirty_from = INT64_MAX;  // lowest offset of the leader's log that changed below visible_end
+  std::set<std::int64_t> elections_seen, isr_changes_seen;  // partition epochs (dedupe)
+  std::unordered_map<MsgId, std::uint8_t> cause;  // truncated ids: 1 leader_epoch, 2 unclean_election
+  double offline_since = -1, offline_s = 0, below_since = -1, below_s = 0;
   std::size_t index_of(const std::string& g) const {
     for (std::size_t i = 0; i < groups.size(); ++i)
       if (groups[i] == g) return i;
@@ -137,6 +167,8 @@ struct Ledger {
   double first_publish = -1, last_process = -1;
   std::uint64_t lost_msgs = 0;
   TopicGroups topic_groups;
+  TopicReplicas topic_replicas;
+  std::set<std::pair<std::string, NodeId>> diverged;  // (partition, replica) found diverged at an election
   std::map<std::string, PartitionState> partitions;
   std::map<std::string, MsgId> key_high;  // "group|key" -> highest message id processed
   // Fire-and-forget publishes still on the wire: lost if an end crashes first (the
@@ -231,6 +263,7 @@ struct Ledger {
   bool is_lost(const MsgState& m) const {
     if (m.vanished) return true;
     if (!accepted(m)) return false;
+    if (m.log_gone) return true;
     for (const auto& c : m.copies)
       if (copy_lost(m, c)) return true;
     return false;
@@ -302,6 +335,29 @@ struct Ledger {
   void on_commit(const Event& e);
   void on_offset_reset(const Event& e);
   void on_fetch(const Event& e);
+  // Replication (rules/kafka_replication.cpp).
+  void on_replicate(const Event& e);
+  void on_truncate(const Event& e);
+  void on_leader_election(const Event& e);
+  void on_isr_change(const Event& e);
+  void on_high_watermark(const Event& e);
+  void on_produce_error(const Event& e);
+  void on_broker_fenced(const Event& e);
+  void on_sequence_check(const Event& e);
+  // Replication helpers.
+  void add_copies(PartitionState& p, MsgState& m, MsgId id, std::int64_t off, std::int64_t lag_end);
+  void write_log(PartitionState& p, NodeId node, std::int64_t off, MsgId id);
+  void set_owner(PartitionState& p, NodeId node);
+  void set_gone(PartitionState& p, MsgId id, bool gone);
+  void refresh_gone(PartitionState& p, MsgId id);
+  void update_availability(PartitionState& p, double now);
+  void update_availability_all(double now) {
+    for (auto& [n, p] : partitions) update_availability(p, now);
+  }
+  // ISR members whose log differs from the leader's below the high watermark.
+  void find_diverged(const PartitionState& p, std::set<std::pair<std::string, NodeId>>& into) const;
+  // Fill t's replication figures as of the end (t.end_t); t.lost and pending stay to the caller.
+  void replication_totals(Totals& into) const;
 };
 
 }  // namespace bs::check

@@ -32,6 +32,14 @@ void kafka_rules(Rules& r) {
   r[static_cast<std::size_t>(ev::Commit)] = &Ledger::on_commit;
   r[static_cast<std::size_t>(ev::OffsetReset)] = &Ledger::on_offset_reset;
   r[static_cast<std::size_t>(ev::Fetch)] = &Ledger::on_fetch;
+  r[static_cast<std::size_t>(ev::Replicate)] = &Ledger::on_replicate;
+  r[static_cast<std::size_t>(ev::Truncate)] = &Ledger::on_truncate;
+  r[static_cast<std::size_t>(ev::LeaderElection)] = &Ledger::on_leader_election;
+  r[static_cast<std::size_t>(ev::IsrChange)] = &Ledger::on_isr_change;
+  r[static_cast<std::size_t>(ev::HighWatermark)] = &Ledger::on_high_watermark;
+  r[static_cast<std::size_t>(ev::ProduceError)] = &Ledger::on_produce_error;
+  r[static_cast<std::size_t>(ev::BrokerFenced)] = &Ledger::on_broker_fenced;
+  r[static_cast<std::size_t>(ev::SequenceCheck)] = &Ledger::on_sequence_check;
 }
 }  // namespace
 

@@ -15,7 +15,14 @@ const std::vector<std::pair<std::string, Getter>>& table() {
       BS_TOTAL(duplicates_skipped), BS_TOTAL(reordered), BS_TOTAL(reordered_across_consumers), BS_TOTAL(missed),
       BS_TOTAL(reordered_per_key), BS_TOTAL(reordered_across_partitions),
       BS_TOTAL(latency_p50_ms), BS_TOTAL(latency_p95_ms), BS_TOTAL(latency_p99_ms), BS_TOTAL(latency_max_ms),
-      BS_TOTAL(throughput_per_s)};
+      BS_TOTAL(throughput_per_s),
+      {"lost.truncated", [](const Totals& t) { return static_cast<double>(t.lost_truncated); }},
+      {"lost.unclean_election", [](const Totals& t) { return static_cast<double>(t.lost_unclean_election); }},
+      {"lost.not_replicated", [](const Totals& t) { return static_cast<double>(t.lost_not_replicated); }},
+      BS_TOTAL(not_written), BS_TOTAL(duplicates_in_log), BS_TOTAL(produce_errors), BS_TOTAL(leader_elections),
+      BS_TOTAL(unclean_elections), BS_TOTAL(isr_shrinks), BS_TOTAL(isr_expands), BS_TOTAL(brokers_fenced),
+      BS_TOTAL(sequence_duplicates), BS_TOTAL(sequence_out_of_order), BS_TOTAL(diverged), BS_TOTAL(offline_s),
+      BS_TOTAL(below_min_isr_s)};
   return t;
 }
 #undef BS_TOTAL
@@ -39,6 +46,11 @@ nlohmann::ordered_json totals_json(const Totals& t) {
 bool total_by_name(const Totals& t, const std::string& name, double& out) {
   for (const auto& [k, g] : table())
     if (k == name) return out = g(t), true;
+  if (name.rfind("produce_errors.", 0) == 0) {
+    auto it = t.produce_errors_by_name.find(name.substr(15));
+    out = it == t.produce_errors_by_name.end() ? 0.0 : static_cast<double>(it->second);
+    return true;
+  }
   auto field = [&](const std::string& prefix) -> std::pair<std::string, std::string> {
     if (name.rfind(prefix, 0) != 0) return {};
     const auto rest = name.substr(prefix.size());
@@ -67,7 +79,11 @@ bool total_by_name(const Totals& t, const std::string& name, double& out) {
     else if (f == "lost") out = static_cast<double>(q.lost);
     else if (f == "missed") out = static_cast<double>(q.missed);
     else if (f == "max_lag") out = static_cast<double>(q.max_lag);
-    else return false;
+    else if (f == "offline_s" || f == "below_min_isr_s" || f == "duplicates_in_log") {
+      auto r = t.replicas.find(who);
+      const PartitionReplication pr = r == t.replicas.end() ? PartitionReplication{} : r->second;
+      out = f == "offline_s" ? pr.offline_s : f == "below_min_isr_s" ? pr.below_min_isr_s : static_cast<double>(pr.duplicates_in_log);
+    } else return false;
     return true;
   }
   return false;

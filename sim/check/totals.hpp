@@ -30,6 +30,19 @@ struct QueueTotals {
   std::uint64_t max_lag = 0;     ///< log model: most records appended but not yet processed by a group, over the run
 };
 
+/// Log model: one partition's replication as the checker followed it (docs/log-replication.md).
+struct PartitionReplication {
+  std::string leader;             ///< current leader's node name; "" when offline (no live leader) or unknown
+  std::int64_t leader_epoch = -1;
+  std::string isr;                ///< the controller's ISR, node names "b1,b2" ("" until known)
+  std::int64_t high_watermark = 0;
+  std::int64_t log_end = 0;       ///< the log end offset of the final log (the current or last leader's)
+  double offline_s = 0;           ///< simulated seconds without a live leader
+  double below_min_isr_s = 0;     ///< simulated seconds with the ISR smaller than min.insync.replicas
+  bool unclean = false;           ///< the current leader was elected uncleanly
+  std::uint64_t duplicates_in_log = 0;
+};
+
 /// The checker's totals. Message counts are distinct message ids unless named as
 /// events (delivered, redelivered count deliveries). Latency is end-to-end, publish to
 /// first processing, in simulated milliseconds; throughput is processed messages per
@@ -59,6 +72,26 @@ struct Totals {
   std::uint64_t missed = 0;          ///< log model: (record, group) pairs skipped by an offset reset or seek
   std::uint64_t reordered_across_partitions = 0;  ///< log model: pairs of records one group processed in the opposite order to their publishing (order across partitions is not promised)
   std::uint64_t reordered_per_key = 0;  ///< log model: records processed after a later record of the same key, within one group
+  // Log model, replication (docs/log-replication.md); zero without it.
+  bool replication = false;          ///< a topic has replication factor > 1, or the trace has replication events
+  std::uint64_t lost_truncated = 0;         ///< lost: removed from the log by a truncation after a clean election
+  std::uint64_t lost_unclean_election = 0;  ///< lost: an unclean election (after its append) dropped it
+  std::uint64_t lost_not_replicated = 0;    ///< lost: never truncated, but only on replicas that no longer lead
+  std::uint64_t not_written = 0;     ///< appended but absent from the final log and never acknowledged (the producer was told it failed, or nothing)
+  std::uint64_t duplicates_in_log = 0;  ///< offsets of the final logs holding an id already at a lower offset
+  std::uint64_t produce_errors = 0;  ///< produce_error events (every attempt that failed)
+  std::map<std::string, std::uint64_t> produce_errors_by_name;  ///< by Kafka error name
+  std::uint64_t leader_elections = 0;
+  std::uint64_t unclean_elections = 0;
+  std::uint64_t isr_shrinks = 0;
+  std::uint64_t isr_expands = 0;
+  std::uint64_t brokers_fenced = 0;
+  std::uint64_t sequence_duplicates = 0;    ///< idempotent producer: batches the leader already had (not written again)
+  std::uint64_t sequence_out_of_order = 0;  ///< idempotent producer: OUT_OF_ORDER_SEQUENCE_NUMBER refusals
+  std::uint64_t diverged = 0;        ///< (partition, replica) pairs: an ISR member whose log differed from the leader's below the HW
+  double offline_s = 0;              ///< the most simulated seconds any partition spent without a live leader
+  double below_min_isr_s = 0;        ///< the most simulated seconds any partition's ISR was below min.insync.replicas
+  std::map<std::string, PartitionReplication> replicas;  ///< by partition name
   double latency_p50_ms = 0;
   double latency_p95_ms = 0;
   double latency_p99_ms = 0;

@@ -124,6 +124,7 @@ void load_expect(const JsonIn& root, Scenario& s) {
     // Validate the metric name: a top-level total, or consumers.NAME.field / queues.NAME.field.
     bool known = false;
     for (const auto& n : total_names()) known |= (n == metric);
+    known |= metric.rfind("produce_errors.", 0) == 0 && metric.size() > 15;  // produce_errors.ERROR_NAME
     if (!known && (metric.rfind("consumers.", 0) == 0 || metric.rfind("queues.", 0) == 0)) {
       const auto dot1 = metric.find('.'), dot2 = metric.rfind('.');
       const std::string who = metric.substr(dot1 + 1, dot2 - dot1 - 1);

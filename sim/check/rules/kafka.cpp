@@ -3,8 +3,10 @@
 
 namespace bs::check {
 
-// Log model: the record enters its partition at `offset`; every group subscribed to
-// the topic gets a copy whose order scope is (group, partition), position the offset.
+// Log model: the record enters its partition at `offset` (on the leader, e.node). Every
+// group subscribed to the topic gets a copy whose order scope is (group, partition),
+// position the offset: at once with replication factor 1, and when the high watermark
+// passes the offset on a replicated partition (on_high_watermark).
 void Ledger::on_append(const Event& e) {
   in_flight.erase(e.msg);
   MsgState& m = msgs[e.msg];
@@ -15,17 +17,39 @@ void Ledger::on_append(const Event& e) {
   ++p.totals->routed;
   const std::int64_t off = offset(e);
   p.high_watermark = std::max(p.high_watermark, off + 1);
+  // The appender leads: adopt it when no controller named a leader yet, or when its
+  // leader epoch is newer than the last election seen.
+  const std::int64_t epoch = field::integer<"leader_epoch">(e);
+  if (!p.leader_known || (e.node != p.owner && epoch > p.leader_epoch)) {
+    p.leader = e.node;
+    p.leader_known = true;
+    p.leader_epoch = std::max(p.leader_epoch, epoch);
+    set_owner(p, e.node);
+    update_availability(p, e.t);
+  }
+  if (p.replicated) {
+    if (!m.rpart) m.rpart = &p, m.appended_at = e.t;
+    write_log(p, e.node, off, e.msg);
+    if (e.node != p.owner) refresh_gone(p, e.msg);
+    return;
+  }
+  write_log(p, e.node, off, e.msg);
+  add_copies(p, m, e.msg, off, p.high_watermark);
+}
+
+void Ledger::add_copies(PartitionState& p, MsgState& m, MsgId id, std::int64_t off, std::int64_t lag_end) {
+  m.enqueued = true;
   for (std::size_t g = 0; g < p.groups.size(); ++g) {
     Copy c;
     c.scope = p.groups[g];
-    c.order_scope = partition(e);
+    c.order_scope = p.name;
     c.position = off;
     c.log = true;
     c.order = p.orders[g];
-    c.order->live.emplace(off, e.msg);
+    c.order->live.emplace(off, id);
     m.copies.push_back(std::move(c));
     // Lag: records in the partition the group has not processed yet.
-    const auto lag = static_cast<std::uint64_t>(p.high_watermark - p.next[g]);
+    const auto lag = static_cast<std::uint64_t>(std::max<std::int64_t>(lag_end - p.next[g], 0));
     p.totals->max_lag = std::max(p.totals->max_lag, lag);
   }
 }
