@@ -1,8 +1,10 @@
 // Log-model clients in a replicated cluster, against scripted brokers: per-partition
 // leaders, retries (retries, retry.backoff.ms, request.timeout.ms, delivery.timeout.ms),
-// max.in.flight.requests.per.connection and the idempotent producer (KIP-98).
+// max.in.flight.requests.per.connection, the idempotent producer (KIP-98), and the
+// consumer following leader and coordinator moves.
 #include <catch2/catch.hpp>
 
+#include "kafka/consumer.hpp"
 #include "kafka/producer.hpp"
 #include "log_harness.hpp"
 #include "vocabulary/vocabulary.hpp"
@@ -48,6 +50,13 @@ std::size_t confirms(const Driver& d, MsgId id, bool ack) {
   return n;
 }
 
+ConsumerConfig consumer_config() {
+  ConsumerConfig c{.broker = kB1, .group = "g", .topics = {"orders"}};
+  c.bootstrap = {kB1, kB2};
+  c.bootstrap_names = {"b1", "b2"};
+  c.request_timeout_s = 1;
+  return c;
+}
 }  // namespace
 
 TEST_CASE("producer: each partition's batch goes to that partition's leader", "[log][producer][failover]") {
@@ -291,4 +300,106 @@ TEST_CASE("producer: max.in.flight.requests.per.connection bounds unanswered req
   auto next = d.take<ProduceRequest>(kB1);
   REQUIRE(next.size() == 1);  // the oldest waiting batch
   CHECK(next[0].batches[0].records[0].id == 3);
+}
+
+TEST_CASE("consumer: fetches each partition from its leader and follows a leader change", "[log][consumer][failover]") {
+  Consumer c(consumer_config());
+  Driver d(c, kClient);
+  d.start();
+  run_until(d, 0);
+  auto md = d.take<MetadataRequest>(kB1);
+  REQUIRE(md.size() == 1);
+  d.packet(kB1, leaders(md[0].request_id, kB1, kB2, kB1));
+  REQUIRE(d.take<JoinGroup>(kB1).size() == 1);
+  d.packet(kB1, Assignment{"g", 1, {kP0, kP1}});
+  // p1 is led by b2, not by the coordinator: its committed offset is asked first.
+  auto of = d.take<OffsetFetch>(kB1);
+  REQUIRE(of.size() == 1);
+  REQUIRE(of[0].partitions.size() == 1);
+  CHECK(of[0].partitions[0] == kP1);
+  auto f1 = d.take<FetchRequest>(kB1);
+  REQUIRE(f1.size() == 1);
+  REQUIRE(f1[0].partitions.size() == 1);
+  CHECK(f1[0].partitions[0].tp == kP0);
+  CHECK(d.take<FetchRequest>(kB2).empty());
+  d.packet(kB1, OffsetFetchResponse{"g", of[0].request_id, {FetchPartition{kP1, 7}}});
+  auto f2 = d.take<FetchRequest>(kB2);
+  REQUIRE(f2.size() == 1);
+  REQUIRE(f2[0].partitions.size() == 1);
+  CHECK(f2[0].partitions[0].tp == kP1);
+  CHECK(f2[0].partitions[0].offset == 7);
+  // b2 no longer leads p1.
+  FetchResponse nl{1, f2[0].fetch_id, {}};
+  FetchPartitionData err;
+  err.tp = kP1;
+  err.error = ErrorCode::NotLeaderOrFollower;
+  nl.parts.push_back(err);
+  d.packet(kB2, nl);
+  auto md2 = d.take<MetadataRequest>();
+  REQUIRE(md2.size() == 1);
+  d.packet(kB1, leaders(md2[0].request_id, kB1, kB1, kB1));
+  CHECK(c.leader_of(kP1) == kB1);
+  // b1 answers its fetch; the next one to b1 carries both partitions, p1 still at 7.
+  d.packet(kB1, FetchResponse{1, f1[0].fetch_id, {FetchPartitionData{kP0, 0, 0, 0, {}, {}}}});
+  run_until(d, 0.1);
+  auto f3 = d.take<FetchRequest>(kB1);
+  REQUIRE_FALSE(f3.empty());
+  REQUIRE(f3.back().partitions.size() == 2);
+  CHECK(f3.back().partitions[1].tp == kP1);
+  CHECK(f3.back().partitions[1].offset == 7);
+  CHECK(d.take<FetchRequest>(kB2).empty());
+}
+
+TEST_CASE("consumer: NOT_COORDINATOR makes it find the coordinator again and rejoin there", "[log][consumer][failover]") {
+  Consumer c(consumer_config());
+  Driver d(c, kClient);
+  d.start();
+  run_until(d, 0);
+  auto md = d.take<MetadataRequest>(kB1);
+  d.packet(kB1, leaders(md[0].request_id, kB1, kB1, kB1));
+  REQUIRE(d.take<JoinGroup>(kB1).size() == 1);
+  d.packet(kB1, Assignment{"g", 3, {kP0}});
+  d.take<FetchRequest>();
+  d.packet(kB1, CoordinatorError{"g", ErrorCode::NotCoordinator});
+  CHECK(c.coordinator() == kNoNode);
+  auto fo = d.rec.of(ev::Failover);
+  REQUIRE(fo.size() == 1);
+  CHECK(fo[0].queue == "b1");
+  CHECK(fo[0].text == "NOT_COORDINATOR");
+  auto md2 = d.take<MetadataRequest>();
+  REQUIRE(md2.size() == 1);
+  CHECK(md2[0].group == "g");
+  d.packet(kB2, leaders(md2[0].request_id, kB1, kB1, kB2));
+  CHECK(c.coordinator() == kB2);
+  REQUIRE(d.take<JoinGroup>(kB2).size() == 1);
+  // The new coordinator's generation is taken even if it is not higher.
+  d.packet(kB2, Assignment{"g", 1, {kP0, kP1}});
+  CHECK(c.generation() == 1);
+  CHECK(c.owned().size() == 2);
+  run_until(d, 1.0);
+  CHECK_FALSE(d.take<Heartbeat>(kB2).empty());
+  CHECK(d.take<Heartbeat>(kB1).empty());
+}
+
+TEST_CASE("consumer: a coordinator that stops answering heartbeats is looked for again", "[log][consumer][failover]") {
+  ConsumerConfig cfg = consumer_config();
+  cfg.heartbeat_s = 0.3;
+  cfg.max_wait_s = 100;  // the scripted leader parks the fetch
+  Consumer c(cfg);
+  Driver d(c, kClient);
+  d.start();
+  run_until(d, 0);
+  auto md = d.take<MetadataRequest>(kB1);
+  d.packet(kB1, leaders(md[0].request_id, kB1, kB1, kB1));
+  d.packet(kB1, Assignment{"g", 1, {kP0}});
+  // Without any HeartbeatResponse yet, silence is not taken as a loss (older brokers).
+  run_until(d, 2.5);
+  CHECK(c.coordinator() == kB1);
+  d.packet(kB1, HeartbeatResponse{"g", ErrorCode::None});
+  run_until(d, 2.5 + cfg.request_timeout_s + 0.35);
+  CHECK(c.coordinator() == kNoNode);
+  REQUIRE(d.rec.of(ev::Failover).size() == 1);
+  CHECK(d.rec.of(ev::Failover)[0].text == "request_timeout");
+  CHECK(d.rec.of(ev::Failover)[0].t == Approx(2.7 + cfg.request_timeout_s));  // the first heartbeat after the answer
+  REQUIRE(d.take<MetadataRequest>(kB2).size() == 1);  // looked for at the next bootstrap broker
 }

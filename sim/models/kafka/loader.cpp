@@ -261,8 +261,9 @@ void load_kafka_model(const JsonIn& nodes, Scenario& s) {
     if (c.topics.empty()) n.at(tkey).fail("expected at least one topic");
     for (const auto& t : c.topics) {
       if (!decl.topic(t)) n.at(tkey).fail(fmt::format("unknown topic \"{}\" (topics: {})", t, fmt::join(decl.topic_names(), ", ")));
-      // A member fetches from its coordinator's broker: fetching from several leaders is
-      // not modelled yet.
+      // The consumer fetches from each leader and asks the coordinator for committed
+      // offsets (OffsetFetch), but the single-replica broker does not answer OffsetFetch
+      // yet: keep a group with the broker of its topics.
       if (leader_of[t] != c.broker)
         n.at(tkey).fail(fmt::format("topic \"{}\" lives on broker \"{}\" but group \"{}\" is coordinated by \"{}\": "
                                     "declare the group on the broker of its topics",
