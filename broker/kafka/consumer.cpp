@@ -5,9 +5,12 @@
 namespace bs::kafka {
 namespace {
 enum TimerKind : std::uint32_t {
-  kStart = 1, kWorkDone, kHeartbeat, kAutoCommit, kSeek, kFetchTimeout, kStop, kMetadataTimeout, kMetadataRetry
+  kStart = 1, kWorkDone, kHeartbeat, kAutoCommit, kSeek, kFetchTimeout, kStop, kMetadataTimeout, kMetadataRetry,
+  kFetchRetry, kHeartbeatTimeout, kOffsetFetchTimeout
 };
 constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+/// Internal position: waiting for the coordinator's OffsetFetch answer.
+constexpr std::int64_t kAwaitingOffset = -3;
 }  // namespace
 
 Consumer::Consumer(ConsumerConfig cfg) : cfg_(std::move(cfg)), bootstrap_(cfg_.bootstrap, cfg_.bootstrap_names) {
@@ -18,6 +21,46 @@ void Consumer::ask_metadata(Context& ctx) {
   metadata_id_ = ++metadata_seq_;
   ctx.send(bootstrap_.current(), MetadataRequest{cfg_.topics, cfg_.group, metadata_id_});
   ctx.set_timer(cfg_.request_timeout_s, Timer{kMetadataTimeout, metadata_id_});
+}
+
+NodeId Consumer::leader_of(const TopicPartition& tp) const {
+  if (bootstrap_.size() == 0) return cfg_.broker;
+  auto it = leaders_.find(tp);
+  return it == leaders_.end() ? kNoNode : it->second;
+}
+
+std::string Consumer::broker_label(NodeId id) const {
+  for (std::size_t i = 0; i < cfg_.bootstrap.size() && i < cfg_.bootstrap_names.size(); ++i)
+    if (cfg_.bootstrap[i] == id) return cfg_.bootstrap_names[i];
+  return "#" + std::to_string(id);
+}
+
+void Consumer::lose_coordinator(Context& ctx, const std::string& reason) {
+  if (coordinator_ == kNoNode || bootstrap_.size() == 0) return;
+  const NodeId left = coordinator_;
+  coordinator_ = kNoNode;
+  ++coordinator_gen_;
+  heartbeat_answered_ = false;
+  offset_fetch_id_ = 0;
+  rejoin_pending_ = true;
+  // As BrokerList::advance: the broker left, the one asked next, the reason. When the
+  // coordinator is the bootstrap broker asked for metadata, move along the list too.
+  if (bootstrap_.current() == left) {
+    bootstrap_.advance(ctx, reason);
+  } else if (ctx.tracing()) {
+    ctx.emit(Event{.kind = ev::Failover, .peer = bootstrap_.current(), .queue = broker_label(left),
+                   .seq = static_cast<std::int64_t>(++coordinator_failovers_), .text = reason});
+  }
+  // Partitions waiting for their committed offset wait for the new coordinator's
+  // assignment, which asks it again.
+  if (metadata_id_ == 0) ask_metadata(ctx);
+}
+
+void Consumer::lose_leader(Context& ctx, const TopicPartition& tp) {
+  if (bootstrap_.size() == 0) return;  // one broker: nothing else to ask
+  leaders_[tp] = kNoNode;
+  leaders_stale_ = true;
+  if (metadata_id_ == 0) ask_metadata(ctx);
 }
 
 std::vector<TopicPartition> Consumer::owned() const {
@@ -44,7 +87,9 @@ void Consumer::reset_volatile() {
   owned_.clear();
   buffer_.clear();
   busy_ = false;
-  fetch_inflight_ = false;
+  fetching_.clear();
+  rejoin_pending_ = false;
+  offset_fetch_id_ = 0;
   since_commit_ = 0;
   ++epoch_;
   ++fetch_id_;
@@ -55,6 +100,10 @@ void Consumer::on_start(Context& ctx) {
   metadata_id_ = 0;
   // A restarted client bootstraps again, from the top of its list.
   coordinator_ = bootstrap_.size() == 0 ? cfg_.broker : kNoNode;
+  leaders_.clear();
+  leaders_stale_ = false;
+  heartbeat_answered_ = false;
+  ++coordinator_gen_;
   bootstrap_.restart();
   if (stopped_) return;
   ctx.set_timer(std::max(0.0, cfg_.start_s - ctx.now()), Timer{kStart, 0});
@@ -64,19 +113,46 @@ void Consumer::on_start(Context& ctx) {
 }
 
 void Consumer::join(Context& ctx) {
+  if (coordinator_ == kNoNode) return;
   member_ = true;
   ctx.send(coordinator_, JoinGroup{cfg_.group, cfg_.topics, cfg_.session_timeout_s});
 }
 
-void Consumer::on_packet(Context& ctx, NodeId, const Packet& p) {
+void Consumer::on_packet(Context& ctx, NodeId from, const Packet& p) {
   if (stopped_) return;
   if (auto* m = p.as<MetadataResponse>()) {
-    if (m->request_id != metadata_id_ || m->request_id == 0 || m->coordinator == kNoNode) return;
+    if (m->request_id != metadata_id_ || m->request_id == 0) return;
     metadata_id_ = 0;
-    coordinator_ = m->coordinator;
-    join(ctx);
+    bool leaderless = false;
+    for (const auto& pm : m->partitions) {
+      if (std::find(cfg_.topics.begin(), cfg_.topics.end(), pm.tp.topic) == cfg_.topics.end()) continue;
+      leaders_[pm.tp] = pm.leader;
+    }
+    for (const auto& o : owned_) leaderless |= leader_of(o.tp) == kNoNode;
+    leaders_stale_ = leaderless;
+    if (coordinator_ == kNoNode && m->coordinator != kNoNode) {
+      coordinator_ = m->coordinator;
+      join(ctx);
+    }
+    // Still missing something (no coordinator, an offline partition): ask again later.
+    if (coordinator_ == kNoNode || leaders_stale_) ctx.set_timer(cfg_.reconnect_s, Timer{kMetadataRetry, 0});
+    // Fetch from the new leaders after reconnect.backoff.ms.
+    ctx.set_timer(cfg_.reconnect_s, Timer{kFetchRetry, 0});
     return;
   }
+  if (auto* e = p.as<CoordinatorError>()) {
+    if (e->group == cfg_.group && from == coordinator_) lose_coordinator(ctx, std::string(error_name(e->error)));
+    return;
+  }
+  if (auto* h = p.as<HeartbeatResponse>()) {
+    if (h->group != cfg_.group || from != coordinator_) return;
+    if (h->error == ErrorCode::NotCoordinator || h->error == ErrorCode::CoordinatorNotAvailable)
+      return lose_coordinator(ctx, std::string(error_name(h->error)));
+    heartbeat_answered_ = true;
+    heartbeat_acked_ = heartbeat_sent_;
+    return;
+  }
+  if (auto* o = p.as<OffsetFetchResponse>()) return on_offset_fetch(ctx, *o);
   if (auto* r = p.as<FetchResponse>()) return on_fetch_response(ctx, *r);
   if (auto* a = p.as<Assignment>()) return on_assignment(ctx, *a);
   if (p.as<UnknownMember>()) {
@@ -99,7 +175,9 @@ void Consumer::on_packet(Context& ctx, NodeId, const Packet& p) {
 }
 
 void Consumer::on_assignment(Context& ctx, const Assignment& a) {
-  if (!member_ || a.generation <= generation_) return;
+  // After a coordinator move the new coordinator's generation is taken as it is.
+  if (!member_ || (a.generation <= generation_ && !rejoin_pending_)) return;
+  rejoin_pending_ = false;
   if (busy_) {
     waiting_ = a;
     assignment_waiting_ = true;
@@ -112,34 +190,77 @@ void Consumer::on_assignment(Context& ctx, const Assignment& a) {
   generation_ = a.generation;
   owned_.clear();
   for (const auto& tp : a.partitions) owned_.push_back(Owned{tp, tp_name(tp)});
+  // In a cluster a partition led by another broker than the coordinator starts at the
+  // offset the coordinator returns (OffsetFetch); the coordinator's own partitions (and
+  // all of them with one broker) are fetched from kCommittedOffset, resolved there.
+  OffsetFetch of{cfg_.group, {}, 0};
+  if (bootstrap_.size() != 0)
+    for (auto& o : owned_)
+      if (leader_of(o.tp) != coordinator_) {
+        o.position = kAwaitingOffset;
+        of.partitions.push_back(o.tp);
+      }
+  if (!of.partitions.empty() && coordinator_ != kNoNode) {
+    of.request_id = offset_fetch_id_ = ++list_request_;
+    ctx.set_timer(cfg_.request_timeout_s, Timer{kOffsetFetchTimeout, offset_fetch_id_});
+    ctx.send(coordinator_, std::move(of));
+  }
   refetch(ctx);
 }
 
+void Consumer::on_offset_fetch(Context& ctx, const OffsetFetchResponse& r) {
+  if (r.group != cfg_.group || r.request_id != offset_fetch_id_ || offset_fetch_id_ == 0) return;
+  offset_fetch_id_ = 0;
+  for (const auto& f : r.offsets) {
+    const std::size_t i = find_owned(f.tp);
+    // -1: no committed offset; the leader applies auto.offset.reset.
+    if (i != kNone && owned_[i].position == kAwaitingOffset) owned_[i].position = f.offset < 0 ? -1 : f.offset;
+  }
+  maybe_fetch(ctx);
+}
+
 void Consumer::maybe_fetch(Context& ctx) {
-  if (!member_ || stopped_ || fetch_inflight_ || owned_.empty() || buffer_.size() >= cfg_.max_records) return;
-  FetchRequest r;
-  r.group = cfg_.group;
-  r.generation = generation_;
-  r.fetch_id = ++fetch_id_;
-  for (const auto& o : owned_) r.partitions.push_back(FetchPartition{o.tp, o.position});
-  r.max_records = cfg_.max_records - static_cast<std::uint32_t>(buffer_.size());
-  r.max_bytes = cfg_.max_bytes;
-  r.max_wait_s = cfg_.max_wait_s;
-  r.reset_earliest = cfg_.reset_earliest;
-  fetch_inflight_ = true;
-  ctx.send(coordinator_, std::move(r));
-  // A response lost with a dead link must not stall us forever.
-  ctx.set_timer(cfg_.max_wait_s + cfg_.session_timeout_s, Timer{kFetchTimeout, fetch_id_});
+  if (!member_ || stopped_ || owned_.empty() || buffer_.size() >= cfg_.max_records) return;
+  // One fetch in flight per leader, with the partitions it leads (Kafka's Fetcher).
+  std::map<NodeId, std::vector<FetchPartition>> by_leader;
+  for (const auto& o : owned_) {
+    const NodeId leader = leader_of(o.tp);
+    if (leader == kNoNode || o.position == kAwaitingOffset || fetching_.count(leader)) continue;
+    by_leader[leader].push_back(FetchPartition{o.tp, o.position});
+  }
+  for (auto& [leader, parts] : by_leader) {
+    FetchRequest r;
+    r.group = cfg_.group;
+    r.generation = generation_;
+    r.fetch_id = ++fetch_id_;
+    r.partitions = std::move(parts);
+    r.max_records = cfg_.max_records - static_cast<std::uint32_t>(buffer_.size());
+    r.max_bytes = cfg_.max_bytes;
+    r.max_wait_s = cfg_.max_wait_s;
+    r.reset_earliest = cfg_.reset_earliest;
+    fetching_[leader] = r.fetch_id;
+    ctx.send(leader, std::move(r));
+    // A response lost with a dead link must not stall us forever; in a cluster an
+    // unanswered fetch means the leader may be gone (request.timeout.ms).
+    const double wait = bootstrap_.size() == 0 ? cfg_.session_timeout_s : cfg_.request_timeout_s;
+    ctx.set_timer(cfg_.max_wait_s + wait, Timer{kFetchTimeout, fetch_id_});
+  }
 }
 
 void Consumer::on_fetch_response(Context& ctx, const FetchResponse& r) {
-  if (r.fetch_id != fetch_id_) return;  // superseded by a seek or a rebalance
-  fetch_inflight_ = false;
+  auto f = std::find_if(fetching_.begin(), fetching_.end(), [&](const auto& x) { return x.second == r.fetch_id; });
+  if (f == fetching_.end()) return;  // superseded by a seek or a rebalance, or timed out
+  fetching_.erase(f);
   bool got = false;
   for (const auto& d : r.parts) {
     const std::size_t i = find_owned(d.tp);
     if (i == kNone) continue;
     Owned& o = owned_[i];
+    if (d.error != ErrorCode::None) {
+      // NOT_LEADER_OR_FOLLOWER (or another partition error): ask who leads it now.
+      lose_leader(ctx, d.tp);
+      continue;
+    }
     // Nothing of this partition waits to be processed: the processed position follows
     // the fetch offset (it moves on an auto.offset.reset, or is learned from the
     // committed offset on the first fetch).
@@ -189,6 +310,7 @@ void Consumer::finish(Context& ctx, const Buffered& b) {
 }
 
 void Consumer::commit(Context& ctx, bool positions) {
+  if (coordinator_ == kNoNode) return;  // no coordinator to commit to: the positions wait
   OffsetCommit c{cfg_.group, generation_, {}};
   for (auto& o : owned_) {
     const std::int64_t off = positions ? o.position : o.processed;
@@ -205,7 +327,7 @@ void Consumer::refetch(Context& ctx) {
   buffer_.clear();
   ++epoch_;
   ++fetch_id_;
-  fetch_inflight_ = false;
+  fetching_.clear();
   since_commit_ = 0;
   maybe_fetch(ctx);
 }
@@ -248,7 +370,13 @@ void Consumer::on_timer(Context& ctx, const Timer& t) {
       }
       break;
     case kHeartbeat:
-      if (member_) ctx.send(coordinator_, Heartbeat{cfg_.group, generation_});
+      if (member_ && coordinator_ != kNoNode) {
+        ctx.send(coordinator_, Heartbeat{cfg_.group, generation_});
+        ++heartbeat_sent_;
+        // A coordinator that answers heartbeats and then falls silent is gone.
+        if (bootstrap_.size() != 0 && heartbeat_answered_)
+          ctx.set_timer(cfg_.request_timeout_s, Timer{kHeartbeatTimeout, (coordinator_gen_ << 32) | (heartbeat_sent_ & 0xffffffffu)});
+      }
       // Commits of the last few records should not wait for more traffic.
       if (cfg_.commit == CommitMode::AfterProcessing && !busy_ && buffer_.empty() && since_commit_ > 0) commit(ctx, false);
       ctx.set_timer(cfg_.heartbeat_s, Timer{kHeartbeat, 0});
@@ -257,11 +385,24 @@ void Consumer::on_timer(Context& ctx, const Timer& t) {
       commit(ctx, false);
       ctx.set_timer(cfg_.auto_commit_interval_s, Timer{kAutoCommit, 0});
       break;
-    case kFetchTimeout:
-      if (fetch_inflight_ && t.arg == fetch_id_) {
-        fetch_inflight_ = false;
-        maybe_fetch(ctx);
-      }
+    case kFetchTimeout: {
+      auto f = std::find_if(fetching_.begin(), fetching_.end(), [&](const auto& x) { return x.second == t.arg; });
+      if (f == fetching_.end()) break;
+      const NodeId leader = f->first;
+      fetching_.erase(f);
+      if (bootstrap_.size() != 0)
+        for (const auto& o : owned_)
+          if (leader_of(o.tp) == leader) lose_leader(ctx, o.tp);
+      maybe_fetch(ctx);
+      break;
+    }
+    case kFetchRetry: maybe_fetch(ctx); break;
+    case kHeartbeatTimeout:
+      if ((t.arg >> 32) != (coordinator_gen_ & 0xffffffffu) || !heartbeat_answered_) break;
+      if ((heartbeat_acked_ & 0xffffffffu) < (t.arg & 0xffffffffu)) lose_coordinator(ctx, "request_timeout");
+      break;
+    case kOffsetFetchTimeout:
+      if (t.arg == offset_fetch_id_ && offset_fetch_id_ != 0) lose_coordinator(ctx, "request_timeout");
       break;
     case kSeek: {
       if (t.arg >= cfg_.seeks.size() || owned_.empty()) break;
@@ -279,13 +420,20 @@ void Consumer::on_timer(Context& ctx, const Timer& t) {
         l.timestamp_s = s.to_timestamp_s >= 0 ? s.to_timestamp_s : std::max(0.0, ctx.now() - s.back_s);
         l.request_id = ++list_request_;
         pending_seek_part_ = parts.size() == 1 && !s.topic.empty() ? static_cast<std::int64_t>(parts[0]) : -1;
-        ctx.send(coordinator_, std::move(l));
+        // ListOffsets goes to each partition's leader.
+        std::map<NodeId, ListOffsets> per;
+        for (const auto& tp : l.partitions)
+          if (const NodeId ld = leader_of(tp); ld != kNoNode) {
+            auto& x = per.try_emplace(ld, ListOffsets{{}, l.timestamp_s, l.request_id}).first->second;
+            x.partitions.push_back(tp);
+          }
+        for (auto& [ld, x] : per) ctx.send(ld, std::move(x));
       }
       break;
     }
     case kStop:
       if (cfg_.commit != CommitMode::BeforeProcessing) commit(ctx, false);
-      if (member_) ctx.send(coordinator_, LeaveGroup{cfg_.group});
+      if (member_ && coordinator_ != kNoNode) ctx.send(coordinator_, LeaveGroup{cfg_.group});
       reset_volatile();
       stopped_ = true;
       break;
@@ -296,7 +444,7 @@ void Consumer::on_timer(Context& ctx, const Timer& t) {
       ctx.set_timer(cfg_.reconnect_s, Timer{kMetadataRetry, 0});
       break;
     case kMetadataRetry:
-      if (coordinator_ == kNoNode && metadata_id_ == 0) ask_metadata(ctx);
+      if (metadata_id_ == 0 && (coordinator_ == kNoNode || leaders_stale_)) ask_metadata(ctx);
       break;
     default: break;
   }

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -73,10 +74,22 @@ struct ConsumerConfig {
 /// resumes every partition from the group's committed offset. A crash loses the
 /// fetched records, the record in hand and the uncommitted positions.
 ///
-/// With a bootstrap list it first asks a bootstrap broker for metadata (FindCoordinator)
-/// and joins at the coordinator it names, which also leads the group's topics here (a
-/// member fetches from one broker); a bootstrap broker silent for request.timeout.ms is
-/// given up (traced `failover`) and the next one asked after reconnect.backoff.ms.
+/// With a bootstrap list (a cluster) it first asks a bootstrap broker for metadata
+/// (FindCoordinator, and each partition's leader) and joins at the coordinator it names;
+/// a bootstrap broker silent for request.timeout.ms is given up (traced `failover`) and
+/// the next one asked after reconnect.backoff.ms. It then fetches each partition from its
+/// leader, one FetchRequest in flight per leader broker (Kafka's Fetcher). A partition
+/// answered NOT_LEADER_OR_FOLLOWER, or a fetch unanswered for request.timeout.ms, makes it
+/// ask the metadata again and fetch from the new leader after reconnect.backoff.ms;
+/// records already fetched stay valid (offsets do not change with the leader). A newly
+/// assigned partition starts at the group's committed offset, asked of the coordinator
+/// (OffsetFetch; -1 = none, the leader then applies auto.offset.reset) unless the
+/// coordinator also leads the partition, which resolves kCommittedOffset itself.
+/// Group requests go to the coordinator; on NOT_COORDINATOR (CoordinatorError), an
+/// unanswered OffsetFetch, or — once the coordinator has answered heartbeats — no
+/// HeartbeatResponse for request.timeout.ms, the member marks the coordinator unknown
+/// (traced `failover`), finds it again (FindCoordinator) and rejoins the group there.
+/// Without a bootstrap list everything is at `broker` and fetches use kCommittedOffset.
 class Consumer final : public Node {
  public:
   explicit Consumer(ConsumerConfig cfg);
@@ -93,6 +106,8 @@ class Consumer final : public Node {
   std::int64_t processed_position(const TopicPartition& tp) const;
   /// The group coordinator it talks to (kNoNode while the metadata is unknown).
   NodeId coordinator() const { return coordinator_; }
+  /// The leader tp is fetched from, as the consumer knows it (kNoNode: unknown).
+  NodeId leader_of(const TopicPartition& tp) const;
 
  private:
   struct Owned {
@@ -112,6 +127,12 @@ class Consumer final : public Node {
 
   void join(Context& ctx);
   void ask_metadata(Context& ctx);
+  /// The coordinator stopped answering as one (`reason`): find it again and rejoin.
+  void lose_coordinator(Context& ctx, const std::string& reason);
+  /// A partition's leader is not known any more: ask the metadata again.
+  void lose_leader(Context& ctx, const TopicPartition& tp);
+  void on_offset_fetch(Context& ctx, const OffsetFetchResponse& r);
+  std::string broker_label(NodeId id) const;
   void reset_volatile();
   void on_assignment(Context& ctx, const Assignment& a);
   void on_fetch_response(Context& ctx, const FetchResponse& r);
@@ -140,7 +161,15 @@ class Consumer final : public Node {
   std::uint64_t work_gen_ = 0;
   std::uint64_t epoch_ = 0;      // bumped when positions change under the buffered records
   std::uint64_t fetch_id_ = 0;
-  bool fetch_inflight_ = false;
+  std::map<NodeId, std::uint64_t> fetching_;  // leader -> fetch_id of its fetch in flight
+  std::map<TopicPartition, NodeId> leaders_;   // cluster: each partition's leader (kNoNode: unknown)
+  bool leaders_stale_ = false;                 // a leader is unknown: metadata wanted
+  bool rejoin_pending_ = false;                // rejoining at a new coordinator: any generation is new
+  std::uint64_t coordinator_gen_ = 0;          // bumped when the coordinator is lost
+  std::uint32_t coordinator_failovers_ = 0;
+  bool heartbeat_answered_ = false;            // this coordinator answers heartbeats (HeartbeatResponse)
+  std::uint64_t heartbeat_sent_ = 0, heartbeat_acked_ = 0;
+  std::uint64_t offset_fetch_id_ = 0;          // OffsetFetch in flight (0 = none)
   std::uint32_t since_commit_ = 0;
   std::uint64_t list_request_ = 0;
   std::int64_t pending_seek_part_ = -1;

@@ -28,6 +28,18 @@ def nodes_and_links(sc):
         # bootstrap list; brokers to their peers.
         for b in ([n["broker"]] if "broker" in n else []) + n.get("bootstrap", []) + n.get("peers", []):
             links.add(tuple(sorted((n["name"], b))))
+    # A cluster with controllers (KRaft) is one network: servers reach each other and
+    # clients reach every broker.
+    if any(n["role"] == "controller" for n in sc["nodes"]):
+        servers = [n["name"] for n in sc["nodes"] if n["role"] in ("broker", "controller")]
+        brokers = [n["name"] for n in sc["nodes"] if n["role"] == "broker"]
+        for i, a in enumerate(servers):
+            for b in servers[i + 1:]:
+                links.add(tuple(sorted((a, b))))
+        for n in sc["nodes"]:
+            if n["role"] in ("producer", "consumer"):
+                for b in brokers:
+                    links.add(tuple(sorted((n["name"], b))))
     for l in sc.get("links", []):
         links.add(tuple(sorted(l["between"])))
     return names, sorted(links)

@@ -70,7 +70,9 @@ TEST_CASE("bootstrap: a producer waits for the leader, then produces there", "[l
   d.run_until(0.35);
   CHECK(d.take<ProduceRequest>().empty());  // send() blocks on the metadata
   CHECK(p.leader() == kNoNode);
-  d.packet(kB1, MetadataResponse{md[0].request_id, {PartitionMetadata{TopicPartition{"orders", 0}, kB2, 0}}, kNoNode});
+  d.packet(kB1, MetadataResponse{md[0].request_id,
+                                 {PartitionMetadata{TopicPartition{"orders", 0}, kB2, 0}, PartitionMetadata{TopicPartition{"orders", 1}, kB2, 0}},
+                                 kNoNode});
   CHECK(p.leader() == kB2);
   CHECK(d.take<ProduceRequest>(kB2).size() == 1);  // the batch that was due, to the leader
   d.run_until(0.55);

@@ -206,7 +206,9 @@ void load_kafka_model(const JsonIn& nodes, Scenario& s) {
     const std::string& role = s.node_roles[i];
     if (role == "producer") {
       n.expect_object({"name", "role", "broker", "bootstrap", "reconnect_ms", "request_timeout_ms", "topic", "key", "keys",
-                       "partition", "count", "start_s", "interval_ms", "batch", "size_bytes", "acks"});
+                       "partition", "count", "start_s", "interval_ms", "batch", "size_bytes", "acks", "retries",
+                       "retry_backoff_ms", "delivery_timeout_ms", "max_in_flight_requests_per_connection",
+                       "enable_idempotence"});
       kafka::ProducerConfig c;
       const ClientBrokers cb = load_client_brokers(n, s, 50);
       c.reconnect_s = cb.reconnect_s;
@@ -215,7 +217,7 @@ void load_kafka_model(const JsonIn& nodes, Scenario& s) {
       const auto* t = decl.topic(c.topic);
       if (!t) n.at("topic").fail(fmt::format("unknown topic \"{}\" (topics: {})", c.topic, fmt::join(decl.topic_names(), ", ")));
       c.broker = leader_of[c.topic];
-      if (cluster || kraft) {
+      if (cluster) {
         c.bootstrap = cb.ids;
         c.bootstrap_names = cb.names;
       }
@@ -236,11 +238,37 @@ void load_kafka_model(const JsonIn& nodes, Scenario& s) {
       c.interval_s = n.num("interval_ms", 0, 1e9, 100) / 1000;
       c.batch = static_cast<std::uint32_t>(n.integer("batch", 1, 1'000'000, 1));
       c.size_bytes = static_cast<std::uint32_t>(n.integer("size_bytes", 0, 1 << 30, 1024));
-      if (n.has("acks") && n.at("acks").json().is_string()) {
-        if (n.str("acks") != "all") n.at("acks").fail("expected 0, 1 or \"all\"");
+      // acks defaults to "all" (Kafka 3.x).
+      if (!n.has("acks") || n.at("acks").json().is_string()) {
+        if (n.has("acks") && n.str("acks") != "all") n.at("acks").fail("expected 0, 1 or \"all\"");
         c.acks = -1;
       } else {
         c.acks = static_cast<std::int32_t>(n.integer("acks", 0, 1, 1));
+      }
+      // retries, retry.backoff.ms, delivery.timeout.ms, max.in.flight.requests.per.connection
+      c.retries = n.integer("retries", 0, INT32_MAX, INT32_MAX);
+      c.retry_backoff_s = n.num("retry_backoff_ms", 0, 1e9, 100) / 1000;
+      c.delivery_timeout_s = n.num("delivery_timeout_ms", 1, 1e9, 120000) / 1000;
+      if (c.delivery_timeout_s < c.request_timeout_s)
+        n.at(n.has("delivery_timeout_ms") ? "delivery_timeout_ms" : "request_timeout_ms")
+            .fail(fmt::format("delivery_timeout_ms ({}) must be at least request_timeout_ms ({}): Kafka requires "
+                              "delivery.timeout.ms >= linger.ms + request.timeout.ms",
+                              c.delivery_timeout_s * 1000, c.request_timeout_s * 1000));
+      c.max_in_flight = static_cast<std::uint32_t>(n.integer("max_in_flight_requests_per_connection", 1, 1000, 5));
+      // enable.idempotence (KIP-98): Kafka 3.x's default is on, unless the configuration
+      // conflicts with it (acks 0 or 1, retries 0, more than 5 requests in flight); asked
+      // for explicitly, a conflict is an error.
+      const bool conflict = c.acks != -1 || c.retries == 0 || c.max_in_flight > 5;
+      if (n.has("enable_idempotence")) {
+        c.enable_idempotence = n.boolean("enable_idempotence", false);
+        if (c.enable_idempotence && conflict) {
+          const char* key = c.acks != -1 ? "acks" : c.retries == 0 ? "retries" : "max_in_flight_requests_per_connection";
+          n.at(key).fail(fmt::format("\"enable_idempotence\": true needs acks \"all\", retries > 0 and "
+                                     "max_in_flight_requests_per_connection <= 5 (KIP-98); set \"{}\" accordingly or "
+                                     "\"enable_idempotence\": false", key));
+        }
+      } else {
+        c.enable_idempotence = !conflict;
       }
       produced_to[c.topic] += c.count;
       s.factories[i] = [c](RunShared&) { return std::make_unique<kafka::Producer>(c); };
@@ -273,7 +301,8 @@ void load_kafka_model(const JsonIn& nodes, Scenario& s) {
     if (c.topics.empty()) n.at(tkey).fail("expected at least one topic");
     for (const auto& t : c.topics) {
       if (!decl.topic(t)) n.at(tkey).fail(fmt::format("unknown topic \"{}\" (topics: {})", t, fmt::join(decl.topic_names(), ", ")));
-      // Without controllers a member fetches from its coordinator's broker.
+      // Without controllers a group stays with the broker of its topics (a cluster of
+      // single-replica brokers, as in lesson 19b).
       if (!kraft && leader_of[t] != c.broker)
         n.at(tkey).fail(fmt::format("topic \"{}\" lives on broker \"{}\" but group \"{}\" is coordinated by \"{}\": "
                                     "declare the group on the broker of its topics",
