@@ -123,11 +123,11 @@ void LogBroker::handle_produce(Context& ctx, NodeId from, const ProduceRequest& 
       appended = true;
     }
     resp.parts.push_back(part);
+    advance_high_watermark(ctx, *r);  // a leader alone in the ISR commits at once
     if (req.acks == -1 && r->log.high_watermark() < end) {
       wait.waits.emplace_back(resp.parts.size() - 1, end);
       wait.tps.push_back(tp);
     }
-    advance_high_watermark(ctx, *r);
   }
   if (req.acks == 0) {
     // acks=0: the producer asked for no response at all.
