@@ -170,6 +170,10 @@ void LogBroker::complete_delayed(Context& ctx, const TopicPartition& tp, ErrorCo
         continue;
       }
       if (!replicated) d.resp.parts[d.waits[i].first].error = fail;
+      // Kafka (Partition.checkEnoughReplicasReachOffset): committed, but by an ISR that
+      // shrank below min.insync.replicas meanwhile: NOT_ENOUGH_REPLICAS_AFTER_APPEND.
+      else if (r->isr && !r->isr->enough_replicas())
+        d.resp.parts[d.waits[i].first].error = ErrorCode::NotEnoughReplicasAfterAppend;
       d.waits.erase(d.waits.begin() + static_cast<std::ptrdiff_t>(i));
       d.tps.erase(d.tps.begin() + static_cast<std::ptrdiff_t>(i));
     }

@@ -204,6 +204,16 @@ void LogBroker::apply_state(Context& ctx, Replica& r, const PartitionState& s) {
     wake_fetches(ctx);
     return;
   }
+  // A new leader epoch: a fetch still in flight to this leader belongs to an old
+  // connection (the leader may have restarted since): abandon it, as Kafka re-creates
+  // the fetcher when partitions are added to it.
+  if (s.leader != kNoNode && (!was_known || old_epoch != s.leader_epoch)) {
+    auto f = fetchers_.find(s.leader);
+    if (f != fetchers_.end() && f->second.inflight) {
+      f->second.inflight = false;
+      f->second.fetch_id = 0;
+    }
+  }
   if (was_leader) {
     r.isr.reset();
     r.pending_adds.clear();

@@ -14,6 +14,7 @@ enum class ErrorCode : std::int16_t {
   CoordinatorNotAvailable = 15,
   NotCoordinator = 16,             ///< this broker does not coordinate the group (FindCoordinator again)
   NotEnoughReplicas = 19,          ///< acks=all and the ISR is smaller than min.insync.replicas
+  NotEnoughReplicasAfterAppend = 20,  ///< written, but the ISR shrank below min.insync.replicas before it was replicated
   NotController = 41,
   OutOfOrderSequenceNumber = 45,   ///< idempotent producer: a gap in the sequence (KIP-98)
   DuplicateSequenceNumber = 46,    ///< idempotent producer: already written (answered as success)
@@ -32,6 +33,7 @@ constexpr std::string_view error_name(ErrorCode e) {
     case ErrorCode::CoordinatorNotAvailable: return "COORDINATOR_NOT_AVAILABLE";
     case ErrorCode::NotCoordinator: return "NOT_COORDINATOR";
     case ErrorCode::NotEnoughReplicas: return "NOT_ENOUGH_REPLICAS";
+    case ErrorCode::NotEnoughReplicasAfterAppend: return "NOT_ENOUGH_REPLICAS_AFTER_APPEND";
     case ErrorCode::NotController: return "NOT_CONTROLLER";
     case ErrorCode::OutOfOrderSequenceNumber: return "OUT_OF_ORDER_SEQUENCE_NUMBER";
     case ErrorCode::DuplicateSequenceNumber: return "DUPLICATE_SEQUENCE_NUMBER";
@@ -44,7 +46,8 @@ constexpr std::string_view error_name(ErrorCode e) {
 
 /// Errors after which Kafka's producer retries the batch (RetriableException).
 constexpr bool retriable(ErrorCode e) {
-  return e == ErrorCode::NotLeaderOrFollower || e == ErrorCode::NotEnoughReplicas || e == ErrorCode::RequestTimedOut ||
+  return e == ErrorCode::NotLeaderOrFollower || e == ErrorCode::NotEnoughReplicas ||
+         e == ErrorCode::NotEnoughReplicasAfterAppend || e == ErrorCode::RequestTimedOut ||
          e == ErrorCode::UnknownTopicOrPartition || e == ErrorCode::OutOfOrderSequenceNumber ||
          e == ErrorCode::FencedLeaderEpoch || e == ErrorCode::UnknownLeaderEpoch ||
          e == ErrorCode::NotCoordinator || e == ErrorCode::CoordinatorNotAvailable;

@@ -24,6 +24,14 @@ TopicReplicas topic_replicas_from_header(const nlohmann::ordered_json& header) {
       r.replication_factor = t["replication_factor"].get<int>();
     if (t.contains("min_insync_replicas") && t["min_insync_replicas"].is_number_integer())
       r.min_insync_replicas = t["min_insync_replicas"].get<int>();
+    if (t.contains("replicas") && t["replicas"].is_array())
+      for (const auto& list : t["replicas"]) {
+        std::string csv;
+        if (list.is_array())
+          for (const auto& n : list)
+            if (n.is_string()) csv += (csv.empty() ? "" : ",") + n.get<std::string>();
+        r.replicas_csv.push_back(csv);
+      }
     out[t["name"].get<std::string>()] = r;
   }
   return out;

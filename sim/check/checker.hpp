@@ -27,6 +27,9 @@ TopicGroups topic_groups_from_header(const nlohmann::ordered_json& header);
 struct TopicReplication {
   int replication_factor = 1;   ///< `replication_factor` (absent: 1)
   int min_insync_replicas = 1;  ///< `min_insync_replicas` (absent: 1)
+  /// `replicas`: each partition's replica names as created; the first leads and all are
+  /// in the ISR until the controller says otherwise.
+  std::vector<std::string> replicas_csv;
 };
 /// Topic -> its replication settings; topics not listed have replication factor 1.
 using TopicReplicas = std::map<std::string, TopicReplication>;

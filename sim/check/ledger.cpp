@@ -1,5 +1,7 @@
 #include "check/ledger.hpp"
 
+#include <cstdlib>
+
 namespace bs::check {
 
 void Ledger::vanish_in_flight(NodeId node) {
@@ -43,6 +45,19 @@ PartitionState& Ledger::partition_state(const std::string& name) {
   if (rit != topic_replicas.end()) {
     p.replicated = rit->second.replication_factor > 1;
     p.min_insync = rit->second.min_insync_replicas;
+    // The partition as created: its first replica leads, every replica is in sync.
+    const std::size_t idx = slash == std::string::npos ? 0 : std::strtoul(name.c_str() + slash + 1, nullptr, 10);
+    if (idx < rit->second.replicas_csv.size() && !rit->second.replicas_csv[idx].empty()) {
+      p.isr_text = rit->second.replicas_csv[idx];
+      p.isr = parse_isr(p.isr_text, names);
+      p.isr_known = !p.isr.empty();
+      if (p.isr_known) {
+        p.leader = p.isr.front();
+        p.leader_known = true;
+        p.leader_epoch = 0;
+        set_owner(p, p.leader);
+      }
+    }
   }
   return p;
 }

@@ -74,6 +74,9 @@ enum class CopyState : std::uint8_t { Queued, Unacked, Held, Settled, Done, Lost
 struct OrderScope;
 struct PartitionState;
 
+/// "b1,b2" (an ISR as the trace writes it) -> node ids, by the trace's node names.
+std::vector<NodeId> parse_isr(const std::string& text, const std::vector<std::string>& names);
+
 struct Copy {
   std::string scope;      // queue (queue model) or consumer group (log model)
   std::string order_scope;  // queue or partition, for ordering

@@ -96,7 +96,6 @@ void Ledger::find_diverged(const PartitionState& p, std::set<std::pair<std::stri
   }
 }
 
-namespace {
 std::vector<NodeId> parse_isr(const std::string& text, const std::vector<std::string>& names) {
   std::vector<NodeId> out;
   std::stringstream ss(text);
@@ -110,7 +109,6 @@ std::vector<NodeId> parse_isr(const std::string& text, const std::vector<std::st
   }
   return out;
 }
-}  // namespace
 
 void Ledger::on_replicate(const Event& e) {
   t.replication = true;
