@@ -40,7 +40,6 @@ void Consumer::lose_coordinator(Context& ctx, const std::string& reason) {
   const NodeId left = coordinator_;
   coordinator_ = kNoNode;
   ++coordinator_gen_;
-  heartbeat_answered_ = false;
   offset_fetch_id_ = 0;
   rejoin_pending_ = true;
   // As BrokerList::advance: the broker left, the one asked next, the reason. When the
@@ -102,7 +101,6 @@ void Consumer::on_start(Context& ctx) {
   coordinator_ = bootstrap_.size() == 0 ? cfg_.broker : kNoNode;
   leaders_.clear();
   leaders_stale_ = false;
-  heartbeat_answered_ = false;
   ++coordinator_gen_;
   bootstrap_.restart();
   if (stopped_) return;
@@ -148,7 +146,6 @@ void Consumer::on_packet(Context& ctx, NodeId from, const Packet& p) {
     if (h->group != cfg_.group || from != coordinator_) return;
     if (h->error == ErrorCode::NotCoordinator || h->error == ErrorCode::CoordinatorNotAvailable)
       return lose_coordinator(ctx, std::string(error_name(h->error)));
-    heartbeat_answered_ = true;
     heartbeat_acked_ = heartbeat_sent_;
     return;
   }
@@ -159,6 +156,7 @@ void Consumer::on_packet(Context& ctx, NodeId from, const Packet& p) {
     // Evicted (or the coordinator restarted): our partitions may already be someone
     // else's. Forget them and rejoin.
     const std::uint64_t f = fetch_id_;
+    heartbeat_acked_ = heartbeat_sent_;  // the coordinator is alive: it answered
     reset_volatile();
     fetch_id_ = f + 1;
     join(ctx);
@@ -374,7 +372,7 @@ void Consumer::on_timer(Context& ctx, const Timer& t) {
         ctx.send(coordinator_, Heartbeat{cfg_.group, generation_});
         ++heartbeat_sent_;
         // A coordinator that answers heartbeats and then falls silent is gone.
-        if (bootstrap_.size() != 0 && heartbeat_answered_)
+        if (bootstrap_.size() != 0)
           ctx.set_timer(cfg_.request_timeout_s, Timer{kHeartbeatTimeout, (coordinator_gen_ << 32) | (heartbeat_sent_ & 0xffffffffu)});
       }
       // Commits of the last few records should not wait for more traffic.
@@ -398,7 +396,7 @@ void Consumer::on_timer(Context& ctx, const Timer& t) {
     }
     case kFetchRetry: maybe_fetch(ctx); break;
     case kHeartbeatTimeout:
-      if ((t.arg >> 32) != (coordinator_gen_ & 0xffffffffu) || !heartbeat_answered_) break;
+      if ((t.arg >> 32) != (coordinator_gen_ & 0xffffffffu)) break;
       if ((heartbeat_acked_ & 0xffffffffu) < (t.arg & 0xffffffffu)) lose_coordinator(ctx, "request_timeout");
       break;
     case kOffsetFetchTimeout:

@@ -167,7 +167,6 @@ class Consumer final : public Node {
   bool rejoin_pending_ = false;                // rejoining at a new coordinator: any generation is new
   std::uint64_t coordinator_gen_ = 0;          // bumped when the coordinator is lost
   std::uint32_t coordinator_failovers_ = 0;
-  bool heartbeat_answered_ = false;            // this coordinator answers heartbeats (HeartbeatResponse)
   std::uint64_t heartbeat_sent_ = 0, heartbeat_acked_ = 0;
   std::uint64_t offset_fetch_id_ = 0;          // OffsetFetch in flight (0 = none)
   std::uint32_t since_commit_ = 0;

@@ -138,7 +138,7 @@ void LogBroker::handle_heartbeat(Context& ctx, NodeId from, const Heartbeat& h) 
     return;
   }
   it->second.last_heartbeat = ctx.now();
-  if (cfg_.offsets_partitions > 0) ctx.send(from, HeartbeatResponse{h.group, ErrorCode::None});
+  ctx.send(from, HeartbeatResponse{h.group, ErrorCode::None});
 }
 
 void LogBroker::handle_leave(Context& ctx, NodeId from, const LeaveGroup& l) {

@@ -263,6 +263,10 @@ void Producer::fail(Context& ctx, std::uint64_t id, NodeId broker, ErrorCode e) 
     ctx.emit(Event{.kind = ev::ProduceError, .msg = m.id, .peer = broker, .queue = part,
                    .seq = static_cast<std::int64_t>(b.failures), .flag = true, .text = std::string(error_name(e))});
   b.ready_at = ctx.now() + cfg_.retry_backoff_s;  // drain() sets the timer
+  // Kafka's NetworkClient closes the connection of a request that timed out and asks
+  // another node for metadata (leastLoadedNode): do not ask the silent broker again.
+  if (e == ErrorCode::RequestTimedOut && bootstrap_.can_fail_over() && bootstrap_.current() == broker)
+    bootstrap_.advance(ctx, "request_timeout");
   stale_metadata(ctx);
 }
 
