@@ -252,11 +252,17 @@ struct Ledger {
   // one queue. The message is handled there once any copy is processed (or skipped), and
   // is not lost while another copy may still be processed.
   static const Copy* sibling_handled(const MsgState& m, const Copy& c, bool or_unfinished) {
-    if (c.log) return nullptr;
-    for (const auto& o : m.copies)
-      if (&o != &c && !o.log && o.scope == c.scope &&
-          (o.processed > 0 || o.skipped || (or_unfinished && !o.finished() && o.state != CopyState::Passed)))
-        return &o;
+    for (const auto& o : m.copies) {
+      if (&o == &c || o.log != c.log || o.scope != c.scope) continue;
+      if (c.log) {
+        // Log model: the same record at another offset (a producer retry wrote it twice)
+        // is the same message for the group; a re-read of one offset is not a sibling.
+        if (o.order_scope == c.order_scope && o.position == c.position) continue;
+        if (o.processed > 0 || o.skipped) return &o;
+        continue;
+      }
+      if (o.processed > 0 || o.skipped || (or_unfinished && !o.finished() && o.state != CopyState::Passed)) return &o;
+    }
     return nullptr;
   }
   static bool copy_lost(const MsgState& m, const Copy& c) {
