@@ -141,6 +141,7 @@ void Producer::tick(Context& ctx) {
       it->second = next_batch_++;
       Batch& b = batches_[it->second];
       b.partition = p;
+      b.order = static_cast<std::int64_t>(it->second);
       b.created = ctx.now();
       b.ready_at = ctx.now();
     }
@@ -173,8 +174,9 @@ void Producer::drain(Context& ctx) {
   bool leaderless = false;
   double next_ready = -1;
   for (const auto& [id, b] : batches_) {
-    if (b.request != 0 || head.count(b.partition)) continue;
-    head[b.partition] = id;
+    if (b.request != 0) continue;
+    auto h = head.find(b.partition);
+    if (h == head.end() || b.order < batches_[h->second].order) head[b.partition] = id;
   }
   std::map<NodeId, std::vector<std::uint64_t>> by_leader;
   for (const auto& [p, id] : head) {
@@ -263,6 +265,7 @@ void Producer::fail(Context& ctx, std::uint64_t id, NodeId broker, ErrorCode e) 
     ctx.emit(Event{.kind = ev::ProduceError, .msg = m.id, .peer = broker, .queue = part,
                    .seq = static_cast<std::int64_t>(b.failures), .flag = true, .text = std::string(error_name(e))});
   b.ready_at = ctx.now() + cfg_.retry_backoff_s;  // drain() sets the timer
+  if (!cfg_.enable_idempotence) b.order = --front_;  // Kafka: reenqueue() puts it first
   // Kafka's NetworkClient closes the connection of a request that timed out and asks
   // another node for metadata (leastLoadedNode): do not ask the silent broker again.
   if (e == ErrorCode::RequestTimedOut && bootstrap_.can_fail_over() && bootstrap_.current() == broker)

@@ -115,6 +115,10 @@ class Producer final : public Node {
     std::uint32_t failures = 0;          // attempts that failed so far
     std::uint64_t request = 0;           // the request carrying it (0 = not in flight)
     bool sent_once = false;
+    /// Place in its partition's queue (Kafka's RecordAccumulator deque): send() order; a
+    /// failed batch of a non-idempotent producer goes back to the front (reenqueue's
+    /// addFirst), an idempotent one keeps its place (insertInSequenceOrder).
+    std::int64_t order = 0;
   };
   struct InFlight {
     NodeId broker = kNoNode;
@@ -153,6 +157,7 @@ class Producer final : public Node {
   std::uint64_t next_batch_ = 1;
   std::uint64_t round_robin_ = 0;
   std::uint64_t incarnation_ = 0;  // bumped by a crash: older timers are stale
+  std::int64_t front_ = 0;                      // next "front of the queue" place (goes down)
   std::map<std::uint64_t, Batch> batches_;    // unacknowledged batches by id (id order = send() order)
   std::map<std::uint64_t, InFlight> inflight_;  // requests awaiting an answer
 };
