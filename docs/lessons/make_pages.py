@@ -64,6 +64,28 @@ NOTES.update({
                     "`brokersim compare scenarios/20-compare-queue.json scenarios/21-compare-log.json`, then set `commit_every` to 1 here."),
 })
 
+# Replication and failover in the log model (docs/log-replication.md).
+NOTES.update({
+    "replication-basics": ("On the replica tapes b2 copies each record at once and b3 60 ms later; the `high_watermark` events follow b3's fetches, and `latency p50` is over 100 ms although every link but one is 5 ms.",
+                           "Set the shop's `acks` to 1 and watch the confirms come back before b3 has the record; then crash b1 at 2 s."),
+    "acks1-leader-crash": ("`lost from the log: truncated` and the `truncate` events on b1 at 3 s with reason `leader_epoch`: the records b1 acknowledged and no follower had.",
+                           "Set `acks` to `\"all\"`: nothing is lost, and the confirms come later."),
+    "acks-all-min-insync": ("`produce errors` with NOT_ENOUGH_REPLICAS while the ISR is b2 alone, `below min ISR` over a second, and `LOST 0`.",
+                            "Set `min_insync_replicas` to 1: the writes go through while b3 is down; then also crash b2 before b3 returns."),
+    "isr-shrink-unclean-election": ("The `isr_change` to `b1` about 2 s in, the `leader_election` of b2 marked unclean (`b2*`), and `lost from the log: unclean election`.",
+                                    "Compare with lesson 25b: `brokersim compare scenarios/25-isr-shrink-unclean-election.json scenarios/25-isr-shrink-min-insync.json`."),
+    "isr-shrink-min-insync": ("`offline` seconds after b1's crash (no `leader_election` until it returns), NOT_ENOUGH_REPLICAS errors, and `LOST 0`.",
+                              "Set `unclean_leader_election_enable` to true and keep min.insync.replicas 2: what does the election cost now?"),
+    "producer-retries-duplicates": ("`duplicates in log` and the `first processed` list of billing: a retried record appears twice and later records before earlier ones.",
+                                    "Set `max_in_flight_requests_per_connection` to 1: the duplicates stay, the reordering goes. Then see lesson 26b."),
+    "idempotent-producer": ("`idempotence: duplicates refused` and the `sequence_check` events on b2, `duplicates in log 0`.",
+                            "Move the crash to 1.25 s and check that the log still holds each record once, in order."),
+    "coordinator-failover": ("The members' `failover` events, then `rebalance` generation 2 on the new coordinator, and `DUPLICATES`: records processed again from the surviving committed offsets.",
+                             "Set `commit_every` to 1 and predict the duplicates."),
+    "controller-quorum": ("The `raft_leader` events (c2, then c3 in term 2), c1's failed elections while it is alone, `offline` over two seconds for orders/0, and the election of b3 once c2 returns.",
+                          "Restart c2 at 5.5 s instead of 7 s: how much shorter is the outage?"),
+})
+
 def main():
     pages = []
     for s in sorted((ROOT / "scenarios").glob("*.json")):
