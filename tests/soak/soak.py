@@ -112,6 +112,8 @@ def main():
                     why.append(f"lost {t['lost']}")
                 if t["pending"] != 0:
                     why.append(f"pending {t['pending']}")
+                if t.get("diverged", 0) != 0:  # in-sync replicas must agree below the high watermark
+                    why.append(f"diverged {t['diverged']}")
             if why:
                 failed += 1
                 print(f"FAIL {', '.join(why)}: {' '.join(cmd[:3])} " + " ".join(f"--fault {f}" for f in faults))
