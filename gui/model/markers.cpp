@@ -23,12 +23,12 @@ const char* marker_kind_name(MarkerKind k) {
     case MarkerKind::Loss: return "drop / loss";
     case MarkerKind::Duplicate: return "duplicate";
     case MarkerKind::Failover: return "failover";
-    case MarkerKind::Election: return "leader election";
-    case MarkerKind::UncleanElection: return "unclean election";
+    case MarkerKind::Election: return "election";
+    case MarkerKind::UncleanElection: return "unclean";
     case MarkerKind::IsrShrink: return "ISR shrink";
     case MarkerKind::IsrExpand: return "ISR expand";
-    case MarkerKind::Truncate: return "truncation";
-    case MarkerKind::Fenced: return "broker fenced";
+    case MarkerKind::Truncate: return "truncate";
+    case MarkerKind::Fenced: return "fenced";
   }
   return "?";
 }
