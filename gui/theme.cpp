@@ -13,6 +13,7 @@ ImU32 role_color(Role r) {
     case Role::Broker: return IM_COL32(200, 120, 20, 255);
     case Role::Consumer: return IM_COL32(30, 150, 80, 255);
     case Role::Other: return IM_COL32(110, 110, 120, 255);
+    case Role::Controller: return IM_COL32(120, 80, 180, 255);
   }
   return IM_COL32(110, 110, 120, 255);
 }
@@ -28,6 +29,12 @@ ImU32 marker_color(MarkerKind k) {
     case MarkerKind::Loss: return IM_COL32(255, 255, 255, 255);
     case MarkerKind::Duplicate: return kDuplicate;
     case MarkerKind::Failover: return IM_COL32(80, 210, 230, 255);
+    case MarkerKind::Election: return IM_COL32(255, 200, 60, 255);
+    case MarkerKind::UncleanElection: return IM_COL32(255, 60, 60, 255);
+    case MarkerKind::IsrShrink: return IM_COL32(255, 150, 60, 255);
+    case MarkerKind::IsrExpand: return IM_COL32(120, 220, 120, 255);
+    case MarkerKind::Truncate: return IM_COL32(255, 110, 200, 255);
+    case MarkerKind::Fenced: return IM_COL32(180, 180, 190, 255);
   }
   return kText;
 }

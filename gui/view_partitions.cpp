@@ -2,12 +2,122 @@
 // moving on retention, each consumer's fetch position and committed offset under it.
 #include <algorithm>
 #include <cstdio>
+#include <set>
 
 #include "model/colors.hpp"
+#include "model/replica_tapes.hpp"
 #include "theme.hpp"
 #include "views.hpp"
 
 namespace bs::gui {
+
+namespace {
+constexpr ImU32 kHw = IM_COL32(120, 220, 255, 255);  // the high watermark line
+
+// Click and hover on one record box.
+void record_box_input(AppState& app, ImVec2 a, ImVec2 b, std::int64_t offset, MsgId msg, const char* extra) {
+  ImVec2 mouse = ImGui::GetIO().MousePos;
+  if (mouse.x >= a.x && mouse.x < b.x && mouse.y >= a.y && mouse.y < b.y && ImGui::IsWindowHovered()) {
+    ImGui::SetTooltip("offset %lld: m%llu%s", static_cast<long long>(offset), static_cast<unsigned long long>(msg), extra);
+    if (msg && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) app.select(msg);
+  }
+}
+
+// A replicated partition: one compact tape per replica, all on one offset axis, with the
+// high watermark across them.
+void draw_replica_tapes(AppState& app, const TraceModel& m, const ReplicaTapes& t, const PartitionState* p, float width) {
+  float em = ImGui::GetFontSize();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImGui::Text("partition %s", t.partition.c_str());
+  ImGui::SameLine();
+  if (t.leader == kNoNode)
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kDown), "OFFLINE: no leader");
+  else if (t.unclean)
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kDown), "leader %s, epoch %lld (UNCLEAN election)",
+                       m.node_name(t.leader).c_str(), static_cast<long long>(t.leader_epoch));
+  else
+    ImGui::Text("leader %s, epoch %lld", m.node_name(t.leader).c_str(), static_cast<long long>(t.leader_epoch));
+  ImGui::SameLine();
+  const bool below = static_cast<int>(t.isr_size) < t.min_insync;
+  if (below)
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kRedelivered), "ISR %zu/%zu < min %d", t.isr_size, t.rows.size(), t.min_insync);
+  else
+    ImGui::TextDisabled("ISR %zu/%zu (min %d)", t.isr_size, t.rows.size(), t.min_insync);
+  ImGui::SameLine();
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kHw), "HW %lld", static_cast<long long>(t.high_watermark));
+
+  // Label column: "b1  leader" / "b2  in ISR" / "b3  out of sync" / "b1  crashed".
+  const float cell = 2.2f * em, ch = 1.3f * em, gap = 0.15f * em;
+  float name_w = 0;
+  for (const auto& r : t.rows) name_w = std::max(name_w, ImGui::CalcTextSize(m.node_name(r.node).c_str()).x);
+  const float label_w = name_w + ImGui::CalcTextSize("  out of sync ").x;
+  const float leo_w = ImGui::CalcTextSize(" LEO 0000").x;
+  const std::size_t fit = static_cast<std::size_t>(std::max(1.0f, (width - label_w - leo_w) / cell));
+  const std::int64_t end = std::max(t.max_log_end(), t.high_watermark);
+  const std::int64_t first = std::max<std::int64_t>(0, end - static_cast<std::int64_t>(fit));
+  ImVec2 o = ImGui::GetCursorScreenPos();
+  const float x0 = o.x + label_w;
+  auto x_of = [&](std::int64_t off) { return x0 + static_cast<float>(off - first) * cell; };
+  float y = o.y;
+  for (const ReplicaRow& r : t.rows) {
+    const bool dim = r.down || !r.in_isr;
+    const char* status = r.down ? "crashed" : r.leader ? "leader" : r.in_isr ? "in ISR" : "out of sync";
+    ImU32 sc = r.down ? theme::kDown : r.leader ? theme::role_color(Role::Broker) : r.in_isr ? theme::kText : theme::kRedelivered;
+    if (r.leader) dl->AddRectFilled(ImVec2(o.x, y), ImVec2(x0 - 0.2f * em, y + ch), IM_COL32(200, 120, 20, 70), 0.2f * em);
+    dl->AddText(ImVec2(o.x + 0.2f * em, y + 0.1f * em), dim ? theme::kDim : theme::kText, m.node_name(r.node).c_str());
+    dl->AddText(ImVec2(o.x + name_w + 0.7f * em, y + 0.1f * em), sc, status);
+    if (first > 0) dl->AddText(ImVec2(x0 - 0.9f * em, y + 0.1f * em), theme::kDim, "..");
+    for (const TapeCell& c : r.cells) {
+      if (c.offset < first) continue;
+      ImVec2 a(x_of(c.offset), y), b(a.x + cell - 2, y + ch - gap);
+      const bool sel = app.selected && c.msg == app.selected;
+      const int alpha = (app.selected && !sel) || dim ? 80 : 255;
+      dl->AddRectFilled(a, b, msg_color(c.msg, alpha), 0.15f * em);
+      char buf[24];
+      std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(c.offset));
+      dl->AddText(ImVec2(a.x + 0.15f * em, a.y + 0.05f * em), IM_COL32(0, 0, 0, dim ? 160 : 255), buf);
+      if (c.lost) {  // acknowledged (or accepted) and now in no offset of the partition's log
+        dl->AddRect(a, b, theme::kDown, 0.15f * em, 0, 3.0f);
+        dl->AddLine(a, b, theme::kDown, 2.0f);
+        dl->AddLine(ImVec2(a.x, b.y), ImVec2(b.x, a.y), theme::kDown, 2.0f);
+      } else {
+        dl->AddRect(a, b, sel ? theme::kSelected : IM_COL32(0, 0, 0, 255), 0.15f * em, 0, sel ? 3.0f : 1.0f);
+      }
+      record_box_input(app, a, b, c.offset, c.msg, c.lost ? " (LOST)" : "");
+    }
+    char leo[32];
+    std::snprintf(leo, sizeof leo, "LEO %lld", static_cast<long long>(r.log_end));
+    dl->AddText(ImVec2(x_of(std::max(r.log_end, first)) + 0.3f * em, y + 0.1f * em), theme::kDim, leo);
+    y += ch;
+  }
+  // The high watermark: records below it are committed (readable by consumers).
+  if (t.high_watermark >= first) {
+    const float x = x_of(t.high_watermark) - 1;
+    dl->AddLine(ImVec2(x, o.y - 0.1f * em), ImVec2(x, y + 0.2f * em), kHw, 3.0f);
+    dl->AddText(ImVec2(x + 0.2f * em, y), kHw, "HW");
+  }
+  // Consumers' cursors under the tapes: triangle = next fetch, bar = committed.
+  if (p)
+    for (const auto& [c, cur] : p->cursors) {
+      if (cur.position >= first) {
+        float x = x_of(cur.position);
+        dl->AddTriangleFilled(ImVec2(x, y + 0.1f * em), ImVec2(x - 0.4f * em, y + 0.6f * em), ImVec2(x + 0.4f * em, y + 0.6f * em),
+                              theme::role_color(Role::Consumer));
+      }
+      if (cur.committed >= first) {
+        float x = x_of(cur.committed);
+        dl->AddLine(ImVec2(x, y), ImVec2(x, y + 0.8f * em), theme::kText, 3.0f);
+      }
+    }
+  ImGui::Dummy(ImVec2(width, y - o.y + 1.0f * em));
+  if (p)
+    for (const auto& [c, cur] : p->cursors) {
+      ImGui::TextDisabled("%s%s%s: position %lld  committed %lld", m.node_name(c).c_str(), cur.group.empty() ? "" : " / ",
+                          cur.group.c_str(), static_cast<long long>(cur.position), static_cast<long long>(cur.committed));
+    }
+  ImGui::Separator();
+}
+}  // namespace
 
 void draw_partitions(AppState& app, Run& run, ImVec2 size) {
   const TraceModel& m = *run.model;
@@ -15,12 +125,30 @@ void draw_partitions(AppState& app, Run& run, ImVec2 size) {
   float em = ImGui::GetFontSize();
   ImGui::BeginChild("##partitions", size, true);
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  if (st.partitions().empty()) ImGui::TextDisabled("No partition has a record yet.");
+  const std::vector<ReplicaTapes> tapes = replica_tapes(st);
+  std::set<std::string> replicated;
+  for (const auto& t : tapes) replicated.insert(t.partition);
+  if (st.partitions().empty() && tapes.empty()) ImGui::TextDisabled("No partition has a record yet.");
+  else if (!tapes.empty())
+    ImGui::TextDisabled("one tape per replica   blue line: high watermark   red cross: lost record   green triangle: next fetch");
   else ImGui::TextDisabled("green triangle: consumer's next fetch offset   white bar: committed   yellow: segment start");
   float width = ImGui::GetContentRegionAvail().x;
+  auto state_of = [&](const std::string& name) -> const PartitionState* {
+    for (const auto& p : st.partitions())
+      if (p.name == name) return &p;
+    return nullptr;
+  };
+  for (const ReplicaTapes& t : tapes)
+    if (!t.internal) draw_replica_tapes(app, m, t, state_of(t.partition), width);
   float cell = 2.4f * em, ch = 1.6f * em;
   std::size_t fit = static_cast<std::size_t>(std::max(1.0f, (width - cell) / cell));
+  std::size_t internal = 0;
   for (const PartitionState& p : st.partitions()) {
+    if (internal_partition(p.name)) {
+      ++internal;
+      continue;
+    }
+    if (replicated.count(p.name)) continue;
     ImGui::Text("partition %s", p.name.c_str());
     ImGui::SameLine();
     ImGui::TextDisabled("leader %s   log start %lld   log end %lld", m.node_name(p.leader).c_str(),
@@ -77,6 +205,17 @@ void draw_partitions(AppState& app, Run& run, ImVec2 size) {
       }
     }
     ImGui::Separator();
+  }
+  // Kafka's internal topics (the groups' committed offsets): collapsed by default.
+  for (const ReplicaTapes& t : tapes) internal += t.internal && !state_of(t.partition);
+  if (internal > 0 && ImGui::TreeNode("##internal", "internal topic partitions (%zu, e.g. __consumer_offsets)", internal)) {
+    for (const ReplicaTapes& t : tapes)
+      if (t.internal) draw_replica_tapes(app, m, t, nullptr, width);
+    for (const PartitionState& p : st.partitions())
+      if (internal_partition(p.name) && !replicated.count(p.name))
+        ImGui::TextDisabled("%s: leader %s, log end %lld", p.name.c_str(), m.node_name(p.leader).c_str(),
+                            static_cast<long long>(p.next_offset));
+    ImGui::TreePop();
   }
   ImGui::EndChild();
 }

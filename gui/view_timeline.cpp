@@ -37,13 +37,34 @@ void draw_marker_glyph(ImDrawList* dl, ImVec2 p, float r, MarkerKind k) {
     case MarkerKind::Failover:  // a client moving on: an arrow to the right
       dl->AddTriangleFilled(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y), ImVec2(p.x - r, p.y + r), c);
       break;
+    case MarkerKind::Election:  // a crown-like star: a new leader
+    case MarkerKind::UncleanElection: {
+      dl->AddTriangleFilled(ImVec2(p.x, p.y - r), ImVec2(p.x - r, p.y + r * 0.6f), ImVec2(p.x + r, p.y + r * 0.6f), c);
+      dl->AddTriangleFilled(ImVec2(p.x, p.y + r), ImVec2(p.x - r, p.y - r * 0.6f), ImVec2(p.x + r, p.y - r * 0.6f), c);
+      if (k == MarkerKind::UncleanElection) dl->AddCircle(p, r * 1.25f, c, 12, 2.0f);
+      break;
+    }
+    case MarkerKind::IsrShrink:  // a bar getting shorter: pointing down
+      dl->AddTriangleFilled(ImVec2(p.x - r, p.y - r * 0.6f), ImVec2(p.x + r, p.y - r * 0.6f), ImVec2(p.x, p.y + r), c);
+      break;
+    case MarkerKind::IsrExpand:
+      dl->AddTriangleFilled(ImVec2(p.x - r, p.y + r * 0.6f), ImVec2(p.x + r, p.y + r * 0.6f), ImVec2(p.x, p.y - r), c);
+      break;
+    case MarkerKind::Truncate:  // a cut: a vertical bar with a slash
+      dl->AddLine(ImVec2(p.x - r * 0.3f, p.y - r), ImVec2(p.x - r * 0.3f, p.y + r), c, 3.0f);
+      dl->AddLine(ImVec2(p.x - r, p.y + r), ImVec2(p.x + r, p.y - r), c, 2.0f);
+      break;
+    case MarkerKind::Fenced:  // a closed square: the broker is shut out
+      dl->AddRect(ImVec2(p.x - r * 0.8f, p.y - r * 0.8f), ImVec2(p.x + r * 0.8f, p.y + r * 0.8f), c, 0, 0, 2.5f);
+      dl->AddLine(ImVec2(p.x - r * 0.8f, p.y), ImVec2(p.x + r * 0.8f, p.y), c, 2.0f);
+      break;
   }
 }
 
 // Which marker row a kind goes on: faults above, anomalies below.
 int row_of(MarkerKind k) {
   return k == MarkerKind::Crash || k == MarkerKind::Restart || k == MarkerKind::LinkDown || k == MarkerKind::LinkUp ||
-                 k == MarkerKind::Failover
+                 k == MarkerKind::Failover || k == MarkerKind::Fenced
              ? 0
              : 1;
 }
@@ -117,8 +138,11 @@ void draw_timeline(AppState& app, ImVec2 size) {
   }
   // Legend of marker glyphs along the bottom edge.
   float lx = x0, ly = o.y + size.y - 1.25f * em;
+  bool present[kMarkerKindCount] = {};
+  for (const Marker& mk : app.model().markers) present[static_cast<int>(mk.kind)] = true;
   for (int k = 0; k < kMarkerKindCount; ++k) {
     auto kind = static_cast<MarkerKind>(k);
+    if (k >= kFirstReplicationMarker && !present[k]) continue;
     draw_marker_glyph(dl, ImVec2(lx + 0.5f * em, ly + 0.6f * em), 0.4f * em, kind);
     const char* name = marker_kind_name(kind);
     dl->AddText(ImVec2(lx + 1.2f * em, ly), theme::kDim, name);

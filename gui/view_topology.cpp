@@ -270,7 +270,15 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
     dl->AddText(ImVec2((a.x + b.x - ts.x) / 2, a.y + 0.15f * em), theme::kText, name.c_str());
     // The role under the name, unless the name already says it ("broker").
     const char* role = topo.role(n) == Role::Producer ? "producer" : topo.role(n) == Role::Broker ? "broker"
-                     : topo.role(n) == Role::Consumer ? "consumer" : "";
+                     : topo.role(n) == Role::Consumer ? "consumer" : topo.role(n) == Role::Controller ? "controller" : "";
+    // The active controller: the Raft leader of the controller quorum, with its term.
+    if (topo.role(n) == Role::Controller && !down && run.play->state().raft_leader() == n) {
+      dl->AddRect(ImVec2(a.x - 3, a.y - 3), ImVec2(b.x + 3, b.y + 3), IM_COL32(255, 210, 0, 255), 0.35f * em, 0, 3.0f);
+      char buf[48];
+      std::snprintf(buf, sizeof buf, "active, term %lld", static_cast<long long>(run.play->state().raft_term()));
+      ImVec2 as = ImGui::CalcTextSize(buf);
+      dl->AddText(ImVec2((a.x + b.x - as.x) / 2, b.y + 0.25f * em), IM_COL32(255, 210, 0, 255), buf);
+    }
     if (down && compact) {
       dl->AddLine(a, b, theme::kDown, 0.22f * em);
       dl->AddLine(ImVec2(a.x, b.y), ImVec2(b.x, a.y), theme::kDown, 0.22f * em);

@@ -1,5 +1,8 @@
 #include "model/markers.hpp"
 
+#include <cstdlib>
+#include <map>
+#include <set>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -20,6 +23,12 @@ const char* marker_kind_name(MarkerKind k) {
     case MarkerKind::Loss: return "drop / loss";
     case MarkerKind::Duplicate: return "duplicate";
     case MarkerKind::Failover: return "failover";
+    case MarkerKind::Election: return "election";
+    case MarkerKind::UncleanElection: return "unclean";
+    case MarkerKind::IsrShrink: return "ISR shrink";
+    case MarkerKind::IsrExpand: return "ISR expand";
+    case MarkerKind::Truncate: return "truncate";
+    case MarkerKind::Fenced: return "fenced";
   }
   return "?";
 }
@@ -46,7 +55,44 @@ std::vector<Marker> build_markers(const Trace& tr) {
   // Replaying through the ledger is how a reorder, a duplicate or a loss is recognised:
   // the checker's verdict on each event, so the marks agree with the CLI's totals.
   SimState s = sim_state_for(tr);
-  std::unordered_map<std::uint64_t, MsgId> frame_msg;  // what each frame carried, to name a dead one
+  std::unordered_map<std::uint64_t, MsgId> frame_msg;
+  // Replication: each partition's ISR as last committed (the header's replicas at first)
+  // and the partition epochs seen (the same election or ISR change can be traced twice).
+  const TopicReplicas replicas = topic_replicas_from_header(tr.header.raw);
+  std::map<std::string, std::set<NodeId>> isr_of;
+  std::set<std::pair<std::string, std::int64_t>> epochs_seen;
+  auto parse = [&](const std::string& csv) {
+    std::set<NodeId> out;
+    std::size_t b = 0;
+    while (b <= csv.size()) {
+      std::size_t e = csv.find(',', b);
+      if (e == std::string::npos) e = csv.size();
+      std::string item = csv.substr(b, e - b);
+      item.erase(0, item.find_first_not_of(' '));
+      item.erase(item.find_last_not_of(' ') + 1);
+      for (std::size_t i = 0; i < names.size(); ++i)
+        if (names[i] == item) out.insert(static_cast<NodeId>(i));
+      b = e + 1;
+    }
+    return out;
+  };
+  auto isr_before = [&](const std::string& part) -> std::set<NodeId>& {
+    auto it = isr_of.find(part);
+    if (it != isr_of.end()) return it->second;
+    std::set<NodeId>& s0 = isr_of[part];
+    const auto slash = part.rfind('/');
+    auto rit = replicas.find(part.substr(0, slash));
+    if (rit != replicas.end()) {
+      const std::size_t idx = slash == std::string::npos ? 0 : std::strtoul(part.c_str() + slash + 1, nullptr, 10);
+      if (idx < rit->second.replicas_csv.size()) s0 = parse(rit->second.replicas_csv[idx]);
+    }
+    return s0;
+  };
+  auto names_of = [&](const std::set<NodeId>& ns) {
+    std::string out;
+    for (NodeId n : ns) out += (out.empty() ? "" : ",") + nm(n);
+    return out.empty() ? std::string("none") : out;
+  };  // what each frame carried, to name a dead one
   for (std::size_t i = 0; i < tr.events.size(); ++i) {
     const Event& e = tr.events[i];
     s.apply(e, i);
@@ -80,6 +126,54 @@ std::vector<Marker> build_markers(const Trace& tr) {
         }
         break;
       }
+      case ev::LeaderElection: {
+        if (!epochs_seen.insert({"e" + partition(e), field::integer<"partition_epoch">(e)}).second) break;
+        const bool unclean = field::flag<"unclean">(e);
+        const std::int64_t epoch = field::integer<"leader_epoch">(e);
+        std::string label = e.peer == kNoNode
+                                ? fmt::format("{} offline: no replica can lead", partition(e))
+                                : fmt::format("{}{} leads {} (epoch {}, ISR {})", unclean ? "UNCLEAN: " : "", nm(e.peer), partition(e), epoch, field::text<"isr">(e));
+        out.push_back(Marker{e.t, unclean ? MarkerKind::UncleanElection : MarkerKind::Election, i, 0, e.peer, std::move(label)});
+        isr_before(partition(e)) = parse(field::text<"isr">(e));
+        break;
+      }
+      case ev::IsrChange: {
+        if (!epochs_seen.insert({"i" + partition(e), field::integer<"partition_epoch">(e)}).second) break;
+        std::set<NodeId>& before = isr_before(partition(e));
+        const std::set<NodeId> now = parse(field::text<"isr">(e));
+        std::set<NodeId> gone, added;
+        for (NodeId n : before)
+          if (!now.count(n)) gone.insert(n);
+        for (NodeId n : now)
+          if (!before.count(n)) added.insert(n);
+        if (!gone.empty())
+          add(MarkerKind::IsrShrink, fmt::format("{} leaves the ISR of {} (ISR {})", names_of(gone), partition(e), names_of(now)));
+        if (!added.empty())
+          add(MarkerKind::IsrExpand, fmt::format("{} rejoins the ISR of {} (ISR {})", names_of(added), partition(e), names_of(now)));
+        before = now;
+        break;
+      }
+      case ev::Truncate: {
+        // One event per record removed: one marker per replica and moment.
+        Marker* last = nullptr;
+        for (auto it = out.rbegin(); it != out.rend() && it->t == e.t; ++it)
+          if (it->kind == MarkerKind::Truncate && it->node == e.node && tr.events[it->event].queue == e.queue) {
+            last = &*it;
+            break;
+          }
+        if (last) {
+          const std::int64_t from = offset(tr.events[last->event]);
+          last->label = fmt::format("{} truncates {} from offset {} ({} records, {})", nm(e.node), partition(e), from,
+                                    offset(e) - from + 1, reason(e));
+        } else {
+          add(MarkerKind::Truncate, fmt::format("{} truncates {} from offset {} (m{}, {})", nm(e.node), partition(e), offset(e), e.msg, reason(e)));
+        }
+        break;
+      }
+      case ev::BrokerFenced:
+        if (field::flag<"fenced">(e))
+          out.push_back(Marker{e.t, MarkerKind::Fenced, i, 0, e.peer, fmt::format("controller fences {} ({})", nm(e.peer), reason(e))});
+        break;
       case ev::NetSend:
         for (const auto& it : e.items)
           if (it.msg) frame_msg[e.pkt] = it.msg;

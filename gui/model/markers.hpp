@@ -8,8 +8,14 @@
 namespace bs::gui {
 
 /// What a marker stands for. Faults come from the schedule; the rest are found by replay.
-enum class MarkerKind { Crash, Restart, LinkDown, LinkUp, Redelivery, Reorder, Loss, Duplicate, Failover };
-inline constexpr int kMarkerKindCount = 9;
+/// The replication kinds (log model, replication factor > 1) come after Failover.
+enum class MarkerKind {
+  Crash, Restart, LinkDown, LinkUp, Redelivery, Reorder, Loss, Duplicate, Failover,
+  Election, UncleanElection, IsrShrink, IsrExpand, Truncate, Fenced
+};
+inline constexpr int kMarkerKindCount = 15;
+/// Kinds before this one are always in the legend; later ones only when the run has one.
+inline constexpr int kFirstReplicationMarker = 9;
 
 /// Name of a marker kind for the legend ("crash", "reorder", ...).
 const char* marker_kind_name(MarkerKind k);

@@ -62,6 +62,10 @@ void SimState::apply(const Event& e, std::size_t index) {
   for (MsgId id : v.lost) lost_.push_back(LostMsg{id, e.t, index});
   for (MsgId id : v.recovered) std::erase_if(lost_, [&](const LostMsg& l) { return l.msg == id; });
   switch (e.kind) {
+    case ev::RaftLeader:
+      raft_leader_ = e.node;
+      raft_term_ = field::integer<"term">(e);
+      break;
     case ev::Enqueue: {
       auto& q = queue(queue_name(e), e.node);
       std::int64_t pos = position(e) >= 0 ? position(e) : static_cast<std::int64_t>(q.enqueued);

@@ -113,6 +113,10 @@ class SimState {
   const std::vector<QueueState>& queues() const { return queues_; }
   const std::map<NodeId, ConsumerState>& consumers() const { return consumers_; }
   const std::vector<PartitionState>& partitions() const { return partitions_; }
+  /// The controller quorum's Raft leader (the active controller) from the last
+  /// raft_leader event, and its term; kNoNode before one.
+  NodeId raft_leader() const { return raft_leader_; }
+  std::int64_t raft_term() const { return raft_term_; }
   /// Enqueue position of msg in queue, or -1.
   std::int64_t position_of(const std::string& queue, MsgId msg) const;
   /// Make `queue` appear even before its first event (the header lists queues), on
@@ -125,6 +129,8 @@ class SimState {
   std::vector<QueueState> queues_;
   std::map<NodeId, ConsumerState> consumers_;
   std::vector<PartitionState> partitions_;
+  NodeId raft_leader_ = kNoNode;
+  std::int64_t raft_term_ = -1;
   void refresh_committed(PartitionState& p, const std::string& group);
   std::unique_ptr<Checker> ledger_;
   std::vector<LostMsg> lost_;

@@ -10,6 +10,7 @@ Role role_of(const std::string& r) {
   if (r == "producer") return Role::Producer;
   if (r == "broker") return Role::Broker;
   if (r == "consumer") return Role::Consumer;
+  if (r == "controller") return Role::Controller;
   return Role::Other;
 }
 

@@ -15,7 +15,7 @@ struct P2 {
 };
 
 /// What a node is, from the header's "role".
-enum class Role { Producer, Broker, Consumer, Other };
+enum class Role { Producer, Broker, Consumer, Other, Controller };
 
 /// Node placement, links and fault history of one trace.
 class Topology {

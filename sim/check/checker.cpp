@@ -1,5 +1,7 @@
 #include "check/checker.hpp"
 
+#include <cstdlib>
+
 #include "check/ledger.hpp"
 
 namespace bs {
@@ -56,6 +58,36 @@ const Verdict& Checker::last_verdict() const { return impl_->verdict; }
 std::int64_t Checker::committed_offset(const std::string& group, const std::string& partition) const {
   auto it = impl_->committed.find({group, partition});
   return it == impl_->committed.end() ? -1 : it->second;
+}
+
+std::vector<ReplicationView> Checker::replication() const {
+  std::vector<ReplicationView> out;
+  const auto& L = *impl_;
+  for (const auto& [name, p] : L.partitions) {
+    ReplicationView v;
+    v.partition = name;
+    v.replicated = p.replicated;
+    v.min_insync = p.min_insync;
+    const auto slash = name.rfind('/');
+    auto rit = L.topic_replicas.find(name.substr(0, slash == std::string::npos ? name.size() : slash));
+    if (rit != L.topic_replicas.end()) {
+      const std::size_t idx = slash == std::string::npos ? 0 : std::strtoul(name.c_str() + slash + 1, nullptr, 10);
+      if (idx < rit->second.replicas_csv.size()) v.replicas = check::parse_isr(rit->second.replicas_csv[idx], L.names);
+    }
+    for (const auto& [n, log] : p.logs)
+      if (std::find(v.replicas.begin(), v.replicas.end(), n) == v.replicas.end()) v.replicas.push_back(n);
+    v.leader = p.leader;
+    v.leader_known = p.leader_known;
+    v.leader_epoch = p.leader_epoch;
+    v.unclean = p.unclean;
+    v.isr = p.isr;
+    v.high_watermark = p.replicated ? p.hw : p.high_watermark;
+    v.logs = p.logs;
+    for (NodeId n : v.replicas)
+      if (L.down.count(n)) v.down.push_back(n);
+    out.push_back(std::move(v));
+  }
+  return out;
 }
 
 void Checker::on_event(const Event& e) { impl_->on_event(e); }

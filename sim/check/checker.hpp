@@ -44,6 +44,23 @@ struct Verdict {
   std::vector<MsgId> recovered;  ///< messages lost until this event (a retried copy or a re-read processed them)
 };
 
+/// Log model: one partition's replication as the checker follows it now
+/// (docs/log-replication.md): what a view of the replicas shows.
+struct ReplicationView {
+  std::string partition;            ///< "topic/2"
+  bool replicated = false;          ///< replication factor > 1
+  int min_insync = 1;
+  std::vector<NodeId> replicas;     ///< as created (header), then any other replica that logged a record
+  NodeId leader = kNoNode;          ///< kNoNode: offline (or not known yet)
+  bool leader_known = false;
+  std::int64_t leader_epoch = -1;
+  bool unclean = false;             ///< the current leader was elected uncleanly
+  std::vector<NodeId> isr;
+  std::int64_t high_watermark = 0;
+  std::map<NodeId, std::vector<MsgId>> logs;  ///< replica -> message id per offset (0: unknown)
+  std::vector<NodeId> down;         ///< replicas crashed and not restarted
+};
+
 /// The ledger of a run: the one reading of the trace that the CLI's totals, the `expect`
 /// block and every count the GUI shows come from.
 class Checker final : public EventSink {
@@ -64,6 +81,8 @@ class Checker final : public EventSink {
   /// `partition` ("topic/2"), or -1 before its first accepted commit. Kafka keeps it per
   /// (group, partition), not per member.
   std::int64_t committed_offset(const std::string& group, const std::string& partition) const;
+  /// Log model: every partition the trace has mentioned so far, by name.
+  std::vector<ReplicationView> replication() const;
 
  private:
   struct Impl;

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "model/playback.hpp"
+#include "model/replica_tapes.hpp"
 #include "model/synthetic.hpp"
 #include "model/trace_model.hpp"
 #include "vocabulary/vocabulary.hpp"
@@ -271,4 +272,78 @@ TEST_CASE("several brokers: a cluster column, a peer link, and the broker each c
   CHECK(topo.client_broker(p, 2.6) == b2);
   CHECK(topo.client_broker(c, 1.0) == kNoNode);  // it sent nothing: the trace does not say
   CHECK(topo.client_broker(b1, 1.0) == kNoNode);
+}
+
+// replication.jsonl: b1 leads orders/0 (RF 3); m2 is acknowledged by b1 alone; b1 crashes
+// at 1 s, b2 is elected at 1.6 s (epoch 1) and appends m3 at offset 1; b1 returns at 3 s,
+// truncates m2 at 3.1 s, copies m3 and rejoins the ISR at 3.3 s.
+TEST_CASE("replica tapes: leader, ISR, high watermark, a lost record and its truncation") {
+  auto m = TraceModel::build(read_trace(std::string(GUI_TEST_DATA_DIR) + "/replication.jsonl"));
+  Playhead ph(m);
+  const NodeId b1 = m->topo.find("b1"), b2 = m->topo.find("b2"), b3 = m->topo.find("b3");
+  auto msgs = [](const ReplicaRow* r) {
+    std::vector<MsgId> v;
+    for (const auto& c : r->cells) v.push_back(c.msg);
+    return v;
+  };
+  ph.seek(0.5);  // b1 leads; m2 on b1 only, above the high watermark
+  auto tapes = replica_tapes(ph.state());
+  REQUIRE(tapes.size() == 1);
+  CHECK(tapes[0].partition == "orders/0");
+  CHECK(tapes[0].leader == b1);
+  CHECK(tapes[0].leader_epoch == 0);
+  CHECK(tapes[0].high_watermark == 1);
+  REQUIRE(tapes[0].rows.size() == 3);
+  CHECK(tapes[0].rows[0].node == b1);
+  CHECK(tapes[0].rows[0].leader);
+  CHECK(msgs(tapes[0].row(b1)) == std::vector<MsgId>{1, 2});
+  CHECK(msgs(tapes[0].row(b2)) == std::vector<MsgId>{1});
+  CHECK(tapes[0].row(b3)->log_end == 1);
+
+  ph.seek(2.0);  // b2 leads epoch 1; b1 is down, out of the ISR, and its m2 is lost
+  tapes = replica_tapes(ph.state());
+  CHECK(tapes[0].leader == b2);
+  CHECK(tapes[0].leader_epoch == 1);
+  CHECK(tapes[0].row(b2)->leader);
+  CHECK_FALSE(tapes[0].row(b1)->leader);
+  CHECK(tapes[0].row(b1)->down);
+  CHECK_FALSE(tapes[0].row(b1)->in_isr);
+  CHECK(tapes[0].row(b3)->in_isr);
+  CHECK(tapes[0].high_watermark == 2);
+  CHECK(msgs(tapes[0].row(b1)) == std::vector<MsgId>{1, 2});
+  CHECK(tapes[0].row(b1)->cells[1].lost);
+  CHECK_FALSE(tapes[0].row(b1)->cells[0].lost);
+  CHECK(msgs(tapes[0].row(b2)) == std::vector<MsgId>{1, 3});
+
+  ph.seek(3.15);  // b1 truncated m2: gone from its row
+  tapes = replica_tapes(ph.state());
+  CHECK(msgs(tapes[0].row(b1)) == std::vector<MsgId>{1});
+  CHECK(tapes[0].row(b1)->log_end == 1);
+
+  ph.seek(3.5);  // b1 copied m3 and is back in the ISR
+  tapes = replica_tapes(ph.state());
+  CHECK(msgs(tapes[0].row(b1)) == std::vector<MsgId>{1, 3});
+  CHECK(tapes[0].row(b1)->in_isr);
+  CHECK(tapes[0].isr_size == 3);
+  CHECK(ph.state().raft_leader() == m->topo.find("ctl"));
+  CHECK(ph.state().raft_term() == 1);
+
+  // Timeline markers: the fence, the election, the truncation, the ISR expand.
+  auto at = [&](MarkerKind k) -> const Marker* {
+    for (const auto& mk : m->markers)
+      if (mk.kind == k) return &mk;
+    return nullptr;
+  };
+  REQUIRE(at(MarkerKind::Election));
+  CHECK(at(MarkerKind::Election)->t == Approx(1.6));
+  CHECK(at(MarkerKind::Election)->label.find("epoch 1") != std::string::npos);
+  CHECK_FALSE(at(MarkerKind::UncleanElection));
+  REQUIRE(at(MarkerKind::Fenced));
+  REQUIRE(at(MarkerKind::Truncate));
+  CHECK(at(MarkerKind::Truncate)->t == Approx(3.1));
+  CHECK(at(MarkerKind::Truncate)->node == b1);
+  REQUIRE(at(MarkerKind::IsrExpand));
+  CHECK(at(MarkerKind::IsrExpand)->t == Approx(3.3));
+  CHECK_FALSE(at(MarkerKind::IsrShrink));  // the election itself set the ISR b2,b3
+  CHECK(at(MarkerKind::Crash));
 }
