@@ -28,17 +28,26 @@ Topology::Topology(const Trace& tr) {
   roles_.resize(n);
   pos_.resize(n);
   node_tr_.resize(n);
-  std::vector<NodeId> cols[3];
+  std::vector<NodeId> cols[3], controllers;
   for (NodeId i = 0; i < n; ++i) {
     roles_[i] = role_of(i < h.node_roles.size() ? h.node_roles[i] : "");
+    if (roles_[i] == Role::Controller) {
+      controllers.push_back(i);
+      continue;
+    }
     int c = roles_[i] == Role::Producer ? 0 : roles_[i] == Role::Consumer ? 2 : 1;
     cols[c].push_back(i);
   }
   brokers_ = cols[1].size();
   const float xs[3] = {0.1f, 0.5f, 0.9f};
+  // Controllers (a KRaft quorum) sit in a row above the brokers they manage.
+  const float top = controllers.empty() ? 0.0f : 0.2f;
+  for (std::size_t k = 0; k < controllers.size(); ++k)
+    pos_[controllers[k]] = P2{0.5f + 0.16f * (static_cast<float>(k) - 0.5f * static_cast<float>(controllers.size() - 1)), 0.08f};
   for (int c = 0; c < 3; ++c)
     for (std::size_t k = 0; k < cols[c].size(); ++k)
-      pos_[cols[c][k]] = P2{xs[c], (static_cast<float>(k) + 0.5f) / static_cast<float>(cols[c].size())};
+      pos_[cols[c][k]] =
+          P2{xs[c], top + (1.0f - top) * (static_cast<float>(k) + 0.5f) / static_cast<float>(cols[c].size())};
 
   if (h.raw.contains("links") && h.raw["links"].is_array()) {
     for (const auto& l : h.raw["links"]) {
