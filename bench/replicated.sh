@@ -8,9 +8,10 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 bin="${1:-$here/../build/sim/brokersim}"
-floor_src="$here/../../shared/bench/sg_floor.cpp"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=sg_floor.sh
+source "$here/sg_floor.sh"
 
 /usr/bin/time -f "%e %M" -o "$tmp/time" "$bin" run "$here/replicated-1m.json" --quiet --metrics "$tmp/m.json" || true
 read -r wall rss_kb < "$tmp/time"
@@ -22,12 +23,4 @@ t = m["totals"]
 print(f"replicated-1m: {int(t['processed']):,} records processed, {int(t['confirmed']):,} confirmed, lost {int(t['lost'])}, "
       f"{wall:.2f} s wall, {t['processed'] / wall:,.0f} records/wall-s, peak RSS {rss / 1024:.0f} MB (target < 1024), verdict {m['verdict']}")
 PY
-if [ -f "$floor_src" ]; then
-  g++ -O2 -std=c++17 "$floor_src" -o "$tmp/sg_floor" -lsimgrid
-  floor_line="$("$tmp/sg_floor" 300000)"
-  floor_rate=$(echo "$floor_line" | sed -E 's/.* ([0-9]+) msgs\/s.*/\1/')
-  echo "$floor_line"
-  python3 -c "print(f'replicated-1m: {$rate:,.0f} records/s = {$rate / $floor_rate:.2f}x the SimGrid floor (target >= 1.0x)')"
-else
-  echo "(no $floor_src: floor not measured)"
-fi
+compare_to_floor "$rate" "replicated-1m (records processed)" ">= 1.0x" 300000

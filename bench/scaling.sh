@@ -9,9 +9,10 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 bin="${1:-$here/../build/sim/brokersim}"
-floor_src="$here/../../shared/bench/sg_floor.cpp"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=sg_floor.sh
+source "$here/sg_floor.sh"
 
 run() {  # scenario -> prints "wall acked"
   /usr/bin/time -f "%e" -o "$tmp/time" "$bin" run "$1" --quiet --metrics "$tmp/m.json"
@@ -32,15 +33,7 @@ for n in 50000 100000 200000; do
   prev="$wall"; last_rate=$(python3 -c "print($acked / $wall)")
 done
 
-if [ -f "$floor_src" ]; then
-  g++ -O2 -std=c++17 "$floor_src" -o "$tmp/sg_floor" -lsimgrid
-  floor_line="$("$tmp/sg_floor" 200000)"
-  floor_rate=$(echo "$floor_line" | sed -E 's/.* ([0-9]+) msgs\/s.*/\1/')
-  echo "$floor_line"
-  python3 -c "print(f'brokersim unbatched at 200,000: {$last_rate:,.0f} acked/s = {$last_rate / $floor_rate:.2f}x the SimGrid floor (target >= 0.5x)')"
-else
-  echo "(no $floor_src: floor not measured)"
-fi
+compare_to_floor "$last_rate" "brokersim unbatched at 200,000 (acked)" ">= 0.5x" 200000
 
 echo
 echo "1,000 consumers on one queue, 200,000 messages"
