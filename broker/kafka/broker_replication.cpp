@@ -81,7 +81,7 @@ void LogBroker::answer_replica_fetch(Context& ctx, NodeId to, const ReplicaFetch
 }
 
 void LogBroker::send_alter(Context& ctx, Replica& r, std::vector<NodeId> isr) {
-  if (!kraft() || cfg_.controllers.empty()) return;
+  if (!kraft()) return;
   PartitionState want = r.state;
   want.isr.clear();
   for (NodeId x : r.state.replicas)
