@@ -119,19 +119,14 @@ bool QueueBroker::has_capacity(const Connection& c) const {
 void QueueBroker::dispatch(Context& ctx, const std::string& qname) {
   auto& q = queues_.at(qname);
   expire_head(ctx, q);
-  while (!q.mq.empty() && !q.consumers.empty()) {
-    const std::size_t n = q.consumers.size();
-    std::size_t pick = n;
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::size_t i = (q.rr + k) % n;
-      if (has_capacity(conns_.at(q.consumers[i]))) {
-        pick = i;
-        break;
-      }
+  while (!q.mq.empty() && !q.active.empty()) {
+    const NodeId consumer = q.active.front();
+    q.active.pop_front();
+    if (!has_capacity(conns_.at(consumer))) {
+      q.blocked.push_back(consumer);  // at its prefetch limit: out of the rotation
+      continue;
     }
-    if (pick == n) return;  // every consumer is at its prefetch limit
-    q.rr = (pick + 1) % n;
-    const NodeId consumer = q.consumers[pick];
+    q.active.push_back(consumer);
     auto& conn = conns_.at(consumer);
     QueuedMessage qm = q.mq.pop_front();
     const std::uint64_t tag = conn.next_tag++;
@@ -165,7 +160,7 @@ void QueueBroker::handle_consume(Context& ctx, NodeId from, const Consume& c) {
   conn.prefetch = c.prefetch;
   conn.auto_ack = c.auto_ack;
   conns_[from] = std::move(conn);
-  qit->second.consumers.push_back(from);
+  qit->second.active.push_back(from);
   ctx.emit(Event{.kind = ev::ConsumerUp, .peer = from, .queue = label(c.queue),
                  .seq = static_cast<std::int64_t>(c.prefetch), .flag = c.auto_ack});
   send(ctx, from, ConsumeOk{c.connection});
@@ -210,7 +205,16 @@ void QueueBroker::handle_ack(Context& ctx, NodeId from, const Ack& a) {
     ctx.emit(Event{.kind = ev::Ack, .msg = u->second.qm.msg.id, .peer = from, .queue = label(u->second.queue),
                    .tag = static_cast<std::int64_t>(u->first)});
   conn.unacked.erase(begin, end);
+  unblock(qname, from);
   dispatch(ctx, qname);
+}
+
+void QueueBroker::unblock(const std::string& queue, NodeId consumer) {
+  auto& q = queues_.at(queue);
+  auto it = std::find(q.blocked.begin(), q.blocked.end(), consumer);
+  if (it == q.blocked.end() || !has_capacity(conns_.at(consumer))) return;
+  q.blocked.erase(it);
+  q.active.push_back(consumer);
 }
 
 void QueueBroker::handle_nack(Context& ctx, NodeId from, const Nack& n) {
@@ -244,6 +248,7 @@ void QueueBroker::handle_nack(Context& ctx, NodeId from, const Nack& n) {
       dead_letter_or_drop(ctx, queues_.at(u.queue), u.qm.msg, "rejected");
     }
   }
+  unblock(qname, from);
   dispatch(ctx, qname);
 }
 
@@ -295,13 +300,8 @@ void QueueBroker::connection_lost(Context& ctx, NodeId client, const char* reaso
   ctx.emit(Event{.kind = ev::ConnectionLost, .peer = client, .queue = label(conn.queue), .text = reason});
   if (!conn.consumer) return;
   auto& q = queues_.at(conn.queue);
-  auto cit = std::find(q.consumers.begin(), q.consumers.end(), client);
-  if (cit != q.consumers.end()) {
-    const auto idx = static_cast<std::size_t>(cit - q.consumers.begin());
-    q.consumers.erase(cit);
-    if (q.rr > idx) --q.rr;
-    if (q.rr >= q.consumers.size()) q.rr = 0;
-  }
+  q.active.erase(std::remove(q.active.begin(), q.active.end(), client), q.active.end());
+  q.blocked.erase(std::remove(q.blocked.begin(), q.blocked.end(), client), q.blocked.end());
   // In delivery-tag order, each back to its original position.
   for (auto& [tag, u] : conn.unacked) requeue(ctx, std::move(u), client, "connection_lost");
   dispatch(ctx, conn.queue);
@@ -358,8 +358,8 @@ void QueueBroker::on_crash(Context& ctx) {
     }
     q.mq.clear();
     for (auto& qm : survivors) q.mq.restore(std::move(qm));
-    q.consumers.clear();
-    q.rr = 0;
+    q.active.clear();
+    q.blocked.clear();
   }
 }
 

@@ -1,6 +1,7 @@
 // The queue-model broker node: AMQP 0-9-1 with RabbitMQ's documented behaviour.
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <string>
 #include <vector>
@@ -51,9 +52,17 @@ class QueueBroker final : public Node {
   struct QueueState {
     QueueConfig cfg;
     MessageQueue mq;
-    std::vector<NodeId> consumers;  // registration order; served round-robin
-    std::size_t rr = 0;
+    /// RabbitMQ (rabbit_queue_consumers): the consumers that can take a delivery, served
+    /// from the front; one that took a delivery goes to the back. A consumer found at its
+    /// prefetch limit leaves the rotation (blocked) and rejoins at the back when an ack
+    /// or a nack frees a slot.
+    std::deque<NodeId> active;
+    std::vector<NodeId> blocked;
+    bool has_consumers() const { return !active.empty() || !blocked.empty(); }
   };
+  /// Put `consumer` back at the end of its queue's rotation if it was blocked at its
+  /// prefetch limit and now has room.
+  void unblock(const std::string& queue, NodeId consumer);
 
   void send(Context& ctx, NodeId to, Packet p);
   void handle_publish(Context& ctx, NodeId from, const Publish& p);

@@ -145,6 +145,30 @@ TEST_CASE("broker: prefetch 1 skips a consumer at its limit", "[queue][broker][p
   CHECK(r.b().queue("q")->empty());
 }
 
+TEST_CASE("broker: a consumer at its prefetch limit leaves the rotation and rejoins at the back", "[queue][broker][prefetch]") {
+  // RabbitMQ (rabbit_queue_consumers): a consumer found at its limit is blocked, out of
+  // the rotation; the ack that frees a slot puts it back at the end. So after c2 then c1
+  // free a slot, c2 is served before c1 -- a fixed round-robin pointer would pick c1.
+  Rig r(one_queue());
+  r.consume(kC1, 1);
+  r.consume(kC2, 1);
+  r.consume(kC3, 1);
+  for (MsgId i = 1; i <= 4; ++i) r.publish(i);
+  CHECK(ids(r.deliveries(kC1)) == Ids{1});
+  CHECK(ids(r.deliveries(kC2)) == Ids{2});
+  CHECK(ids(r.deliveries(kC3)) == Ids{3});
+  CHECK(r.ready_ids() == Ids{4});  // everyone is full: all three are blocked now
+  r.ack(kC3, 1);
+  CHECK(ids(r.deliveries(kC3)) == Ids{4});
+  r.ack(kC2, 1);  // c2 rejoins first ...
+  r.ack(kC1, 1);  // ... then c1
+  r.publish(5);
+  r.publish(6);
+  CHECK(ids(r.deliveries(kC2)) == Ids{5});
+  CHECK(ids(r.deliveries(kC1)) == Ids{6});
+  CHECK(r.deliveries(kC3).empty());  // still holds 4
+}
+
 TEST_CASE("broker: prefetch N holds up to N unacked deliveries per consumer", "[queue][broker][prefetch]") {
   Rig r(one_queue());
   r.consume(kC1, 3);
