@@ -334,8 +334,10 @@ void QueueBroker::on_timer(Context& ctx, const Timer& t) {
 }
 
 void QueueBroker::on_crash(Context& ctx) {
-  // Durable queues keep persistent messages, delivered-but-unacked ones included (those
-  // come back with redelivered = true). Everything else lived only in memory.
+  // Durable queues keep persistent messages, delivered-but-unacked ones included.
+  // Everything else lived only in memory. A crash is an unclean shutdown: RabbitMQ's
+  // queue index cannot tell which recovered messages had been delivered, so every one
+  // comes back with redelivered = true.
   for (auto& [id, conn] : conns_) {
     for (auto& [tag, u] : conn.unacked) {
       auto& q = queues_.at(u.queue);
@@ -352,6 +354,7 @@ void QueueBroker::on_crash(Context& ctx) {
     for (const auto& qm : q.mq.ready()) {
       if (q.cfg.durable && qm.msg.persistent) {
         survivors.push_back(qm);
+        survivors.back().redelivered = true;
       } else {
         ctx.emit(Event{.kind = ev::Drop, .msg = qm.msg.id, .queue = q.cfg.trace_name, .text = "broker_crash"});
       }
