@@ -6,21 +6,21 @@
 
 namespace bs::amqp {
 namespace {
-const std::string* header_value(const Headers& h, const std::string& key) {
+const HeaderValue* header_value(const Headers& h, const std::string& key) {
   for (const auto& [k, v] : h)
     if (k == key) return &v;
   return nullptr;
 }
 
-// RabbitMQ headers exchange: x-match=all needs every binding argument present with an
-// equal value; x-match=any needs at least one. An argument with an empty value matches
-// on presence alone (RabbitMQ treats a void-typed argument that way).
+// RabbitMQ headers exchange (rabbit_exchange_type_headers): x-match=all needs every
+// binding argument present with an equal value of the same type; x-match=any needs at
+// least one. A void-typed argument matches on presence alone.
 bool headers_match(const Binding& b, const Headers& h) {
   if (b.arguments.empty()) return b.match_all;
   std::size_t hits = 0;
   for (const auto& [k, v] : b.arguments) {
-    const std::string* got = header_value(h, k);
-    if (got && (v.empty() || *got == v)) ++hits;
+    const HeaderValue* got = header_value(h, k);
+    if (got && (v.type == HeaderValue::Type::Void || *got == v)) ++hits;
   }
   return b.match_all ? hits == b.arguments.size() : hits > 0;
 }

@@ -1,5 +1,6 @@
 // An AMQP 0-9-1 message: the common message plus what basic.publish and RabbitMQ add.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -8,8 +9,23 @@
 
 namespace bs::amqp {
 
-/// AMQP message headers (used by the headers exchange), kept as ordered string pairs.
-using Headers = std::vector<std::pair<std::string, std::string>>;
+/// A header or binding-argument value with its AMQP field type. RabbitMQ's headers
+/// exchange compares the type as well as the value: the number 1 does not match the
+/// string "1", true does not match "true"; an empty string is an ordinary value. A Void
+/// value (JSON null in a scenario) in a binding matches on the header's presence alone.
+struct HeaderValue {
+  enum class Type : std::uint8_t { String, Number, Bool, Void };
+  Type type = Type::String;
+  std::string text;  ///< the value as written (numbers and booleans as JSON writes them)
+  HeaderValue() = default;
+  HeaderValue(std::string s) : text(std::move(s)) {}  // NOLINT: a plain string is a String value
+  HeaderValue(const char* s) : text(s) {}             // NOLINT
+  HeaderValue(Type t, std::string s) : type(t), text(std::move(s)) {}
+  bool operator==(const HeaderValue&) const = default;
+};
+
+/// AMQP message headers (used by the headers exchange), in order.
+using Headers = std::vector<std::pair<std::string, HeaderValue>>;
 
 /// A message with its AMQP routing and properties. `key` is its routing key.
 struct AmqpMessage : Message {

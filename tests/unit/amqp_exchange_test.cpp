@@ -115,14 +115,28 @@ TEST_CASE("headers exchange ignores the routing key", "[queue][exchange]") {
   CHECK(ex.route(msg("some-key")).empty());
 }
 
-TEST_CASE("headers exchange: an argument with an empty value matches on presence", "[queue][exchange]") {
-  Exchange all{"h", ExchangeType::Headers, {hbind("q", {{"trace", ""}, {"env", "prod"}}, true)}};
+TEST_CASE("headers exchange: a void (null) argument matches on presence, an empty string is a value", "[queue][exchange]") {
+  const HeaderValue present(HeaderValue::Type::Void, "");
+  Exchange all{"h", ExchangeType::Headers, {hbind("q", {{"trace", present}, {"env", "prod"}}, true)}};
   CHECK(all.route(msg("", {{"trace", "anything"}, {"env", "prod"}})) == Qs{"q"});
   CHECK(all.route(msg("", {{"trace", ""}, {"env", "prod"}})) == Qs{"q"});
   CHECK(all.route(msg("", {{"env", "prod"}})).empty());
-  Exchange any{"h", ExchangeType::Headers, {hbind("q", {{"trace", ""}}, false)}};
+  Exchange any{"h", ExchangeType::Headers, {hbind("q", {{"trace", present}}, false)}};
   CHECK(any.route(msg("", {{"trace", "x"}})) == Qs{"q"});
   CHECK(any.route(msg("", {{"other", "x"}})).empty());
+  // RabbitMQ: "" is an ordinary string value, matched only by "".
+  Exchange empty{"h", ExchangeType::Headers, {hbind("q", {{"trace", ""}}, true)}};
+  CHECK(empty.route(msg("", {{"trace", ""}})) == Qs{"q"});
+  CHECK(empty.route(msg("", {{"trace", "x"}})).empty());
+}
+
+TEST_CASE("headers exchange: values match by type as well as value", "[queue][exchange]") {
+  using T = HeaderValue::Type;
+  Exchange ex{"h", ExchangeType::Headers,
+              {hbind("q", {{"priority", HeaderValue(T::Number, "1")}, {"urgent", HeaderValue(T::Bool, "true")}}, true)}};
+  CHECK(ex.route(msg("", {{"priority", HeaderValue(T::Number, "1")}, {"urgent", HeaderValue(T::Bool, "true")}})) == Qs{"q"});
+  CHECK(ex.route(msg("", {{"priority", "1"}, {"urgent", HeaderValue(T::Bool, "true")}})).empty());  // the string "1"
+  CHECK(ex.route(msg("", {{"priority", HeaderValue(T::Number, "1")}, {"urgent", "true"}})).empty());  // the string "true"
 }
 
 TEST_CASE("headers exchange: several bindings route to each matching queue", "[queue][exchange]") {

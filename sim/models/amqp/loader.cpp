@@ -25,10 +25,13 @@ struct BrokerDecl {
 amqp::Headers parse_headers(const JsonIn& h) {
   if (!h.json().is_object()) h.fail("expected an object of header: value");
   amqp::Headers out;
+  using T = amqp::HeaderValue::Type;
   for (auto it = h.json().begin(); it != h.json().end(); ++it) {
-    if (it->is_string()) out.emplace_back(it.key(), it->get<std::string>());
-    else if (it->is_number() || it->is_boolean()) out.emplace_back(it.key(), it->dump());
-    else h.fail_at(it.key(), "expected a string, number or boolean header value");
+    if (it->is_string()) out.emplace_back(it.key(), amqp::HeaderValue(T::String, it->get<std::string>()));
+    else if (it->is_number()) out.emplace_back(it.key(), amqp::HeaderValue(T::Number, it->dump()));
+    else if (it->is_boolean()) out.emplace_back(it.key(), amqp::HeaderValue(T::Bool, it->dump()));
+    else if (it->is_null()) out.emplace_back(it.key(), amqp::HeaderValue(T::Void, ""));
+    else h.fail_at(it.key(), "expected a string, number, boolean or null (presence only) header value");
   }
   return out;
 }
