@@ -364,6 +364,17 @@ void QueueBroker::on_crash(Context& ctx) {
     q.active.clear();
     q.blocked.clear();
   }
+  // RabbitMQ recovers only durable queues: a transient queue and every binding to it are
+  // gone when the node comes back, so what was routed to it is unroutable from then on.
+  for (auto it = queues_.begin(); it != queues_.end();) {
+    if (it->second.cfg.durable) {
+      ++it;
+      continue;
+    }
+    for (auto& [name, ex] : exchanges_)
+      std::erase_if(ex.bindings, [&](const Binding& b) { return b.queue == it->first; });
+    it = queues_.erase(it);
+  }
 }
 
 }  // namespace bs::amqp

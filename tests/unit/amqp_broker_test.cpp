@@ -655,7 +655,7 @@ TEST_CASE("broker: a crash keeps persistent messages of durable queues and drops
   // been delivered, so 3, never delivered, comes back redelivered as well as 1.
   CHECK(r.b().queue("durable")->ready()[0].redelivered);
   CHECK(r.b().queue("durable")->ready()[1].redelivered);
-  CHECK(r.b().queue("transient")->empty());
+  CHECK(r.b().queue("transient") == nullptr);  // a transient queue is not recovered
   CHECK(r.b().unacked_count(kC1) == 0);
   // After the restart a consumer gets the survivors in order; tags start again at 1.
   r.drv().now = 5;
@@ -666,6 +666,27 @@ TEST_CASE("broker: a crash keeps persistent messages of durable queues and drops
   CHECK(tags(ds) == Tags{1, 2});
   CHECK(ds[0].redelivered);
   CHECK(ds[1].redelivered);
+}
+
+TEST_CASE("broker: a transient queue and its bindings are gone after a restart: mandatory publishes come back", "[queue][broker][crash]") {
+  BrokerConfig cfg;
+  cfg.queues.push_back(QueueConfig{"t"});  // not durable
+  cfg.exchanges.push_back(Exchange{"x", ExchangeType::Direct, {}});
+  cfg.bindings.push_back(BindingConfig{"x", Binding{"t", "k", {}, true}});
+  Rig r(cfg);
+  r.publish(1, "k", "x", /*mandatory=*/true);
+  CHECK(r.ready_ids("t") == Ids{1});
+  r.drv().crash();
+  r.drv().now = 2;
+  r.drv().start();
+  CHECK(r.b().queue("t") == nullptr);
+  r.publish(2, "k", "x", /*mandatory=*/true);  // the binding went with the queue
+  CHECK(r.drv().rec.of(ev::Unroutable).size() == 1);
+  CHECK(r.drv().take<Return>(kP).size() == 1);
+  r.consume(kC1, 1, false, "t", 2);  // basic.consume on a queue that no longer exists
+  auto closed = r.drv().take<ConnectionClose>(kC1);
+  REQUIRE(closed.size() == 1);
+  CHECK(closed[0].reply_code == kNotFound);
 }
 
 TEST_CASE("broker: a crash drops unacked transient deliveries", "[queue][broker][crash]") {
@@ -763,6 +784,7 @@ TEST_CASE("broker: a delivered-and-acked message never expires later", "[queue][
 TEST_CASE("broker: persistent messages with a TTL still expire after a broker restart", "[queue][broker][ttl][crash]") {
   BrokerConfig cfg = with_dlx(5.0);
   cfg.queues[0].durable = true;
+  cfg.queues[1].durable = true;  // the dead-letter queue must survive the restart too
   Rig r(cfg);
   r.publish(1, "q", "", false, true, /*persistent=*/true);
   r.drv().now = 1;
