@@ -70,7 +70,8 @@ void QueueBroker::handle_publish(Context& ctx, NodeId from, const Publish& p) {
   auto& conn = conns_[from];  // publishers open their connection implicitly
   conn.last_heard = ctx.now();
   std::vector<std::string> touched;
-  const std::size_t reached = route_and_enqueue(ctx, p.msg.exchange, p.msg, &touched);
+  bool rejected = false;
+  const std::size_t reached = route_and_enqueue(ctx, p.msg.exchange, p.msg, &touched, &rejected);
   if (reached == 0) {
     Event e{.kind = ev::Unroutable, .msg = p.msg.id, .peer = from, .flag = p.mandatory,
             .text = p.msg.exchange};
@@ -79,13 +80,14 @@ void QueueBroker::handle_publish(Context& ctx, NodeId from, const Publish& p) {
     if (p.mandatory) send(ctx, from, Return{p.msg});
   }
   // RabbitMQ confirms an unroutable message once the exchange finds no queue, and a
-  // routable one once every queue has accepted it.
-  if (p.confirm) send(ctx, from, Confirm{p.seq, false, true, p.msg.id});
+  // routable one once every queue has accepted it; a queue at its length limit with
+  // x-overflow reject-publish(-dlx) makes it a basic.nack (the other queues keep it).
+  if (p.confirm) send(ctx, from, Confirm{p.seq, false, !rejected, p.msg.id});
   for (const auto& q : touched) dispatch(ctx, q);
 }
 
 std::size_t QueueBroker::route_and_enqueue(Context& ctx, const std::string& ex, const AmqpMessage& m,
-                                           std::vector<std::string>* touched) {
+                                           std::vector<std::string>* touched, bool* rejected) {
   auto it = exchanges_.find(ex);
   if (it == exchanges_.end()) return 0;
   const auto targets = it->second.route(m);
@@ -94,13 +96,29 @@ std::size_t QueueBroker::route_and_enqueue(Context& ctx, const std::string& ex, 
     if (qit == queues_.end()) continue;
     const auto& from = m.dead_lettered_from;  // x-death cycle check (see dead_letter_or_drop)
     if (std::find(from.begin(), from.end(), qname) != from.end()) continue;
-    enqueue(ctx, qit->second, m);
+    if (!enqueue(ctx, qit->second, m)) {
+      if (rejected) *rejected = true;
+      continue;
+    }
     if (touched) touched->push_back(qname);
   }
   return targets.size();
 }
 
-void QueueBroker::enqueue(Context& ctx, QueueState& q, AmqpMessage m) {
+bool QueueBroker::over_limit(const QueueState& q, std::uint64_t extra_msgs, std::uint64_t extra_bytes) const {
+  return (q.cfg.max_length >= 0 && q.mq.size() + extra_msgs > static_cast<std::uint64_t>(q.cfg.max_length)) ||
+         (q.cfg.max_length_bytes >= 0 && q.mq.bytes() + extra_bytes > static_cast<std::uint64_t>(q.cfg.max_length_bytes));
+}
+
+bool QueueBroker::enqueue(Context& ctx, QueueState& q, AmqpMessage m) {
+  using Overflow = QueueConfig::Overflow;
+  // RabbitMQ (Queue Length Limit): reject-publish refuses the newest message when the
+  // queue is full; -dlx dead-letters it as well.
+  if (q.cfg.overflow != Overflow::DropHead && over_limit(q, 1, m.size_bytes)) {
+    if (q.cfg.overflow == Overflow::RejectPublishDlx) dead_letter_or_drop(ctx, q, m, "maxlen");
+    else ctx.emit(Event{.kind = ev::Drop, .msg = m.id, .peer = m.producer, .queue = q.cfg.trace_name, .text = "reject-publish"});
+    return false;
+  }
   double ttl = q.cfg.message_ttl_s;
   if (m.ttl_s >= 0 && (ttl < 0 || m.ttl_s < ttl)) ttl = m.ttl_s;  // RabbitMQ: the lower applies
   const double expires = ttl >= 0 ? ctx.now() + ttl : -1;
@@ -109,6 +127,13 @@ void QueueBroker::enqueue(Context& ctx, QueueState& q, AmqpMessage m) {
   ctx.emit(Event{.kind = ev::Enqueue, .msg = id, .queue = q.cfg.trace_name,
                  .seq = static_cast<std::int64_t>(pos)});
   if (expires >= 0) ctx.set_timer(ttl, Timer{kExpiry, 0});
+  // drop-head (the default): the oldest ready messages make room, dropped or
+  // dead-lettered with reason maxlen.
+  while (q.cfg.overflow == Overflow::DropHead && !q.mq.empty() && over_limit(q, 0, 0)) {
+    QueuedMessage old = q.mq.pop_front();
+    dead_letter_or_drop(ctx, q, old.msg, "maxlen");
+  }
+  return true;
 }
 
 bool QueueBroker::has_capacity(const Connection& c) const {

@@ -74,9 +74,14 @@ class QueueBroker final : public Node {
   void handle_nack(Context& ctx, NodeId from, const Nack& n);
   /// Route m through exchange `ex` and enqueue it in every matching queue it was not
   /// dead-lettered from; returns the number of matching queues (skipped ones included).
+  /// *rejected (if given) is set when a queue at its length limit refused the message
+  /// (x-overflow reject-publish / reject-publish-dlx).
   std::size_t route_and_enqueue(Context& ctx, const std::string& ex, const AmqpMessage& m,
-                                std::vector<std::string>* touched);
-  void enqueue(Context& ctx, QueueState& q, AmqpMessage m);
+                                std::vector<std::string>* touched, bool* rejected = nullptr);
+  /// Enqueue m in q within its length limit (RabbitMQ x-max-length / x-max-length-bytes
+  /// and x-overflow); false when the queue refused it.
+  bool enqueue(Context& ctx, QueueState& q, AmqpMessage m);
+  bool over_limit(const QueueState& q, std::uint64_t extra_msgs, std::uint64_t extra_bytes) const;
   void dispatch(Context& ctx, const std::string& queue);
   void expire_head(Context& ctx, QueueState& q);
   void dead_letter_or_drop(Context& ctx, QueueState& q, const AmqpMessage& m, const char* reason);

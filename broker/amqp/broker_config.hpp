@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,16 @@ struct QueueConfig {
   double message_ttl_s = -1;       ///< x-message-ttl; < 0 none
   std::string dead_letter_exchange;     ///< x-dead-letter-exchange; "" none
   std::string dead_letter_routing_key;  ///< x-dead-letter-routing-key; "" keeps the original key
+  /// RabbitMQ queue length limit (x-max-length, x-max-length-bytes; < 0 none). Only ready
+  /// messages count, unacknowledged ones do not; bytes are message bodies.
+  std::int64_t max_length = -1;
+  std::int64_t max_length_bytes = -1;
+  /// x-overflow: what happens at the limit. DropHead (RabbitMQ's default) drops or
+  /// dead-letters the oldest ready messages; RejectPublish refuses the new message, and
+  /// the publisher hears basic.nack if it uses confirms; RejectPublishDlx also
+  /// dead-letters the refused message.
+  enum class Overflow : std::uint8_t { DropHead, RejectPublish, RejectPublishDlx };
+  Overflow overflow = Overflow::DropHead;
 };
 
 /// A binding declaration: exchange -> queue.

@@ -6,6 +6,7 @@ namespace bs::amqp {
 
 std::uint64_t MessageQueue::push_back(AmqpMessage m, double expires_at) {
   const std::uint64_t pos = next_position_++;
+  bytes_ += m.size_bytes;
   ready_.push_back(QueuedMessage{std::move(m), pos, false, expires_at});
   return pos;
 }
@@ -16,6 +17,7 @@ void MessageQueue::requeue(QueuedMessage qm) {
 }
 
 void MessageQueue::restore(QueuedMessage qm) {
+  bytes_ += qm.msg.size_bytes;
   auto it = std::lower_bound(ready_.begin(), ready_.end(), qm.position,
                              [](const QueuedMessage& a, std::uint64_t p) { return a.position < p; });
   ready_.insert(it, std::move(qm));
@@ -24,6 +26,7 @@ void MessageQueue::restore(QueuedMessage qm) {
 QueuedMessage MessageQueue::pop_front() {
   QueuedMessage qm = std::move(ready_.front());
   ready_.pop_front();
+  bytes_ -= qm.msg.size_bytes;
   return qm;
 }
 

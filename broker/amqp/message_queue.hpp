@@ -30,12 +30,18 @@ class MessageQueue {
   const QueuedMessage& front() const { return ready_.front(); }
   QueuedMessage pop_front();
   const std::deque<QueuedMessage>& ready() const { return ready_; }
-  void clear() { ready_.clear(); }
+  void clear() {
+    ready_.clear();
+    bytes_ = 0;
+  }
+  /// Body bytes of the ready messages (RabbitMQ's message_bytes_ready).
+  std::uint64_t bytes() const { return bytes_; }
   std::uint64_t next_position() const { return next_position_; }
 
  private:
   std::deque<QueuedMessage> ready_;
   std::uint64_t next_position_ = 1;
+  std::uint64_t bytes_ = 0;
 };
 
 }  // namespace bs::amqp

@@ -912,3 +912,76 @@ TEST_CASE("broker: a delayed-retry loop with a rejection in each lap keeps going
   CHECK(r.drv().rec.of(ev::Drop).empty());
   CHECK(r.deliveries(kC1).size() == 1);
 }
+
+// --- Queue length limit (RabbitMQ x-max-length, x-overflow) -------------------------------
+
+TEST_CASE("broker: at x-max-length, drop-head drops the oldest ready message", "[queue][broker][maxlen]") {
+  QueueConfig q{"q"};
+  q.max_length = 2;
+  Rig r(one_queue(q));
+  for (MsgId i = 1; i <= 4; ++i) r.publish(i);
+  CHECK(r.ready_ids() == Ids{3, 4});
+  const auto drops = r.drv().rec.of(ev::Drop);
+  REQUIRE(drops.size() == 2);
+  CHECK(drops[0].msg == 1);
+  CHECK(drops[0].text == "maxlen");
+  for (const auto& c : r.drv().take<Confirm>(kP)) CHECK(c.ack);  // drop-head confirms every publish
+}
+
+TEST_CASE("broker: unacknowledged messages do not count towards x-max-length", "[queue][broker][maxlen]") {
+  QueueConfig q{"q"};
+  q.max_length = 1;
+  Rig r(one_queue(q));
+  r.consume(kC1, 2);
+  r.publish(1);
+  r.publish(2);  // both delivered, unacked: the queue holds no ready message
+  r.publish(3);
+  CHECK(r.ready_ids() == Ids{3});
+  CHECK(r.drv().rec.of(ev::Drop).empty());
+}
+
+TEST_CASE("broker: drop-head dead-letters the oldest when the queue has a dead-letter exchange", "[queue][broker][maxlen]") {
+  BrokerConfig cfg = with_dlx();
+  cfg.queues[0].max_length = 1;
+  Rig r(cfg);
+  r.publish(1);
+  r.publish(2);
+  CHECK(r.ready_ids() == Ids{2});
+  CHECK(r.ready_ids("dead") == Ids{1});
+  CHECK(r.drv().rec.of(ev::DeadLetter).front().text == "dlx:maxlen");
+}
+
+TEST_CASE("broker: reject-publish refuses the newest message and nacks its publisher", "[queue][broker][maxlen]") {
+  QueueConfig q{"q"};
+  q.max_length_bytes = 250;  // bodies of 100 bytes: two fit
+  q.overflow = QueueConfig::Overflow::RejectPublish;
+  Rig r(one_queue(q));
+  for (MsgId i = 1; i <= 3; ++i) {
+    AmqpMessage m;
+    m.id = i;
+    m.producer = kP;
+    m.key = "q";
+    m.size_bytes = 100;
+    r.drv().packet(kP, Publish{m, i, false, true});
+  }
+  CHECK(r.ready_ids() == Ids{1, 2});
+  const auto confirms = r.drv().take<Confirm>(kP);
+  REQUIRE(confirms.size() == 3);
+  CHECK(confirms[0].ack);
+  CHECK(confirms[1].ack);
+  CHECK_FALSE(confirms[2].ack);  // basic.nack: the publisher knows
+}
+
+TEST_CASE("broker: reject-publish-dlx dead-letters the refused message", "[queue][broker][maxlen]") {
+  BrokerConfig cfg = with_dlx();
+  cfg.queues[0].max_length = 1;
+  cfg.queues[0].overflow = QueueConfig::Overflow::RejectPublishDlx;
+  Rig r(cfg);
+  r.publish(1);
+  r.publish(2);
+  CHECK(r.ready_ids() == Ids{1});
+  CHECK(r.ready_ids("dead") == Ids{2});
+  const auto confirms = r.drv().take<Confirm>(kP);
+  REQUIRE(confirms.size() == 2);
+  CHECK_FALSE(confirms[1].ack);
+}

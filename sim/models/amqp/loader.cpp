@@ -44,7 +44,8 @@ BrokerDecl load_broker(const JsonIn& n) {
     JsonIn qs = n.at("queues");
     for (std::size_t i = 0; i < qs.size(); ++i) {
       JsonIn q = qs.at(i);
-      q.expect_object({"name", "durable", "message_ttl_ms", "dead_letter_exchange", "dead_letter_routing_key"});
+      q.expect_object({"name", "durable", "message_ttl_ms", "dead_letter_exchange", "dead_letter_routing_key", "max_length",
+                       "max_length_bytes", "overflow"});
       amqp::QueueConfig c;
       c.name = q.str("name");
       if (c.name.empty()) q.at("name").fail("expected a non-empty queue name");
@@ -53,6 +54,14 @@ BrokerDecl load_broker(const JsonIn& n) {
       c.message_ttl_s = q.has("message_ttl_ms") ? q.num("message_ttl_ms", 0, 1e10) / 1000 : -1;
       c.dead_letter_exchange = q.str("dead_letter_exchange", "");
       c.dead_letter_routing_key = q.str("dead_letter_routing_key", "");
+      c.max_length = q.has("max_length") ? q.integer("max_length", 0, INT64_MAX) : -1;
+      c.max_length_bytes = q.has("max_length_bytes") ? q.integer("max_length_bytes", 0, INT64_MAX) : -1;
+      const std::string overflow = q.one_of("overflow", {"drop-head", "reject-publish", "reject-publish-dlx"}, "drop-head");
+      c.overflow = overflow == "drop-head"        ? amqp::QueueConfig::Overflow::DropHead
+                   : overflow == "reject-publish" ? amqp::QueueConfig::Overflow::RejectPublish
+                                                  : amqp::QueueConfig::Overflow::RejectPublishDlx;
+      if (q.has("overflow") && !q.has("max_length") && !q.has("max_length_bytes"))
+        q.at("overflow").fail("\"overflow\" applies when the queue has \"max_length\" or \"max_length_bytes\"");
       d.queue_names.push_back(c.name);
       d.cfg.queues.push_back(c);
     }
