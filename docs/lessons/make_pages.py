@@ -86,6 +86,16 @@ NOTES.update({
                           "Restart c2 at 5.5 s instead of 7 s: how much shorter is the outage?"),
 })
 
+# RabbitMQ details (issue 3/7).
+NOTES.update({
+    "max-length-drop-head": ("`dead-lettered` 25 and `queues.orders-overflow.routed`: the orders pushed out of the full queue, although `confirmed` is 40; the packer's `first processed` list jumps (1 2 5 9 ...).",
+                             "Remove `dead_letter_exchange`: the same orders are `dropped` instead, and nothing is left to inspect."),
+    "max-length-reject-publish": ("`UNCONFIRMED` 25 and `dropped` 25 with reason reject-publish: the shop got a basic.nack for each, while the packer processes 1 2 3 4 5 ... without gaps among what was accepted.",
+                                  "Set `overflow` to `reject-publish-dlx` and bind a queue to a dead-letter exchange: the refused orders are kept there."),
+    "headers-exchange": ("`queues.pdf-reports.routed` 3, `queues.pdf-or-urgent.routed` 9 and `unroutable` 3: the zip documents with priority \"1\" (a string) match neither binding.",
+                         "Change the binding's `priority` to `\"1\"`: which documents move, and which are now left out?"),
+})
+
 def main():
     pages = []
     for s in sorted((ROOT / "scenarios").glob("*.json")):
