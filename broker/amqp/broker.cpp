@@ -5,7 +5,7 @@
 
 namespace bs::amqp {
 namespace {
-enum TimerKind : std::uint32_t { kHeartbeat = 1, kExpiry = 2 };
+enum TimerKind : std::uint32_t { kHeartbeat = 1, kExpiry = 2, kMemory = 3 };
 }
 
 QueueBroker::QueueBroker(BrokerConfig cfg) : cfg_(std::move(cfg)) {
@@ -38,6 +38,7 @@ std::size_t QueueBroker::unacked_count(NodeId consumer) const {
 
 void QueueBroker::on_start(Context& ctx) {
   ctx.set_timer(cfg_.heartbeat_s, Timer{kHeartbeat, 0});
+  if (cfg_.total_memory_bytes > 0) ctx.set_timer(cfg_.memory_monitor_interval_s, Timer{kMemory, 0});
   // Recovered durable messages (after a restart) may have expired meanwhile.
   for (auto& [name, q] : queues_) {
     expire_head(ctx, q);
@@ -69,6 +70,10 @@ void QueueBroker::on_packet(Context& ctx, NodeId from, const Packet& p) {
 void QueueBroker::handle_publish(Context& ctx, NodeId from, const Publish& p) {
   auto& conn = conns_[from];  // publishers open their connection implicitly
   conn.last_heard = ctx.now();
+  if (!conn.publisher) {
+    conn.publisher = true;
+    if (memory_alarm_) send(ctx, from, ConnectionBlocked{});  // it joins a blocked node
+  }
   std::vector<std::string> touched;
   bool rejected = false;
   const std::size_t reached = route_and_enqueue(ctx, p.msg.exchange, p.msg, &touched, &rejected);
@@ -84,6 +89,31 @@ void QueueBroker::handle_publish(Context& ctx, NodeId from, const Publish& p) {
   // x-overflow reject-publish(-dlx) makes it a basic.nack (the other queues keep it).
   if (p.confirm) send(ctx, from, Confirm{p.seq, false, !rejected, p.msg.id});
   for (const auto& q : touched) dispatch(ctx, q);
+}
+
+std::uint64_t QueueBroker::memory_used() const {
+  std::uint64_t used = 0;
+  for (const auto& [name, q] : queues_) used += q.mq.bytes() + q.mq.size() * cfg_.message_overhead_bytes;
+  for (const auto& [id, c] : conns_)
+    for (const auto& [tag, u] : c.unacked) used += u.qm.msg.size_bytes + cfg_.message_overhead_bytes;
+  return used;
+}
+
+void QueueBroker::check_memory(Context& ctx) {
+  if (cfg_.total_memory_bytes == 0) return;
+  const std::uint64_t used = memory_used();
+  const auto limit = static_cast<std::uint64_t>(cfg_.vm_memory_high_watermark * static_cast<double>(cfg_.total_memory_bytes));
+  const bool alarm = used > limit;
+  if (alarm == memory_alarm_) return;
+  memory_alarm_ = alarm;
+  ctx.emit(Event{.kind = ev::MemoryAlarm, .tag = static_cast<std::int64_t>(used), .seq = static_cast<std::int64_t>(limit),
+                 .flag = alarm});
+  // Publishing connections are blocked (the node stops reading them); consumers go on.
+  for (const auto& [id, c] : conns_)
+    if (c.publisher) {
+      if (alarm) send(ctx, id, ConnectionBlocked{});
+      else send(ctx, id, ConnectionUnblocked{});
+    }
 }
 
 std::size_t QueueBroker::route_and_enqueue(Context& ctx, const std::string& ex, const AmqpMessage& m,
@@ -355,6 +385,9 @@ void QueueBroker::on_timer(Context& ctx, const Timer& t) {
       expire_head(ctx, q);
       if (q.mq.size() != before) dispatch(ctx, name);
     }
+  } else if (t.kind == kMemory) {
+    check_memory(ctx);
+    ctx.set_timer(cfg_.memory_monitor_interval_s, Timer{kMemory, 0});
   }
 }
 
@@ -374,6 +407,7 @@ void QueueBroker::on_crash(Context& ctx) {
     }
   }
   conns_.clear();
+  memory_alarm_ = false;  // recomputed from what survives at the first change after the restart
   for (auto& [name, q] : queues_) {
     std::deque<QueuedMessage> survivors;
     for (const auto& qm : q.mq.ready()) {

@@ -43,6 +43,7 @@ class QueueBroker final : public Node {
     double last_sent = 0;
     bool consumer = false;
     bool monitored = false;  // a publisher that opened with connection.open: heartbeats both ways
+    bool publisher = false;  // has published: blocked by a memory alarm
     std::string queue;
     std::uint32_t prefetch = 0;
     bool auto_ack = false;
@@ -88,11 +89,17 @@ class QueueBroker final : public Node {
   void connection_lost(Context& ctx, NodeId client, const char* reason);
   void requeue(Context& ctx, Unacked u, NodeId consumer, const char* reason);
   void check_heartbeats(Context& ctx);
+  /// Ready and unacknowledged messages' memory, bytes (body + message_overhead_bytes).
+  std::uint64_t memory_used() const;
+  /// Raise or clear the memory alarm; RabbitMQ's memory monitor looks every
+  /// memory_monitor_interval (Memory and Disk Alarms).
+  void check_memory(Context& ctx);
   bool has_capacity(const Connection& c) const;
 
   BrokerConfig cfg_;
   std::map<std::string, Exchange> exchanges_;
   std::map<std::string, QueueState> queues_;
+  bool memory_alarm_ = false;
   std::map<NodeId, Connection> conns_;
 };
 

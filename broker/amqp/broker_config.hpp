@@ -45,6 +45,17 @@ struct BrokerConfig {
   /// about 1 s so a crash is noticed within the demo. A peer is declared dead after two
   /// missed heartbeats (RabbitMQ's rule).
   double heartbeat_s = 1.0;
+  /// RabbitMQ memory alarm (Memory and Disk Alarms; 0 = not modelled): the node's memory
+  /// budget in bytes. Ready and unacknowledged messages cost their body plus
+  /// message_overhead_bytes each; above vm_memory_high_watermark x total the node blocks
+  /// every publishing connection (connection.blocked) until use falls back below it.
+  /// Consumers are not blocked. RabbitMQ 3.x's default watermark is 0.4.
+  std::uint64_t total_memory_bytes = 0;
+  double vm_memory_high_watermark = 0.4;
+  std::uint64_t message_overhead_bytes = 0;
+  /// memory_monitor_interval: how often the node compares its memory use with the
+  /// watermark (RabbitMQ's default is 2.5 s), so the alarm does not flap per message.
+  double memory_monitor_interval_s = 2.5;
 };
 
 }  // namespace bs::amqp

@@ -17,6 +17,8 @@ inline constexpr EventKind Requeue{39};           ///< message went back to its 
 inline constexpr EventKind DeadLetter{40};        ///< message republished to the queue's dead-letter exchange
 inline constexpr EventKind Drop{41};              ///< message discarded (reason in text)
 inline constexpr EventKind ConsumerUp{42};        ///< broker registered a consumer (basic.consume) on a queue
+inline constexpr EventKind MemoryAlarm{43};       ///< a node's memory use crossed vm_memory_high_watermark (set or cleared)
+inline constexpr EventKind Blocked{44};           ///< a publisher heard connection.blocked (or connection.unblocked)
 }  // namespace ev
 
 namespace amqp {
@@ -33,6 +35,8 @@ inline constexpr std::array kEvents = {
     EventSchema{ev::DeadLetter, "dead_letter", {nullptr, "queue", nullptr, nullptr, nullptr, "dead_letter_exchange"}},
     EventSchema{ev::Drop, "drop", {"peer", "queue", "tag", nullptr, nullptr, "reason"}},
     EventSchema{ev::ConsumerUp, "consumer_up", {"consumer", "queue", nullptr, "prefetch", "auto_ack", nullptr}},
+    EventSchema{ev::MemoryAlarm, "memory_alarm", {nullptr, nullptr, "memory_bytes", "limit_bytes", "alarm", nullptr}},
+    EventSchema{ev::Blocked, "connection_blocked", {"broker", nullptr, nullptr, nullptr, "blocked", "reason"}},
 };
 }  // namespace amqp
 }  // namespace bs

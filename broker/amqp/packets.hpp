@@ -17,6 +17,13 @@ struct Open {
   std::uint32_t connection = 0;  ///< client's connection number
 };
 /// connection.open-ok: the broker accepted the connection.
+/// connection.blocked (RabbitMQ's extension): the node raised a resource alarm and stops
+/// reading publishes from this connection until connection.unblocked.
+struct ConnectionBlocked {
+  std::string reason = "low on memory";
+};
+struct ConnectionUnblocked {};
+
 struct OpenOk {
   std::uint32_t connection = 0;
 };
@@ -92,6 +99,8 @@ inline constexpr std::uint16_t kPreconditionFailed = 406;
 // message it concerns, and its size.
 inline std::string_view wire_op(const Open&) { return "open"; }
 inline std::string_view wire_op(const OpenOk&) { return "open_ok"; }
+inline std::string_view wire_op(const ConnectionBlocked&) { return "connection.blocked"; }
+inline std::string_view wire_op(const ConnectionUnblocked&) { return "connection.unblocked"; }
 inline std::string_view wire_op(const Publish&) { return "publish"; }
 inline std::string_view wire_op(const Confirm& c) { return c.ack ? "confirm" : "confirm_nack"; }
 inline std::string_view wire_op(const Return&) { return "return"; }

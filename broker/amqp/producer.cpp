@@ -67,8 +67,10 @@ void Producer::publish(Context& ctx, AmqpMessage m) {
 }
 
 void Producer::tick(Context& ctx) {
-  if (cfg_.recovery && !connected_) {
-    tick_due_ = true;  // publishing waits for the connection (resumed by open-ok)
+  if ((cfg_.recovery && !connected_) || blocked_) {
+    // Publishing waits for the connection (resumed by open-ok), or, while the node has a
+    // resource alarm, for connection.unblocked (RabbitMQ's clients block in publish).
+    tick_due_ = true;
     return;
   }
   for (std::uint32_t i = 0; i < cfg_.batch && published_ < cfg_.count; ++i) {
@@ -144,6 +146,18 @@ void Producer::on_packet(Context& ctx, NodeId from, const Packet& p) {
       tick_due_ = false;
       tick(ctx);
     }
+  } else if (auto* b = p.as<ConnectionBlocked>()) {
+    if (blocked_) return;
+    blocked_ = true;
+    ctx.emit(Event{.kind = ev::Blocked, .peer = from, .flag = true, .text = b->reason});
+  } else if (p.is<ConnectionUnblocked>()) {
+    if (!blocked_) return;
+    blocked_ = false;
+    ctx.emit(Event{.kind = ev::Blocked, .peer = from, .flag = false});
+    if (tick_due_) {
+      tick_due_ = false;
+      tick(ctx);
+    }
   } else if (auto* close = p.as<ConnectionClose>()) {
     if (cfg_.recovery && close->connection == connection_ && state_ != Conn::Waiting) connection_lost(ctx, "connection_close");
   } else if (auto* c = p.as<Confirm>()) {
@@ -166,6 +180,7 @@ void Producer::on_crash(Context&) {
   // What was sent but unconfirmed is forgotten: the producer cannot know its fate.
   unconfirmed_.clear();
   orphans_.clear();
+  blocked_ = false;  // a new connection starts unblocked
   connected_ = false;
   state_ = Conn::Connecting;
 }

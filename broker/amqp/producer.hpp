@@ -82,7 +82,8 @@ class Producer final : public Node {
   // Recovery state.
   enum class Conn : std::uint8_t { Connecting, Open, Waiting } state_ = Conn::Connecting;
   bool connected_ = false;
-  bool tick_due_ = false;              // a batch waits for the connection
+  bool tick_due_ = false;              // a batch waits for the connection (or for connection.unblocked)
+  bool blocked_ = false;               // connection.blocked: publishing waits
   std::uint32_t connection_ = 0;       // grows on every connection attempt
   std::uint64_t reconnect_gen_ = 0;
   std::vector<AmqpMessage> orphans_;       // unconfirmed on a lost connection, in publish order

@@ -92,6 +92,8 @@ NOTES.update({
                              "Remove `dead_letter_exchange`: the same orders are `dropped` instead, and nothing is left to inspect."),
     "max-length-reject-publish": ("`UNCONFIRMED` 25 and `dropped` 25 with reason reject-publish: the shop got a basic.nack for each, while the packer processes 1 2 3 4 5 ... without gaps among what was accepted.",
                                   "Set `overflow` to `reject-publish-dlx` and bind a queue to a dead-letter exchange: the refused orders are kept there."),
+    "traffic-spike": ("`memory alarms` and `publishers blocked up to` in the summary, the `memory_alarm` and `connection_blocked` events in the trace, `LOST 0` and a p99 latency of seconds.",
+                      "Set `vm_memory_high_watermark` to 0.9: one short alarm instead of three, a longer queue and a longer p99 latency; then set `total_memory_bytes` to 500000."),
     "headers-exchange": ("`queues.pdf-reports.routed` 3, `queues.pdf-or-urgent.routed` 9 and `unroutable` 3: the zip documents with priority \"1\" (a string) match neither binding.",
                          "Change the binding's `priority` to `\"1\"`: which documents move, and which are now left out?"),
 })

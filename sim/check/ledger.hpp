@@ -339,6 +339,11 @@ struct Ledger {
   void on_nack(const Event& e);
   void on_requeue(const Event& e);
   void on_drop(const Event& e);
+  // Flow control (RabbitMQ memory alarm): alarms, and each publisher's blocked time.
+  void on_memory_alarm(const Event& e);
+  void on_blocked(const Event& e);
+  std::map<NodeId, double> blocked_since, blocked_for;
+  void flow_totals(Totals& into) const;
   // The log model's rules (rules/kafka.cpp).
   void on_append(const Event& e);
   void on_commit(const Event& e);

@@ -25,6 +25,8 @@ void amqp_rules(Rules& r) {
   r[static_cast<std::size_t>(ev::Requeue)] = &Ledger::on_requeue;
   r[static_cast<std::size_t>(ev::DeadLetter)] = &Ledger::on_drop;
   r[static_cast<std::size_t>(ev::Drop)] = &Ledger::on_drop;
+  r[static_cast<std::size_t>(ev::MemoryAlarm)] = &Ledger::on_memory_alarm;
+  r[static_cast<std::size_t>(ev::Blocked)] = &Ledger::on_blocked;
 }
 
 void kafka_rules(Rules& r) {

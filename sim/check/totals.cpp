@@ -22,7 +22,7 @@ const std::vector<std::pair<std::string, Getter>>& table() {
       BS_TOTAL(not_written), BS_TOTAL(duplicates_in_log), BS_TOTAL(produce_errors), BS_TOTAL(leader_elections),
       BS_TOTAL(unclean_elections), BS_TOTAL(isr_shrinks), BS_TOTAL(isr_expands), BS_TOTAL(brokers_fenced),
       BS_TOTAL(sequence_duplicates), BS_TOTAL(sequence_out_of_order), BS_TOTAL(diverged), BS_TOTAL(offline_s),
-      BS_TOTAL(below_min_isr_s)};
+      BS_TOTAL(below_min_isr_s), BS_TOTAL(memory_alarms), BS_TOTAL(blocked_s)};
   return t;
 }
 #undef BS_TOTAL

@@ -91,6 +91,8 @@ struct Totals {
   std::uint64_t diverged = 0;        ///< (partition, replica) pairs: an ISR member whose log differed from the leader's below the HW
   double offline_s = 0;              ///< the most simulated seconds any partition spent without a live leader
   double below_min_isr_s = 0;        ///< the most simulated seconds any partition's ISR was below min.insync.replicas
+  std::uint64_t memory_alarms = 0;   ///< queue model: times a node raised its memory alarm
+  double blocked_s = 0;              ///< queue model: the most simulated seconds any publisher spent blocked (connection.blocked)
   std::map<std::string, PartitionReplication> replicas;  ///< by partition name
   double latency_p50_ms = 0;
   double latency_p95_ms = 0;

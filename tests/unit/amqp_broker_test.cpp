@@ -985,3 +985,36 @@ TEST_CASE("broker: reject-publish-dlx dead-letters the refused message", "[queue
   REQUIRE(confirms.size() == 2);
   CHECK_FALSE(confirms[1].ack);
 }
+
+// --- Memory alarm (RabbitMQ Memory and Disk Alarms) ---------------------------------------
+
+TEST_CASE("broker: above the memory watermark publishers are blocked, consumers are not", "[queue][broker][memory]") {
+  BrokerConfig cfg = one_queue();
+  cfg.total_memory_bytes = 1000;
+  cfg.vm_memory_high_watermark = 0.5;  // the alarm goes off above 500 bytes
+  cfg.memory_monitor_interval_s = 0.1;
+  Rig r(cfg);
+  r.consume(kC1, 1);
+  for (MsgId i = 1; i <= 7; ++i) {
+    AmqpMessage m;
+    m.id = i;
+    m.producer = kP;
+    m.key = "q";
+    m.size_bytes = 100;
+    r.drv().packet(kP, Publish{m, i, false, true});
+  }
+  // 1 unacked + 6 ready = 700 bytes > 500: at the next memory check, blocked.
+  r.drv().run_until(0.1);
+  CHECK(r.drv().take<ConnectionBlocked>(kP).size() == 1);
+  CHECK(r.drv().take<ConnectionBlocked>(kC1).empty());
+  const auto alarms = r.drv().rec.of(ev::MemoryAlarm);
+  REQUIRE(alarms.size() == 1);
+  CHECK(alarms[0].flag);
+  CHECK(alarms[0].tag == 700);
+  // The consumer drains: acks bring use under the watermark, and the publisher is unblocked.
+  for (std::uint64_t tag = 1; tag <= 3; ++tag) r.ack(kC1, tag);
+  r.drv().run_until(0.2);
+  CHECK(r.drv().take<ConnectionUnblocked>(kP).size() == 1);
+  REQUIRE(r.drv().rec.of(ev::MemoryAlarm).size() == 2);
+  CHECK_FALSE(r.drv().rec.of(ev::MemoryAlarm)[1].flag);
+}

@@ -221,3 +221,21 @@ TEST_CASE("producer: a crash forgets unconfirmed messages; the restart continues
   CHECK(pubs[1].seq == 2);
   CHECK(p.published() == 4);
 }
+
+TEST_CASE("producer: connection.blocked holds publishing until connection.unblocked", "[queue][producer][memory]") {
+  Producer p(config(4, 1, 0.1));
+  Driver d(p, kP);
+  d.start();
+  REQUIRE(tick(d));
+  CHECK(d.take<Publish>(kB).size() == 1);
+  d.packet(kB, ConnectionBlocked{});
+  while (tick(d)) {}  // the schedule runs on, but nothing is sent while blocked
+  CHECK(d.take<Publish>(kB).empty());
+  REQUIRE(d.rec.of(ev::Blocked).size() == 1);
+  CHECK(d.rec.of(ev::Blocked)[0].flag);
+  d.packet(kB, ConnectionUnblocked{});
+  CHECK(d.take<Publish>(kB).size() == 1);  // the batch that waited goes out at once
+  while (tick(d)) {}
+  CHECK(p.published() == 4);
+  CHECK(d.rec.of(ev::Blocked).size() == 2);
+}

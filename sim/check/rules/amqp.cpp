@@ -102,4 +102,25 @@ void Ledger::on_drop(const Event& e) {
   maybe_retire(e.msg);
 }
 
+// RabbitMQ memory alarm: counted when raised.
+void Ledger::on_memory_alarm(const Event& e) {
+  if (field::flag<"alarm">(e)) ++t.memory_alarms;
+}
+
+// connection.blocked / connection.unblocked as the publisher heard them.
+void Ledger::on_blocked(const Event& e) {
+  if (field::flag<"blocked">(e)) {
+    blocked_since.try_emplace(e.node, e.t);
+  } else if (auto it = blocked_since.find(e.node); it != blocked_since.end()) {
+    blocked_for[e.node] += e.t - it->second;
+    blocked_since.erase(it);
+  }
+}
+
+void Ledger::flow_totals(Totals& into) const {
+  std::map<NodeId, double> total = blocked_for;
+  for (const auto& [n, since] : blocked_since) total[n] += into.end_t - since;  // still blocked at the end
+  for (const auto& [n, s] : total) into.blocked_s = std::max(into.blocked_s, s);
+}
+
 }  // namespace bs::check

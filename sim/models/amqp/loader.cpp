@@ -37,9 +37,21 @@ amqp::Headers parse_headers(const JsonIn& h) {
 }
 
 BrokerDecl load_broker(const JsonIn& n) {
-  n.expect_object({"name", "role", "exchanges", "queues", "bindings", "heartbeat_s", "peers"});
+  n.expect_object({"name", "role", "exchanges", "queues", "bindings", "heartbeat_s", "peers", "total_memory_bytes",
+                   "vm_memory_high_watermark", "message_overhead_bytes", "memory_monitor_interval_ms"});
   BrokerDecl d;
   d.cfg.heartbeat_s = n.num("heartbeat_s", 0.01, 3600, 1.0);
+  d.cfg.total_memory_bytes = static_cast<std::uint64_t>(n.integer("total_memory_bytes", 1, INT64_MAX, 0));
+  if (n.has("vm_memory_high_watermark")) {
+    const double w = n.num("vm_memory_high_watermark", 0, 1);
+    if (w <= 0) n.at("vm_memory_high_watermark").fail("expected a fraction in (0, 1] of total_memory_bytes");
+    d.cfg.vm_memory_high_watermark = w;
+  }
+  d.cfg.message_overhead_bytes = static_cast<std::uint64_t>(n.integer("message_overhead_bytes", 0, 1 << 30, 0));
+  d.cfg.memory_monitor_interval_s = n.num("memory_monitor_interval_ms", 1, 1e9, 2500) / 1000;
+  if ((n.has("vm_memory_high_watermark") || n.has("message_overhead_bytes") || n.has("memory_monitor_interval_ms")) &&
+      !n.has("total_memory_bytes"))
+    n.fail("give \"total_memory_bytes\" (the node's memory) to model the memory alarm");
   if (n.has("queues")) {
     JsonIn qs = n.at("queues");
     for (std::size_t i = 0; i < qs.size(); ++i) {

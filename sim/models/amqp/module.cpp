@@ -12,6 +12,9 @@ namespace {
 void totals(std::ostream& out, const Totals& t) {
   // Queues have no offsets to skip; a nonzero count would come from a replay tool.
   if (t.missed) fmt::print(out, "  missed {:>11}\n", t.missed);
+  // Flow control: only when a node raised its memory alarm.
+  if (t.memory_alarms)
+    fmt::print(out, "  memory alarms {:>4}   publishers blocked up to {:.3f} s\n", t.memory_alarms, t.blocked_s);
 }
 void tables(std::ostream&, const Totals&) {}
 }  // namespace
