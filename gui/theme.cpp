@@ -35,6 +35,7 @@ ImU32 marker_color(MarkerKind k) {
     case MarkerKind::IsrExpand: return IM_COL32(120, 220, 120, 255);
     case MarkerKind::Truncate: return IM_COL32(255, 110, 200, 255);
     case MarkerKind::Fenced: return IM_COL32(180, 180, 190, 255);
+    case MarkerKind::MemoryAlarm: return IM_COL32(255, 170, 40, 255);
   }
   return kText;
 }

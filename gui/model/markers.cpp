@@ -29,6 +29,7 @@ const char* marker_kind_name(MarkerKind k) {
     case MarkerKind::IsrExpand: return "ISR expand";
     case MarkerKind::Truncate: return "truncate";
     case MarkerKind::Fenced: return "fenced";
+    case MarkerKind::MemoryAlarm: return "memory alarm";
   }
   return "?";
 }
@@ -170,6 +171,12 @@ std::vector<Marker> build_markers(const Trace& tr) {
         }
         break;
       }
+      case ev::MemoryAlarm:
+        if (field::flag<"alarm">(e))
+          out.push_back(Marker{e.t, MarkerKind::MemoryAlarm, i, 0, e.node,
+                               fmt::format("{}: memory alarm, {} of {} bytes: publishers blocked", nm(e.node),
+                                           field::integer<"memory_bytes">(e), field::integer<"limit_bytes">(e))});
+        break;
       case ev::BrokerFenced:
         if (field::flag<"fenced">(e))
           out.push_back(Marker{e.t, MarkerKind::Fenced, i, 0, e.peer, fmt::format("controller fences {} ({})", nm(e.peer), reason(e))});

@@ -8,12 +8,13 @@
 namespace bs::gui {
 
 /// What a marker stands for. Faults come from the schedule; the rest are found by replay.
-/// The replication kinds (log model, replication factor > 1) come after Failover.
+/// The replication kinds (log model, replication factor > 1) and the queue model's
+/// memory alarm come after Failover.
 enum class MarkerKind {
   Crash, Restart, LinkDown, LinkUp, Redelivery, Reorder, Loss, Duplicate, Failover,
-  Election, UncleanElection, IsrShrink, IsrExpand, Truncate, Fenced
+  Election, UncleanElection, IsrShrink, IsrExpand, Truncate, Fenced, MemoryAlarm
 };
-inline constexpr int kMarkerKindCount = 15;
+inline constexpr int kMarkerKindCount = 16;
 /// Kinds before this one are always in the legend; later ones only when the run has one.
 inline constexpr int kFirstReplicationMarker = 9;
 
