@@ -279,6 +279,12 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
       ImVec2 as = ImGui::CalcTextSize(buf);
       dl->AddText(ImVec2((a.x + b.x - as.x) / 2, b.y + 0.25f * em), IM_COL32(255, 210, 0, 255), buf);
     }
+    // A publisher held by a memory alarm (connection.blocked): outlined and labelled.
+    if (!down && run.play->state().blocked(n)) {
+      dl->AddRect(ImVec2(a.x - 3, a.y - 3), ImVec2(b.x + 3, b.y + 3), IM_COL32(255, 170, 40, 255), 0.35f * em, 0, 3.0f);
+      ImVec2 bs = ImGui::CalcTextSize("BLOCKED");
+      dl->AddText(ImVec2((a.x + b.x - bs.x) / 2, b.y + 0.25f * em), IM_COL32(255, 170, 40, 255), "BLOCKED");
+    }
     if (down && compact) {
       dl->AddLine(a, b, theme::kDown, 0.22f * em);
       dl->AddLine(ImVec2(a.x, b.y), ImVec2(b.x, a.y), theme::kDown, 0.22f * em);

@@ -66,6 +66,10 @@ void SimState::apply(const Event& e, std::size_t index) {
       raft_leader_ = e.node;
       raft_term_ = field::integer<"term">(e);
       break;
+    case ev::Blocked:
+      if (field::flag<"blocked">(e)) blocked_.insert(e.node);
+      else blocked_.erase(e.node);
+      break;
     case ev::Enqueue: {
       auto& q = queue(queue_name(e), e.node);
       std::int64_t pos = position(e) >= 0 ? position(e) : static_cast<std::int64_t>(q.enqueued);

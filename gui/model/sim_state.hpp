@@ -116,6 +116,8 @@ class SimState {
   /// The controller quorum's Raft leader (the active controller) from the last
   /// raft_leader event, and its term; kNoNode before one.
   NodeId raft_leader() const { return raft_leader_; }
+  /// Publishers blocked by a node's memory alarm (connection.blocked) at this moment.
+  bool blocked(NodeId publisher) const { return blocked_.count(publisher) != 0; }
   std::int64_t raft_term() const { return raft_term_; }
   /// Enqueue position of msg in queue, or -1.
   std::int64_t position_of(const std::string& queue, MsgId msg) const;
@@ -130,6 +132,7 @@ class SimState {
   std::map<NodeId, ConsumerState> consumers_;
   std::vector<PartitionState> partitions_;
   NodeId raft_leader_ = kNoNode;
+  std::set<NodeId> blocked_;
   std::int64_t raft_term_ = -1;
   void refresh_committed(PartitionState& p, const std::string& group);
   std::unique_ptr<Checker> ledger_;

@@ -347,3 +347,22 @@ TEST_CASE("replica tapes: leader, ISR, high watermark, a lost record and its tru
   CHECK_FALSE(at(MarkerKind::IsrShrink));  // the election itself set the ISR b2,b3
   CHECK(at(MarkerKind::Crash));
 }
+
+TEST_CASE("memory alarm: a marker when raised, and the publisher drawn blocked until unblocked") {
+  auto m = TraceModel::build(read_trace(std::string(GUI_TEST_DATA_DIR) + "/memory_alarm.jsonl"));
+  Playhead ph(m);
+  const NodeId shop = m->topo.find("shop");
+  ph.seek(0.5);
+  CHECK_FALSE(ph.state().blocked(shop));
+  ph.seek(1.5);
+  CHECK(ph.state().blocked(shop));
+  ph.seek(2.5);
+  CHECK_FALSE(ph.state().blocked(shop));
+  std::size_t alarms = 0;
+  for (const auto& mk : m->markers)
+    if (mk.kind == MarkerKind::MemoryAlarm) {
+      ++alarms;
+      CHECK(mk.t == Approx(1.0));
+    }
+  CHECK(alarms == 1);  // raised once; clearing is not a marker
+}
