@@ -78,22 +78,10 @@ void LogBroker::answer_fetch(Context& ctx, NodeId to, const FetchRequest& r) {
 }
 
 void LogBroker::wake_fetches(Context& ctx) {
-  std::vector<NodeId> ready;
-  for (const auto& [consumer, pk] : parked_)
-    if (has_data(pk.req)) ready.push_back(consumer);
-  for (NodeId c : ready) {
-    FetchRequest req = std::move(parked_.at(c).req);
-    parked_.erase(c);
-    answer_fetch(ctx, c, req);
-  }
-  std::vector<NodeId> followers;
-  for (const auto& [f, pk] : parked_replicas_)
-    if (replica_fetch_ready(pk.req)) followers.push_back(f);
-  for (NodeId f : followers) {
-    ReplicaFetch req = std::move(parked_replicas_.at(f).req);
-    parked_replicas_.erase(f);
-    answer_replica_fetch(ctx, f, req);
-  }
+  answer_ready(parked_, [&](const FetchRequest& r) { return has_data(r); },
+               [&](NodeId to, const FetchRequest& r) { answer_fetch(ctx, to, r); });
+  answer_ready(parked_replicas_, [&](const ReplicaFetch& r) { return replica_fetch_ready(r); },
+               [&](NodeId to, const ReplicaFetch& r) { answer_replica_fetch(ctx, to, r); });
 }
 
 void LogBroker::handle_fetch(Context& ctx, NodeId from, const FetchRequest& r) {

@@ -158,22 +158,14 @@ void LogBroker::on_timer(Context& ctx, const Timer& t) {
     case kRebalance:
       if (t.arg < groups_.size() && groups_[t.arg].rebalance_scheduled) rebalance(ctx, groups_[t.arg]);
       break;
-    case kFetchWait: {
-      auto it = parked_.find(static_cast<NodeId>(t.arg));
-      if (it == parked_.end() || it->second.deadline > ctx.now() + 1e-12) break;  // answered or superseded
-      FetchRequest req = std::move(it->second.req);
-      parked_.erase(it);
-      answer_fetch(ctx, static_cast<NodeId>(t.arg), req);
+    case kFetchWait:
+      expire_parked(parked_, static_cast<NodeId>(t.arg), ctx.now(),
+                    [&](NodeId to, const FetchRequest& r) { answer_fetch(ctx, to, r); });
       break;
-    }
-    case kReplicaFetchWait: {
-      auto it = parked_replicas_.find(static_cast<NodeId>(t.arg));
-      if (it == parked_replicas_.end() || it->second.deadline > ctx.now() + 1e-12) break;
-      ReplicaFetch req = std::move(it->second.req);
-      parked_replicas_.erase(it);
-      answer_replica_fetch(ctx, static_cast<NodeId>(t.arg), req);
+    case kReplicaFetchWait:
+      expire_parked(parked_replicas_, static_cast<NodeId>(t.arg), ctx.now(),
+                    [&](NodeId to, const ReplicaFetch& r) { answer_replica_fetch(ctx, to, r); });
       break;
-    }
     case kReplicaFetchTimeout:
       for (auto& [leader, f] : fetchers_)
         if (f.inflight && f.fetch_id == t.arg) {

@@ -102,14 +102,36 @@ class LogBroker final : public Node {
     std::map<TopicPartition, std::int64_t> committed;
     bool rebalance_scheduled = false;
   };
-  struct Parked {
-    FetchRequest req;
+  /// A long-polling fetch (a consumer's or a follower's) waiting for records or its deadline.
+  template <class Request>
+  struct ParkedFetch {
+    Request req;
     double deadline = 0;
   };
-  struct ParkedReplica {
-    ReplicaFetch req;
-    double deadline = 0;
-  };
+  using Parked = ParkedFetch<FetchRequest>;
+  using ParkedReplica = ParkedFetch<ReplicaFetch>;
+  /// Answer every parked fetch that `ready` says can be answered now.
+  template <class Request, class Ready, class Answer>
+  static void answer_ready(std::map<NodeId, ParkedFetch<Request>>& parked, Ready ready, Answer answer) {
+    std::vector<NodeId> due;
+    for (const auto& [to, pk] : parked)
+      if (ready(pk.req)) due.push_back(to);
+    for (NodeId to : due) {
+      Request req = std::move(parked.at(to).req);
+      parked.erase(to);
+      answer(to, req);
+    }
+  }
+  /// The max-wait timer of `to`'s parked fetch fired: answer it unless it was answered or
+  /// superseded by a newer fetch (a later deadline).
+  template <class Request, class Answer>
+  static void expire_parked(std::map<NodeId, ParkedFetch<Request>>& parked, NodeId to, double now, Answer answer) {
+    auto it = parked.find(to);
+    if (it == parked.end() || it->second.deadline > now + 1e-12) return;
+    Request req = std::move(it->second.req);
+    parked.erase(it);
+    answer(to, req);
+  }
   /// An acks=all produce request waiting for the high watermark (Kafka's DelayedProduce).
   struct DelayedProduce {
     std::uint64_t id = 0;
