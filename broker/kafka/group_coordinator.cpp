@@ -166,7 +166,7 @@ void LogBroker::rebalance(Context& ctx, Group& g) {
   for (const auto& [id, m] : g.members) subs.push_back(MemberSubscription{id, m.topics});
   std::map<std::string, std::int32_t> partitions_of;
   for (const auto& [name, t] : topics_)
-    if (name != kOffsetsTopic) partitions_of[name] = t.cfg.partitions;
+    if (name != kOffsetsTopic) partitions_of[name] = t.partitions;
   auto plan = assign(g.assignor, subs, partitions_of);
   ctx.emit(Event{.kind = ev::Rebalance, .tag = static_cast<std::int64_t>(g.members.size()), .seq = g.generation,
                  .text = g.name});
@@ -192,7 +192,7 @@ void LogBroker::handle_commit(Context& ctx, NodeId from, const OffsetCommit& c) 
     // rejoining (here rebalances do not wait for that, so we accept it afterwards).
     auto t = topics_.find(o.tp.topic);
     bool ok = it != g.members.end() && t != topics_.end() && o.tp.partition >= 0 &&
-              o.tp.partition < t->second.cfg.partitions && o.offset >= 0;
+              o.tp.partition < t->second.partitions && o.offset >= 0;
     if (ok && c.generation != g.generation) {
       const auto& prev = it->second.previous;
       ok = c.generation == g.generation - 1 && std::find(prev.begin(), prev.end(), o.tp) != prev.end();

@@ -8,7 +8,7 @@
 namespace bs::kafka {
 
 LogBroker::LogBroker(LogBrokerConfig cfg) : cfg_(std::move(cfg)) {
-  for (const auto& t : cfg_.topics) topics_[t.name].cfg = t;
+  for (const auto& t : cfg_.topics) topics_[t.name] = t;
   for (const auto& g : cfg_.groups) group(g.name).assignor = g.assignor;
 }
 
@@ -26,8 +26,8 @@ void LogBroker::init(Context& ctx) {
     r.name = tp_name(s.tp);
     auto t = topics_.find(s.tp.topic);
     if (t != topics_.end()) {
-      r.topic = &t->second.cfg;
-      r.log = PartitionLog(t->second.cfg.log);
+      r.topic = &t->second;
+      r.log = PartitionLog(t->second.log);
     }
     r.internal = s.tp.topic == kOffsetsTopic;
   }

@@ -63,9 +63,6 @@ class LogBroker final : public Node {
   bool leads(const TopicPartition& tp) const;
 
  private:
-  struct Topic {
-    TopicConfig cfg;
-  };
   /// An idempotent producer's recent writes to one partition (Kafka keeps its last five
   /// batches; a bounded window of sequence -> offset does the same job here).
   struct ProducerEntry {
@@ -207,7 +204,7 @@ class LogBroker final : public Node {
   LogBrokerConfig cfg_;
   NodeId self_ = kNoNode;
   bool initialized_ = false;
-  std::map<std::string, Topic> topics_;
+  std::map<std::string, TopicConfig> topics_;
   std::map<TopicPartition, Replica> replicas_;            // partitions hosted here
   std::map<TopicPartition, PartitionState> metadata_;     // the whole cluster, as last heard
   std::uint64_t metadata_offset_ = 0;
