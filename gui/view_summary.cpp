@@ -26,6 +26,8 @@ void draw_summary(AppState& app, Run& run) {
     cell("confirmed", double(t.confirmed));
     cell("unconfirmed", double(t.unconfirmed), t.unconfirmed > 0);
     cell("routed", double(t.routed));
+    cell("unroutable", double(t.unroutable), t.unroutable > 0);
+    cell("returned", double(t.returned));
     cell("delivered", double(t.delivered));
     cell("redelivered", double(t.redelivered), t.redelivered > 0);
     cell("processed", double(t.processed));
@@ -39,6 +41,19 @@ void draw_summary(AppState& app, Run& run) {
     cell("pending", double(t.pending));
     cell("latency p50 ms", t.latency_p50_ms, false, false);
     cell("latency p99 ms", t.latency_p99_ms, false, false);
+    // The same figures the CLI summary adds for a replicated log or a memory alarm.
+    if (t.replication) {
+      cell("lost: truncated", double(t.lost_truncated), t.lost_truncated > 0);
+      cell("lost: unclean", double(t.lost_unclean_election), t.lost_unclean_election > 0);
+      cell("log duplicates", double(t.duplicates_in_log), t.duplicates_in_log > 0);
+      cell("diverged", double(t.diverged), t.diverged > 0);
+      cell("offline s", t.offline_s, t.offline_s > 0, false);
+      cell("below min s", t.below_min_isr_s, t.below_min_isr_s > 0, false);
+    }
+    if (t.memory_alarms) {
+      cell("memory alarms", double(t.memory_alarms), true);
+      cell("blocked s", t.blocked_s, t.blocked_s > 0, false);
+    }
     ImGui::EndTable();
   }
   // Which messages, and since when: the ledger marks each at the event that lost it.
