@@ -5,7 +5,7 @@
 
 namespace bs::amqp {
 namespace {
-enum TimerKind : std::uint32_t { kHeartbeat = 1, kExpiry = 2, kMemory = 3 };
+enum TimerKind : std::uint32_t { kHeartbeat = 1, kExpiry = 2, kMemory = 3, kTick = 4, kQuorumRetry = 5 };
 }
 
 QueueBroker::QueueBroker(BrokerConfig cfg) : cfg_(std::move(cfg)) {
@@ -15,15 +15,37 @@ QueueBroker::QueueBroker(BrokerConfig cfg) : cfg_(std::move(cfg)) {
   exchanges_[""] = def;
   for (const auto& e : cfg_.exchanges) exchanges_[e.name] = Exchange{e.name, e.type, {}};
   for (const auto& b : cfg_.bindings) exchanges_[b.exchange].bindings.push_back(b.binding);
-  for (const auto& q : cfg_.queues) {
-    queues_[q.name].cfg = q;
-    if (q.trace_name.empty()) queues_[q.name].cfg.trace_name = q.name;
+  std::uint32_t group = 0;
+  for (auto q : cfg_.queues) {
+    if (q.trace_name.empty()) q.trace_name = q.name;
+    if (q.type == QueueConfig::Type::Quorum) {
+      QuorumClient& c = quorum_[q.name];
+      c.cfg = q;
+      c.group = ++group;
+      const auto& reps = q.replicas;
+      if (std::find(reps.begin(), reps.end(), cfg_.cluster.self) == reps.end()) continue;
+      // Ra's timing is of this order: a leader's silence is noticed within a second.
+      raft::Config rc{"queue " + q.trace_name, reps, 0.3, 0.6, 0.1, 256, true, 4096, c.group};
+      QuorumReplica& r = replicas_[q.name];
+      r.name = q.name;
+      r.state = QuorumState(q.trace_name, q.delivery_limit);
+      r.raft = std::make_unique<raft::Peer>(rc, cfg_.cluster.self, [this, &r](Context& ctx, std::uint64_t i, const raft::Entry& e) {
+        quorum_apply(ctx, r, i, e);
+      });
+    } else if (q.home == kNoNode || q.home == cfg_.cluster.self) {
+      queues_[q.name].cfg = q;
+    } else {
+      remote_[q.name] = q;
+    }
   }
+  for (NodeId n : cfg_.cluster.nodes)
+    if (n != cfg_.cluster.self) peers_[n];
 }
 
 const std::string& QueueBroker::label(const std::string& q) const {
-  auto it = queues_.find(q);
-  return it == queues_.end() ? q : it->second.cfg.trace_name;
+  if (auto it = queues_.find(q); it != queues_.end()) return it->second.cfg.trace_name;
+  if (auto it = remote_.find(q); it != remote_.end()) return it->second.trace_name;
+  return q;
 }
 
 const MessageQueue* QueueBroker::queue(const std::string& name) const {
@@ -38,6 +60,12 @@ std::size_t QueueBroker::unacked_count(NodeId consumer) const {
 
 void QueueBroker::on_start(Context& ctx) {
   ctx.set_timer(cfg_.heartbeat_s, Timer{kHeartbeat, 0});
+  start_quorum(ctx);
+  if (cfg_.cluster.clustered()) {
+    ++incarnation_;
+    for (auto& [id, peer] : peers_) peer = PeerNode{ctx.now(), true, 0};
+    tick_peers(ctx);
+  }
   if (cfg_.total_memory_bytes > 0) ctx.set_timer(cfg_.memory_monitor_interval_s, Timer{kMemory, 0});
   // Recovered durable messages (after a restart) may have expired meanwhile.
   for (auto& [name, q] : queues_) {
@@ -52,15 +80,39 @@ void QueueBroker::on_start(Context& ctx) {
 
 void QueueBroker::send(Context& ctx, NodeId to, Packet p) {
   auto it = conns_.find(to);
-  if (it != conns_.end()) it->second.last_sent = ctx.now();
+  if (it != conns_.end()) {
+    it->second.last_sent = ctx.now();
+    if (it->second.via != kNoNode) return ctx.send(it->second.via, Relay{to, std::move(p)});
+  }
   ctx.send(to, std::move(p));
 }
 
 void QueueBroker::on_packet(Context& ctx, NodeId from, const Packet& p) {
+  if (is_peer(from)) {
+    heard_from(ctx, from);
+    if (quorum_packet(ctx, from, p)) return;
+    if (auto* t = p.as<NodeTick>()) {
+      auto& peer = peers_.at(from);
+      // A new incarnation restarted since we last heard it: what we relayed is gone.
+      if (peer.incarnation != 0 && t->incarnation != peer.incarnation && peer.up) peer_down(ctx, from, "restarted");
+      peer.incarnation = t->incarnation;
+      peer.up = true;
+      return;
+    }
+    if (auto* f = p.as<ForwardPublish>()) return handle_forward(ctx, from, *f);
+    if (auto* o = p.as<PublishOutcome>()) return settle_forward(ctx, o->ref, o->ok);
+    if (auto* r = p.as<Relay>()) return handle_relay(ctx, from, *r);
+    return;
+  }
   if (auto* c = p.as<Consume>()) return handle_consume(ctx, from, *c);
   if (auto* o = p.as<Open>()) return handle_open(ctx, from, *o);
   auto it = conns_.find(from);
-  if (it != conns_.end()) it->second.last_heard = ctx.now();
+  if (it != conns_.end()) {
+    it->second.last_heard = ctx.now();
+    // A relayed consumer's settlements go to its queue's node, or its quorum queue's leader.
+    if (it->second.proxy_to != kNoNode && (p.is<Ack>() || p.is<Nack>())) return ctx.send(it->second.proxy_to, Relay{from, p});
+    if (it->second.quorum && (p.is<Ack>() || p.is<Nack>())) return quorum_settle(ctx, from, p);
+  }
   if (auto* x = p.as<Publish>()) return handle_publish(ctx, from, *x);
   if (auto* x = p.as<Ack>()) return handle_ack(ctx, from, *x);
   if (auto* x = p.as<Nack>()) return handle_nack(ctx, from, *x);
@@ -74,9 +126,9 @@ void QueueBroker::handle_publish(Context& ctx, NodeId from, const Publish& p) {
     conn.publisher = true;
     if (memory_alarm_) send(ctx, from, ConnectionBlocked{});  // it joins a blocked node
   }
-  std::vector<std::string> touched;
+  std::vector<std::string> touched, remote;
   bool rejected = false;
-  const std::size_t reached = route_and_enqueue(ctx, p.msg.exchange, p.msg, &touched, &rejected);
+  const std::size_t reached = route_and_enqueue(ctx, p.msg.exchange, p.msg, &touched, &rejected, &remote);
   if (reached == 0) {
     Event e{.kind = ev::Unroutable, .msg = p.msg.id, .peer = from, .flag = p.mandatory,
             .text = p.msg.exchange};
@@ -87,7 +139,15 @@ void QueueBroker::handle_publish(Context& ctx, NodeId from, const Publish& p) {
   // RabbitMQ confirms an unroutable message once the exchange finds no queue, and a
   // routable one once every queue has accepted it; a queue at its length limit with
   // x-overflow reject-publish(-dlx) makes it a basic.nack (the other queues keep it).
-  if (p.confirm) send(ctx, from, Confirm{p.seq, false, !rejected, p.msg.id});
+  // Queues on other nodes answer later: the confirm waits for all of them.
+  std::uint64_t pending = 0;
+  if (p.confirm && !remote.empty()) {
+    pending = next_confirm_++;
+    confirms_[pending] = PendingConfirm{from, p.seq, p.msg.id, remote.size(), !rejected};
+  } else if (p.confirm) {
+    send(ctx, from, Confirm{p.seq, false, !rejected, p.msg.id});
+  }
+  for (const auto& q : remote) forward(ctx, q, p.msg, pending);
   for (const auto& q : touched) dispatch(ctx, q);
 }
 
@@ -117,15 +177,25 @@ void QueueBroker::check_memory(Context& ctx) {
 }
 
 std::size_t QueueBroker::route_and_enqueue(Context& ctx, const std::string& ex, const AmqpMessage& m,
-                                           std::vector<std::string>* touched, bool* rejected) {
+                                           std::vector<std::string>* touched, bool* rejected,
+                                           std::vector<std::string>* remote) {
   auto it = exchanges_.find(ex);
   if (it == exchanges_.end()) return 0;
   const auto targets = it->second.route(m);
   for (const auto& qname : targets) {
-    auto qit = queues_.find(qname);
-    if (qit == queues_.end()) continue;
     const auto& from = m.dead_lettered_from;  // x-death cycle check (see dead_letter_or_drop)
     if (std::find(from.begin(), from.end(), qname) != from.end()) continue;
+    auto qit = queues_.find(qname);
+    if (qit == queues_.end()) {
+      if (!remote_.count(qname) && !quorum_.count(qname)) continue;
+      if (remote) {
+        remote->push_back(qname);
+      } else {
+        forward(ctx, qname, m, 0);
+        if (touched) touched->push_back(qname);  // reached; dispatching is its node's job
+      }
+      continue;
+    }
     if (!enqueue(ctx, qit->second, m)) {
       if (rejected) *rejected = true;
       continue;
@@ -195,15 +265,49 @@ void QueueBroker::dispatch(Context& ctx, const std::string& qname) {
   }
 }
 
-void QueueBroker::handle_consume(Context& ctx, NodeId from, const Consume& c) {
+void QueueBroker::handle_consume(Context& ctx, NodeId from, const Consume& c, NodeId via) {
   auto it = conns_.find(from);
   if (it != conns_.end() && it->second.consumer) {
     if (it->second.number == c.connection) return;  // duplicate request
     connection_lost(ctx, from, "reconnected");       // the old connection is gone
   }
+  if (quorum_.count(c.queue) && via == kNoNode) {
+    Connection conn;
+    conn.number = c.connection;
+    conn.last_heard = conn.last_sent = ctx.now();
+    conn.consumer = true;
+    conn.queue = c.queue;
+    conn.quorum = true;
+    conns_[from] = std::move(conn);
+    QuorumOp op;
+    op.kind = QuorumOp::Kind::Attach;
+    op.consumer = from;
+    op.connection = c.connection;
+    op.via = ctx.self();
+    op.prefetch = c.prefetch;
+    op.auto_ack = c.auto_ack;
+    quorum_submit(ctx, c.queue, std::move(op));
+    return;
+  }
   auto qit = queues_.find(c.queue);
   if (qit == queues_.end()) {
-    send(ctx, from, ConnectionClose{c.connection, kNotFound});  // RabbitMQ: 404 NOT_FOUND closes the channel
+    const NodeId home = via == kNoNode ? queue_node(c.queue) : kNoNode;
+    if (home != kNoNode && peers_.at(home).up) {
+      // The queue lives on another node: keep the client's connection here and relay
+      // its consumer there.
+      Connection conn;
+      conn.number = c.connection;
+      conn.last_heard = conn.last_sent = ctx.now();
+      conn.consumer = true;
+      conn.queue = c.queue;
+      conn.proxy_to = home;
+      conns_[from] = std::move(conn);
+      ctx.send(home, Relay{from, c});
+      return;
+    }
+    // RabbitMQ: 404 NOT_FOUND closes the channel (also when the queue's node is down).
+    if (via != kNoNode) ctx.send(via, Relay{from, ConnectionClose{c.connection, kNotFound}});
+    else send(ctx, from, ConnectionClose{c.connection, kNotFound});
     return;
   }
   Connection conn;
@@ -214,6 +318,7 @@ void QueueBroker::handle_consume(Context& ctx, NodeId from, const Consume& c) {
   conn.queue = c.queue;
   conn.prefetch = c.prefetch;
   conn.auto_ack = c.auto_ack;
+  conn.via = via;
   conns_[from] = std::move(conn);
   qit->second.active.push_back(from);
   ctx.emit(Event{.kind = ev::ConsumerUp, .peer = from, .queue = label(c.queue),
@@ -249,8 +354,7 @@ void QueueBroker::handle_ack(Context& ctx, NodeId from, const Ack& a) {
   if (!a.multiple) {
     if (end == conn.unacked.end()) {
       // RabbitMQ: PRECONDITION_FAILED - unknown delivery tag; the channel is closed.
-      connection_lost(ctx, from, "unknown_delivery_tag");
-      send(ctx, from, ConnectionClose{a.connection, kPreconditionFailed});
+      close_channel(ctx, from, a.connection, kPreconditionFailed);
       return;
     }
     ++end;
@@ -287,8 +391,7 @@ void QueueBroker::handle_nack(Context& ctx, NodeId from, const Nack& n) {
     tags.push_back(n.tag);
   }
   if (tags.empty()) {
-    connection_lost(ctx, from, "unknown_delivery_tag");
-    send(ctx, from, ConnectionClose{n.connection, kPreconditionFailed});
+    close_channel(ctx, from, n.connection, kPreconditionFailed);
     return;
   }
   const std::string qname = conn.queue;
@@ -336,7 +439,7 @@ void QueueBroker::dead_letter_or_drop(Context& ctx, QueueState& q, const AmqpMes
                    .text = matched > 0 ? "dead_letter_cycle" : "dead_letter_unroutable"});
   // Dispatch later queues without recursion into the queue being walked.
   for (const auto& t : touched)
-    if (t != q.cfg.name) dispatch(ctx, t);
+    if (t != q.cfg.name && queues_.count(t)) dispatch(ctx, t);
 }
 
 void QueueBroker::expire_head(Context& ctx, QueueState& q) {
@@ -347,12 +450,34 @@ void QueueBroker::expire_head(Context& ctx, QueueState& q) {
   }
 }
 
-void QueueBroker::connection_lost(Context& ctx, NodeId client, const char* reason) {
+void QueueBroker::close_channel(Context& ctx, NodeId client, std::uint32_t connection, std::uint16_t code) {
+  const NodeId via = conns_.at(client).via;
+  connection_lost(ctx, client, "unknown_delivery_tag");
+  if (via != kNoNode) ctx.send(via, Relay{client, ConnectionClose{connection, code}});
+  else send(ctx, client, ConnectionClose{connection, code});
+}
+
+void QueueBroker::connection_lost(Context& ctx, NodeId client, const char* reason, bool traced) {
   auto it = conns_.find(client);
   if (it == conns_.end()) return;
   Connection conn = std::move(it->second);
   conns_.erase(it);
-  ctx.emit(Event{.kind = ev::ConnectionLost, .peer = client, .queue = label(conn.queue), .text = reason});
+  if (traced) ctx.emit(Event{.kind = ev::ConnectionLost, .peer = client, .queue = label(conn.queue), .text = reason});
+  for (auto c = confirms_.begin(); c != confirms_.end();)  // nobody to confirm to
+    c = c->second.publisher == client ? confirms_.erase(c) : std::next(c);
+  if (conn.quorum) {
+    QuorumOp op;
+    op.kind = QuorumOp::Kind::Detach;
+    op.consumer = client;
+    op.connection = conn.number;
+    op.reason = reason;
+    quorum_submit(ctx, conn.queue, std::move(op));
+    return;
+  }
+  if (conn.proxy_to != kNoNode) {
+    if (peers_.at(conn.proxy_to).up) ctx.send(conn.proxy_to, Relay{client, ClientGone{conn.number, reason}});
+    return;
+  }
   if (!conn.consumer) return;
   auto& q = queues_.at(conn.queue);
   q.active.erase(std::remove(q.active.begin(), q.active.end(), client), q.active.end());
@@ -367,12 +492,15 @@ void QueueBroker::check_heartbeats(Context& ctx) {
   // Consumer connections hold state worth reclaiming, and publishers with connection
   // recovery (connection.open) watch us as we watch them. Other publisher connections
   // are opened implicitly by their publishes and have no heartbeats.
+  // A relayed client's heartbeats are the business of the node it is connected to.
   for (auto& [id, c] : conns_) {
-    if ((c.consumer || c.monitored) && ctx.now() - c.last_heard > 2 * cfg_.heartbeat_s) dead.push_back(id);
+    if ((c.consumer || c.monitored) && c.via == kNoNode && ctx.now() - c.last_heard > 2 * cfg_.heartbeat_s)
+      dead.push_back(id);
   }
   for (NodeId id : dead) connection_lost(ctx, id, "missed_heartbeats");
   for (auto& [id, c] : conns_)
-    if ((c.consumer || c.monitored) && ctx.now() - c.last_sent >= cfg_.heartbeat_s * 0.999) send(ctx, id, Heartbeat{});
+    if ((c.consumer || c.monitored) && c.via == kNoNode && ctx.now() - c.last_sent >= cfg_.heartbeat_s * 0.999)
+      send(ctx, id, Heartbeat{});
 }
 
 void QueueBroker::on_timer(Context& ctx, const Timer& t) {
@@ -385,6 +513,13 @@ void QueueBroker::on_timer(Context& ctx, const Timer& t) {
       expire_head(ctx, q);
       if (q.mq.size() != before) dispatch(ctx, name);
     }
+  } else if (t.kind == kTick) {
+    tick_peers(ctx);
+  } else if (t.kind == kQuorumRetry) {
+    quorum_retry(ctx);
+  } else if (t.kind == raft::kElectionTimer || t.kind == raft::kHeartbeatTimer) {
+    for (auto& [name, r] : replicas_)
+      if (r.raft->on_timer(ctx, t)) break;
   } else if (t.kind == kMemory) {
     check_memory(ctx);
     ctx.set_timer(cfg_.memory_monitor_interval_s, Timer{kMemory, 0});
@@ -407,6 +542,14 @@ void QueueBroker::on_crash(Context& ctx) {
     }
   }
   conns_.clear();
+  forwarded_.clear();
+  confirms_.clear();
+  // A quorum queue's replica keeps its Raft log and rebuilds its state from it.
+  for (auto& [name, r] : replicas_) {
+    r.raft->crash();
+    r.state.reset();
+  }
+  for (auto& [name, c] : quorum_) c.pending.clear();
   memory_alarm_ = false;  // recomputed from what survives at the first change after the restart
   for (auto& [name, q] : queues_) {
     std::deque<QueuedMessage> survivors;

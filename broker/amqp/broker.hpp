@@ -10,7 +10,11 @@
 #include "amqp/events.hpp"
 #include "amqp/packets.hpp"
 #include "amqp/broker_config.hpp"
+#include "amqp/cluster_packets.hpp"
 #include "amqp/message_queue.hpp"
+#include "amqp/quorum_ops.hpp"
+#include "amqp/quorum_state.hpp"
+#include "raft/peer.hpp"
 
 namespace bs::amqp {
 
@@ -19,6 +23,16 @@ namespace bs::amqp {
 /// deliveries return to their original position on nack(requeue) or when the consumer's
 /// connection dies, and are then delivered with redelivered = true. On a crash, durable
 /// queues keep their persistent messages; everything else is lost (and traced as drops).
+///
+/// In a cluster (BrokerConfig::cluster) the node holds the cluster's metadata and the
+/// queues that live on it; a publish routed to a queue on another node is forwarded
+/// there and confirmed once that node answers, and a consumer of a queue on another
+/// node is relayed: this node keeps the client's connection (heartbeats), the queue's
+/// node keeps the consumer (rotation, prefetch, unacked deliveries). Nodes watch each
+/// other with ticks; when a node is down, its consumers' deliveries are requeued, the
+/// clients consuming its queues through this node are closed (they reconnect), and
+/// its transient queues leave the metadata (RabbitMQ deletes the non-durable queues of
+/// a node that goes down).
 class QueueBroker final : public Node {
  public:
   explicit QueueBroker(BrokerConfig cfg);
@@ -44,6 +58,10 @@ class QueueBroker final : public Node {
     bool consumer = false;
     bool monitored = false;  // a publisher that opened with connection.open: heartbeats both ways
     bool publisher = false;  // has published: blocked by a memory alarm
+    NodeId via = kNoNode;       // the cluster node this client is connected to (its queue is here)
+    NodeId proxy_to = kNoNode;  // the node holding this client's queue (its connection is here)
+    bool quorum = false;        // a consumer of a quorum queue, connected here
+    std::uint64_t last_tag = 0; // quorum: highest delivery tag passed on (a new leader resends)
     std::string queue;
     std::uint32_t prefetch = 0;
     bool auto_ack = false;
@@ -61,13 +79,89 @@ class QueueBroker final : public Node {
     std::vector<NodeId> blocked;
     bool has_consumers() const { return !active.empty() || !blocked.empty(); }
   };
+  /// A publish waiting for other nodes' queues before its confirm.
+  struct PendingConfirm {
+    NodeId publisher = kNoNode;
+    std::uint64_t seq = 0;
+    MsgId msg = 0;
+    std::size_t outstanding = 0;
+    bool ok = true;
+  };
+  /// A message forwarded to another node's queue, until that node answers.
+  struct Forwarded {
+    std::uint64_t confirm = 0;  // PendingConfirm id; 0 = none
+    NodeId node = kNoNode;
+  };
+  /// What this node knows of another cluster member.
+  struct PeerNode {
+    double last_heard = 0;
+    bool up = true;
+    std::uint64_t incarnation = 0;
+  };
+  /// A quorum queue as every node sees it: the channel side that sends commands to the
+  /// queue's leader and resends what it has not seen applied (rabbit_fifo_client).
+  struct QuorumClient {
+    QueueConfig cfg;
+    std::uint32_t group = 0;
+    NodeId leader = kNoNode;  // where commands go: the leader as last heard
+    std::uint64_t next_seq = 1;
+    struct Pending {
+      QuorumOpPtr op;
+      std::uint64_t confirm = 0;  // PendingConfirm id of an Enqueue; 0 none
+    };
+    std::deque<Pending> pending;
+    bool ask_again = false;    // the replica asked knew no leader yet
+    double waiting_since = 0;  // when the oldest pending command was last (re)sent or progress was made
+  };
+  /// A quorum queue's replica hosted on this node: its Raft member and its state.
+  struct QuorumReplica {
+    std::string name;
+    std::unique_ptr<raft::Peer> raft;
+    QuorumState state;
+  };
+  class ReplicaSink;
   /// Put `consumer` back at the end of its queue's rotation if it was blocked at its
   /// prefetch limit and now has room.
   void unblock(const std::string& queue, NodeId consumer);
 
   void send(Context& ctx, NodeId to, Packet p);
+  // Cluster (broker_cluster.cpp).
+  /// The node holding queue q: this node, another member, or kNoNode when unknown.
+  NodeId queue_node(const std::string& q) const;
+  void forward(Context& ctx, const std::string& queue, const AmqpMessage& m, std::uint64_t confirm);
+  void settle_forward(Context& ctx, std::uint64_t ref, bool ok);
+  void handle_forward(Context& ctx, NodeId from, const ForwardPublish& f);
+  void handle_relay(Context& ctx, NodeId from, const Relay& r);
+  void tick_peers(Context& ctx);
+  void heard_from(Context& ctx, NodeId peer);
+  void peer_down(Context& ctx, NodeId peer, const char* reason);
+  bool is_peer(NodeId n) const { return peers_.count(n) != 0; }
+  // Quorum queues (broker_quorum.cpp).
+  void start_quorum(Context& ctx);
+  /// Send `op` for quorum queue q to its leader (and keep it until applied).
+  void quorum_submit(Context& ctx, const std::string& q, QuorumOp op, std::uint64_t confirm = 0);
+  void quorum_send(Context& ctx, QuorumClient& c, const std::vector<QuorumOpPtr>& ops);
+  void quorum_command(Context& ctx, NodeId from, const QuorumCommand& c);
+  void quorum_applied(Context& ctx, NodeId from, const QuorumApplied& a);
+  void quorum_redirect(Context& ctx, const QuorumRedirect& r);
+  void quorum_retry(Context& ctx);
+  void resend_pending(Context& ctx, QuorumClient& c);
+  /// Point `c` at the next replica that is up (after its leader stopped answering).
+  void next_replica(Context& ctx, QuorumClient& c);
+  void quorum_apply(Context& ctx, QuorumReplica& r, std::uint64_t index, const raft::Entry& e);
+  void quorum_peer_down(Context& ctx, NodeId peer);
+  /// Leader only: consumers connected through `node` are gone (rabbit_fifo's down).
+  void propose_node_down(Context& ctx, QuorumReplica& r, NodeId node);
+  /// Pass a quorum queue's packet to its consumer connected to this node, dropping a
+  /// delivery a new leader sent again.
+  void to_quorum_consumer(Context& ctx, NodeId client, const Packet& p);
+  bool quorum_packet(Context& ctx, NodeId from, const Packet& p);
+  /// basic.ack / basic.nack from a quorum queue's consumer connected here.
+  void quorum_settle(Context& ctx, NodeId client, const Packet& p);
+  QuorumClient* quorum_client(std::uint32_t group);
   void handle_publish(Context& ctx, NodeId from, const Publish& p);
-  void handle_consume(Context& ctx, NodeId from, const Consume& c);
+  /// basic.consume from `from`; `via` is the node relaying it (kNoNode: direct).
+  void handle_consume(Context& ctx, NodeId from, const Consume& c, NodeId via = kNoNode);
   void handle_open(Context& ctx, NodeId from, const Open& o);
   /// The trace name of queue `q` (qualified when another broker holds the same name).
   const std::string& label(const std::string& q) const;
@@ -77,8 +171,11 @@ class QueueBroker final : public Node {
   /// dead-lettered from; returns the number of matching queues (skipped ones included).
   /// *rejected (if given) is set when a queue at its length limit refused the message
   /// (x-overflow reject-publish / reject-publish-dlx).
+  /// Queues on other nodes are forwarded to at once without an answer, unless `remote`
+  /// is given: then they are listed there for the caller to forward.
   std::size_t route_and_enqueue(Context& ctx, const std::string& ex, const AmqpMessage& m,
-                                std::vector<std::string>* touched, bool* rejected = nullptr);
+                                std::vector<std::string>* touched, bool* rejected = nullptr,
+                                std::vector<std::string>* remote = nullptr);
   /// Enqueue m in q within its length limit (RabbitMQ x-max-length / x-max-length-bytes
   /// and x-overflow); false when the queue refused it.
   bool enqueue(Context& ctx, QueueState& q, AmqpMessage m);
@@ -86,7 +183,11 @@ class QueueBroker final : public Node {
   void dispatch(Context& ctx, const std::string& queue);
   void expire_head(Context& ctx, QueueState& q);
   void dead_letter_or_drop(Context& ctx, QueueState& q, const AmqpMessage& m, const char* reason);
-  void connection_lost(Context& ctx, NodeId client, const char* reason);
+  /// A channel error (unknown delivery tag): forget the connection and close it.
+  void close_channel(Context& ctx, NodeId client, std::uint32_t connection, std::uint16_t code);
+  /// Forget `client`'s connection and requeue what it held. `traced`: emit
+  /// connection_lost (false where the relaying node already did).
+  void connection_lost(Context& ctx, NodeId client, const char* reason, bool traced = true);
   void requeue(Context& ctx, Unacked u, NodeId consumer, const char* reason);
   void check_heartbeats(Context& ctx);
   /// Ready and unacknowledged messages' memory, bytes (body + message_overhead_bytes).
@@ -101,6 +202,15 @@ class QueueBroker final : public Node {
   std::map<std::string, QueueState> queues_;
   bool memory_alarm_ = false;
   std::map<NodeId, Connection> conns_;
+  // Cluster state. peers_ holds every other member; remote_ the queues they hold.
+  std::map<NodeId, PeerNode> peers_;
+  std::map<std::string, QueueConfig> remote_;
+  std::uint64_t incarnation_ = 0;  // survives crashes: counts this node's starts
+  std::uint64_t next_ref_ = 1, next_confirm_ = 1;
+  std::map<std::uint64_t, Forwarded> forwarded_;
+  std::map<std::uint64_t, PendingConfirm> confirms_;
+  std::map<std::string, QuorumClient> quorum_;              // every quorum queue of the cluster
+  std::map<std::string, QuorumReplica> replicas_;           // those with a replica here
 };
 
 }  // namespace bs::amqp

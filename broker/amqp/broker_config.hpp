@@ -1,15 +1,32 @@
 #pragma once
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "amqp/exchange.hpp"
+#include "core/ids.hpp"
 
 namespace bs::amqp {
 
-/// A queue declaration (RabbitMQ classic queue with optional arguments).
+/// A queue declaration (RabbitMQ classic or quorum queue with optional arguments).
 struct QueueConfig {
   std::string name;
+  /// x-queue-type. Classic: the queue's process lives on one node (`home`), and the
+  /// queue is unavailable while that node is down. Quorum (RabbitMQ 3.8+): a Raft group
+  /// over `replicas`; a publish is confirmed once a majority stores it, and the queue
+  /// survives the loss of a minority.
+  enum class Type : std::uint8_t { Classic, Quorum };
+  Type type = Type::Classic;
+  /// The node a classic queue lives on (RabbitMQ's "client-local" queue leader locator:
+  /// the node it was declared on). kNoNode outside a cluster: the declaring broker.
+  NodeId home = kNoNode;
+  /// A quorum queue's members (x-quorum-initial-group-size nodes of the cluster, the
+  /// declaring node first).
+  std::vector<NodeId> replicas;
+  /// x-delivery-limit (quorum queues): a message returned this many times is
+  /// dead-lettered (or dropped) instead of being delivered again; < 0 none.
+  std::int64_t delivery_limit = -1;
   /// The queue's name in the trace, the metrics and the GUI: "" = `name`. The loader
   /// sets "b1/orders" when two brokers of a scenario declare a queue "orders", so that
   /// their rows do not merge.
@@ -36,8 +53,30 @@ struct BindingConfig {
   Binding binding;
 };
 
+/// RabbitMQ clustering (Clustering Guide): the nodes share exchanges, queues and
+/// bindings as cluster-wide metadata; a client may connect to any node, and the node it
+/// connects to forwards its publishes and its consumer's traffic to the node that holds
+/// the queue. Nodes watch each other with inter-node ticks (Erlang distribution's
+/// net_ticktime, 60 s by default: a node silent for that long is down).
+struct ClusterConfig {
+  std::vector<NodeId> nodes;        ///< every member, this node included; empty = a standalone broker
+  std::vector<std::string> names;   ///< their trace names, parallel to `nodes`
+  NodeId self = kNoNode;            ///< this node's id
+  double net_ticktime_s = 60;
+  /// cluster_partition_handling (Partitions guide).
+  enum class PartitionHandling : std::uint8_t { Ignore, PauseMinority, Autoheal };
+  PartitionHandling partition_handling = PartitionHandling::Ignore;
+  bool clustered() const { return nodes.size() > 1; }
+};
+
 /// Everything a queue-model broker node is declared with.
 struct BrokerConfig {
+  /// The run's record of how far each quorum queue's log was traced (RunShared); null
+  /// in unit tests, where every leader's apply is traced.
+  std::map<std::string, std::uint64_t>* replicated_traced = nullptr;
+  /// The cluster's metadata is every node's: `queues` lists the cluster's queues (each
+  /// with its `home` or `replicas`), not just this node's.
+  ClusterConfig cluster;
   std::vector<Exchange> exchanges;  ///< bindings filled from `bindings`
   std::vector<QueueConfig> queues;
   std::vector<BindingConfig> bindings;

@@ -19,6 +19,7 @@ inline constexpr EventKind Drop{41};              ///< message discarded (reason
 inline constexpr EventKind ConsumerUp{42};        ///< broker registered a consumer (basic.consume) on a queue
 inline constexpr EventKind MemoryAlarm{43};       ///< a node's memory use crossed vm_memory_high_watermark (set or cleared)
 inline constexpr EventKind Blocked{44};           ///< a publisher heard connection.blocked (or connection.unblocked)
+inline constexpr EventKind NodeStatus{45};        ///< a cluster node found another member down (net_ticktime) or reachable again
 }  // namespace ev
 
 namespace amqp {
@@ -37,6 +38,7 @@ inline constexpr std::array kEvents = {
     EventSchema{ev::ConsumerUp, "consumer_up", {"consumer", "queue", nullptr, "prefetch", "auto_ack", nullptr}},
     EventSchema{ev::MemoryAlarm, "memory_alarm", {nullptr, nullptr, "memory_bytes", "limit_bytes", "alarm", nullptr}},
     EventSchema{ev::Blocked, "connection_blocked", {"broker", nullptr, nullptr, nullptr, "blocked", "reason"}},
+    EventSchema{ev::NodeStatus, "node_status", {"peer", nullptr, nullptr, nullptr, "up", "reason"}},
 };
 }  // namespace amqp
 }  // namespace bs

@@ -13,6 +13,7 @@ struct QueuedMessage {
   std::uint64_t position = 0;
   bool redelivered = false;  ///< AMQP: set once the message has been delivered before
   double expires_at = -1;    ///< simulated seconds; < 0 never
+  std::uint32_t returns = 0; ///< quorum queues: times returned to the queue (x-delivery-count)
 };
 
 /// The ready (not yet delivered) messages of one queue, kept in position order.

@@ -2,6 +2,7 @@
 // Algorithm", 2014, figure 2): RequestVote and AppendEntries with their replies.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,7 @@ struct Command {
   std::string text;
   std::uint32_t bytes = 16;
   std::vector<std::int64_t> args;  ///< further operands, when a and b are not enough
+  std::shared_ptr<const void> body;  ///< a payload of the module's own type (a quorum queue's command), shared
 };
 
 /// One log entry: the term of the leader that created it and its command. Indexes start
@@ -30,11 +32,13 @@ struct Entry {
 
 /// RequestVote RPC: a candidate asks for a vote in `term`.
 struct RequestVote {
+  std::uint32_t group = 0;  ///< the Raft group (Config::id) when a node runs several
   std::uint64_t term = 0;
   std::uint64_t last_log_index = 0;
   std::uint64_t last_log_term = 0;
 };
 struct RequestVoteReply {
+  std::uint32_t group = 0;  ///< the Raft group (Config::id) when a node runs several
   std::uint64_t term = 0;
   bool granted = false;
 };
@@ -42,6 +46,7 @@ struct RequestVoteReply {
 /// AppendEntries RPC: replicates entries after (prev_index, prev_term), and is the
 /// leader's heartbeat when empty.
 struct AppendEntries {
+  std::uint32_t group = 0;  ///< the Raft group (Config::id) when a node runs several
   std::uint64_t term = 0;
   std::uint64_t prev_index = 0;
   std::uint64_t prev_term = 0;
@@ -52,6 +57,7 @@ struct AppendEntries {
 /// match_index is where the leader should look next (the follower's last index, or the
 /// index before the conflict): a faster back-off than one entry per round trip.
 struct AppendEntriesReply {
+  std::uint32_t group = 0;  ///< the Raft group (Config::id) when a node runs several
   std::uint64_t term = 0;
   bool success = false;
   std::uint64_t match_index = 0;

@@ -4,6 +4,14 @@
 
 namespace bs::raft {
 
+std::uint32_t group_of(const Packet& p) {
+  if (auto* x = p.as<RequestVote>()) return x->group;
+  if (auto* x = p.as<RequestVoteReply>()) return x->group;
+  if (auto* x = p.as<AppendEntries>()) return x->group;
+  if (auto* x = p.as<AppendEntriesReply>()) return x->group;
+  return ~0U;
+}
+
 Peer::Peer(Config cfg, NodeId self, std::function<void(Context&, std::uint64_t, const Entry&)> apply)
     : cfg_(std::move(cfg)), self_(self), apply_(std::move(apply)) {}
 
@@ -30,7 +38,7 @@ void Peer::crash() {
 void Peer::arm_election(Context& ctx) {
   ++election_gen_;
   const double wait = ctx.rng().uniform(cfg_.election_timeout_min_s, cfg_.election_timeout_max_s);
-  ctx.set_timer(wait, Timer{kElectionTimer, election_gen_});
+  ctx.set_timer(wait, Timer{kElectionTimer, timer_arg(election_gen_)});
 }
 
 void Peer::become_follower(Context& ctx, std::uint64_t term) {
@@ -55,7 +63,7 @@ void Peer::become_candidate(Context& ctx) {
   arm_election(ctx);  // a split vote times out into another election
   if (majority() == 1) return become_leader(ctx);
   for (NodeId m : cfg_.members)
-    if (m != self_) ctx.send(m, RequestVote{term_, last_index(), term_at(last_index())});
+    if (m != self_) ctx.send(m, RequestVote{cfg_.id, term_, last_index(), term_at(last_index())});
 }
 
 void Peer::become_leader(Context& ctx) {
@@ -64,6 +72,8 @@ void Peer::become_leader(Context& ctx) {
   ++election_gen_;  // no elections while leading
   next_.assign(cfg_.members.size(), last_index() + 1);
   match_.assign(cfg_.members.size(), 0);
+  sent_.assign(cfg_.members.size(), last_index());
+  rewound_.assign(cfg_.members.size(), 0);
   // A no-op of the new term lets entries of earlier terms commit (section 8).
   log_.push_back(Entry{term_, Command{}});
   match_[slot(self_)] = last_index();
@@ -71,19 +81,28 @@ void Peer::become_leader(Context& ctx) {
                  .seq = static_cast<std::int64_t>(term_)});
   leader_commit(ctx);  // a group of one commits alone
   broadcast(ctx);
-  ctx.set_timer(cfg_.heartbeat_s, Timer{kHeartbeatTimer, term_});
+  ctx.set_timer(cfg_.heartbeat_s, Timer{kHeartbeatTimer, timer_arg(term_)});
 }
 
 void Peer::replicate(Context& ctx, NodeId to) {
   const std::size_t i = slot(to);
-  const std::uint64_t next = std::min(next_[i], last_index() + 1);
-  AppendEntries a;
-  a.term = term_;
-  a.prev_index = next - 1;
-  a.prev_term = term_at(a.prev_index);
-  for (std::uint64_t k = next; k <= last_index() && a.entries.size() < cfg_.max_batch; ++k) a.entries.push_back(entry(k));
-  a.leader_commit = commit_;
-  ctx.send(to, std::move(a));
+  std::uint64_t next = std::min(next_[i], last_index() + 1);
+  if (cfg_.pipeline) next = std::max(next, std::min(sent_[i], last_index()) + 1);
+  bool sent = false;
+  do {
+    AppendEntries a;
+    a.group = cfg_.id;
+    a.term = term_;
+    a.prev_index = next - 1;
+    a.prev_term = term_at(a.prev_index);
+    for (std::uint64_t k = next; k <= last_index() && a.entries.size() < cfg_.max_batch; ++k) a.entries.push_back(entry(k));
+    a.leader_commit = commit_;
+    next += a.entries.size();
+    if (a.entries.empty() && sent) break;  // a pipeline sends a bare heartbeat only when it has nothing else
+    sent = true;
+    ctx.send(to, std::move(a));
+  } while (cfg_.pipeline && next <= last_index() && next - 1 - match_[i] < cfg_.window);
+  if (cfg_.pipeline) sent_[i] = next - 1;
 }
 
 void Peer::broadcast(Context& ctx) {
@@ -122,14 +141,15 @@ void Peer::leader_commit(Context& ctx) {
 }
 
 bool Peer::on_timer(Context& ctx, const Timer& t) {
+  if ((t.kind == kElectionTimer || t.kind == kHeartbeatTimer) && (t.arg >> 48) != cfg_.id) return false;
   if (t.kind == kElectionTimer) {
-    if (t.arg == election_gen_ && role_ != Role::Leader) become_candidate(ctx);
+    if (t.arg == timer_arg(election_gen_) && role_ != Role::Leader) become_candidate(ctx);
     return true;
   }
   if (t.kind == kHeartbeatTimer) {
-    if (role_ == Role::Leader && t.arg == term_) {
+    if (role_ == Role::Leader && t.arg == timer_arg(term_)) {
       broadcast(ctx);
-      ctx.set_timer(cfg_.heartbeat_s, Timer{kHeartbeatTimer, term_});
+      ctx.set_timer(cfg_.heartbeat_s, Timer{kHeartbeatTimer, timer_arg(term_)});
     }
     return true;
   }
@@ -137,7 +157,7 @@ bool Peer::on_timer(Context& ctx, const Timer& t) {
 }
 
 bool Peer::on_packet(Context& ctx, NodeId from, const Packet& p) {
-  if (slot(from) == cfg_.members.size()) return false;  // not a member of this group
+  if (slot(from) == cfg_.members.size() || group_of(p) != cfg_.id) return false;  // not this group's
   if (auto* x = p.as<RequestVote>()) return on_request_vote(ctx, from, *x), true;
   if (auto* x = p.as<RequestVoteReply>()) return on_vote_reply(ctx, from, *x), true;
   if (auto* x = p.as<AppendEntries>()) return on_append(ctx, from, *x), true;
@@ -155,7 +175,7 @@ void Peer::on_request_vote(Context& ctx, NodeId from, const RequestVote& r) {
     voted_for_ = from;
     arm_election(ctx);  // a vote given is a reason to wait for that candidate
   }
-  ctx.send(from, RequestVoteReply{term_, grant});
+  ctx.send(from, RequestVoteReply{cfg_.id, term_, grant});
 }
 
 void Peer::on_vote_reply(Context& ctx, NodeId from, const RequestVoteReply& r) {
@@ -166,14 +186,14 @@ void Peer::on_vote_reply(Context& ctx, NodeId from, const RequestVoteReply& r) {
 }
 
 void Peer::on_append(Context& ctx, NodeId from, const AppendEntries& a) {
-  if (a.term < term_) return ctx.send(from, AppendEntriesReply{term_, false, last_index()});
+  if (a.term < term_) return ctx.send(from, AppendEntriesReply{cfg_.id, term_, false, last_index()});
   if (a.term > term_ || role_ != Role::Follower) become_follower(ctx, a.term);
   leader_ = from;
   arm_election(ctx);
   // The entry before the new ones must match, or the leader backs up (section 5.3).
-  if (a.prev_index > last_index()) return ctx.send(from, AppendEntriesReply{term_, false, last_index()});
+  if (a.prev_index > last_index()) return ctx.send(from, AppendEntriesReply{cfg_.id, term_, false, last_index()});
   if (term_at(a.prev_index) != a.prev_term) {
-    return ctx.send(from, AppendEntriesReply{term_, false, a.prev_index - 1});
+    return ctx.send(from, AppendEntriesReply{cfg_.id, term_, false, a.prev_index - 1});
   }
   std::uint64_t index = a.prev_index;
   for (const Entry& e : a.entries) {
@@ -188,7 +208,7 @@ void Peer::on_append(Context& ctx, NodeId from, const AppendEntries& a) {
     log_.push_back(e);
   }
   advance_commit(ctx, std::min(a.leader_commit, index));
-  ctx.send(from, AppendEntriesReply{term_, true, index});
+  ctx.send(from, AppendEntriesReply{cfg_.id, term_, true, index});
 }
 
 void Peer::on_append_reply(Context& ctx, NodeId from, const AppendEntriesReply& r) {
@@ -198,10 +218,21 @@ void Peer::on_append_reply(Context& ctx, NodeId from, const AppendEntriesReply& 
   if (r.success) {
     match_[i] = std::max(match_[i], r.match_index);
     next_[i] = match_[i] + 1;
+    rewound_[i] = 0;
     leader_commit(ctx);
     if (next_[i] <= last_index()) replicate(ctx, from);  // more to send: do not wait for the heartbeat
   } else {
-    next_[i] = std::max<std::uint64_t>(1, std::min(next_[i] - 1, r.match_index + 1));
+    if (cfg_.pipeline) {
+      // Every AppendEntries sent after a gap fails as well: rewind on the first failure
+      // and afterwards only further back, until a success.
+      const std::uint64_t to = std::max<std::uint64_t>(1, std::min(r.match_index + 1, last_index() + 1));
+      if (rewound_[i] != 0 && to >= rewound_[i]) return;
+      rewound_[i] = to;
+      next_[i] = to;
+      sent_[i] = to - 1;
+    } else {
+      next_[i] = std::max<std::uint64_t>(1, std::min(next_[i] - 1, r.match_index + 1));
+    }
     replicate(ctx, from);
   }
 }

@@ -30,6 +30,13 @@ struct Config {
   double election_timeout_max_s = 0.30;
   double heartbeat_s = 0.05;           ///< leader's AppendEntries interval (well below the election timeout)
   std::uint32_t max_batch = 64;        ///< entries per AppendEntries
+  /// Pipelined replication: the leader sends each new entry once, as soon as it is
+  /// proposed, without waiting for the previous AppendEntries to be answered (up to
+  /// `window` entries beyond what a follower acknowledged); a failed reply rewinds. Off:
+  /// every AppendEntries starts at the follower's next index (the paper's basic form).
+  bool pipeline = false;
+  std::uint32_t window = 4096;
+  std::uint32_t id = 0;  ///< tells the groups of one node apart in packets and timers
 };
 
 enum class Role : std::uint8_t { Follower, Candidate, Leader };
@@ -37,6 +44,9 @@ enum class Role : std::uint8_t { Follower, Candidate, Leader };
 /// Timer kinds Raft uses; the embedding node passes timers of these kinds to on_timer.
 inline constexpr std::uint32_t kElectionTimer = 0x52414601;  // "RAF" 1
 inline constexpr std::uint32_t kHeartbeatTimer = 0x52414602;
+
+/// The group a Raft packet belongs to (its `group` field); ~0 for other packets.
+std::uint32_t group_of(const Packet& p);
 
 class Peer {
  public:
@@ -51,6 +61,12 @@ class Peer {
   bool on_packet(Context& ctx, NodeId from, const Packet& p);
   /// Handle a Raft timer; false when the timer is not Raft's.
   bool on_timer(Context& ctx, const Timer& t);
+  /// Stand for election now instead of waiting for the election timeout: how a group's
+  /// designated first leader takes office when the group is created (Ra starts a new
+  /// quorum queue's election on the declaring node).
+  void campaign(Context& ctx) {
+    if (role_ != Role::Leader) become_candidate(ctx);
+  }
   /// Leader only: append `cmd` and start replicating it. Returns its index, or 0 when
   /// this node is not the leader (the caller redirects the client to leader()).
   std::uint64_t propose(Context& ctx, Command cmd);
@@ -95,7 +111,8 @@ class Peer {
   std::uint64_t commit_ = 0, applied_ = 0;
   std::uint64_t election_gen_ = 0;
   std::vector<bool> votes_;
-  std::vector<std::uint64_t> next_, match_;  // leader: per member
+  std::vector<std::uint64_t> next_, match_, sent_, rewound_;  // leader: per member
+  std::uint64_t timer_arg(std::uint64_t v) const { return (std::uint64_t{cfg_.id} << 48) | v; }
 };
 
 }  // namespace bs::raft

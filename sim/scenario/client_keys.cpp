@@ -56,6 +56,15 @@ ClientBrokers load_client_brokers(const JsonIn& n, const Scenario& s, double def
   return c;
 }
 
+std::vector<NodeId> load_cluster_nodes(const JsonIn& n, const Scenario& s, NodeId self) {
+  if (!n.has("cluster_nodes")) return {};
+  std::vector<NodeId> nodes = broker_array(n, s, "cluster_nodes");
+  if (std::find(nodes.begin(), nodes.end(), self) == nodes.end())
+    n.at("cluster_nodes").fail(fmt::format("list every member of the cluster, \"{}\" included", s.node_names[self]));
+  if (nodes.size() < 2) n.at("cluster_nodes").fail("a cluster needs at least two nodes");
+  return nodes;
+}
+
 std::vector<NodeId> load_peers(const JsonIn& n, const Scenario& s, NodeId self) {
   if (!n.has("peers")) return {};
   std::vector<NodeId> peers = broker_array(n, s, "peers");

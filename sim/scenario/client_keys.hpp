@@ -27,6 +27,10 @@ ClientBrokers load_client_brokers(const JsonIn& n, const Scenario& s, double def
 /// Read a broker's "peers": distinct other brokers, linked to it (both directions).
 std::vector<NodeId> load_peers(const JsonIn& n, const Scenario& s, NodeId self);
 
+/// Read a broker's "cluster_nodes" (RabbitMQ's cluster_formation.classic_config.nodes):
+/// at least two distinct brokers, `self` among them; empty when the key is absent.
+std::vector<NodeId> load_cluster_nodes(const JsonIn& n, const Scenario& s, NodeId self);
+
 /// A client's "processing_ms": a number (fixed) or {"fixed"|"uniform"|"exponential": ...}.
 ProcessingTime load_processing(const JsonIn& n);
 

@@ -53,8 +53,14 @@ void load_network(const JsonIn& root, Scenario& s) {
     const auto self = static_cast<NodeId>(i);
     const std::string& role = s.node_roles[i];
     if (role == "broker" || role == "controller") {
-      if (role == "broker")
+      if (role == "broker") {
         for (NodeId peer : load_peers(n, s, self)) add_link(self, peer, lat_ms, bw_mbps);
+        // A RabbitMQ cluster is a full mesh (Erlang distribution connects every pair).
+        const auto members = load_cluster_nodes(n, s, self);
+        for (NodeId a : members)
+          for (NodeId b : members)
+            if (a < b) add_link(a, b, lat_ms, bw_mbps);
+      }
       if (controllers)
         for (NodeId peer : servers)
           if (peer > self) add_link(self, peer, lat_ms, bw_mbps);

@@ -33,6 +33,11 @@ struct FaultSpec {
 /// Objects shared by the nodes of one run (the idempotency stores).
 struct RunShared {
   std::map<std::string, std::unique_ptr<DedupeStore>> dedupe;
+  /// How far each replicated log (a quorum queue's) has been traced: the trace records
+  /// an entry's effects once, when its first leader applies it, not again when a later
+  /// leader or a restarted replica applies the same entry. The trace is the observer's
+  /// record, not any node's memory.
+  std::map<std::string, std::uint64_t> replicated_traced;
   DedupeStore& dedupe_store(const std::string& scope) {
     auto& p = dedupe[scope];
     if (!p) p = std::make_unique<DedupeStore>();

@@ -17,11 +17,14 @@ namespace bs::test {
 class RaftCluster {
  public:
   /// n peers with NodeIds 0..n-1, one seed for every election timeout.
-  RaftCluster(std::size_t n, std::uint64_t seed, double latency_s = 0.001, std::uint32_t max_batch = 64)
+  /// `pipeline`: the leader's pipelined replication (raft::Config::pipeline).
+  RaftCluster(std::size_t n, std::uint64_t seed, double latency_s = 0.001, std::uint32_t max_batch = 64, bool pipeline = false)
       : latency_(latency_s) {
     raft::Config cfg;
     cfg.group = "test";
     cfg.max_batch = max_batch;
+    cfg.pipeline = pipeline;
+    cfg.window = 16;
     for (std::size_t i = 0; i < n; ++i) cfg.members.push_back(static_cast<NodeId>(i));
     for (std::size_t i = 0; i < n; ++i) {
       auto node = std::make_unique<Member>();

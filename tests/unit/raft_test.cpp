@@ -141,9 +141,10 @@ TEST_CASE("raft: a leader cut off in a minority cannot commit; the majority's lo
 }
 
 TEST_CASE("raft: random crashes, restarts and partitions never break election safety or log matching", "[raft]") {
+  const bool pipeline = GENERATE(false, true);
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
-    INFO("seed " << seed);
-    RaftCluster c(5, 100 + seed);
+    INFO("seed " << seed << (pipeline ? ", pipelined" : ""));
+    RaftCluster c(5, 100 + seed, 0.001, 4, pipeline);
     Rng rng(seed);
     std::uint64_t next_value = 1;
     for (int step = 0; step < 120; ++step) {
