@@ -549,7 +549,10 @@ void QueueBroker::on_crash(Context& ctx) {
     r.raft->crash();
     r.state.reset();
   }
-  for (auto& [name, c] : quorum_) c.pending.clear();
+  for (auto& [name, c] : quorum_) {
+    c.pending.clear();
+    c.next_seq = 1;  // a new incarnation numbers its commands afresh
+  }
   memory_alarm_ = false;  // recomputed from what survives at the first change after the restart
   for (auto& [name, q] : queues_) {
     std::deque<QueuedMessage> survivors;

@@ -6,12 +6,13 @@
 
 namespace bs::amqp {
 
-bool QuorumState::fresh(const QuorumOp& op) {
-  if (op.kind == QuorumOp::Kind::NodeDown) return true;  // proposed by the leader itself, once
+QuorumState::Order QuorumState::order(const QuorumOp& op) {
+  if (op.kind == QuorumOp::Kind::NodeDown) return Order::Next;  // proposed by the leader itself, once
   auto& last = last_seq_[{op.origin, op.incarnation}];
-  if (op.seq <= last) return false;
+  if (op.seq <= last) return Order::Duplicate;
+  if (op.seq > last + 1) return Order::Gap;
   last = op.seq;
-  return true;
+  return Order::Next;
 }
 
 QuorumState::Consumer* QuorumState::find(NodeId consumer, std::uint32_t connection) {
@@ -35,9 +36,14 @@ void QuorumState::reset() {
 
 void QuorumState::apply(const QuorumOp& op, QuorumSink& sink) {
   using K = QuorumOp::Kind;
-  if (!fresh(op)) {
-    if (op.origin != kNoNode) sink.applied(op.origin, op.incarnation, op.seq);  // a resend: answer again
-    return;
+  switch (order(op)) {
+    case Order::Duplicate:
+      sink.applied(op.origin, op.incarnation, op.seq);  // a resend: answer again
+      return;
+    case Order::Gap:
+      return;  // an earlier command of its origin is missing: the origin resends both, in order
+    case Order::Next:
+      break;
   }
   switch (op.kind) {
     case K::Enqueue: {

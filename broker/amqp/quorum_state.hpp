@@ -68,7 +68,11 @@ class QuorumState {
     std::uint64_t next_tag = 1;
     std::map<std::uint64_t, QueuedMessage> checked;  // by delivery tag
   };
-  bool fresh(const QuorumOp& op);  // false for a command already applied
+  /// Commands of one origin apply in sequence order, each once, so that an origin's
+  /// "applied up to seq" is exact: a resend is a Duplicate, one that overtook a
+  /// command that never reached the log (sent during an election) is a Gap.
+  enum class Order : std::uint8_t { Next, Duplicate, Gap };
+  Order order(const QuorumOp& op);
   Consumer* find(NodeId consumer, std::uint32_t connection);
   void detach(NodeId consumer, QuorumSink& sink, const char* reason);
   void give_back(NodeId consumer, QueuedMessage qm, QuorumSink& sink, const char* reason);

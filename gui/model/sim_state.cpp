@@ -12,11 +12,14 @@ void erase_msg(V& v, MsgId msg) {
 }
 }  // namespace
 
-SimState::SimState(std::vector<std::string> node_names, TopicGroups topic_groups, TopicReplicas topic_replicas)
-    : ledger_(std::make_unique<Checker>(std::move(node_names), std::move(topic_groups), std::move(topic_replicas))) {}
+SimState::SimState(std::vector<std::string> node_names, TopicGroups topic_groups, TopicReplicas topic_replicas,
+                   QuorumReplicas quorum_replicas)
+    : ledger_(std::make_unique<Checker>(std::move(node_names), std::move(topic_groups), std::move(topic_replicas),
+                                         std::move(quorum_replicas))) {}
 
 SimState sim_state_for(const Trace& tr) {
-  return SimState(tr.header.node_names, topic_groups_from_header(tr.header.raw), topic_replicas_from_header(tr.header.raw));
+  return SimState(tr.header.node_names, topic_groups_from_header(tr.header.raw), topic_replicas_from_header(tr.header.raw),
+                  quorum_replicas_from_header(tr.header.raw));
 }
 
 void SimState::refresh_committed(PartitionState& p, const std::string& group) {

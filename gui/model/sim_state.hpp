@@ -101,7 +101,8 @@ struct PartitionState {
 class SimState {
  public:
   /// node_names and topic_groups come from the trace header (see Checker).
-  SimState(std::vector<std::string> node_names, TopicGroups topic_groups, TopicReplicas topic_replicas = {});
+  SimState(std::vector<std::string> node_names, TopicGroups topic_groups, TopicReplicas topic_replicas = {},
+           QuorumReplicas quorum_replicas = {});
   /// Apply the next event in trace order (`index` is its place in Trace::events).
   void apply(const Event& e, std::size_t index);
   /// The checker fed the same events: its totals are what the Summary and the consumer

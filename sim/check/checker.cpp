@@ -8,8 +8,10 @@ namespace bs {
 struct Checker::Impl : check::Ledger {};
 using check::CopyState;
 
-Checker::Checker(std::vector<std::string> node_names, TopicGroups topic_groups, TopicReplicas topic_replicas)
+Checker::Checker(std::vector<std::string> node_names, TopicGroups topic_groups, TopicReplicas topic_replicas,
+                 QuorumReplicas quorum_replicas)
     : impl_(std::make_unique<Impl>()) {
+  impl_->set_quorum_queues(node_names, quorum_replicas);
   impl_->names = std::move(node_names);
   impl_->topic_groups = std::move(topic_groups);
   impl_->topic_replicas = std::move(topic_replicas);
@@ -35,6 +37,19 @@ TopicReplicas topic_replicas_from_header(const nlohmann::ordered_json& header) {
         r.replicas_csv.push_back(csv);
       }
     out[t["name"].get<std::string>()] = r;
+  }
+  return out;
+}
+
+QuorumReplicas quorum_replicas_from_header(const nlohmann::ordered_json& header) {
+  QuorumReplicas out;
+  if (!header.contains("quorum_queues") || !header["quorum_queues"].is_array()) return out;
+  for (const auto& q : header["quorum_queues"]) {
+    if (!q.is_object() || !q.contains("name") || !q["name"].is_string()) continue;
+    auto& reps = out[q["name"].get<std::string>()];
+    if (q.contains("replicas") && q["replicas"].is_array())
+      for (const auto& n : q["replicas"])
+        if (n.is_string()) reps.push_back(n.get<std::string>());
   }
   return out;
 }
@@ -119,6 +134,7 @@ Totals Checker::totals() const {
   }
   impl_->replication_totals(t);
   impl_->flow_totals(t);
+  impl_->quorum_totals(t);
   t.latency_p50_ms = impl_->latency.quantile(0.50);
   t.latency_p95_ms = impl_->latency.quantile(0.95);
   t.latency_p99_ms = impl_->latency.quantile(0.99);

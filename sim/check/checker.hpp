@@ -35,6 +35,11 @@ struct TopicReplication {
 using TopicReplicas = std::map<std::string, TopicReplication>;
 TopicReplicas topic_replicas_from_header(const nlohmann::ordered_json& header);
 
+/// Queue model: each quorum queue's replicas (node names) by queue name, from the trace
+/// header's `quorum_queues` entries.
+using QuorumReplicas = std::map<std::string, std::vector<std::string>>;
+QuorumReplicas quorum_replicas_from_header(const nlohmann::ordered_json& header);
+
 /// What one event meant, as the checker judged it: how a reader that follows the trace
 /// event by event (the GUI) marks boxes and timeline points with the checker's own rules.
 struct Verdict {
@@ -70,7 +75,8 @@ class Checker final : public EventSink {
   /// topic_replicas gives each topic's replication factor and min.insync.replicas: with
   /// a replication factor above 1 a record becomes readable when the high watermark
   /// passes it (docs/log-replication.md).
-  explicit Checker(std::vector<std::string> node_names, TopicGroups topic_groups = {}, TopicReplicas topic_replicas = {});
+  explicit Checker(std::vector<std::string> node_names, TopicGroups topic_groups = {}, TopicReplicas topic_replicas = {},
+                   QuorumReplicas quorum_replicas = {});
   ~Checker() override;
   void on_event(const Event& e) override;
   /// Totals as of the last event fed; messages not yet settled count as pending.

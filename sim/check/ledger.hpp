@@ -344,6 +344,21 @@ struct Ledger {
   void on_blocked(const Event& e);
   std::map<NodeId, double> blocked_since, blocked_for;
   void flow_totals(Totals& into) const;
+  // Quorum queues (rules/amqp_quorum.cpp): each queue's Raft leader, from raft_leader
+  // events, and the time it could not commit (no live leader, or a majority of its
+  // replicas down).
+  struct QuorumQueue {
+    std::vector<NodeId> replicas;
+    NodeId leader = kNoNode;
+    std::uint64_t leaders = 0;  // raft_leader events
+    double unavailable_since = -1;
+    double unavailable_s = 0;
+  };
+  std::map<std::string, QuorumQueue> quorum;  // by queue (trace) name
+  void set_quorum_queues(const std::vector<std::string>& node_names, const std::map<std::string, std::vector<std::string>>& q);
+  void on_raft_leader(const Event& e);
+  void update_quorum_availability(double now);
+  void quorum_totals(Totals& into) const;
   // The log model's rules (rules/kafka.cpp).
   void on_append(const Event& e);
   void on_commit(const Event& e);
@@ -367,6 +382,7 @@ struct Ledger {
   void update_availability(PartitionState& p, double now);
   void update_availability_all(double now) {
     for (auto& [n, p] : partitions) update_availability(p, now);
+    update_quorum_availability(now);
   }
   // ISR members whose log differs from the leader's below the high watermark.
   void find_diverged(const PartitionState& p, std::set<std::pair<std::string, NodeId>>& into) const;

@@ -27,6 +27,7 @@ void amqp_rules(Rules& r) {
   r[static_cast<std::size_t>(ev::Drop)] = &Ledger::on_drop;
   r[static_cast<std::size_t>(ev::MemoryAlarm)] = &Ledger::on_memory_alarm;
   r[static_cast<std::size_t>(ev::Blocked)] = &Ledger::on_blocked;
+  r[static_cast<std::size_t>(ev::RaftLeader)] = &Ledger::on_raft_leader;
 }
 
 void kafka_rules(Rules& r) {

@@ -22,7 +22,8 @@ const std::vector<std::pair<std::string, Getter>>& table() {
       BS_TOTAL(not_written), BS_TOTAL(duplicates_in_log), BS_TOTAL(produce_errors), BS_TOTAL(leader_elections),
       BS_TOTAL(unclean_elections), BS_TOTAL(isr_shrinks), BS_TOTAL(isr_expands), BS_TOTAL(brokers_fenced),
       BS_TOTAL(sequence_duplicates), BS_TOTAL(sequence_out_of_order), BS_TOTAL(diverged), BS_TOTAL(offline_s),
-      BS_TOTAL(below_min_isr_s), BS_TOTAL(memory_alarms), BS_TOTAL(blocked_s)};
+      BS_TOTAL(below_min_isr_s), BS_TOTAL(memory_alarms), BS_TOTAL(blocked_s),
+      BS_TOTAL(queue_leader_changes), BS_TOTAL(unavailable_s)};
   return t;
 }
 #undef BS_TOTAL
@@ -79,6 +80,7 @@ bool total_by_name(const Totals& t, const std::string& name, double& out) {
     else if (f == "lost") out = static_cast<double>(q.lost);
     else if (f == "missed") out = static_cast<double>(q.missed);
     else if (f == "max_lag") out = static_cast<double>(q.max_lag);
+    else if (f == "unavailable_s") out = q.unavailable_s;
     else if (f == "offline_s" || f == "below_min_isr_s" || f == "duplicates_in_log") {
       auto r = t.replicas.find(who);
       const PartitionReplication pr = r == t.replicas.end() ? PartitionReplication{} : r->second;

@@ -28,6 +28,7 @@ struct QueueTotals {
   std::uint64_t lost = 0;
   std::uint64_t missed = 0;      ///< log model: records a group skipped (auto.offset.reset, seek forward)
   std::uint64_t max_lag = 0;     ///< log model: most records appended but not yet processed by a group, over the run
+  double unavailable_s = 0;      ///< quorum queue: simulated seconds it could not commit
 };
 
 /// Log model: one partition's replication as the checker followed it (docs/log-replication.md).
@@ -93,6 +94,8 @@ struct Totals {
   double below_min_isr_s = 0;        ///< the most simulated seconds any partition's ISR was below min.insync.replicas
   std::uint64_t memory_alarms = 0;   ///< queue model: times a node raised its memory alarm
   double blocked_s = 0;              ///< queue model: the most simulated seconds any publisher spent blocked (connection.blocked)
+  std::uint64_t queue_leader_changes = 0;  ///< quorum queues: leaders elected after each queue's first
+  double unavailable_s = 0;          ///< quorum queues: the most simulated seconds any queue could not commit (no live leader, or a majority of replicas down)
   std::map<std::string, PartitionReplication> replicas;  ///< by partition name
   double latency_p50_ms = 0;
   double latency_p95_ms = 0;

@@ -105,7 +105,8 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt) {
     w.mailboxes.push_back(sg::Mailbox::by_name(s.node_names[i]));
   }
 
-  Checker checker(s.node_names, topic_groups_from_header(s.header_extra), topic_replicas_from_header(s.header_extra));
+  Checker checker(s.node_names, topic_groups_from_header(s.header_extra), topic_replicas_from_header(s.header_extra),
+                  quorum_replicas_from_header(s.header_extra));
   std::unique_ptr<std::ofstream> trace_file;
   std::unique_ptr<TraceWriter> writer;
   std::vector<EventSink*> sinks{&checker};

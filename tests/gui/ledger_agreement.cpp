@@ -69,7 +69,8 @@ int main(int argc, char** argv) {
     // Mid-run: the time of the middle event, against a checker fed the trace cut there.
     const double mid = tr.events[tr.events.size() / 2].t;
     play.seek(mid);
-    Checker cut(tr.header.node_names, topic_groups_from_header(tr.header.raw), topic_replicas_from_header(tr.header.raw));
+    Checker cut(tr.header.node_names, topic_groups_from_header(tr.header.raw), topic_replicas_from_header(tr.header.raw),
+                quorum_replicas_from_header(tr.header.raw));
     for (const Event& e : tr.events)
       if (e.t <= mid) cut.on_event(e);
     const std::string at_mid = path + " at t=" + std::to_string(mid);

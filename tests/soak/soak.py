@@ -40,6 +40,12 @@ def nodes_and_links(sc):
             if n["role"] in ("producer", "consumer"):
                 for b in brokers:
                     links.add(tuple(sorted((n["name"], b))))
+    # A RabbitMQ cluster (cluster_nodes) is a full mesh.
+    for n in sc["nodes"]:
+        members = n.get("cluster_nodes", [])
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                links.add(tuple(sorted((a, b))))
     for l in sc.get("links", []):
         links.add(tuple(sorted(l["between"])))
     return names, sorted(links)

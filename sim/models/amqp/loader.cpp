@@ -266,6 +266,19 @@ void load_amqp_model(const JsonIn& nodes, Scenario& s) {
     }
   }
   brokers = form_clusters(nodes, s, brokers);
+  auto quorum = nlohmann::ordered_json::array();
+  for (std::size_t i = 0; i < s.node_names.size(); ++i) {
+    if (s.node_roles[i] != "broker") continue;
+    for (const auto& q : brokers[i].cfg.queues) {
+      if (q.type != amqp::QueueConfig::Type::Quorum || (q.home != kNoNode && q.home != i) ||
+          (q.home == kNoNode && q.replicas.front() != i))
+        continue;  // each quorum queue once, from the node that declared it
+      auto reps = nlohmann::ordered_json::array();
+      for (NodeId r : q.replicas) reps.push_back(s.node_names[r]);
+      quorum.push_back({{"name", q.trace_name.empty() ? q.name : q.trace_name}, {"replicas", reps}});
+    }
+  }
+  if (!quorum.empty()) s.header_extra["quorum_queues"] = quorum;
   s.factories.resize(s.node_names.size());
   s.header_extra["queues"] = queues;
   for (std::size_t i = 0; i < s.node_names.size(); ++i) {
