@@ -148,7 +148,7 @@ void QuorumState::dispatch(QuorumSink& sink) {
 
 void QuorumState::resend_checked_out(QuorumSink& sink) const {
   for (const auto& [id, c] : consumers_)
-    for (const auto& [tag, qm] : c.checked) sink.deliver(id, c.via, c.connection, tag, qm, c.auto_ack, false);
+    for (const auto& [tag, qm] : c.checked) sink.deliver(id, c.via, c.connection, tag, qm, c.auto_ack, true);
 }
 
 }  // namespace bs::amqp
