@@ -61,6 +61,7 @@ std::size_t QueueBroker::unacked_count(NodeId consumer) const {
 void QueueBroker::on_start(Context& ctx) {
   ctx.set_timer(cfg_.heartbeat_s, Timer{kHeartbeat, 0});
   start_quorum(ctx);
+  start_mirrors(ctx);
   if (cfg_.cluster.clustered()) {
     ++incarnation_;
     for (auto& [id, peer] : peers_) peer = PeerNode{ctx.now(), true, 0};
@@ -89,16 +90,16 @@ void QueueBroker::send(Context& ctx, NodeId to, Packet p) {
 
 void QueueBroker::on_packet(Context& ctx, NodeId from, const Packet& p) {
   if (is_peer(from)) {
-    heard_from(ctx, from);
-    if (quorum_packet(ctx, from, p)) return;
     if (auto* t = p.as<NodeTick>()) {
       auto& peer = peers_.at(from);
-      // A new incarnation restarted since we last heard it: what we relayed is gone.
+      // It restarted before we noticed it was down: what we relayed there is gone.
       if (peer.incarnation != 0 && t->incarnation != peer.incarnation && peer.up) peer_down(ctx, from, "restarted");
       peer.incarnation = t->incarnation;
-      peer.up = true;
-      return;
     }
+    heard_from(ctx, from);
+    if (p.is<NodeTick>()) return;
+    if (quorum_packet(ctx, from, p)) return;
+    if (mirror_packet(ctx, from, p)) return;
     if (auto* f = p.as<ForwardPublish>()) return handle_forward(ctx, from, *f);
     if (auto* o = p.as<PublishOutcome>()) return settle_forward(ctx, o->ref, o->ok);
     if (auto* r = p.as<Relay>()) return handle_relay(ctx, from, *r);
@@ -139,11 +140,17 @@ void QueueBroker::handle_publish(Context& ctx, NodeId from, const Publish& p) {
   // RabbitMQ confirms an unroutable message once the exchange finds no queue, and a
   // routable one once every queue has accepted it; a queue at its length limit with
   // x-overflow reject-publish(-dlx) makes it a basic.nack (the other queues keep it).
-  // Queues on other nodes answer later: the confirm waits for all of them.
+  // Queues on other nodes, and mirrored queues here, answer later: the confirm waits
+  // for all of them (RabbitMQ confirms a mirrored queue's message once every mirror
+  // has it).
+  std::vector<std::string> mirrored;
+  for (const auto& q : touched)
+    if (!queues_.at(q).mirrors.empty()) mirrored.push_back(q);
   std::uint64_t pending = 0;
-  if (p.confirm && !remote.empty()) {
+  if (p.confirm && !(remote.empty() && mirrored.empty())) {
     pending = next_confirm_++;
-    confirms_[pending] = PendingConfirm{from, p.seq, p.msg.id, remote.size(), !rejected};
+    confirms_[pending] = PendingConfirm{from, p.seq, p.msg.id, remote.size() + mirrored.size(), !rejected};
+    for (const auto& q : mirrored) await_mirrors(queues_.at(q), Awaiting{.confirm = pending, .msg = p.msg.id});
   } else if (p.confirm) {
     send(ctx, from, Confirm{p.seq, false, !rejected, p.msg.id});
   }
@@ -224,6 +231,7 @@ bool QueueBroker::enqueue(Context& ctx, QueueState& q, AmqpMessage m) {
   const double expires = ttl >= 0 ? ctx.now() + ttl : -1;
   const MsgId id = m.id;
   const std::uint64_t pos = q.mq.push_back(std::move(m), expires);
+  mirror(ctx, q, MirrorOp::Kind::Enqueue, q.mq.ready().back());
   ctx.emit(Event{.kind = ev::Enqueue, .msg = id, .queue = q.cfg.trace_name,
                  .seq = static_cast<std::int64_t>(pos)});
   if (expires >= 0) ctx.set_timer(ttl, Timer{kExpiry, 0});
@@ -231,6 +239,7 @@ bool QueueBroker::enqueue(Context& ctx, QueueState& q, AmqpMessage m) {
   // dead-lettered with reason maxlen.
   while (q.cfg.overflow == Overflow::DropHead && !q.mq.empty() && over_limit(q, 0, 0)) {
     QueuedMessage old = q.mq.pop_front();
+    mirror(ctx, q, MirrorOp::Kind::Remove, old);
     dead_letter_or_drop(ctx, q, old.msg, "maxlen");
   }
   return true;
@@ -254,6 +263,7 @@ void QueueBroker::dispatch(Context& ctx, const std::string& qname) {
     q.active.push_back(consumer);
     auto& conn = conns_.at(consumer);
     QueuedMessage qm = q.mq.pop_front();
+    mirror(ctx, q, conn.auto_ack ? MirrorOp::Kind::Remove : MirrorOp::Kind::Deliver, qm);
     const std::uint64_t tag = conn.next_tag++;
     ctx.emit(Event{.kind = ev::Deliver, .msg = qm.msg.id, .peer = consumer, .queue = q.cfg.trace_name,
                    .tag = static_cast<std::int64_t>(tag), .seq = static_cast<std::int64_t>(qm.position),
@@ -360,9 +370,11 @@ void QueueBroker::handle_ack(Context& ctx, NodeId from, const Ack& a) {
     ++end;
   }
   const std::string qname = conn.queue;
-  for (auto u = begin; u != end; ++u)
+  for (auto u = begin; u != end; ++u) {
     ctx.emit(Event{.kind = ev::Ack, .msg = u->second.qm.msg.id, .peer = from, .queue = label(u->second.queue),
                    .tag = static_cast<std::int64_t>(u->first)});
+    mirror(ctx, queues_.at(u->second.queue), MirrorOp::Kind::Remove, u->second.qm);
+  }
   conn.unacked.erase(begin, end);
   unblock(qname, from);
   dispatch(ctx, qname);
@@ -403,6 +415,7 @@ void QueueBroker::handle_nack(Context& ctx, NodeId from, const Nack& n) {
     if (n.requeue) {
       requeue(ctx, std::move(u), from, "nack");
     } else {
+      mirror(ctx, queues_.at(u.queue), MirrorOp::Kind::Remove, u.qm);
       dead_letter_or_drop(ctx, queues_.at(u.queue), u.qm.msg, "rejected");
     }
   }
@@ -414,6 +427,7 @@ void QueueBroker::requeue(Context& ctx, Unacked u, NodeId consumer, const char* 
   auto& q = queues_.at(u.queue);
   ctx.emit(Event{.kind = ev::Requeue, .msg = u.qm.msg.id, .peer = consumer, .queue = q.cfg.trace_name,
                  .seq = static_cast<std::int64_t>(u.qm.position), .flag = true, .text = reason});
+  mirror(ctx, q, MirrorOp::Kind::Requeue, u.qm);
   q.mq.requeue(std::move(u.qm));
 }
 
@@ -446,6 +460,7 @@ void QueueBroker::expire_head(Context& ctx, QueueState& q) {
   // RabbitMQ expires messages when they reach the head of the queue.
   while (!q.mq.empty() && q.mq.front().expires_at >= 0 && q.mq.front().expires_at <= ctx.now()) {
     QueuedMessage qm = q.mq.pop_front();
+    mirror(ctx, q, MirrorOp::Kind::Remove, qm);
     dead_letter_or_drop(ctx, q, qm.msg, "expired");
   }
 }
@@ -549,6 +564,7 @@ void QueueBroker::on_crash(Context& ctx) {
     r.raft->crash();
     r.state.reset();
   }
+  shadows_.clear();  // a mirror's copy lives in memory: a restarted node rejoins empty
   for (auto& [name, c] : quorum_) {
     c.pending.clear();
     c.next_seq = 1;  // a new incarnation numbers its commands afresh

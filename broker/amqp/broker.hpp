@@ -11,6 +11,7 @@
 #include "amqp/packets.hpp"
 #include "amqp/broker_config.hpp"
 #include "amqp/cluster_packets.hpp"
+#include "amqp/mirror_packets.hpp"
 #include "amqp/message_queue.hpp"
 #include "amqp/quorum_ops.hpp"
 #include "amqp/quorum_state.hpp"
@@ -68,9 +69,34 @@ class QueueBroker final : public Node {
     std::uint64_t next_tag = 1;
     std::map<std::uint64_t, Unacked> unacked;  // by delivery tag
   };
+  /// A mirror as its queue's leader sees it.
+  struct MirrorLink {
+    bool synced = true;
+    std::uint64_t acked = 0;    // the mirror holds every change up to here
+    std::uint64_t horizon = 0;  // unsynchronised: it lacks the messages at positions <= horizon
+  };
+  /// A publish (or a forwarded one) that waits for the queue's mirrors before its answer.
+  struct Awaiting {
+    std::uint64_t seq = 0;      // the queue's change the mirrors must hold
+    std::uint64_t confirm = 0;  // PendingConfirm id, or
+    NodeId origin = kNoNode;    // the node that forwarded it, with
+    std::uint64_t ref = 0;      // its ref
+    MsgId msg = 0;
+  };
+  /// A mirror of a queue led elsewhere (classic queue mirroring).
+  struct Shadow {
+    NodeId leader = kNoNode;
+    bool synced = true;
+    std::map<std::uint64_t, QueuedMessage> held;  // by position; redelivered once delivered
+    std::map<std::uint64_t, MsgId> absent;        // what an unsynchronised mirror lacks
+    std::uint64_t next_position = 1;
+  };
   struct QueueState {
     QueueConfig cfg;
     MessageQueue mq;
+    std::map<NodeId, MirrorLink> mirrors;  // live mirrors (leader side)
+    std::uint64_t mirror_seq = 0;
+    std::deque<Awaiting> awaiting;
     /// RabbitMQ (rabbit_queue_consumers): the consumers that can take a delivery, served
     /// from the front; one that took a delivery goes to the back. A consumer found at its
     /// prefetch limit leaves the rotation (blocked) and rejoins at the back when an ack
@@ -136,6 +162,23 @@ class QueueBroker final : public Node {
   void heard_from(Context& ctx, NodeId peer);
   void peer_down(Context& ctx, NodeId peer, const char* reason);
   bool is_peer(NodeId n) const { return peers_.count(n) != 0; }
+  // Classic queue mirroring (broker_mirror.cpp).
+  void start_mirrors(Context& ctx);
+  /// (Re)admit `mirror` to the local queue q: synchronised or not, per ha-sync-mode.
+  void mirror_join(Context& ctx, QueueState& q, NodeId mirror);
+  /// Replicate one change of the local queue q to its mirrors.
+  void mirror(Context& ctx, QueueState& q, MirrorOp::Kind kind, const QueuedMessage& qm);
+  /// Answer the publishes every live mirror now holds.
+  void release_awaiting(Context& ctx, QueueState& q);
+  /// True when the publish just enqueued in q must wait for its mirrors.
+  bool await_mirrors(QueueState& q, Awaiting a);
+  bool mirror_packet(Context& ctx, NodeId from, const Packet& p);
+  /// The leader of shadowed queues died: promote this mirror if it is the oldest live one.
+  void mirror_peer_down(Context& ctx, NodeId peer);
+  void mirror_peer_up(Context& ctx, NodeId peer);
+  void promote(Context& ctx, const std::string& queue);
+  /// Every message q holds, ready and unacknowledged, by position.
+  std::map<std::uint64_t, QueuedMessage> held_messages(const QueueState& q) const;
   // Quorum queues (broker_quorum.cpp).
   void start_quorum(Context& ctx);
   /// Send `op` for quorum queue q to its leader (and keep it until applied).
@@ -211,6 +254,7 @@ class QueueBroker final : public Node {
   std::map<std::uint64_t, PendingConfirm> confirms_;
   std::map<std::string, QuorumClient> quorum_;              // every quorum queue of the cluster
   std::map<std::string, QuorumReplica> replicas_;           // those with a replica here
+  std::map<std::string, Shadow> shadows_;                   // mirrors of classic queues led elsewhere
 };
 
 }  // namespace bs::amqp

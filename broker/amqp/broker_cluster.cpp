@@ -29,6 +29,7 @@ void QueueBroker::heard_from(Context& ctx, NodeId peer) {
   if (p.up) return;
   p.up = true;
   ctx.emit(Event{.kind = ev::NodeStatus, .peer = peer, .flag = true, .text = "reachable"});
+  mirror_peer_up(ctx, peer);
 }
 
 void QueueBroker::peer_down(Context& ctx, NodeId peer, const char* reason) {
@@ -55,6 +56,7 @@ void QueueBroker::peer_down(Context& ctx, NodeId peer, const char* reason) {
     if (f.node == peer) refs.push_back(ref);
   for (auto ref : refs) settle_forward(ctx, ref, false);
   quorum_peer_down(ctx, peer);
+  mirror_peer_down(ctx, peer);
   // RabbitMQ deletes the transient queues of a node that went down, bindings and all.
   for (auto it = remote_.begin(); it != remote_.end();) {
     if (it->second.home != peer || it->second.durable || it->second.type != QueueConfig::Type::Classic) {
@@ -99,7 +101,9 @@ void QueueBroker::settle_forward(Context& ctx, std::uint64_t ref, bool ok) {
 void QueueBroker::handle_forward(Context& ctx, NodeId from, const ForwardPublish& f) {
   auto qit = queues_.find(f.queue);
   const bool ok = qit != queues_.end() && enqueue(ctx, qit->second, f.msg);
-  if (f.ref) ctx.send(from, PublishOutcome{f.ref, ok, f.msg.id});
+  // A mirrored queue answers once its mirrors hold the message.
+  if (f.ref && !(ok && await_mirrors(qit->second, Awaiting{.origin = from, .ref = f.ref, .msg = f.msg.id})))
+    ctx.send(from, PublishOutcome{f.ref, ok, f.msg.id});
   if (ok) dispatch(ctx, f.queue);
 }
 

@@ -27,6 +27,16 @@ struct QueueConfig {
   /// x-delivery-limit (quorum queues): a message returned this many times is
   /// dead-lettered (or dropped) instead of being delivered again; < 0 none.
   std::int64_t delivery_limit = -1;
+  /// Classic queue mirroring (policy ha-mode / ha-params): the nodes holding a mirror,
+  /// oldest first — the order in which they are promoted when the leader's node dies.
+  std::vector<NodeId> mirrors;
+  /// ha-sync-mode: automatic synchronises a mirror that (re)joins at once; manual (the
+  /// default) leaves it unsynchronised until the messages it lacks have left the queue.
+  bool ha_sync_automatic = false;
+  /// ha-promote-on-failure: always (the default) promotes the oldest mirror even when it
+  /// is unsynchronised, losing what it lacks; when-synced leaves the queue unavailable
+  /// instead until its leader's node returns.
+  bool ha_promote_always = true;
   /// The queue's name in the trace, the metrics and the GUI: "" = `name`. The loader
   /// sets "b1/orders" when two brokers of a scenario declare a queue "orders", so that
   /// their rows do not merge.

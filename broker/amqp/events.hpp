@@ -20,6 +20,8 @@ inline constexpr EventKind ConsumerUp{42};        ///< broker registered a consu
 inline constexpr EventKind MemoryAlarm{43};       ///< a node's memory use crossed vm_memory_high_watermark (set or cleared)
 inline constexpr EventKind Blocked{44};           ///< a publisher heard connection.blocked (or connection.unblocked)
 inline constexpr EventKind NodeStatus{45};        ///< a cluster node found another member down (net_ticktime) or reachable again
+inline constexpr EventKind MirrorState{46};       ///< a queue's leader admitted a mirror (synchronised or not), or the mirror became synchronised
+inline constexpr EventKind MirrorPromoted{47};    ///< a mirror took over a queue whose leader died (or refused to: ha-promote-on-failure when-synced)
 }  // namespace ev
 
 namespace amqp {
@@ -39,6 +41,8 @@ inline constexpr std::array kEvents = {
     EventSchema{ev::MemoryAlarm, "memory_alarm", {nullptr, nullptr, "memory_bytes", "limit_bytes", "alarm", nullptr}},
     EventSchema{ev::Blocked, "connection_blocked", {"broker", nullptr, nullptr, nullptr, "blocked", "reason"}},
     EventSchema{ev::NodeStatus, "node_status", {"peer", nullptr, nullptr, nullptr, "up", "reason"}},
+    EventSchema{ev::MirrorState, "mirror_state", {"mirror", "queue", nullptr, nullptr, "synchronised", nullptr}},
+    EventSchema{ev::MirrorPromoted, "mirror_promoted", {"leader", "queue", "lacking", "messages", "promoted", "sync"}},
 };
 }  // namespace amqp
 }  // namespace bs

@@ -1,4 +1,5 @@
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 
@@ -38,6 +39,8 @@ class MessageQueue {
   /// Body bytes of the ready messages (RabbitMQ's message_bytes_ready).
   std::uint64_t bytes() const { return bytes_; }
   std::uint64_t next_position() const { return next_position_; }
+  /// Number later messages from `next` on (a promoted mirror continues its leader's order).
+  void skip_to(std::uint64_t next) { next_position_ = std::max(next_position_, next); }
 
  private:
   std::deque<QueuedMessage> ready_;

@@ -27,6 +27,10 @@ void Ledger::maybe_retire(MsgId id) {
   if (m.confirm_mode && !m.confirmed) return;
   note_lost(id, m);
   if (m.lost_flag) ++lost_msgs, count_lost_queues(m, t);
+  if (auto c = queue_loss_cause.find(id); c != queue_loss_cause.end()) {
+    if (m.lost_flag) ++retired_lost_by_cause[c->second];
+    queue_loss_cause.erase(c);
+  }
   msgs.erase(it);
 }
 

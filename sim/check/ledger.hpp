@@ -359,6 +359,21 @@ struct Ledger {
   void on_raft_leader(const Event& e);
   void update_quorum_availability(double now);
   void quorum_totals(Totals& into) const;
+  // Mirrored queues (rules/amqp_mirror.cpp): a promotion names how many messages the
+  // new leader kept; the requeue events that follow name them, and every other copy the
+  // queue held is lost with the promotion as its cause.
+  struct Promotion {
+    std::int64_t remaining = 0;  // requeue("promoted") events still to come
+    std::set<std::pair<MsgId, std::int64_t>> at_risk;  // (message, position)
+    std::uint8_t cause = 0;
+  };
+  std::map<std::string, Promotion> promotions;  // by queue
+  std::unordered_map<MsgId, std::uint8_t> queue_loss_cause;  // 1 unsynchronised promotion, 2 split brain
+  std::map<std::uint8_t, std::uint64_t> retired_lost_by_cause;  // of messages already retired
+  void on_mirror_promoted(const Event& e);
+  /// A requeue("promoted") arrived for queue q: that copy survived the promotion.
+  void promoted_copy(const Event& e);
+  void finish_promotion(const std::string& queue);
   // The log model's rules (rules/kafka.cpp).
   void on_append(const Event& e);
   void on_commit(const Event& e);

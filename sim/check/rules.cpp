@@ -28,6 +28,7 @@ void amqp_rules(Rules& r) {
   r[static_cast<std::size_t>(ev::MemoryAlarm)] = &Ledger::on_memory_alarm;
   r[static_cast<std::size_t>(ev::Blocked)] = &Ledger::on_blocked;
   r[static_cast<std::size_t>(ev::RaftLeader)] = &Ledger::on_raft_leader;
+  r[static_cast<std::size_t>(ev::MirrorPromoted)] = &Ledger::on_mirror_promoted;
 }
 
 void kafka_rules(Rules& r) {

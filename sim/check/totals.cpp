@@ -18,12 +18,14 @@ const std::vector<std::pair<std::string, Getter>>& table() {
       BS_TOTAL(throughput_per_s),
       {"lost.truncated", [](const Totals& t) { return static_cast<double>(t.lost_truncated); }},
       {"lost.unclean_election", [](const Totals& t) { return static_cast<double>(t.lost_unclean_election); }},
+      {"lost.unsynchronised_promotion", [](const Totals& t) { return static_cast<double>(t.lost_unsynchronised_promotion); }},
+      {"lost.split_brain", [](const Totals& t) { return static_cast<double>(t.lost_split_brain); }},
       {"lost.not_replicated", [](const Totals& t) { return static_cast<double>(t.lost_not_replicated); }},
       BS_TOTAL(not_written), BS_TOTAL(duplicates_in_log), BS_TOTAL(produce_errors), BS_TOTAL(leader_elections),
       BS_TOTAL(unclean_elections), BS_TOTAL(isr_shrinks), BS_TOTAL(isr_expands), BS_TOTAL(brokers_fenced),
       BS_TOTAL(sequence_duplicates), BS_TOTAL(sequence_out_of_order), BS_TOTAL(diverged), BS_TOTAL(offline_s),
       BS_TOTAL(below_min_isr_s), BS_TOTAL(memory_alarms), BS_TOTAL(blocked_s),
-      BS_TOTAL(queue_leader_changes), BS_TOTAL(unavailable_s)};
+      BS_TOTAL(mirror_promotions), BS_TOTAL(queue_leader_changes), BS_TOTAL(unavailable_s)};
   return t;
 }
 #undef BS_TOTAL

@@ -94,6 +94,9 @@ struct Totals {
   double below_min_isr_s = 0;        ///< the most simulated seconds any partition's ISR was below min.insync.replicas
   std::uint64_t memory_alarms = 0;   ///< queue model: times a node raised its memory alarm
   double blocked_s = 0;              ///< queue model: the most simulated seconds any publisher spent blocked (connection.blocked)
+  std::uint64_t lost_unsynchronised_promotion = 0;  ///< lost: a mirror that lacked it was promoted
+  std::uint64_t lost_split_brain = 0;  ///< lost: held by the side of a partition whose copy was discarded on healing
+  std::uint64_t mirror_promotions = 0;  ///< mirrored queues: mirrors promoted to leader
   std::uint64_t queue_leader_changes = 0;  ///< quorum queues: leaders elected after each queue's first
   double unavailable_s = 0;          ///< quorum queues: the most simulated seconds any queue could not commit (no live leader, or a majority of replicas down)
   std::map<std::string, PartitionReplication> replicas;  ///< by partition name

@@ -80,6 +80,7 @@ void Ledger::on_ack(const Event& e) {
 void Ledger::on_nack(const Event&) { ++t.nacked; }
 
 void Ledger::on_requeue(const Event& e) {
+  if (reason(e) == "promoted") return promoted_copy(e);
   ++t.requeued;
   auto it = msgs.find(e.msg);
   if (it == msgs.end()) return;

@@ -54,6 +54,19 @@ void Ledger::quorum_totals(Totals& into) const {
     into.unavailable_s = std::max(into.unavailable_s, s);
     if (q.leaders > 1) into.queue_leader_changes += q.leaders - 1;
   }
+  // Mirrored queues' losses by cause (amqp_mirror.cpp).
+  auto retired = [&](std::uint8_t c) {
+    auto it = retired_lost_by_cause.find(c);
+    return it == retired_lost_by_cause.end() ? 0 : it->second;
+  };
+  into.lost_unsynchronised_promotion = retired(1);
+  into.lost_split_brain = retired(2);
+  for (const auto& [id, cause] : queue_loss_cause) {
+    auto m = msgs.find(id);
+    if (m == msgs.end() || !m->second.lost_flag) continue;
+    if (cause == 1) ++into.lost_unsynchronised_promotion;
+    else ++into.lost_split_brain;
+  }
 }
 
 }  // namespace bs::check

@@ -15,6 +15,12 @@ namespace {
 struct BrokerDecl {
   amqp::BrokerConfig cfg;
   std::vector<std::int64_t> group_sizes;  // per queue: quorum_initial_group_size, -1 = default
+  struct Mirroring {
+    std::string mode;                    // ha-mode: "" none, "all", "exactly", "nodes"
+    std::int64_t exactly = 0;            // ha-params for "exactly"
+    std::vector<std::string> nodes;      // ha-params for "nodes"
+  };
+  std::vector<Mirroring> mirroring;      // per queue
   std::vector<std::string> exchange_names{""};  // the default exchange always exists
   std::vector<std::string> queue_names;
   bool has_exchange(const std::string& e) const {
@@ -54,6 +60,27 @@ void load_queue_type(const JsonIn& q, amqp::QueueConfig& c) {
   c.delivery_limit = q.has("delivery_limit") ? q.integer("delivery_limit", 0, INT32_MAX) : -1;
 }
 
+/// A classic queue's mirroring policy, with RabbitMQ's policy keys: "ha-mode" (all,
+/// exactly, nodes), "ha-params" (a count for exactly, node names for nodes),
+/// "ha-sync-mode" (manual, automatic) and "ha-promote-on-failure" (always, when-synced).
+BrokerDecl::Mirroring load_policy(const JsonIn& q, amqp::QueueConfig& c) {
+  BrokerDecl::Mirroring m;
+  if (!q.has("policy")) return m;
+  JsonIn p = q.at("policy");
+  p.expect_object({"ha-mode", "ha-params", "ha-sync-mode", "ha-promote-on-failure"});
+  if (c.type != amqp::QueueConfig::Type::Classic) p.fail("mirroring policies apply to classic queues; a quorum queue replicates itself");
+  m.mode = p.one_of("ha-mode", {"all", "exactly", "nodes"}, nullptr);
+  if (m.mode == "all" && p.has("ha-params")) p.at("ha-params").fail("ha-mode all takes no ha-params");
+  if (m.mode == "exactly") m.exactly = p.integer("ha-params", 1, 1000);
+  if (m.mode == "nodes") {
+    m.nodes = p.strings("ha-params");
+    if (m.nodes.empty()) p.at("ha-params").fail("expected the names of the nodes to mirror on");
+  }
+  c.ha_sync_automatic = p.one_of("ha-sync-mode", {"manual", "automatic"}, "manual") == "automatic";
+  c.ha_promote_always = p.one_of("ha-promote-on-failure", {"always", "when-synced"}, "always") == "always";
+  return m;
+}
+
 BrokerDecl load_broker(const JsonIn& n) {
   n.expect_object({"name", "role", "exchanges", "queues", "bindings", "heartbeat_s", "peers", "total_memory_bytes",
                    "vm_memory_high_watermark", "message_overhead_bytes", "memory_monitor_interval_ms", "cluster_nodes",
@@ -83,7 +110,8 @@ BrokerDecl load_broker(const JsonIn& n) {
     for (std::size_t i = 0; i < qs.size(); ++i) {
       JsonIn q = qs.at(i);
       q.expect_object({"name", "type", "durable", "message_ttl_ms", "dead_letter_exchange", "dead_letter_routing_key",
-                       "max_length", "max_length_bytes", "overflow", "quorum_initial_group_size", "delivery_limit"});
+                       "max_length", "max_length_bytes", "overflow", "quorum_initial_group_size", "delivery_limit",
+                       "policy"});
       amqp::QueueConfig c;
       c.name = q.str("name");
       if (c.name.empty()) q.at("name").fail("expected a non-empty queue name");
@@ -104,6 +132,7 @@ BrokerDecl load_broker(const JsonIn& n) {
       d.queue_names.push_back(c.name);
       d.cfg.queues.push_back(c);
       d.group_sizes.push_back(q.has("quorum_initial_group_size") ? q.integer("quorum_initial_group_size", 1, 1000) : -1);
+      d.mirroring.push_back(load_policy(q, d.cfg.queues.back()));
     }
   }
   if (n.has("exchanges")) {
@@ -156,10 +185,33 @@ void load_bindings(const JsonIn& n, BrokerDecl& d) {
 /// Place each queue declared on `decl` (node `self`): a classic queue lives there, a
 /// quorum queue's replicas are quorum_initial_group_size nodes of `members` (default:
 /// all of them, RabbitMQ 3.x), the declaring node first and then the next ones in order.
-void place_queues(const JsonIn& n, BrokerDecl& decl, NodeId self, const std::vector<NodeId>& members) {
+/// ha-mode all: a mirror on every other member; exactly N: on the N - 1 members after
+/// the leader (in cluster order); nodes: on the named members. Oldest first.
+void place_mirrors(const JsonIn& q, const BrokerDecl::Mirroring& m, amqp::QueueConfig& c, NodeId self,
+                   const std::vector<NodeId>& members, const Scenario& s) {
+  if (m.mode.empty()) return;
+  if (members.size() < 2) q.at("policy").fail("mirroring needs a cluster (\"cluster_nodes\")");
+  const auto at = static_cast<std::size_t>(std::find(members.begin(), members.end(), self) - members.begin());
+  if (m.mode == "nodes") {
+    for (std::size_t i = 0; i < m.nodes.size(); ++i) {
+      const NodeId id = s.find_node(m.nodes[i]);
+      if (id == kNoNode || std::find(members.begin(), members.end(), id) == members.end())
+        q.at("policy").at("ha-params").at(i).fail(fmt::format("\"{}\" is not a node of the cluster", m.nodes[i]));
+      if (id != self) c.mirrors.push_back(id);
+    }
+    return;
+  }
+  const std::size_t count = m.mode == "all" ? members.size() : static_cast<std::size_t>(m.exactly);
+  if (count > members.size())
+    q.at("policy").at("ha-params").fail(fmt::format("{} copies, but the cluster has {} nodes", count, members.size()));
+  for (std::size_t r = 1; r < count; ++r) c.mirrors.push_back(members[(at + r) % members.size()]);
+}
+
+void place_queues(const JsonIn& n, BrokerDecl& decl, NodeId self, const std::vector<NodeId>& members, const Scenario& s) {
   for (std::size_t k = 0; k < decl.cfg.queues.size(); ++k) {
     auto& q = decl.cfg.queues[k];
     q.home = self;
+    place_mirrors(n.at("queues").at(k), decl.mirroring[k], q, self, members, s);
     if (q.type != amqp::QueueConfig::Type::Quorum) continue;
     const std::int64_t size = decl.group_sizes[k] < 0 ? static_cast<std::int64_t>(members.size()) : decl.group_sizes[k];
     if (size > static_cast<std::int64_t>(members.size()))
@@ -195,7 +247,7 @@ std::vector<BrokerDecl> form_clusters(const JsonIn& nodes, const Scenario& s, st
   std::vector<BrokerDecl> views(n);
   for (std::size_t i = 0; i < n; ++i) {
     if (s.node_roles[i] != "broker" || cluster_of[i] >= 0) continue;
-    place_queues(nodes.at(i), own[i], static_cast<NodeId>(i), {static_cast<NodeId>(i)});
+    place_queues(nodes.at(i), own[i], static_cast<NodeId>(i), {static_cast<NodeId>(i)}, s);
     for (auto& q : own[i].cfg.queues) q.home = kNoNode;  // standalone: the queue is simply here
     own[i].cfg.cluster.self = static_cast<NodeId>(i);
     views[i] = own[i];
@@ -209,7 +261,7 @@ std::vector<BrokerDecl> form_clusters(const JsonIn& nodes, const Scenario& s, st
     for (NodeId m : members) meta.cfg.cluster.names.push_back(s.node_names[m]);
     for (NodeId m : members) {
       JsonIn node = nodes.at(m);
-      place_queues(node, own[m], m, members);
+      place_queues(node, own[m], m, members, s);
       for (std::size_t k = 0; k < own[m].cfg.exchanges.size(); ++k) {
         const auto& e = own[m].cfg.exchanges[k];
         if (meta.has_exchange(e.name))
