@@ -97,6 +97,10 @@ class QueueBroker final : public Node {
     std::map<NodeId, MirrorLink> mirrors;  // live mirrors (leader side)
     std::uint64_t mirror_seq = 0;
     std::deque<Awaiting> awaiting;
+    /// The first position enqueued since the queue lost a mirror (or since this node was
+    /// promoted): what a split brain may have made this copy's own.
+    std::uint64_t split_from = 0;
+    std::deque<std::pair<std::uint64_t, std::uint64_t>> unmirrored;  // (change seq, position) of enqueues some mirror has not acked
     /// RabbitMQ (rabbit_queue_consumers): the consumers that can take a delivery, served
     /// from the front; one that took a delivery goes to the back. A consumer found at its
     /// prefetch limit leaves the rotation (blocked) and rejoins at the back when an ack
@@ -177,6 +181,8 @@ class QueueBroker final : public Node {
   void mirror_peer_down(Context& ctx, NodeId peer);
   void mirror_peer_up(Context& ctx, NodeId peer);
   void promote(Context& ctx, const std::string& queue);
+  /// Another node's claim to lead q won: drop this copy and become a mirror.
+  void give_up_leadership(Context& ctx, QueueState& q);
   /// Every message q holds, ready and unacknowledged, by position.
   std::map<std::uint64_t, QueuedMessage> held_messages(const QueueState& q) const;
   // Quorum queues (broker_quorum.cpp).

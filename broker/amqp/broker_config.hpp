@@ -37,6 +37,9 @@ struct QueueConfig {
   /// is unsynchronised, losing what it lacks; when-synced leaves the queue unavailable
   /// instead until its leader's node returns.
   bool ha_promote_always = true;
+  /// Leadership epoch of a mirrored queue: + 1 at every promotion. Two leaders after a
+  /// partition (split brain) resolve to the higher epoch, the lower node on a tie.
+  std::uint64_t epoch = 0;
   /// The queue's name in the trace, the metrics and the GUI: "" = `name`. The loader
   /// sets "b1/orders" when two brokers of a scenario declare a queue "orders", so that
   /// their rows do not merge.

@@ -27,6 +27,7 @@ void QueueBroker::start_mirrors(Context& ctx) {
   for (auto& [name, q] : queues_) {
     q.mirrors.clear();
     q.awaiting.clear();
+    q.unmirrored.clear();
     for (NodeId m : q.cfg.mirrors)
       if (m != cfg_.cluster.self) mirror_join(ctx, q, m);
   }
@@ -65,6 +66,7 @@ void QueueBroker::mirror(Context& ctx, QueueState& q, MirrorOp::Kind kind, const
     if (kind == MirrorOp::Kind::Enqueue) op.qm = qm;
     ctx.send(m, std::move(op));
   }
+  if (kind == MirrorOp::Kind::Enqueue) q.unmirrored.emplace_back(seq, qm.position);
   if (kind != MirrorOp::Kind::Remove) return;
   // ha-sync-mode manual: an unsynchronised mirror catches up when the last message it
   // lacks leaves the queue.
@@ -87,6 +89,7 @@ bool QueueBroker::await_mirrors(QueueState& q, Awaiting a) {
 void QueueBroker::release_awaiting(Context& ctx, QueueState& q) {
   std::uint64_t held = q.mirror_seq;
   for (const auto& [m, link] : q.mirrors) held = std::min(held, link.acked);
+  while (!q.unmirrored.empty() && q.unmirrored.front().first <= held) q.unmirrored.pop_front();
   while (!q.awaiting.empty() && q.awaiting.front().seq <= held) {
     const Awaiting a = q.awaiting.front();
     q.awaiting.pop_front();
@@ -103,7 +106,7 @@ void QueueBroker::release_awaiting(Context& ctx, QueueState& q) {
 bool QueueBroker::mirror_packet(Context& ctx, NodeId from, const Packet& p) {
   if (auto* j = p.as<MirrorJoin>()) {
     if (queues_.count(j->queue)) {
-      ctx.send(from, QueueMoved{j->queue, cfg_.cluster.self});  // this node leads it now
+      ctx.send(from, QueueMoved{j->queue, cfg_.cluster.self, queues_.at(j->queue).cfg.epoch});  // this node leads it
       return true;
     }
     Shadow s;
@@ -154,37 +157,60 @@ bool QueueBroker::mirror_packet(Context& ctx, NodeId from, const Packet& p) {
     return true;
   }
   if (auto* m = p.as<QueueMoved>()) {
-    auto& cfgq = [&]() -> QueueConfig& {
-      if (auto r = remote_.find(m->queue); r != remote_.end()) return r->second;
-      return queues_.at(m->queue).cfg;
-    }();
-    if (cfgq.home == m->home) return true;
+    QueueConfig& c = remote_.count(m->queue) ? remote_.at(m->queue) : queues_.at(m->queue).cfg;
+    // A claim older than what this node knows, or losing a tie, is ignored: its
+    // claimant learns of the better one from this node's own claim or its peers'.
+    if (m->home == c.home || m->epoch < c.epoch || (m->epoch == c.epoch && m->home > c.home)) return true;
     // The old leader becomes the youngest mirror; the promoted one leads.
     std::vector<NodeId> mirrors;
-    for (NodeId n : cfgq.mirrors)
+    for (NodeId n : c.mirrors)
       if (n != m->home) mirrors.push_back(n);
-    mirrors.push_back(cfgq.home);
-    cfgq.mirrors = mirrors;
-    cfgq.home = m->home;
-    if (auto q = queues_.find(m->queue); q != queues_.end()) {
-      // This node led the queue and another side promoted a mirror meanwhile: its
-      // contents are discarded and it rejoins as a mirror (RabbitMQ: a returning leader
-      // whose queue was taken over drops its copy).
-      for (auto& [id, c] : conns_)
-        if (c.queue == m->queue && c.via == kNoNode && c.consumer) c.unacked.clear();
-      remote_[m->queue] = q->second.cfg;
-      queues_.erase(q);
-    }
+    mirrors.push_back(c.home);
+    c.mirrors = mirrors;
+    c.home = m->home;
+    c.epoch = m->epoch;
+    if (auto q = queues_.find(m->queue); q != queues_.end()) give_up_leadership(ctx, q->second);
     if (auto s = shadows_.find(m->queue); s != shadows_.end()) s->second.leader = m->home;
     return true;
   }
   return false;
 }
 
+void QueueBroker::give_up_leadership(Context& ctx, QueueState& q) {
+  // Another node leads the queue now (it was promoted while this one was down or cut
+  // off): this copy is discarded and the node rejoins as a mirror. What this side alone
+  // accepted meanwhile is lost (RabbitMQ, Partitions: "the losing side's changes are
+  // discarded").
+  const std::string name = q.cfg.name;
+  if (q.split_from > 0)
+    for (const auto& [pos, qm] : held_messages(q))
+      if (pos >= q.split_from)
+        ctx.emit(Event{.kind = ev::Drop, .msg = qm.msg.id, .queue = q.cfg.trace_name, .text = "split_brain"});
+  std::vector<NodeId> consumers;
+  for (auto& [id, c] : conns_)
+    if (c.consumer && c.queue == name && c.proxy_to == kNoNode && !c.quorum) consumers.push_back(id);
+  for (NodeId id : consumers) {
+    // Its consumers are cancelled; the model closes their connections and they reconnect.
+    Connection& c = conns_.at(id);
+    c.unacked.clear();
+    const std::uint32_t number = c.number;
+    const NodeId via = c.via;
+    conns_.erase(id);
+    if (via != kNoNode) ctx.send(via, Relay{id, ConnectionClose{number, 320}});
+    else ctx.send(id, ConnectionClose{number, 320});
+  }
+  remote_[name] = q.cfg;
+  queues_.erase(name);
+}
+
 void QueueBroker::mirror_peer_down(Context& ctx, NodeId peer) {
-  // A leader loses a mirror: it no longer waits for it.
+  // A leader loses a mirror: it no longer waits for it, and from now on its copy may
+  // hold what no mirror has.
   for (auto& [name, q] : queues_)
-    if (q.mirrors.erase(peer)) release_awaiting(ctx, q);
+    if (q.mirrors.erase(peer)) {
+      if (q.split_from == 0) q.split_from = q.unmirrored.empty() ? q.mq.next_position() : q.unmirrored.front().second;
+      release_awaiting(ctx, q);
+    }
   // A mirror loses its leader: the oldest mirror still up takes over.
   std::vector<std::string> orphaned;
   for (const auto& [name, s] : shadows_)
@@ -206,7 +232,7 @@ void QueueBroker::mirror_peer_up(Context& ctx, NodeId peer) {
     // A node of the queue's mirror set is back (restarted, or reachable again): tell it
     // who leads, and admit it as a mirror.
     if (std::find(q.cfg.mirrors.begin(), q.cfg.mirrors.end(), peer) == q.cfg.mirrors.end()) continue;
-    ctx.send(peer, QueueMoved{name, cfg_.cluster.self});
+    ctx.send(peer, QueueMoved{name, cfg_.cluster.self, q.cfg.epoch});
     mirror_join(ctx, q, peer);
   }
 }
@@ -229,10 +255,12 @@ void QueueBroker::promote(Context& ctx, const std::string& name) {
   mirrors.push_back(c.home);
   c.mirrors = mirrors;
   c.home = cfg_.cluster.self;
+  ++c.epoch;
   remote_.erase(name);
   QueueState& q = queues_[name];
   q.cfg = c;
   q.mq.skip_to(s.next_position);
+  q.split_from = q.mq.next_position();
   // What the mirror held comes back as the queue; what it had seen delivered is
   // redelivered. The trace lists it so the checker knows what survived.
   for (auto& [pos, qm] : s.held) {
@@ -240,7 +268,7 @@ void QueueBroker::promote(Context& ctx, const std::string& name) {
                    .flag = qm.redelivered, .text = "promoted"});
     q.mq.restore(qm);
   }
-  for (const auto& [id, peer] : peers_) ctx.send(id, QueueMoved{name, cfg_.cluster.self});
+  for (const auto& [id, peer] : peers_) ctx.send(id, QueueMoved{name, cfg_.cluster.self, c.epoch});
   for (NodeId m : c.mirrors)
     if (m != cfg_.cluster.self && peers_.at(m).up) mirror_join(ctx, q, m);
 }

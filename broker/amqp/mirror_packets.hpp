@@ -54,6 +54,7 @@ struct MirrorSynced {
 struct QueueMoved {
   std::string queue;
   NodeId home = kNoNode;
+  std::uint64_t epoch = 0;  ///< QueueConfig::epoch of this claim
 };
 
 inline std::string_view wire_op(const MirrorOp&) { return "mirror_op"; }

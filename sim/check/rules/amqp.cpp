@@ -97,8 +97,11 @@ void Ledger::on_drop(const Event& e) {
   if (it == msgs.end()) return;
   Copy* c = find_copy(it->second, queue_name(e));
   if (!c || c->finished()) return;
-  const bool crash = reason(e) == "broker_crash";
+  // split_brain: the losing side of a partition discarded its copy of the queue.
+  const bool split = reason(e) == "split_brain";
+  const bool crash = reason(e) == "broker_crash" || split;
   c->state = crash ? CopyState::Lost : CopyState::Discarded;
+  if (split) queue_loss_cause[e.msg] = 2;
   finish_copy(e.msg, it->second, *c);
   maybe_retire(e.msg);
 }
