@@ -1,6 +1,7 @@
 // The interface every simulated node implements: a deterministic state machine that
 // reacts to packets, timers and restarts, and whose only outputs go through Context.
 #pragma once
+#include <cassert>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -17,9 +18,17 @@ struct Timer {
   std::uint64_t arg = 0;
 };
 
+/// A request for CPU work, as queued by Context::compute: `work_s` seconds of one core's
+/// work in serial lane `lane`, then `done` is delivered like a timer.
+struct ComputeRequest {
+  std::uint64_t lane = 0;
+  double work_s = 0;
+  Timer done;
+};
+
 /// What a node may do while handling one input: read the simulated clock and its RNG,
-/// send packets, set timers, and record trace events. The host (SimGrid adapter or a
-/// unit-test harness) drains the outputs after each call.
+/// send packets, set timers, run work on its host's CPU, and record trace events. The
+/// host (SimGrid adapter or a unit-test harness) drains the outputs after each call.
 class Context {
  public:
   Context(double now, NodeId self, Rng& rng, EventSink* sink, MsgId* id_counter)
@@ -36,6 +45,18 @@ class Context {
   void send(NodeId to, Packet p) { out_.emplace_back(to, std::move(p)); }
   /// Fire `t` after `delay_s` simulated seconds (>= 0).
   void set_timer(double delay_s, Timer t) { timers_.emplace_back(now_ + delay_s, t); }
+  /// Run `work_s` simulated seconds of one core's work (>= 0) on this node's host in serial
+  /// lane `lane` (any number the node chooses, e.g. one per queue: RabbitMQ runs one Erlang
+  /// process per queue). Work items of one lane run one after another in the order
+  /// requested; different lanes run in parallel, sharing the host's cores as SimGrid's CPU
+  /// model shares them: one item uses at most one core, and when more items run than the
+  /// host has cores, each gets an equal share. When the item completes, `done` is delivered
+  /// to on_timer like a timer. A crash forgets every lane's pending and running work (done
+  /// never fires).
+  void compute(std::uint64_t lane, double work_s, Timer done) {
+    assert(work_s >= 0);
+    computes_.push_back(ComputeRequest{lane, work_s, done});
+  }
   /// Record a trace event; time and node are filled in here.
   void emit(Event e) {
     if (!sink_) return;
@@ -49,6 +70,8 @@ class Context {
   std::vector<std::pair<NodeId, Packet>>& outgoing() { return out_; }
   /// Timers as (absolute simulated time, timer).
   std::vector<std::pair<double, Timer>>& timers() { return timers_; }
+  /// CPU work requested by compute(), in request order.
+  std::vector<ComputeRequest>& computes() { return computes_; }
 
  private:
   double now_;
@@ -58,6 +81,7 @@ class Context {
   MsgId* ids_;
   std::vector<std::pair<NodeId, Packet>> out_;
   std::vector<std::pair<double, Timer>> timers_;
+  std::vector<ComputeRequest> computes_;
 };
 
 /// A simulated node. The host calls on_start at boot and after every restart, on_crash

@@ -16,6 +16,15 @@ void node_actor(World* w, NodeId id) {
   }
   void* payload = nullptr;
   std::vector<sg::CommPtr> comms{w->mailboxes[id]->get_async(&payload)};
+  // CPU completions arrive on a second mailbox, listened to only once the node has asked
+  // for CPU work: a node that never computes waits on its network mailbox alone.
+  NodeCpu& cpu = *w->cpus[id];
+  void* done = nullptr;
+  auto listen_cpu = [&] {
+    if (comms.size() > 1 || !cpu.active()) return;
+    cpu.done_mailbox()->set_receiver(sg::Actor::self());
+    comms.push_back(cpu.done_mailbox()->get_async(&done));
+  };
   for (;;) {
     const double now = sg::Engine::get_clock();
     while (!timers.empty() && timers.top().at <= now) {
@@ -25,8 +34,19 @@ void node_actor(World* w, NodeId id) {
       node.on_timer(ctx, t);
       w->flush(id, ctx, &timers);
     }
+    listen_cpu();
     const double timeout = timers.empty() ? -1.0 : timers.top().at - now;
-    if (sg::Comm::wait_any_for(comms, timeout) < 0) continue;  // a timer is due
+    const ssize_t ready = sg::Comm::wait_any_for(comms, timeout);
+    if (ready < 0) continue;  // a timer is due
+    if (ready == 1) {
+      const std::optional<Timer> t = cpu.take_done(done);
+      comms[1] = cpu.done_mailbox()->get_async(&done);
+      if (!t) continue;  // completed before the last crash
+      Context ctx = w->context(id);
+      node.on_timer(ctx, *t);
+      w->flush(id, ctx, &timers);
+      continue;
+    }
     const auto pkt = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(payload));
     comms[0] = w->mailboxes[id]->get_async(&payload);
     // A transmission declared lost (crash, link down) yields nothing; one that overtook
@@ -58,6 +78,7 @@ void fault_injector(World* w, std::vector<FaultSpec> faults) {
         // fail comms in ways that can abort the run; the network resets the connections.
         w->actors[f.node]->kill();
         w->actors[f.node] = nullptr;
+        w->cpus[f.node]->crash();
         w->net->reset_node(f.node);
         break;
       }

@@ -41,7 +41,11 @@ std::uint64_t node_seed(std::uint64_t seed, NodeId id) {
 
 void build_platform(sg::Engine& e, const Scenario& s, simrun::World& w) {
   auto* zone = sg::create_full_zone("world");
-  for (const auto& name : s.node_names) w.hosts.push_back(zone->create_host(name, 1e9));
+  for (std::size_t i = 0; i < s.node_names.size(); ++i) {
+    sg::Host* h = zone->create_host(s.node_names[i], 1e9);
+    h->set_core_count(i < s.node_cores.size() ? s.node_cores[i] : 1);
+    w.hosts.push_back(h);
+  }
   zone->create_host("brokersim-control", 1e9);
   for (const auto& l : s.links) {
     const std::string name = s.node_names[l.a] + "--" + s.node_names[l.b];
@@ -103,6 +107,8 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt) {
     w.nodes.push_back(s.factories[i](w.shared));
     w.rngs.emplace_back(node_seed(r.seed, static_cast<NodeId>(i)));
     w.mailboxes.push_back(sg::Mailbox::by_name(s.node_names[i]));
+    // ':' cannot occur in a node name, so this mailbox never is another node's.
+    w.cpus.push_back(std::make_unique<simrun::NodeCpu>(w.hosts[i], sg::Mailbox::by_name(s.node_names[i] + ":cpu")));
   }
 
   Checker checker(s.node_names, topic_groups_from_header(s.header_extra), topic_replicas_from_header(s.header_extra),

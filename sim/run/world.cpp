@@ -15,6 +15,10 @@ void World::emit(Event e) {
 void World::flush(NodeId id, Context& ctx, TimerHeap* timers) {
   if (timers)
     for (auto& [at, t] : ctx.timers()) timers->push(PendingTimer{at, timer_order++, t});
+  if (!ctx.computes().empty()) {
+    for (const auto& c : ctx.computes()) cpus[id]->submit(c);
+    ctx.computes().clear();
+  }
   auto& out = ctx.outgoing();
   if (out.empty()) return;
   // One frame per destination, in the order destinations first appear: a real client

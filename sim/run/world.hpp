@@ -10,6 +10,7 @@
 
 #include "core/node.hpp"
 #include "net/network.hpp"
+#include "run/cpu.hpp"
 #include "scenario/scenario.hpp"
 
 namespace bs::simrun {
@@ -32,6 +33,7 @@ struct World {
   std::vector<simgrid::s4u::Host*> hosts;
   std::vector<simgrid::s4u::Mailbox*> mailboxes;
   std::vector<simgrid::s4u::ActorPtr> actors;  ///< the running actor of each node (null while down)
+  std::vector<std::unique_ptr<NodeCpu>> cpus;   ///< each node's lanes of CPU work
   std::unique_ptr<Network> net;
   EventSink* sink = nullptr;
   MsgId msg_ids = 0;
@@ -40,7 +42,7 @@ struct World {
 
   /// A Context for node `id` at the current simulated time.
   Context context(NodeId id);
-  /// Send what the handler queued (one frame per peer) and arm its timers.
+  /// Send what the handler queued (one frame per peer), arm its timers and queue its CPU work.
   void flush(NodeId id, Context& ctx, TimerHeap* timers);
   void emit(Event e);
   /// Put a transmission on the SimGrid wire from `from`'s host. Called by the network.

@@ -46,8 +46,10 @@ void JsonIn::expect_object(std::initializer_list<const char*> allowed) const {
   expect_object(std::vector<std::string>(allowed.begin(), allowed.end()));
 }
 
-void JsonIn::expect_object(const std::vector<std::string>& allowed) const {
+void JsonIn::expect_object(const std::vector<std::string>& listed) const {
   if (!j_->is_object()) fail("expected an object, got " + json_type_phrase(*j_));
+  std::vector<std::string> allowed = listed;
+  if (shared_keys_) allowed.insert(allowed.end(), shared_keys_->begin(), shared_keys_->end());
   for (auto it = j_->begin(); it != j_->end(); ++it) {
     if (std::find(allowed.begin(), allowed.end(), it.key()) != allowed.end()) continue;
     std::string best;
@@ -70,7 +72,17 @@ JsonIn JsonIn::at(const char* key) const {
   return JsonIn((*j_)[key], file_, child(key));
 }
 
-JsonIn JsonIn::at(std::size_t i) const { return JsonIn((*j_)[i], file_, fmt::format("{}[{}]", path_, i)); }
+JsonIn JsonIn::at(std::size_t i) const {
+  JsonIn e((*j_)[i], file_, fmt::format("{}[{}]", path_, i));
+  e.shared_keys_ = element_keys_;
+  return e;
+}
+
+JsonIn JsonIn::with_shared_element_keys(const std::vector<std::string>* keys) const {
+  JsonIn a = *this;
+  a.element_keys_ = keys;
+  return a;
+}
 
 std::size_t JsonIn::size() const {
   if (!j_->is_array()) fail("expected an array, got " + json_type_phrase(*j_));

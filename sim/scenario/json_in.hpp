@@ -28,14 +28,19 @@ class JsonIn {
   /// Throw for key `key` under this value.
   [[noreturn]] void fail_at(const std::string& key, const std::string& msg) const;
 
-  /// This value must be an object whose keys are all in `allowed`; a misspelled key is
-  /// reported with the closest allowed name.
+  /// This value must be an object whose keys are all in `allowed` (or among the shared
+  /// element keys of the array it came from); a misspelled key is reported with the
+  /// closest allowed name.
   void expect_object(std::initializer_list<const char*> allowed) const;
   void expect_object(const std::vector<std::string>& allowed) const;
   bool has(const char* key) const;
   JsonIn at(const char* key) const;  ///< required member
   JsonIn at(std::size_t i) const;    ///< array element
   std::size_t size() const;          ///< array length (fails unless an array)
+  /// This array, whose elements also accept `keys` in expect_object: keys one shared
+  /// reader handles for every element (a node's "cores"), so that each element's own
+  /// reader (a model's loader) need not list them. `keys` must outlive the result.
+  JsonIn with_shared_element_keys(const std::vector<std::string>* keys) const;
 
   std::string str(const char* key) const;                          ///< required string
   std::string str(const char* key, const std::string& dflt) const;  ///< optional string
@@ -57,6 +62,8 @@ class JsonIn {
   const nlohmann::json* j_;
   std::string file_;
   std::string path_;
+  const std::vector<std::string>* element_keys_ = nullptr;  // handed to at(i)'s result
+  const std::vector<std::string>* shared_keys_ = nullptr;   // accepted by expect_object
 };
 
 /// JSON type name for messages ("a string", "an object", ...).

@@ -12,6 +12,10 @@
 namespace bs {
 namespace {
 constexpr double kMaxTime = 1e7;  // simulated seconds (~115 days): beyond is a typo
+constexpr std::int64_t kMaxCores = 1024;  // per host: beyond is a typo
+// Node keys read here for every model. The model loaders list only their own keys in
+// expect_object; the node array they get accepts these too.
+const std::vector<std::string> kSharedNodeKeys = {"cores"};
 
 NodeId node_ref(const Scenario& s, const JsonIn& at, const std::string& name) {
   NodeId id = s.find_node(name);
@@ -213,9 +217,10 @@ Scenario parse_scenario(const std::string& text, const std::string& file) {
     if (s.find_node(name) != kNoNode) n.at("name").fail(fmt::format("duplicate node name \"{}\"", name));
     s.node_names.push_back(name);
     s.node_roles.push_back(n.one_of("role", {"broker", "producer", "consumer", "controller"}, nullptr));
+    s.node_cores.push_back(static_cast<int>(n.integer("cores", 1, kMaxCores, 1)));
   }
   load_network(root, s);
-  find_model(s.model)->load(nodes, s);
+  find_model(s.model)->load(nodes.with_shared_element_keys(&kSharedNodeKeys), s);
   load_faults(root, s);
   load_expect(root, s);
   s.header_extra["faults"] = faults_json(s);

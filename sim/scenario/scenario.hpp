@@ -57,6 +57,7 @@ struct Scenario {
   double duration_s = 60;  ///< the run stops at this simulated time
   std::vector<std::string> node_names;
   std::vector<std::string> node_roles;
+  std::vector<int> node_cores;  ///< CPU cores of each node's host (>= 1), its "cores"; missing = 1
   std::vector<LinkSpec> links;
   std::vector<FaultSpec> faults;
   std::vector<Expectation> expect;

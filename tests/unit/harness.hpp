@@ -1,10 +1,13 @@
 // A tiny deterministic harness that drives broker/ state machines without SimGrid:
 // packets are handed over by hand, time is set by the test, outputs are inspected.
+// CPU work (Context::compute) becomes a timer at the end of its lane's serial backlog,
+// with no core sharing (serial_lanes.hpp).
 #pragma once
 #include <algorithm>
 #include <vector>
 
 #include "core/node.hpp"
+#include "serial_lanes.hpp"
 
 namespace bs::test {
 
@@ -29,7 +32,8 @@ struct Driver {
   MsgId ids = 0;
   Recorder rec;
   std::vector<std::pair<NodeId, Packet>> sent;          ///< everything sent so far
-  std::vector<std::pair<double, Timer>> timers;         ///< every timer set so far
+  std::vector<std::pair<double, Timer>> timers;         ///< every timer set so far (CPU work's done timers too)
+  SerialLanes lanes;                                    ///< when each CPU lane is free
 
   Driver(Node& n, NodeId id) : node(n), self(id) {}
 
@@ -39,11 +43,17 @@ struct Driver {
     f(ctx);
     for (auto& o : ctx.outgoing()) sent.push_back(std::move(o));
     for (auto& t : ctx.timers()) timers.push_back(t);
+    for (auto& c : ctx.computes()) timers.emplace_back(lanes.finish(now, c), c.done);
   }
   void start() { step([&](Context& c) { node.on_start(c); }); }
   void packet(NodeId from, const Packet& p) { step([&](Context& c) { node.on_packet(c, from, p); }); }
   void timer(Timer t) { step([&](Context& c) { node.on_timer(c, t); }); }
-  void crash() { step([&](Context& c) { node.on_crash(c); }); }
+  /// The node crashes: its lanes' backlog is forgotten. As with timers, done timers
+  /// already in `timers` stay; the test decides what a crash does to them.
+  void crash() {
+    step([&](Context& c) { node.on_crash(c); });
+    lanes.clear();
+  }
   /// Fire every timer due at or before `t`, earliest first (timers set meanwhile too),
   /// removing each from `timers`; then the clock reads t.
   void run_until(double t) {

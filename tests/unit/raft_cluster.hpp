@@ -1,6 +1,7 @@
 // A deterministic in-memory cluster of Raft peers, in the style of Redpanda's raft
 // fixtures: every message takes a fixed latency, nodes can be stopped and restarted
 // (keeping their persistent state), and links can be cut. Time advances event by event.
+// CPU work (Context::compute) is a timer at the end of its lane's backlog (serial_lanes.hpp).
 #pragma once
 #include <cstdint>
 #include <map>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "raft/peer.hpp"
+#include "serial_lanes.hpp"
 
 namespace bs::test {
 
@@ -101,6 +103,7 @@ class RaftCluster {
     Member& m = *members_.at(i);
     m.up = false;
     m.peer->crash();
+    m.lanes.clear();
     ++m.incarnation;
   }
   void restart(std::size_t i) {
@@ -118,6 +121,7 @@ class RaftCluster {
     std::unique_ptr<Rng> rng;
     bool up = true;
     std::uint64_t incarnation = 0;
+    SerialLanes lanes;
     std::vector<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>> applied;
   };
   struct Item {
@@ -141,6 +145,8 @@ class RaftCluster {
       queue_.push(Item{now_ + latency_, ++order_, to, id, members_.at(to)->incarnation, false, {}, std::move(p)});
     for (auto& [at, t] : ctx.timers())
       queue_.push(Item{at, ++order_, id, id, m.incarnation, true, t, Packet{raft::RequestVoteReply{}}});
+    for (auto& c : ctx.computes())
+      queue_.push(Item{m.lanes.finish(now_, c), ++order_, id, id, m.incarnation, true, c.done, Packet{raft::RequestVoteReply{}}});
   }
 
   std::vector<std::unique_ptr<Member>> members_;
