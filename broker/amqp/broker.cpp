@@ -98,6 +98,11 @@ void QueueBroker::on_packet(Context& ctx, NodeId from, const Packet& p) {
     }
     heard_from(ctx, from);
     if (p.is<NodeTick>()) return;
+    if (paused_) {
+      // A paused node serves nobody: forwarded publishes are refused, the rest waits.
+      if (auto* f = p.as<ForwardPublish>(); f && f->ref) ctx.send(from, PublishOutcome{f->ref, false, f->msg.id});
+      return;
+    }
     if (quorum_packet(ctx, from, p)) return;
     if (mirror_packet(ctx, from, p)) return;
     if (auto* f = p.as<ForwardPublish>()) return handle_forward(ctx, from, *f);
@@ -105,6 +110,7 @@ void QueueBroker::on_packet(Context& ctx, NodeId from, const Packet& p) {
     if (auto* r = p.as<Relay>()) return handle_relay(ctx, from, *r);
     return;
   }
+  if (paused_) return refuse(ctx, from, p);
   if (auto* c = p.as<Consume>()) return handle_consume(ctx, from, *c);
   if (auto* o = p.as<Open>()) return handle_open(ctx, from, *o);
   auto it = conns_.find(from);
@@ -532,7 +538,7 @@ void QueueBroker::on_timer(Context& ctx, const Timer& t) {
     tick_peers(ctx);
   } else if (t.kind == kQuorumRetry) {
     quorum_retry(ctx);
-  } else if (t.kind == raft::kElectionTimer || t.kind == raft::kHeartbeatTimer) {
+  } else if ((t.kind == raft::kElectionTimer || t.kind == raft::kHeartbeatTimer) && !paused_) {
     for (auto& [name, r] : replicas_)
       if (r.raft->on_timer(ctx, t)) break;
   } else if (t.kind == kMemory) {
@@ -559,6 +565,7 @@ void QueueBroker::on_crash(Context& ctx) {
   conns_.clear();
   forwarded_.clear();
   confirms_.clear();
+  paused_ = false;
   // A quorum queue's replica keeps its Raft log and rebuilds its state from it.
   for (auto& [name, r] : replicas_) {
     r.raft->crash();

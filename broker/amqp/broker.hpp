@@ -166,6 +166,11 @@ class QueueBroker final : public Node {
   void heard_from(Context& ctx, NodeId peer);
   void peer_down(Context& ctx, NodeId peer, const char* reason);
   bool is_peer(NodeId n) const { return peers_.count(n) != 0; }
+  /// cluster_partition_handling pause_minority: pause when this node sees half of the
+  /// cluster or less, resume when it sees a majority again.
+  void check_minority(Context& ctx);
+  /// A client's packet reached a paused node: refuse it (the node is not serving).
+  void refuse(Context& ctx, NodeId client, const Packet& p);
   // Classic queue mirroring (broker_mirror.cpp).
   void start_mirrors(Context& ctx);
   /// (Re)admit `mirror` to the local queue q: synchronised or not, per ha-sync-mode.
@@ -255,6 +260,7 @@ class QueueBroker final : public Node {
   std::map<NodeId, PeerNode> peers_;
   std::map<std::string, QueueConfig> remote_;
   std::uint64_t incarnation_ = 0;  // survives crashes: counts this node's starts
+  bool paused_ = false;
   std::uint64_t next_ref_ = 1, next_confirm_ = 1;
   std::map<std::uint64_t, Forwarded> forwarded_;
   std::map<std::uint64_t, PendingConfirm> confirms_;

@@ -29,13 +29,53 @@ void QueueBroker::heard_from(Context& ctx, NodeId peer) {
   if (p.up) return;
   p.up = true;
   ctx.emit(Event{.kind = ev::NodeStatus, .peer = peer, .flag = true, .text = "reachable"});
-  mirror_peer_up(ctx, peer);
+  check_minority(ctx);
+  if (!paused_) mirror_peer_up(ctx, peer);
+}
+
+void QueueBroker::check_minority(Context& ctx) {
+  using PH = ClusterConfig::PartitionHandling;
+  if (cfg_.cluster.partition_handling != PH::PauseMinority) return;
+  std::size_t reachable = 1;
+  for (const auto& [id, p] : peers_) reachable += p.up;
+  // RabbitMQ (Partitions): a node pauses when it sees no more than half of the cluster.
+  const bool minority = reachable * 2 <= cfg_.cluster.nodes.size();
+  if (minority == paused_) return;
+  paused_ = minority;
+  ctx.emit(Event{.kind = ev::NodePaused, .tag = static_cast<std::int64_t>(reachable),
+                 .seq = static_cast<std::int64_t>(cfg_.cluster.nodes.size()), .flag = paused_});
+  if (paused_) {
+    // Pausing stops the broker: every client connection closes (clients reconnect to a
+    // node of the majority), and the other side takes over what this node led.
+    std::vector<NodeId> clients;
+    for (const auto& [id, c] : conns_)
+      if (c.via == kNoNode) clients.push_back(id);
+    for (NodeId id : clients) {
+      const std::uint32_t number = conns_.at(id).number;
+      connection_lost(ctx, id, "node_paused");
+      ctx.send(id, ConnectionClose{number, 320});
+    }
+    return;
+  }
+  // Resuming is a restart of the broker: it learns who leads now and rejoins.
+  for (auto& [name, r] : replicas_) r.raft->start(ctx);
+  for (const auto& [id, p] : peers_)
+    if (p.up) mirror_peer_up(ctx, id);
+}
+
+void QueueBroker::refuse(Context& ctx, NodeId client, const Packet& p) {
+  std::uint32_t number = 0;
+  if (auto* c = p.as<Consume>()) number = c->connection;
+  else if (auto* o = p.as<Open>()) number = o->connection;
+  else if (!p.is<Publish>()) return;  // heartbeats, acks of a closed connection: nothing to say
+  ctx.send(client, ConnectionClose{number, 320});
 }
 
 void QueueBroker::peer_down(Context& ctx, NodeId peer, const char* reason) {
   auto& p = peers_.at(peer);
   if (p.up) ctx.emit(Event{.kind = ev::NodeStatus, .peer = peer, .flag = false, .text = reason});
   p.up = false;
+  check_minority(ctx);
   // Consumers connected through that node: their deliveries come back to the queue.
   std::vector<NodeId> via, proxied;
   for (const auto& [id, c] : conns_) {

@@ -76,8 +76,11 @@ struct ClusterConfig {
   std::vector<std::string> names;   ///< their trace names, parallel to `nodes`
   NodeId self = kNoNode;            ///< this node's id
   double net_ticktime_s = 60;
-  /// cluster_partition_handling (Partitions guide).
-  enum class PartitionHandling : std::uint8_t { Ignore, PauseMinority, Autoheal };
+  /// cluster_partition_handling (Partitions guide). Ignore: both sides of a partition go
+  /// on; on healing, two leaders of a mirrored queue resolve to one and the other copy is
+  /// discarded. PauseMinority: a node that sees half of the cluster or less pauses
+  /// (closes its clients, serves nothing) until it sees a majority again.
+  enum class PartitionHandling : std::uint8_t { Ignore, PauseMinority };
   PartitionHandling partition_handling = PartitionHandling::Ignore;
   bool clustered() const { return nodes.size() > 1; }
 };

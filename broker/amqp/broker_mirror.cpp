@@ -185,7 +185,8 @@ void QueueBroker::give_up_leadership(Context& ctx, QueueState& q) {
   if (q.split_from > 0)
     for (const auto& [pos, qm] : held_messages(q))
       if (pos >= q.split_from)
-        ctx.emit(Event{.kind = ev::Drop, .msg = qm.msg.id, .queue = q.cfg.trace_name, .text = "split_brain"});
+        ctx.emit(Event{.kind = ev::Drop, .msg = qm.msg.id, .queue = q.cfg.trace_name, .seq = static_cast<std::int64_t>(pos),
+                       .text = "split_brain"});
   std::vector<NodeId> consumers;
   for (auto& [id, c] : conns_)
     if (c.consumer && c.queue == name && c.proxy_to == kNoNode && !c.quorum) consumers.push_back(id);
@@ -211,7 +212,9 @@ void QueueBroker::mirror_peer_down(Context& ctx, NodeId peer) {
       if (q.split_from == 0) q.split_from = q.unmirrored.empty() ? q.mq.next_position() : q.unmirrored.front().second;
       release_awaiting(ctx, q);
     }
-  // A mirror loses its leader: the oldest mirror still up takes over.
+  // A mirror loses its leader: the oldest mirror still up takes over (not on a paused
+  // node, which serves nothing).
+  if (paused_) return;
   std::vector<std::string> orphaned;
   for (const auto& [name, s] : shadows_)
     if (s.leader == peer) orphaned.push_back(name);

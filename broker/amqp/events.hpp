@@ -22,6 +22,7 @@ inline constexpr EventKind Blocked{44};           ///< a publisher heard connect
 inline constexpr EventKind NodeStatus{45};        ///< a cluster node found another member down (net_ticktime) or reachable again
 inline constexpr EventKind MirrorState{46};       ///< a queue's leader admitted a mirror (synchronised or not), or the mirror became synchronised
 inline constexpr EventKind MirrorPromoted{47};    ///< a mirror took over a queue whose leader died (or refused to: ha-promote-on-failure when-synced)
+inline constexpr EventKind NodePaused{48};        ///< pause_minority: a node found itself in a minority and paused (or resumed)
 }  // namespace ev
 
 namespace amqp {
@@ -36,13 +37,14 @@ inline constexpr std::array kEvents = {
     EventSchema{ev::Nack, "nack", {"consumer", "queue", "tag", nullptr, "requeue", nullptr}},
     EventSchema{ev::Requeue, "requeue", {"consumer", "queue", nullptr, "position", nullptr, "reason"}},
     EventSchema{ev::DeadLetter, "dead_letter", {nullptr, "queue", nullptr, nullptr, nullptr, "dead_letter_exchange"}},
-    EventSchema{ev::Drop, "drop", {"peer", "queue", "tag", nullptr, nullptr, "reason"}},
+    EventSchema{ev::Drop, "drop", {"peer", "queue", "tag", "position", nullptr, "reason"}},
     EventSchema{ev::ConsumerUp, "consumer_up", {"consumer", "queue", nullptr, "prefetch", "auto_ack", nullptr}},
     EventSchema{ev::MemoryAlarm, "memory_alarm", {nullptr, nullptr, "memory_bytes", "limit_bytes", "alarm", nullptr}},
     EventSchema{ev::Blocked, "connection_blocked", {"broker", nullptr, nullptr, nullptr, "blocked", "reason"}},
     EventSchema{ev::NodeStatus, "node_status", {"peer", nullptr, nullptr, nullptr, "up", "reason"}},
     EventSchema{ev::MirrorState, "mirror_state", {"mirror", "queue", nullptr, nullptr, "synchronised", nullptr}},
     EventSchema{ev::MirrorPromoted, "mirror_promoted", {"leader", "queue", "lacking", "messages", "promoted", "sync"}},
+    EventSchema{ev::NodePaused, "node_paused", {nullptr, nullptr, "reachable", "cluster_size", "paused", nullptr}},
 };
 }  // namespace amqp
 }  // namespace bs

@@ -95,7 +95,8 @@ void Ledger::on_drop(const Event& e) {
   if (e.kind == ev::Drop) ++t.dropped;
   auto it = msgs.find(e.msg);
   if (it == msgs.end()) return;
-  Copy* c = find_copy(it->second, queue_name(e));
+  // A drop that names its position (split_brain) concerns that copy, not a sibling.
+  Copy* c = position(e) >= 0 ? find_copy(it->second, queue_name(e), position(e)) : find_copy(it->second, queue_name(e));
   if (!c || c->finished()) return;
   // split_brain: the losing side of a partition discarded its copy of the queue.
   const bool split = reason(e) == "split_brain";
