@@ -1,12 +1,10 @@
 #include "amqp/broker.hpp"
+#include "amqp/broker_timers.hpp"
 
 #include <algorithm>
 #include <string_view>
 
 namespace bs::amqp {
-namespace {
-enum TimerKind : std::uint32_t { kHeartbeat = 1, kExpiry = 2, kMemory = 3, kTick = 4, kQuorumRetry = 5 };
-}
 
 QueueBroker::QueueBroker(BrokerConfig cfg) : cfg_(std::move(cfg)) {
   // The default exchange: a direct exchange with an implicit binding per queue name.
@@ -32,8 +30,12 @@ QueueBroker::QueueBroker(BrokerConfig cfg) : cfg_(std::move(cfg)) {
       r.raft = std::make_unique<raft::Peer>(rc, cfg_.cluster.self, [this, &r](Context& ctx, std::uint64_t i, const raft::Entry& e) {
         quorum_apply(ctx, r, i, e);
       });
+      r.raft->set_restore([&r](Context&, const std::shared_ptr<const void>& s) {
+        r.state = *std::static_pointer_cast<const QuorumState>(s);
+      });
     } else if (q.home == kNoNode || q.home == cfg_.cluster.self) {
       queues_[q.name].cfg = q;
+      queues_[q.name].lane = next_lane_++;
     } else {
       remote_[q.name] = q;
     }
@@ -126,7 +128,28 @@ void QueueBroker::on_packet(Context& ctx, NodeId from, const Packet& p) {
   // Heartbeats only refresh last_heard (done above); other client packets are not ours.
 }
 
+void QueueBroker::on_queue_process(Context& ctx, QueueState& q, double cost_s, std::function<void(Context&)> fn) {
+  if (!cfg_.cpu.modelled()) return fn(ctx);
+  q.work.push_back(std::move(fn));
+  ctx.compute(q.lane, cost_s, Timer{kQueueWork, q.lane});
+}
+
 void QueueBroker::handle_publish(Context& ctx, NodeId from, const Publish& p) {
+  // With CPU modelled, a publish to a queue here waits for that queue's process; the
+  // channel's routing is free. A message routed to several local queues is charged on
+  // the first one's lane (the lessons route each message to one queue).
+  if (cfg_.cpu.modelled()) {
+    auto ex = exchanges_.find(p.msg.exchange);
+    if (ex != exchanges_.end())
+      for (const auto& qn : ex->second.route(p.msg))
+        if (auto q = queues_.find(qn); q != queues_.end())
+          return on_queue_process(ctx, q->second, cfg_.cpu.publish_s,
+                                  [this, from, p](Context& c) { handle_publish_now(c, from, p); });
+  }
+  handle_publish_now(ctx, from, p);
+}
+
+void QueueBroker::handle_publish_now(Context& ctx, NodeId from, const Publish& p) {
   auto& conn = conns_[from];  // publishers open their connection implicitly
   conn.last_heard = ctx.now();
   if (!conn.publisher) {
@@ -276,7 +299,11 @@ void QueueBroker::dispatch(Context& ctx, const std::string& qname) {
                    .flag = qm.redelivered, .text = conn.auto_ack ? "auto_ack" : ""});
     Deliver d{qm.msg, q.cfg.trace_name, tag, qm.redelivered, conn.number};
     if (!conn.auto_ack) conn.unacked.emplace(tag, Unacked{std::move(qm), qname});
-    send(ctx, consumer, std::move(d));
+    if (cfg_.cpu.modelled()) {
+      on_queue_process(ctx, q, cfg_.cpu.deliver_s, [this, consumer, d](Context& c) { send(c, consumer, d); });
+    } else {
+      send(ctx, consumer, std::move(d));
+    }
     expire_head(ctx, q);
   }
 }
@@ -356,6 +383,16 @@ void QueueBroker::handle_open(Context& ctx, NodeId from, const Open& o) {
 }
 
 void QueueBroker::handle_ack(Context& ctx, NodeId from, const Ack& a) {
+  if (cfg_.cpu.modelled()) {
+    auto it = conns_.find(from);
+    if (it != conns_.end() && it->second.consumer)
+      if (auto q = queues_.find(it->second.queue); q != queues_.end())
+        return on_queue_process(ctx, q->second, cfg_.cpu.ack_s, [this, from, a](Context& c) { handle_ack_now(c, from, a); });
+  }
+  handle_ack_now(ctx, from, a);
+}
+
+void QueueBroker::handle_ack_now(Context& ctx, NodeId from, const Ack& a) {
   auto it = conns_.find(from);
   if (it == conns_.end() || !it->second.consumer || it->second.number != a.connection) {
     // The connection this ack belongs to is closed; its deliveries were requeued.
@@ -534,11 +571,21 @@ void QueueBroker::on_timer(Context& ctx, const Timer& t) {
       expire_head(ctx, q);
       if (q.mq.size() != before) dispatch(ctx, name);
     }
+  } else if (t.kind == kQueueWork) {
+    for (auto& [name, q] : queues_)
+      if (q.lane == t.arg && !q.work.empty()) {
+        auto fn = std::move(q.work.front());
+        q.work.pop_front();
+        fn(ctx);
+        break;
+      }
   } else if (t.kind == kTick) {
     tick_peers(ctx);
   } else if (t.kind == kQuorumRetry) {
     quorum_retry(ctx);
-  } else if ((t.kind == raft::kElectionTimer || t.kind == raft::kHeartbeatTimer) && !paused_) {
+  } else if (t.kind == kQuorumFlush) {
+    quorum_flush(ctx);
+  } else if ((t.kind == raft::kElectionTimer || t.kind == raft::kHeartbeatTimer || t.kind == raft::kFlushTimer) && !paused_) {
     for (auto& [name, r] : replicas_)
       if (r.raft->on_timer(ctx, t)) break;
   } else if (t.kind == kMemory) {
@@ -562,6 +609,7 @@ void QueueBroker::on_crash(Context& ctx) {
       }
     }
   }
+  for (auto& [name, q] : queues_) q.work.clear();  // the queue processes died with the node
   conns_.clear();
   forwarded_.clear();
   confirms_.clear();
@@ -572,8 +620,10 @@ void QueueBroker::on_crash(Context& ctx) {
     r.state.reset();
   }
   shadows_.clear();  // a mirror's copy lives in memory: a restarted node rejoins empty
+  quorum_flush_armed_ = false;
   for (auto& [name, c] : quorum_) {
     c.pending.clear();
+    c.unsent.clear();
     c.next_seq = 1;  // a new incarnation numbers its commands afresh
   }
   memory_alarm_ = false;  // recomputed from what survives at the first change after the restart

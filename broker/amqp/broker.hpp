@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -94,6 +95,10 @@ class QueueBroker final : public Node {
   struct QueueState {
     QueueConfig cfg;
     MessageQueue mq;
+    /// The queue process's work, in order (BrokerConfig::cpu): each item runs when its
+    /// CPU time has passed on the queue's lane.
+    std::uint64_t lane = 0;
+    std::deque<std::function<void(Context&)>> work;
     std::map<NodeId, MirrorLink> mirrors;  // live mirrors (leader side)
     std::uint64_t mirror_seq = 0;
     std::deque<Awaiting> awaiting;
@@ -140,6 +145,7 @@ class QueueBroker final : public Node {
       std::uint64_t confirm = 0;  // PendingConfirm id of an Enqueue; 0 none
     };
     std::deque<Pending> pending;
+    std::vector<QuorumOpPtr> unsent;  // submitted during the current input
     bool ask_again = false;    // the replica asked knew no leader yet
     double waiting_since = 0;  // when the oldest pending command was last (re)sent or progress was made
   };
@@ -155,6 +161,11 @@ class QueueBroker final : public Node {
   void unblock(const std::string& queue, NodeId consumer);
 
   void send(Context& ctx, NodeId to, Packet p);
+  /// Run `fn` as queue q's next operation: at once when CPU is not modelled, else after
+  /// `cost_s` of one core on q's lane (RabbitMQ: one process per queue).
+  void on_queue_process(Context& ctx, QueueState& q, double cost_s, std::function<void(Context&)> fn);
+  void handle_publish_now(Context& ctx, NodeId from, const Publish& p);
+  void handle_ack_now(Context& ctx, NodeId from, const Ack& a);
   // Cluster (broker_cluster.cpp).
   /// The node holding queue q: this node, another member, or kNoNode when unknown.
   NodeId queue_node(const std::string& q) const;
@@ -199,6 +210,7 @@ class QueueBroker final : public Node {
   void quorum_applied(Context& ctx, NodeId from, const QuorumApplied& a);
   void quorum_redirect(Context& ctx, const QuorumRedirect& r);
   void quorum_retry(Context& ctx);
+  void quorum_flush(Context& ctx);
   void resend_pending(Context& ctx, QuorumClient& c);
   /// Point `c` at the next replica that is up (after its leader stopped answering).
   void next_replica(Context& ctx, QuorumClient& c);
@@ -261,6 +273,8 @@ class QueueBroker final : public Node {
   std::map<std::string, QueueConfig> remote_;
   std::uint64_t incarnation_ = 0;  // survives crashes: counts this node's starts
   bool paused_ = false;
+  std::uint64_t next_lane_ = 1;  // CPU lanes: one per queue process
+  bool quorum_flush_armed_ = false;
   std::uint64_t next_ref_ = 1, next_confirm_ = 1;
   std::map<std::uint64_t, Forwarded> forwarded_;
   std::map<std::uint64_t, PendingConfirm> confirms_;

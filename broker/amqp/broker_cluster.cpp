@@ -1,11 +1,9 @@
 // The cluster side of a queue-model broker node: inter-node ticks, publishes forwarded
 // to the node that holds a queue, and consumers relayed to it.
 #include "amqp/broker.hpp"
+#include "amqp/broker_timers.hpp"
 
 namespace bs::amqp {
-namespace {
-constexpr std::uint32_t kTick = 4;  // broker.cpp's TimerKind
-}
 
 NodeId QueueBroker::queue_node(const std::string& q) const {
   if (queues_.count(q)) return cfg_.cluster.self;

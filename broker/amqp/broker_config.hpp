@@ -111,6 +111,15 @@ struct BrokerConfig {
   /// memory_monitor_interval: how often the node compares its memory use with the
   /// watermark (RabbitMQ's default is 2.5 s), so the alarm does not flap per message.
   double memory_monitor_interval_s = 2.5;
+  /// CPU per operation, simulated seconds of one core (0 = CPU not modelled). RabbitMQ
+  /// runs each queue as one Erlang process: a queue's publishes, deliveries and acks run
+  /// one at a time, on one core, while other queues use the node's other cores ("one
+  /// queue per core is optimal"). The node's cores are the scenario's "cores".
+  struct CpuCost {
+    double publish_s = 0, deliver_s = 0, ack_s = 0;
+    bool modelled() const { return publish_s > 0 || deliver_s > 0 || ack_s > 0; }
+  };
+  CpuCost cpu;
 };
 
 }  // namespace bs::amqp

@@ -262,6 +262,7 @@ void QueueBroker::promote(Context& ctx, const std::string& name) {
   remote_.erase(name);
   QueueState& q = queues_[name];
   q.cfg = c;
+  q.lane = next_lane_++;
   q.mq.skip_to(s.next_position);
   q.split_from = q.mq.next_position();
   // What the mirror held comes back as the queue; what it had seen delivered is

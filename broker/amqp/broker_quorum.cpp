@@ -4,15 +4,17 @@
 #include <algorithm>
 
 #include "amqp/broker.hpp"
+#include "amqp/broker_timers.hpp"
 
 namespace bs::amqp {
 namespace {
-constexpr std::uint32_t kQuorumRetry = 5;  // broker.cpp's TimerKind
 /// How long a node waits for a quorum queue's leader to apply its oldest command before
 /// it sends its commands again (to another replica when the leader it knew is down),
 /// and how often it looks.
 constexpr double kRetryS = 0.25;
 constexpr double kRetryCheckS = 0.05;
+/// Applied commands between two snapshots of a quorum queue's state.
+constexpr std::uint64_t kSnapshotEvery = 4096;
 }  // namespace
 
 /// Carries out a quorum queue's state changes on the replica that applies them: the
@@ -92,7 +94,22 @@ void QueueBroker::quorum_submit(Context& ctx, const std::string& q, QuorumOp op,
   auto ptr = std::make_shared<const QuorumOp>(std::move(op));
   if (c.pending.empty()) c.waiting_since = ctx.now();
   c.pending.push_back(QuorumClient::Pending{ptr, confirm});
-  quorum_send(ctx, c, {ptr});
+  // Batch: the commands of one input go to the leader together, right after it.
+  c.unsent.push_back(ptr);
+  if (!quorum_flush_armed_) {
+    quorum_flush_armed_ = true;
+    ctx.set_timer(0, Timer{kQuorumFlush, 0});
+  }
+}
+
+void QueueBroker::quorum_flush(Context& ctx) {
+  quorum_flush_armed_ = false;
+  for (auto& [name, c] : quorum_) {
+    if (c.unsent.empty()) continue;
+    std::vector<QuorumOpPtr> ops;
+    ops.swap(c.unsent);
+    quorum_send(ctx, c, ops);
+  }
 }
 
 void QueueBroker::quorum_send(Context& ctx, QuorumClient& c, const std::vector<QuorumOpPtr>& ops) {
@@ -148,6 +165,7 @@ void QueueBroker::quorum_redirect(Context& ctx, const QuorumRedirect& r) {
 
 void QueueBroker::resend_pending(Context& ctx, QuorumClient& c) {
   c.waiting_since = ctx.now();
+  c.unsent.clear();  // all of them go now
   std::vector<QuorumOpPtr> ops;
   for (const auto& p : c.pending) ops.push_back(p.op);
   quorum_send(ctx, c, ops);
@@ -200,6 +218,10 @@ void QueueBroker::quorum_apply(Context& ctx, QuorumReplica& r, std::uint64_t ind
     return;
   }
   r.state.apply(*std::static_pointer_cast<const QuorumOp>(e.cmd.body), sink);
+  // Raft log compaction, as Ra snapshots a quorum queue: keep the state, drop the
+  // entries, every so many applied commands.
+  if (index - r.raft->snapshot_index() >= kSnapshotEvery)
+    r.raft->compact(index, std::make_shared<const QuorumState>(r.state));
 }
 
 void QueueBroker::propose_node_down(Context& ctx, QuorumReplica& r, NodeId node) {

@@ -63,6 +63,17 @@ struct AppendEntriesReply {
   std::uint64_t match_index = 0;
 };
 
+/// InstallSnapshot RPC (section 7): the leader compacted the entries this follower
+/// needs; here is the state machine as of `index` instead.
+struct InstallSnapshot {
+  std::uint32_t group = 0;
+  std::uint64_t term = 0;
+  std::uint64_t index = 0;
+  std::uint64_t last_term = 0;  ///< term of the entry at index
+  std::shared_ptr<const void> state;
+};
+
+inline std::string_view wire_op(const InstallSnapshot&) { return "install_snapshot"; }
 inline std::string_view wire_op(const RequestVote&) { return "request_vote"; }
 inline std::string_view wire_op(const RequestVoteReply&) { return "request_vote_reply"; }
 inline std::string_view wire_op(const AppendEntries& a) { return a.entries.empty() ? "raft_heartbeat" : "append_entries"; }

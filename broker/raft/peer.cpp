@@ -9,6 +9,7 @@ std::uint32_t group_of(const Packet& p) {
   if (auto* x = p.as<RequestVoteReply>()) return x->group;
   if (auto* x = p.as<AppendEntries>()) return x->group;
   if (auto* x = p.as<AppendEntriesReply>()) return x->group;
+  if (auto* x = p.as<InstallSnapshot>()) return x->group;
   return ~0U;
 }
 
@@ -24,21 +25,29 @@ std::size_t Peer::slot(NodeId n) const {
 void Peer::start(Context& ctx) {
   role_ = Role::Follower;
   leader_ = kNoNode;
+  if (snap_ && restore_) restore_(ctx, snap_);
   arm_election(ctx);
 }
 
 void Peer::crash() {
   role_ = Role::Follower;
   leader_ = kNoNode;
-  commit_ = 0;
-  applied_ = 0;
+  commit_ = snap_index_;  // the snapshot is persistent: it is committed and applied
+  applied_ = snap_index_;
   ++election_gen_;  // timers of the dead incarnation are void
+  election_timers_.clear();
+  flush_armed_ = false;
 }
 
 void Peer::arm_election(Context& ctx) {
-  ++election_gen_;
   const double wait = ctx.rng().uniform(cfg_.election_timeout_min_s, cfg_.election_timeout_max_s);
-  ctx.set_timer(wait, Timer{kElectionTimer, timer_arg(election_gen_)});
+  election_deadline_ = ctx.now() + wait;
+  // A follower hears its leader many times per timeout: rather than one timer per
+  // AppendEntries, keep one pending timer at or before the deadline and move on from it.
+  if (election_timers_.empty() || *election_timers_.begin() > election_deadline_) {
+    ctx.set_timer(wait, Timer{kElectionTimer, timer_arg(election_gen_)});
+    election_timers_.insert(election_deadline_);
+  }
 }
 
 void Peer::become_follower(Context& ctx, std::uint64_t term) {
@@ -70,6 +79,7 @@ void Peer::become_leader(Context& ctx) {
   role_ = Role::Leader;
   leader_ = self_;
   ++election_gen_;  // no elections while leading
+  election_timers_.clear();
   next_.assign(cfg_.members.size(), last_index() + 1);
   match_.assign(cfg_.members.size(), 0);
   sent_.assign(cfg_.members.size(), last_index());
@@ -88,6 +98,11 @@ void Peer::replicate(Context& ctx, NodeId to) {
   const std::size_t i = slot(to);
   std::uint64_t next = std::min(next_[i], last_index() + 1);
   if (cfg_.pipeline) next = std::max(next, std::min(sent_[i], last_index()) + 1);
+  if (next <= snap_index_) {
+    ctx.send(to, InstallSnapshot{cfg_.id, term_, snap_index_, snap_term_, snap_});
+    next = snap_index_ + 1;
+    if (cfg_.pipeline) sent_[i] = snap_index_;
+  }
   bool sent = false;
   do {
     AppendEntries a;
@@ -115,7 +130,14 @@ std::uint64_t Peer::propose(Context& ctx, Command cmd) {
   log_.push_back(Entry{term_, std::move(cmd)});
   match_[slot(self_)] = last_index();
   leader_commit(ctx);
-  broadcast(ctx);
+  if (!cfg_.pipeline) {
+    broadcast(ctx);
+  } else if (!flush_armed_) {
+    // Batch: everything proposed while the node handles its current input goes out in
+    // one AppendEntries per follower, right after.
+    flush_armed_ = true;
+    ctx.set_timer(0, Timer{kFlushTimer, timer_arg(term_)});
+  }
   return last_index();
 }
 
@@ -141,9 +163,23 @@ void Peer::leader_commit(Context& ctx) {
 }
 
 bool Peer::on_timer(Context& ctx, const Timer& t) {
-  if ((t.kind == kElectionTimer || t.kind == kHeartbeatTimer) && (t.arg >> 48) != cfg_.id) return false;
+  if ((t.kind == kElectionTimer || t.kind == kHeartbeatTimer || t.kind == kFlushTimer) && (t.arg >> 48) != cfg_.id)
+    return false;
+  if (t.kind == kFlushTimer) {
+    flush_armed_ = false;
+    if (role_ == Role::Leader && t.arg == timer_arg(term_)) broadcast(ctx);
+    return true;
+  }
   if (t.kind == kElectionTimer) {
-    if (t.arg == timer_arg(election_gen_) && role_ != Role::Leader) become_candidate(ctx);
+    if (t.arg != timer_arg(election_gen_)) return true;  // of a previous incarnation or term of office
+    if (!election_timers_.empty()) election_timers_.erase(election_timers_.begin());
+    if (role_ == Role::Leader) return true;
+    if (ctx.now() >= election_deadline_) {
+      become_candidate(ctx);
+    } else if (election_timers_.empty() || *election_timers_.begin() > election_deadline_) {
+      ctx.set_timer(election_deadline_ - ctx.now(), Timer{kElectionTimer, timer_arg(election_gen_)});
+      election_timers_.insert(election_deadline_);
+    }
     return true;
   }
   if (t.kind == kHeartbeatTimer) {
@@ -162,6 +198,7 @@ bool Peer::on_packet(Context& ctx, NodeId from, const Packet& p) {
   if (auto* x = p.as<RequestVoteReply>()) return on_vote_reply(ctx, from, *x), true;
   if (auto* x = p.as<AppendEntries>()) return on_append(ctx, from, *x), true;
   if (auto* x = p.as<AppendEntriesReply>()) return on_append_reply(ctx, from, *x), true;
+  if (auto* x = p.as<InstallSnapshot>()) return on_install_snapshot(ctx, from, *x), true;
   return false;
 }
 
@@ -192,6 +229,18 @@ void Peer::on_append(Context& ctx, NodeId from, const AppendEntries& a) {
   arm_election(ctx);
   // The entry before the new ones must match, or the leader backs up (section 5.3).
   if (a.prev_index > last_index()) return ctx.send(from, AppendEntriesReply{cfg_.id, term_, false, last_index()});
+  if (a.prev_index < snap_index_) {
+    // Entries this member compacted are committed: they match. Skip to the snapshot.
+    AppendEntries rest;
+    rest.group = a.group;
+    rest.term = a.term;
+    rest.prev_index = snap_index_;
+    rest.prev_term = snap_term_;
+    rest.leader_commit = a.leader_commit;
+    for (std::uint64_t k = 0; k < a.entries.size(); ++k)
+      if (a.prev_index + 1 + k > snap_index_) rest.entries.push_back(a.entries[k]);
+    return on_append(ctx, from, rest);
+  }
   if (term_at(a.prev_index) != a.prev_term) {
     return ctx.send(from, AppendEntriesReply{cfg_.id, term_, false, a.prev_index - 1});
   }
@@ -203,7 +252,7 @@ void Peer::on_append(Context& ctx, NodeId from, const AppendEntries& a) {
       // A conflicting entry and everything after it go: the leader's log wins.
       ctx.emit(Event{.kind = ev::RaftTruncate, .peer = from, .queue = cfg_.group, .tag = static_cast<std::int64_t>(index),
                      .seq = static_cast<std::int64_t>(term_)});
-      log_.resize(index - 1);
+      log_.resize(index - snap_index_ - 1);
     }
     log_.push_back(e);
   }
@@ -220,7 +269,10 @@ void Peer::on_append_reply(Context& ctx, NodeId from, const AppendEntriesReply& 
     next_[i] = match_[i] + 1;
     rewound_[i] = 0;
     leader_commit(ctx);
-    if (next_[i] <= last_index()) replicate(ctx, from);  // more to send: do not wait for the heartbeat
+    // More to send: do not wait for the heartbeat (a pipeline has sent it already unless
+    // its window was full).
+    const std::uint64_t sent = cfg_.pipeline ? std::max(sent_[i], match_[i]) : match_[i];
+    if (sent < last_index()) replicate(ctx, from);
   } else {
     if (cfg_.pipeline) {
       // Every AppendEntries sent after a gap fails as well: rewind on the first failure
@@ -235,6 +287,38 @@ void Peer::on_append_reply(Context& ctx, NodeId from, const AppendEntriesReply& 
     }
     replicate(ctx, from);
   }
+}
+
+}  // namespace bs::raft
+
+namespace bs::raft {
+
+void Peer::compact(std::uint64_t index, std::shared_ptr<const void> state) {
+  if (index <= snap_index_ || index > applied_) return;
+  snap_term_ = term_at(index);
+  log_.erase(log_.begin(), log_.begin() + static_cast<std::ptrdiff_t>(index - snap_index_));
+  snap_index_ = index;
+  snap_ = std::move(state);
+}
+
+void Peer::on_install_snapshot(Context& ctx, NodeId from, const InstallSnapshot& s) {
+  if (s.term < term_) return ctx.send(from, AppendEntriesReply{cfg_.id, term_, false, last_index()});
+  if (s.term > term_ || role_ != Role::Follower) become_follower(ctx, s.term);
+  leader_ = from;
+  arm_election(ctx);
+  if (s.index <= commit_) return ctx.send(from, AppendEntriesReply{cfg_.id, term_, true, commit_});
+  // Keep what follows the snapshot if this log agrees with it there; else start over.
+  if (s.index < last_index() && term_at(s.index) == s.last_term) {
+    log_.erase(log_.begin(), log_.begin() + static_cast<std::ptrdiff_t>(s.index - snap_index_));
+  } else {
+    log_.clear();
+  }
+  snap_index_ = s.index;
+  snap_term_ = s.last_term;
+  snap_ = s.state;
+  commit_ = applied_ = s.index;
+  if (restore_) restore_(ctx, snap_);
+  ctx.send(from, AppendEntriesReply{cfg_.id, term_, true, s.index});
 }
 
 }  // namespace bs::raft

@@ -12,7 +12,10 @@
 //     commit index and what was applied are volatile and rebuilt after a restart.
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -44,6 +47,7 @@ enum class Role : std::uint8_t { Follower, Candidate, Leader };
 /// Timer kinds Raft uses; the embedding node passes timers of these kinds to on_timer.
 inline constexpr std::uint32_t kElectionTimer = 0x52414601;  // "RAF" 1
 inline constexpr std::uint32_t kHeartbeatTimer = 0x52414602;
+inline constexpr std::uint32_t kFlushTimer = 0x52414603;  ///< pipeline: send what was proposed during one input
 
 /// The group a Raft packet belongs to (its `group` field); ~0 for other packets.
 std::uint32_t group_of(const Packet& p);
@@ -76,10 +80,22 @@ class Peer {
   /// The leader this node knows of in its current term, or kNoNode.
   NodeId leader() const { return leader_; }
   std::uint64_t commit_index() const { return commit_; }
-  std::uint64_t last_index() const { return log_.size(); }
+  std::uint64_t last_index() const { return snap_index_ + log_.size(); }
   /// Entry at index (1-based, <= last_index()).
-  const Entry& entry(std::uint64_t index) const { return log_.at(index - 1); }
-  std::uint64_t term_at(std::uint64_t index) const { return index == 0 ? 0 : log_.at(index - 1).term; }
+  const Entry& entry(std::uint64_t index) const { return log_.at(index - snap_index_ - 1); }
+  /// Term of the entry at index; 0 for index 0 and for entries compacted away before the
+  /// snapshot's own.
+  std::uint64_t term_at(std::uint64_t index) const {
+    if (index == snap_index_) return snap_term_;
+    return index < snap_index_ ? 0 : log_.at(index - snap_index_ - 1).term;
+  }
+  /// Log compaction (Raft section 7): replace the applied entries up to `index` with
+  /// `state`, the state machine as of that entry (persistent, like the log). A follower
+  /// that needs compacted entries gets the snapshot instead (InstallSnapshot), and a
+  /// restarted member starts from it: `restore` is called with it before any apply.
+  void compact(std::uint64_t index, std::shared_ptr<const void> state);
+  void set_restore(std::function<void(Context&, const std::shared_ptr<const void>&)> restore) { restore_ = std::move(restore); }
+  std::uint64_t snapshot_index() const { return snap_index_; }
   const Config& config() const { return cfg_; }
 
  private:
@@ -96,6 +112,7 @@ class Peer {
   void on_vote_reply(Context& ctx, NodeId from, const RequestVoteReply& r);
   void on_append(Context& ctx, NodeId from, const AppendEntries& a);
   void on_append_reply(Context& ctx, NodeId from, const AppendEntriesReply& r);
+  void on_install_snapshot(Context& ctx, NodeId from, const InstallSnapshot& s);
   std::size_t slot(NodeId n) const;
 
   Config cfg_;
@@ -104,14 +121,20 @@ class Peer {
   // Persistent (Raft figure 2): survives crash().
   std::uint64_t term_ = 0;
   NodeId voted_for_ = kNoNode;
-  std::vector<Entry> log_;
+  std::deque<Entry> log_;  // the entries after the snapshot
+  std::uint64_t snap_index_ = 0, snap_term_ = 0;
+  std::shared_ptr<const void> snap_;
+  std::function<void(Context&, const std::shared_ptr<const void>&)> restore_;
   // Volatile.
   Role role_ = Role::Follower;
   NodeId leader_ = kNoNode;
   std::uint64_t commit_ = 0, applied_ = 0;
-  std::uint64_t election_gen_ = 0;
+  std::uint64_t election_gen_ = 0;  // voids election timers across a crash or a term of office
+  double election_deadline_ = 0;
+  std::multiset<double> election_timers_;  // pending election timers of this generation
   std::vector<bool> votes_;
   std::vector<std::uint64_t> next_, match_, sent_, rewound_;  // leader: per member
+  bool flush_armed_ = false;
   std::uint64_t timer_arg(std::uint64_t v) const { return (std::uint64_t{cfg_.id} << 48) | v; }
 };
 

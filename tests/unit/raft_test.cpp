@@ -249,3 +249,29 @@ TEST_CASE("raft: an old term's entry on a majority is not committed by counting 
   CHECK_FALSE(c.state_machine_safety_violated());
   if (a_applied_42) CHECK(c.peer(l).entry(k).cmd.a == 42);
 }
+
+TEST_CASE("raft: a follower behind a compacted log catches up from the leader's snapshot", "[raft]") {
+  RaftCluster c(3, 7, 0.001, 8, true);
+  c.run_until(1.0);
+  const NodeId l = c.leader();
+  REQUIRE(l != kNoNode);
+  const std::size_t lag = (l + 1) % 3, other = (l + 2) % 3;
+  c.stop(lag);
+  for (std::uint64_t v = 1; v <= 100; ++v) c.propose(l, v);
+  c.run_until(c.now() + 1.0);
+  const std::uint64_t upto = c.peer(l).commit_index();
+  REQUIRE(upto >= 100);
+  // The leader and the live follower keep only a snapshot of everything applied.
+  c.peer(l).compact(upto, std::make_shared<const std::uint64_t>(upto));
+  c.peer(other).compact(c.peer(other).commit_index(), std::make_shared<const std::uint64_t>(upto));
+  std::uint64_t restored = 0;
+  c.peer(lag).set_restore([&](Context&, const std::shared_ptr<const void>& s) { restored = *std::static_pointer_cast<const std::uint64_t>(s); });
+  c.restart(lag);
+  c.propose(l, 101);
+  c.run_until(c.now() + 1.0);
+  CHECK(restored == upto);
+  CHECK(c.peer(lag).snapshot_index() == upto);
+  CHECK(c.peer(lag).commit_index() == c.peer(l).commit_index());
+  CHECK(c.peer(lag).last_index() == c.peer(l).last_index());
+  REQUIRE_FALSE(c.state_machine_safety_violated());
+}

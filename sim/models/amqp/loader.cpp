@@ -84,7 +84,7 @@ BrokerDecl::Mirroring load_policy(const JsonIn& q, amqp::QueueConfig& c) {
 BrokerDecl load_broker(const JsonIn& n) {
   n.expect_object({"name", "role", "exchanges", "queues", "bindings", "heartbeat_s", "peers", "total_memory_bytes",
                    "vm_memory_high_watermark", "message_overhead_bytes", "memory_monitor_interval_ms", "cluster_nodes",
-                   "net_ticktime_s", "cluster_partition_handling"});
+                   "net_ticktime_s", "cluster_partition_handling", "cpu_cost_ms"});
   BrokerDecl d;
   d.cfg.heartbeat_s = n.num("heartbeat_s", 0.01, 3600, 1.0);
   d.cfg.total_memory_bytes = static_cast<std::uint64_t>(n.integer("total_memory_bytes", 1, INT64_MAX, 0));
@@ -98,6 +98,14 @@ BrokerDecl load_broker(const JsonIn& n) {
   if ((n.has("vm_memory_high_watermark") || n.has("message_overhead_bytes") || n.has("memory_monitor_interval_ms")) &&
       !n.has("total_memory_bytes"))
     n.fail("give \"total_memory_bytes\" (the node's memory) to model the memory alarm");
+  if (n.has("cpu_cost_ms")) {
+    // Per operation, milliseconds of one core, spent in the queue's process.
+    JsonIn c = n.at("cpu_cost_ms");
+    c.expect_object({"publish", "deliver", "ack"});
+    d.cfg.cpu.publish_s = c.num("publish", 0, 1e6, 0) / 1000;
+    d.cfg.cpu.deliver_s = c.num("deliver", 0, 1e6, 0) / 1000;
+    d.cfg.cpu.ack_s = c.num("ack", 0, 1e6, 0) / 1000;
+  }
   if (n.has("net_ticktime_s") || n.has("cluster_partition_handling")) {
     if (!n.has("cluster_nodes")) n.fail("\"net_ticktime_s\" and \"cluster_partition_handling\" are cluster settings: give them with \"cluster_nodes\"");
     d.cfg.cluster.net_ticktime_s = n.num("net_ticktime_s", 0.01, 3600, 60);
@@ -290,6 +298,7 @@ std::vector<BrokerDecl> form_clusters(const JsonIn& nodes, const Scenario& s, st
       cfg.vm_memory_high_watermark = mine.vm_memory_high_watermark;
       cfg.message_overhead_bytes = mine.message_overhead_bytes;
       cfg.memory_monitor_interval_s = mine.memory_monitor_interval_s;
+      cfg.cpu = mine.cpu;
       cfg.cluster.self = m;
     }
   }
