@@ -36,6 +36,7 @@ ImU32 marker_color(MarkerKind k) {
     case MarkerKind::Truncate: return IM_COL32(255, 110, 200, 255);
     case MarkerKind::Fenced: return IM_COL32(180, 180, 190, 255);
     case MarkerKind::MemoryAlarm: return IM_COL32(255, 170, 40, 255);
+    case MarkerKind::Paused: return IM_COL32(255, 120, 120, 255);
   }
   return kText;
 }

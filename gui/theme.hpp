@@ -18,6 +18,7 @@ inline constexpr ImU32 kPeerLink = IM_COL32(205, 150, 70, 255);
 /// Behind the brokers of a multi-broker scenario (the cluster column).
 inline constexpr ImU32 kClusterFill = IM_COL32(40, 44, 56, 255);
 inline constexpr ImU32 kDown = IM_COL32(255, 70, 70, 255);
+inline constexpr ImU32 kLeader = IM_COL32(255, 200, 60, 255);  ///< Raft leaders, queue leaders
 inline constexpr ImU32 kCrashed = IM_COL32(90, 90, 95, 255);
 inline constexpr ImU32 kRedelivered = IM_COL32(255, 210, 0, 255);
 inline constexpr ImU32 kReordered = IM_COL32(255, 60, 60, 255);

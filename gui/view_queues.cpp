@@ -53,9 +53,23 @@ void draw_queues(AppState& app, Run& run, ImVec2 size) {
       ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kDown), "(broker crashed: what is left is what it kept)");
     }
     ImGui::SameLine();
-    ImGui::TextDisabled("on %s   ready %zu   unacked %zu   acked %llu   requeued %llu", m.node_name(q.broker).c_str(),
+    ImGui::TextDisabled("%s %s   ready %zu   unacked %zu   acked %llu   requeued %llu",
+                        q.quorum || !q.mirrors.empty() || q.promotions ? "led by" : "on", m.node_name(q.broker).c_str(),
                         q.ready.size(), unacked, static_cast<unsigned long long>(q.acked),
                         static_cast<unsigned long long>(q.requeued));
+    // How a clustered queue is replicated, as of now.
+    if (q.quorum) {
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kLeader),
+                         "quorum queue: Raft leader %s, term %lld, commit index %lld", m.node_name(q.broker).c_str(),
+                         static_cast<long long>(q.term), static_cast<long long>(q.commit_index));
+    } else if (!q.mirrors.empty() || q.promotions) {
+      std::string line = "mirrored:";
+      for (const auto& [node, synced] : q.mirrors)
+        line += " " + m.node_name(node) + (synced ? " (synchronised)" : " (UNSYNCHRONISED)");
+      if (q.mirrors.empty()) line += " no mirror left";
+      if (q.promotions) line += "   promotions " + std::to_string(q.promotions);
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kLeader), "%s", line.c_str());
+    }
     // Name the messages just put back: that is the moment the lesson is about.
     std::string back;
     for (const auto& r : q.ready)

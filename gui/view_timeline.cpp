@@ -58,6 +58,10 @@ void draw_marker_glyph(ImDrawList* dl, ImVec2 p, float r, MarkerKind k) {
       dl->AddRect(ImVec2(p.x - r * 0.8f, p.y - r * 0.8f), ImVec2(p.x + r * 0.8f, p.y + r * 0.8f), c, 0, 0, 2.5f);
       dl->AddLine(ImVec2(p.x - r * 0.8f, p.y), ImVec2(p.x + r * 0.8f, p.y), c, 2.0f);
       break;
+    case MarkerKind::Paused:  // two bars: pause
+      dl->AddRectFilled(ImVec2(p.x - r * 0.8f, p.y - r), ImVec2(p.x - r * 0.2f, p.y + r), c);
+      dl->AddRectFilled(ImVec2(p.x + r * 0.2f, p.y - r), ImVec2(p.x + r * 0.8f, p.y + r), c);
+      break;
     case MarkerKind::MemoryAlarm:  // a gauge over its limit: a bar with a mark above it
       dl->AddRectFilled(ImVec2(p.x - r * 0.35f, p.y - r * 0.3f), ImVec2(p.x + r * 0.35f, p.y + r), c);
       dl->AddLine(ImVec2(p.x - r, p.y - r * 0.6f), ImVec2(p.x + r, p.y - r * 0.6f), c, 2.0f);
@@ -68,7 +72,8 @@ void draw_marker_glyph(ImDrawList* dl, ImVec2 p, float r, MarkerKind k) {
 // Which marker row a kind goes on: faults above, anomalies below.
 int row_of(MarkerKind k) {
   return k == MarkerKind::Crash || k == MarkerKind::Restart || k == MarkerKind::LinkDown || k == MarkerKind::LinkUp ||
-                 k == MarkerKind::Failover || k == MarkerKind::Fenced || k == MarkerKind::MemoryAlarm
+                 k == MarkerKind::Failover || k == MarkerKind::Fenced || k == MarkerKind::MemoryAlarm ||
+                 k == MarkerKind::Paused
              ? 0
              : 1;
 }

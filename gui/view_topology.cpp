@@ -273,11 +273,11 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
                      : topo.role(n) == Role::Consumer ? "consumer" : topo.role(n) == Role::Controller ? "controller" : "";
     // The active controller: the Raft leader of the controller quorum, with its term.
     if (topo.role(n) == Role::Controller && !down && run.play->state().raft_leader() == n) {
-      dl->AddRect(ImVec2(a.x - 3, a.y - 3), ImVec2(b.x + 3, b.y + 3), IM_COL32(255, 210, 0, 255), 0.35f * em, 0, 3.0f);
+      dl->AddRect(ImVec2(a.x - 3, a.y - 3), ImVec2(b.x + 3, b.y + 3), theme::kLeader, 0.35f * em, 0, 3.0f);
       char buf[48];
       std::snprintf(buf, sizeof buf, "active, term %lld", static_cast<long long>(run.play->state().raft_term()));
       ImVec2 as = ImGui::CalcTextSize(buf);
-      dl->AddText(ImVec2((a.x + b.x - as.x) / 2, b.y + 0.25f * em), IM_COL32(255, 210, 0, 255), buf);
+      dl->AddText(ImVec2((a.x + b.x - as.x) / 2, b.y + 0.25f * em), theme::kLeader, buf);
     }
     // A publisher held by a memory alarm (connection.blocked): outlined and labelled.
     if (!down && run.play->state().blocked(n)) {
@@ -290,6 +290,22 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
       dl->AddLine(ImVec2(a.x, b.y), ImVec2(b.x, a.y), theme::kDown, 0.22f * em);
       dl->AddText(ImVec2(b.x + 0.35f * em, c.y - 0.5f * em), theme::kDown, "CRASHED");
       continue;
+    }
+    // A RabbitMQ cluster node: what it leads or mirrors now, or that it paused itself.
+    if (compact) {
+      const SimState& st = run.play->state();
+      std::string what;
+      if (st.paused(n)) what = "PAUSED (minority)";
+      for (const QueueState& q : st.queues()) {
+        std::string part;
+        if (q.broker == n && (q.quorum || !q.mirrors.empty() || q.promotions))
+          part = "leads " + q.name + (q.quorum ? " (term " + std::to_string(q.term) + ")" : "");
+        else if (auto mi = q.mirrors.find(n); mi != q.mirrors.end())
+          part = "mirror of " + q.name + (mi->second ? "" : " (unsynced)");
+        if (!part.empty()) what += (what.empty() ? "" : ", ") + part;
+      }
+      if (!what.empty())
+        dl->AddText(ImVec2(b.x + 0.35f * em, c.y - 0.5f * em), st.paused(n) ? theme::kDown : theme::kLeader, what.c_str());
     }
     if (name != role && !compact) {
       ImVec2 ss = ImGui::CalcTextSize(role);

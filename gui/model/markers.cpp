@@ -30,6 +30,7 @@ const char* marker_kind_name(MarkerKind k) {
     case MarkerKind::Truncate: return "truncate";
     case MarkerKind::Fenced: return "fenced";
     case MarkerKind::MemoryAlarm: return "memory alarm";
+    case MarkerKind::Paused: return "paused / unavailable";
   }
   return "?";
 }
@@ -176,6 +177,33 @@ std::vector<Marker> build_markers(const Trace& tr) {
           out.push_back(Marker{e.t, MarkerKind::MemoryAlarm, i, 0, e.node,
                                fmt::format("{}: memory alarm, {} of {} bytes: publishers blocked", nm(e.node),
                                            field::integer<"memory_bytes">(e), field::integer<"limit_bytes">(e))});
+        break;
+      case ev::RaftLeader: {
+        // A quorum queue's new leader (its first election is the queue's start).
+        static const std::string prefix = "queue ";
+        if (e.queue.compare(0, prefix.size(), prefix) != 0 || field::integer<"term">(e) < 2) break;
+        out.push_back(Marker{e.t, MarkerKind::Election, i, 0, e.node,
+                             fmt::format("{} leads quorum queue {} (Raft term {})", nm(e.node), e.queue.substr(prefix.size()),
+                                         field::integer<"term">(e))});
+        break;
+      }
+      case ev::MirrorPromoted: {
+        const bool synced = field::text<"sync">(e) == "synchronised";
+        if (field::flag<"promoted">(e))
+          out.push_back(Marker{e.t, synced ? MarkerKind::Election : MarkerKind::UncleanElection, i, 0, e.node,
+                               synced ? fmt::format("{} promoted to lead {} (synchronised mirror)", nm(e.node), e.queue)
+                                      : fmt::format("{} promoted to lead {} UNSYNCHRONISED: lacks {} messages", nm(e.node),
+                                                    e.queue, field::integer<"lacking">(e))});
+        else
+          out.push_back(Marker{e.t, MarkerKind::Paused, i, 0, e.node,
+                               fmt::format("{} (unsynchronised) does not take over {}: the queue is unavailable", nm(e.node), e.queue)});
+        break;
+      }
+      case ev::NodePaused:
+        out.push_back(Marker{e.t, MarkerKind::Paused, i, 0, e.node,
+                             field::flag<"paused">(e) ? fmt::format("{} sees {} of {} nodes: paused (pause_minority)", nm(e.node),
+                                                                    field::integer<"reachable">(e), field::integer<"cluster_size">(e))
+                                                      : fmt::format("{} sees a majority again: resumes", nm(e.node))});
         break;
       case ev::BrokerFenced:
         if (field::flag<"fenced">(e))

@@ -8,13 +8,14 @@
 namespace bs::gui {
 
 /// What a marker stands for. Faults come from the schedule; the rest are found by replay.
-/// The replication kinds (log model, replication factor > 1) and the queue model's
-/// memory alarm come after Failover.
+/// The replication kinds (log model, replication factor > 1; quorum-queue elections and
+/// mirror promotions) and the queue model's memory alarm and paused nodes (pause_minority,
+/// a queue left without a leader) come after Failover.
 enum class MarkerKind {
   Crash, Restart, LinkDown, LinkUp, Redelivery, Reorder, Loss, Duplicate, Failover,
-  Election, UncleanElection, IsrShrink, IsrExpand, Truncate, Fenced, MemoryAlarm
+  Election, UncleanElection, IsrShrink, IsrExpand, Truncate, Fenced, MemoryAlarm, Paused
 };
-inline constexpr int kMarkerKindCount = 16;
+inline constexpr int kMarkerKindCount = 17;
 /// Kinds before this one are always in the legend; later ones only when the run has one.
 inline constexpr int kFirstReplicationMarker = 9;
 

@@ -29,9 +29,10 @@ void SimState::refresh_committed(PartitionState& p, const std::string& group) {
 }
 
 QueueState& SimState::queue(const std::string& name, NodeId broker) {
+  // A replicated queue moves: its events come from whichever node leads it now.
   for (auto& q : queues_)
     if (q.name == name) {
-      if (q.broker == kNoNode) q.broker = broker;
+      if (broker != kNoNode) q.broker = broker;
       return q;
     }
   queues_.push_back(QueueState{});
@@ -66,8 +67,43 @@ void SimState::apply(const Event& e, std::size_t index) {
   for (MsgId id : v.recovered) std::erase_if(lost_, [&](const LostMsg& l) { return l.msg == id; });
   switch (e.kind) {
     case ev::RaftLeader:
-      raft_leader_ = e.node;
-      raft_term_ = field::integer<"term">(e);
+    case ev::RaftCommit: {
+      // A quorum queue's group is "queue <name>"; any other group is the controller quorum.
+      static const std::string prefix = "queue ";
+      if (e.queue.compare(0, prefix.size(), prefix) == 0) {
+        auto& q = queue(e.queue.substr(prefix.size()), kNoNode);
+        q.quorum = true;
+        if (e.kind == ev::RaftLeader) {
+          q.broker = e.node;
+          q.term = field::integer<"term">(e);
+        } else if (e.node == q.broker) {
+          q.commit_index = field::integer<"commit_index">(e);
+        }
+      } else if (e.kind == ev::RaftLeader) {
+        raft_leader_ = e.node;
+        raft_term_ = field::integer<"term">(e);
+      }
+      break;
+    }
+    case ev::MirrorState: {
+      auto& q = queue(queue_name(e), e.node);
+      q.mirrors[e.peer] = field::flag<"synchronised">(e);
+      break;
+    }
+    case ev::MirrorPromoted: {
+      if (!field::flag<"promoted">(e)) break;
+      auto& q = queue(queue_name(e), e.node);
+      q.mirrors.erase(e.node);
+      ++q.promotions;
+      // The queue is now what the promoted mirror held: the requeue("promoted") events
+      // that follow put those messages back; the rest is gone.
+      q.ready.clear();
+      q.unacked.clear();
+      break;
+    }
+    case ev::NodePaused:
+      if (field::flag<"paused">(e)) paused_.insert(e.node);
+      else paused_.erase(e.node);
       break;
     case ev::Blocked:
       if (field::flag<"blocked">(e)) blocked_.insert(e.node);
@@ -115,8 +151,8 @@ void SimState::apply(const Event& e, std::size_t index) {
       std::int64_t pos = position(e) >= 0 ? position(e) : position_of(q.name, e.msg);
       q.ready.insert(std::upper_bound(q.ready.begin(), q.ready.end(), pos,
                                       [](std::int64_t p, const ReadyMsg& r) { return p < r.position; }),
-                     ReadyMsg{e.msg, pos, true, e.t});
-      ++q.requeued;
+                     ReadyMsg{e.msg, pos, reason(e) != "promoted", e.t});
+      if (reason(e) != "promoted") ++q.requeued;
       break;
     }
     case ev::DeadLetter:

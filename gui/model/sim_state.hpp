@@ -43,6 +43,12 @@ struct QueueState {
   std::map<NodeId, std::int64_t> prefetch;         ///< consumers registered (consumer_up)
   std::set<NodeId> closed;                         ///< consumers whose connection the broker declared dead
   std::uint64_t enqueued = 0, acked = 0, dropped = 0, dead_lettered = 0, requeued = 0;
+  // RabbitMQ cluster: how the queue is replicated.
+  bool quorum = false;                 ///< a quorum queue (raft events of group "queue <name>")
+  std::int64_t term = -1;              ///< quorum: the leader's Raft term
+  std::int64_t commit_index = -1;      ///< quorum: the leader's commit index
+  std::map<NodeId, bool> mirrors;      ///< mirrored classic queue: mirror node -> synchronised
+  std::uint64_t promotions = 0;        ///< mirrored: mirrors promoted to leader
 };
 
 /// One processing by a consumer, with what made it remarkable.
@@ -117,6 +123,8 @@ class SimState {
   /// The controller quorum's Raft leader (the active controller) from the last
   /// raft_leader event, and its term; kNoNode before one.
   NodeId raft_leader() const { return raft_leader_; }
+  /// pause_minority: cluster nodes paused at this moment.
+  bool paused(NodeId node) const { return paused_.count(node) != 0; }
   /// Publishers blocked by a node's memory alarm (connection.blocked) at this moment.
   bool blocked(NodeId publisher) const { return blocked_.count(publisher) != 0; }
   std::int64_t raft_term() const { return raft_term_; }
@@ -134,6 +142,7 @@ class SimState {
   std::vector<PartitionState> partitions_;
   NodeId raft_leader_ = kNoNode;
   std::set<NodeId> blocked_;
+  std::set<NodeId> paused_;
   std::int64_t raft_term_ = -1;
   void refresh_committed(PartitionState& p, const std::string& group);
   std::unique_ptr<Checker> ledger_;
