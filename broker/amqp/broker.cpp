@@ -62,13 +62,14 @@ std::size_t QueueBroker::unacked_count(NodeId consumer) const {
 
 void QueueBroker::on_start(Context& ctx) {
   ctx.set_timer(cfg_.heartbeat_s, Timer{kHeartbeat, 0});
-  start_quorum(ctx);
-  start_mirrors(ctx);
   if (cfg_.cluster.clustered()) {
+    // Ticks first: a peer must learn of the restart before anything else from this node.
     ++incarnation_;
     for (auto& [id, peer] : peers_) peer = PeerNode{ctx.now(), true, 0};
     tick_peers(ctx);
   }
+  start_quorum(ctx);
+  start_mirrors(ctx);
   if (cfg_.total_memory_bytes > 0) ctx.set_timer(cfg_.memory_monitor_interval_s, Timer{kMemory, 0});
   // Recovered durable messages (after a restart) may have expired meanwhile.
   for (auto& [name, q] : queues_) {
@@ -92,13 +93,15 @@ void QueueBroker::send(Context& ctx, NodeId to, Packet p) {
 
 void QueueBroker::on_packet(Context& ctx, NodeId from, const Packet& p) {
   if (is_peer(from)) {
+    bool restarted = false;
     if (auto* t = p.as<NodeTick>()) {
       auto& peer = peers_.at(from);
       // It restarted before we noticed it was down: what we relayed there is gone.
-      if (peer.incarnation != 0 && t->incarnation != peer.incarnation && peer.up) peer_down(ctx, from, "restarted");
+      restarted = peer.incarnation != 0 && t->incarnation != peer.incarnation;
+      if (restarted && peer.up) peer_down(ctx, from, "restarted");
       peer.incarnation = t->incarnation;
     }
-    heard_from(ctx, from);
+    heard_from(ctx, from, !restarted);
     if (p.is<NodeTick>()) return;
     if (paused_) {
       // A paused node serves nobody: forwarded publishes are refused, the rest waits.
@@ -107,6 +110,8 @@ void QueueBroker::on_packet(Context& ctx, NodeId from, const Packet& p) {
     }
     if (quorum_packet(ctx, from, p)) return;
     if (mirror_packet(ctx, from, p)) return;
+    if (auto* r = p.as<AutohealReport>()) return autoheal_collect(ctx, from, *r);
+    if (auto* d = p.as<AutohealDecision>()) return autoheal_decide(ctx, *d);
     if (auto* f = p.as<ForwardPublish>()) return handle_forward(ctx, from, *f);
     if (auto* o = p.as<PublishOutcome>()) return settle_forward(ctx, o->ref, o->ok);
     if (auto* r = p.as<Relay>()) return handle_relay(ctx, from, *r);
@@ -413,12 +418,16 @@ void QueueBroker::handle_ack_now(Context& ctx, NodeId from, const Ack& a) {
     ++end;
   }
   const std::string qname = conn.queue;
+  std::vector<Unacked> acked;
   for (auto u = begin; u != end; ++u) {
     ctx.emit(Event{.kind = ev::Ack, .msg = u->second.qm.msg.id, .peer = from, .queue = label(u->second.queue),
                    .tag = static_cast<std::int64_t>(u->first)});
-    mirror(ctx, queues_.at(u->second.queue), MirrorOp::Kind::Remove, u->second.qm);
+    if (!queues_.at(u->second.queue).mirrors.empty()) acked.push_back(u->second);
   }
   conn.unacked.erase(begin, end);
+  // Mirrors learn of the removals once they are gone here (the synchronisation check
+  // looks at what the queue still holds).
+  for (const auto& u : acked) mirror(ctx, queues_.at(u.queue), MirrorOp::Kind::Remove, u.qm);
   unblock(qname, from);
   dispatch(ctx, qname);
 }
@@ -614,6 +623,8 @@ void QueueBroker::on_crash(Context& ctx) {
   forwarded_.clear();
   confirms_.clear();
   paused_ = false;
+  healing_ = false;
+  autoheal_reports_.clear();
   // A quorum queue's replica keeps its Raft log and rebuilds its state from it.
   for (auto& [name, r] : replicas_) {
     r.raft->crash();

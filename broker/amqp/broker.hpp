@@ -174,12 +174,20 @@ class QueueBroker final : public Node {
   void handle_forward(Context& ctx, NodeId from, const ForwardPublish& f);
   void handle_relay(Context& ctx, NodeId from, const Relay& r);
   void tick_peers(Context& ctx);
-  void heard_from(Context& ctx, NodeId peer);
+  /// Any packet from a peer: it is alive. `healed`: if it was down, it is back from a
+  /// partition (not from a restart, which its new incarnation shows).
+  void heard_from(Context& ctx, NodeId peer, bool healed = true);
   void peer_down(Context& ctx, NodeId peer, const char* reason);
   bool is_peer(NodeId n) const { return peers_.count(n) != 0; }
   /// cluster_partition_handling pause_minority: pause when this node sees half of the
   /// cluster or less, resume when it sees a majority again.
   void check_minority(Context& ctx);
+  // Autoheal (broker_autoheal.cpp).
+  bool autoheal() const { return cfg_.cluster.partition_handling == ClusterConfig::PartitionHandling::Autoheal; }
+  /// A peer that was down is back: a partition healed; report to the autoheal leader.
+  void autoheal_report(Context& ctx, NodeId healed);
+  void autoheal_collect(Context& ctx, NodeId from, const AutohealReport& r);
+  void autoheal_decide(Context& ctx, const AutohealDecision& d);
   /// A client's packet reached a paused node: refuse it (the node is not serving).
   void refuse(Context& ctx, NodeId client, const Packet& p);
   // Classic queue mirroring (broker_mirror.cpp).
@@ -196,6 +204,9 @@ class QueueBroker final : public Node {
   /// The leader of shadowed queues died: promote this mirror if it is the oldest live one.
   void mirror_peer_down(Context& ctx, NodeId peer);
   void mirror_peer_up(Context& ctx, NodeId peer);
+  /// `node` (re)joined: it is now the last mirror to be promoted (RabbitMQ promotes the
+  /// longest running mirror).
+  void youngest_mirror(NodeId node);
   void promote(Context& ctx, const std::string& queue);
   /// Another node's claim to lead q won: drop this copy and become a mirror.
   void give_up_leadership(Context& ctx, QueueState& q);
@@ -273,6 +284,8 @@ class QueueBroker final : public Node {
   std::map<std::string, QueueConfig> remote_;
   std::uint64_t incarnation_ = 0;  // survives crashes: counts this node's starts
   bool paused_ = false;
+  bool healing_ = false;  // autoheal: a partition healed, the decision is pending
+  std::map<NodeId, AutohealReport> autoheal_reports_;  // the autoheal leader's
   std::uint64_t next_lane_ = 1;  // CPU lanes: one per queue process
   bool quorum_flush_armed_ = false;
   std::uint64_t next_ref_ = 1, next_confirm_ = 1;

@@ -21,12 +21,13 @@ void QueueBroker::tick_peers(Context& ctx) {
   ctx.set_timer(cfg_.cluster.net_ticktime_s / 4, Timer{kTick, 0});
 }
 
-void QueueBroker::heard_from(Context& ctx, NodeId peer) {
+void QueueBroker::heard_from(Context& ctx, NodeId peer, bool healed) {
   auto& p = peers_.at(peer);
   p.last_heard = ctx.now();
   if (p.up) return;
   p.up = true;
   ctx.emit(Event{.kind = ev::NodeStatus, .peer = peer, .flag = true, .text = "reachable"});
+  if (healed) autoheal_report(ctx, peer);
   check_minority(ctx);
   if (!paused_) mirror_peer_up(ctx, peer);
 }
@@ -95,9 +96,11 @@ void QueueBroker::peer_down(Context& ctx, NodeId peer, const char* reason) {
   for (auto ref : refs) settle_forward(ctx, ref, false);
   quorum_peer_down(ctx, peer);
   mirror_peer_down(ctx, peer);
-  // RabbitMQ deletes the transient queues of a node that went down, bindings and all.
+  // RabbitMQ deletes the transient queues of a node that went down, bindings and all
+  // (a mirrored one survives on its mirrors).
   for (auto it = remote_.begin(); it != remote_.end();) {
-    if (it->second.home != peer || it->second.durable || it->second.type != QueueConfig::Type::Classic) {
+    if (it->second.home != peer || it->second.durable || it->second.type != QueueConfig::Type::Classic ||
+        !it->second.mirrors.empty()) {
       ++it;
       continue;
     }

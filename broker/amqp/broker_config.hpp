@@ -79,8 +79,11 @@ struct ClusterConfig {
   /// cluster_partition_handling (Partitions guide). Ignore: both sides of a partition go
   /// on; on healing, two leaders of a mirrored queue resolve to one and the other copy is
   /// discarded. PauseMinority: a node that sees half of the cluster or less pauses
-  /// (closes its clients, serves nothing) until it sees a majority again.
-  enum class PartitionHandling : std::uint8_t { Ignore, PauseMinority };
+  /// (closes its clients, serves nothing) until it sees a majority again. Autoheal: both
+  /// sides go on; after healing the partition with the most client connections (then
+  /// the most nodes, then the lowest node) wins and every other node restarts, losing
+  /// what only its side accepted.
+  enum class PartitionHandling : std::uint8_t { Ignore, PauseMinority, Autoheal };
   PartitionHandling partition_handling = PartitionHandling::Ignore;
   bool clustered() const { return nodes.size() > 1; }
 };

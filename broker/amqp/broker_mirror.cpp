@@ -24,6 +24,7 @@ std::map<std::uint64_t, QueuedMessage> QueueBroker::held_messages(const QueueSta
 }
 
 void QueueBroker::start_mirrors(Context& ctx) {
+  if (incarnation_ > 1) youngest_mirror(cfg_.cluster.self);  // a restarted node's mirrors are the newest
   for (auto& [name, q] : queues_) {
     q.mirrors.clear();
     q.awaiting.clear();
@@ -109,6 +110,11 @@ bool QueueBroker::mirror_packet(Context& ctx, NodeId from, const Packet& p) {
       ctx.send(from, QueueMoved{j->queue, cfg_.cluster.self, queues_.at(j->queue).cfg.epoch});  // this node leads it
       return true;
     }
+    // Only the leader this node knows may admit it; tell any other claimant who that is.
+    if (auto r = remote_.find(j->queue); r != remote_.end() && r->second.home != from) {
+      ctx.send(from, QueueMoved{j->queue, r->second.home, r->second.epoch});
+      return true;
+    }
     Shadow s;
     s.leader = j->leader;
     s.synced = j->synced;
@@ -157,10 +163,13 @@ bool QueueBroker::mirror_packet(Context& ctx, NodeId from, const Packet& p) {
     return true;
   }
   if (auto* m = p.as<QueueMoved>()) {
+    if (!remote_.count(m->queue) && !queues_.count(m->queue)) return true;  // a queue this node forgot
     QueueConfig& c = remote_.count(m->queue) ? remote_.at(m->queue) : queues_.at(m->queue).cfg;
     // A claim older than what this node knows, or losing a tie, is ignored: its
     // claimant learns of the better one from this node's own claim or its peers'.
     if (m->home == c.home || m->epoch < c.epoch || (m->epoch == c.epoch && m->home > c.home)) return true;
+    // Autoheal: two leaders after a partition wait for the winning partition's verdict.
+    if (autoheal() && healing_ && queues_.count(m->queue)) return true;
     // The old leader becomes the youngest mirror; the promoted one leads.
     std::vector<NodeId> mirrors;
     for (NodeId n : c.mirrors)
@@ -230,7 +239,20 @@ void QueueBroker::mirror_peer_down(Context& ctx, NodeId peer) {
   }
 }
 
+void QueueBroker::youngest_mirror(NodeId node) {
+  auto to_back = [node](QueueConfig& c) {
+    auto it = std::find(c.mirrors.begin(), c.mirrors.end(), node);
+    if (it == c.mirrors.end()) return;
+    c.mirrors.erase(it);
+    c.mirrors.push_back(node);
+  };
+  for (auto& [name, c] : remote_) to_back(c);
+  for (auto& [name, q] : queues_) to_back(q.cfg);
+}
+
 void QueueBroker::mirror_peer_up(Context& ctx, NodeId peer) {
+  // RabbitMQ promotes the longest running mirror: one that comes back is the youngest.
+  youngest_mirror(peer);
   for (auto& [name, q] : queues_) {
     // A node of the queue's mirror set is back (restarted, or reachable again): tell it
     // who leads, and admit it as a mirror.

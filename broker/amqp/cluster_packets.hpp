@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "amqp/message.hpp"
 #include "core/packet.hpp"
@@ -49,6 +50,20 @@ struct ClientGone {
   std::string reason;
 };
 
+/// Autoheal (RabbitMQ Partitions guide): after a partition heals, every node tells the
+/// autoheal leader (the cluster's first node) which nodes it could reach during the
+/// partition and how many clients it has.
+struct AutohealReport {
+  std::vector<NodeId> partition;  ///< sorted, the sender included
+  std::uint32_t clients = 0;
+};
+/// The leader's decision, to every node: the winning partition; the others restart.
+struct AutohealDecision {
+  std::vector<NodeId> winner;
+};
+
+inline std::string_view wire_op(const AutohealReport&) { return "autoheal_report"; }
+inline std::string_view wire_op(const AutohealDecision&) { return "autoheal_decision"; }
 inline std::string_view wire_op(const NodeTick&) { return "node_tick"; }
 inline std::string_view wire_op(const ForwardPublish&) { return "forward_publish"; }
 inline std::string_view wire_op(const PublishOutcome& o) { return o.ok ? "publish_ok" : "publish_refused"; }

@@ -23,6 +23,7 @@ inline constexpr EventKind NodeStatus{45};        ///< a cluster node found anot
 inline constexpr EventKind MirrorState{46};       ///< a queue's leader admitted a mirror (synchronised or not), or the mirror became synchronised
 inline constexpr EventKind MirrorPromoted{47};    ///< a mirror took over a queue whose leader died (or refused to: ha-promote-on-failure when-synced)
 inline constexpr EventKind NodePaused{48};        ///< pause_minority: a node found itself in a minority and paused (or resumed)
+inline constexpr EventKind Autoheal{49};          ///< autoheal: the leader chose the winning partition (or a losing node restarts)
 }  // namespace ev
 
 namespace amqp {
@@ -45,6 +46,7 @@ inline constexpr std::array kEvents = {
     EventSchema{ev::MirrorState, "mirror_state", {"mirror", "queue", nullptr, nullptr, "synchronised", nullptr}},
     EventSchema{ev::MirrorPromoted, "mirror_promoted", {"leader", "queue", "lacking", "messages", "promoted", "sync"}},
     EventSchema{ev::NodePaused, "node_paused", {nullptr, nullptr, "reachable", "cluster_size", "paused", nullptr}},
+    EventSchema{ev::Autoheal, "autoheal", {nullptr, nullptr, "clients", nullptr, "restart", "winner"}},
 };
 }  // namespace amqp
 }  // namespace bs

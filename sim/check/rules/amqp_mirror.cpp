@@ -12,6 +12,12 @@ void Ledger::on_mirror_promoted(const Event& e) {
   p.at_risk.clear();
   p.remaining = e.seq;
   p.cause = 1;
+  // With its old leader alive (a partition, not a crash), the old copy still exists: its
+  // fate is decided when the partition heals (split_brain drops), not here.
+  if (!down.count(e.peer)) {
+    if (p.remaining <= 0) promotions.erase(q);
+    return;
+  }
   for (const auto& [id, m] : msgs)
     for (const auto& c : m.copies)
       if (c.scope == q && !c.finished() && !c.log) p.at_risk.emplace(id, c.position);

@@ -110,11 +110,8 @@ BrokerDecl load_broker(const JsonIn& n) {
     if (!n.has("cluster_nodes")) n.fail("\"net_ticktime_s\" and \"cluster_partition_handling\" are cluster settings: give them with \"cluster_nodes\"");
     d.cfg.cluster.net_ticktime_s = n.num("net_ticktime_s", 0.01, 3600, 60);
     const std::string h = n.one_of("cluster_partition_handling", {"ignore", "pause_minority", "autoheal"}, "ignore");
-    // autoheal's winner is the partition with the most client connections, which needs
-    // an election among the nodes after healing that this model does not play out yet.
-    if (h == "autoheal") n.at("cluster_partition_handling").fail("\"autoheal\" is not modelled yet; use \"ignore\" or \"pause_minority\"");
     using PH = amqp::ClusterConfig::PartitionHandling;
-    d.cfg.cluster.partition_handling = h == "ignore" ? PH::Ignore : PH::PauseMinority;
+    d.cfg.cluster.partition_handling = h == "ignore" ? PH::Ignore : h == "pause_minority" ? PH::PauseMinority : PH::Autoheal;
   }
   if (n.has("queues")) {
     JsonIn qs = n.at("queues");
