@@ -186,6 +186,11 @@ void Ledger::on_crash_event(const Event& e) {
 
 void Ledger::on_restart(const Event& e) {
   down.erase(e.node);
+  // A mirrored queue waiting for its leader's node has it back.
+  std::vector<std::string> back;
+  for (const auto& [q, l] : leaderless)
+    if (l.leader == e.node) back.push_back(q);
+  for (const auto& q : back) end_leaderless(q, e.t);
   update_availability_all(e.t);
 }
 

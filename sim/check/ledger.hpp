@@ -368,6 +368,15 @@ struct Ledger {
     std::uint8_t cause = 0;
   };
   std::map<std::string, Promotion> promotions;  // by queue
+  // A mirrored queue whose unsynchronised mirror refused to take over (when-synced) has
+  // no leader until its old leader's node restarts or a mirror is promoted.
+  struct Leaderless {
+    double since = 0;
+    NodeId leader = kNoNode;
+  };
+  std::map<std::string, Leaderless> leaderless;   // by queue
+  std::map<std::string, double> mirror_unavailable_s;
+  void end_leaderless(const std::string& queue, double now);
   std::unordered_map<MsgId, std::uint8_t> queue_loss_cause;  // 1 unsynchronised promotion, 2 split brain
   std::map<std::uint8_t, std::uint64_t> retired_lost_by_cause;  // of messages already retired
   void on_mirror_promoted(const Event& e);

@@ -98,7 +98,7 @@ struct Totals {
   std::uint64_t lost_split_brain = 0;  ///< lost: held by the side of a partition whose copy was discarded on healing
   std::uint64_t mirror_promotions = 0;  ///< mirrored queues: mirrors promoted to leader
   std::uint64_t queue_leader_changes = 0;  ///< quorum queues: leaders elected after each queue's first
-  double unavailable_s = 0;          ///< quorum queues: the most simulated seconds any queue could not commit (no live leader, or a majority of replicas down)
+  double unavailable_s = 0;          ///< the most simulated seconds any replicated queue had no leader: a quorum queue without a live leader or majority, a mirrored queue whose mirror refused to take over
   std::map<std::string, PartitionReplication> replicas;  ///< by partition name
   double latency_p50_ms = 0;
   double latency_p95_ms = 0;

@@ -202,7 +202,7 @@ TEST_CASE("producer: retry waits retry_s after the last send", "[queue][producer
   CHECK(again[0].msg.id == 1);
 }
 
-TEST_CASE("producer: a crash forgets unconfirmed messages; the restart continues the count", "[queue][producer][crash]") {
+TEST_CASE("producer: a crash forgets unconfirmed messages, and the restart continues the count", "[queue][producer][crash]") {
   Producer p(config(4, 2));
   Driver d(p, kP);
   d.start();

@@ -305,7 +305,7 @@ TEST_CASE("checker: inversions across consumers count in the queue, not per cons
   CHECK(t.queues.at("q").reordered == 2);
 }
 
-TEST_CASE("checker: reordering is per queue; two queues never compare", "[checker][reorder]") {
+TEST_CASE("checker: reordering is per queue, and two queues never compare", "[checker][reorder]") {
   Feed f;
   f.publish(1);
   f.enqueue(1, 1, "qa");
@@ -525,7 +525,7 @@ TEST_CASE("published counts message ids, retries count re-sends, unconfirmed wha
   CHECK(t.lost == 0);  // the producer knows about 2: it is unconfirmed, not silently lost
 }
 
-TEST_CASE("a fire-and-forget message that never reached a broker is lost; an unroutable one is not", "[checker]") {
+TEST_CASE("a fire-and-forget message that never reached a broker is lost, and an unroutable one is not", "[checker]") {
   Feed f;
   f.publish(1, false);  // on the wire when the broker crashes: the connection reset kills it
   f.publish(2, false);

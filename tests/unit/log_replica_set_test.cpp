@@ -39,7 +39,7 @@ TEST_CASE("a silent follower leaves the ISR after replica.lag.time.max.ms and th
   CHECK(r.enough_replicas());      // two in the ISR, min.insync.replicas 2
 }
 
-TEST_CASE("a follower that keeps fetching but never catches up also leaves; one at the leader's end stays",
+TEST_CASE("a follower that keeps fetching but never catches up also leaves, and one at the leader's end stays",
           "[log][replication]") {
   ReplicaSet r(kL, {kL, kF1, kF2}, 1.0, 1, 0, 0.0);
   double t = 0;
@@ -73,7 +73,7 @@ TEST_CASE("a follower rejoins the ISR when it reaches the high watermark", "[log
   CHECK(r.in_isr(kF2));
 }
 
-TEST_CASE("below min.insync.replicas acks=all cannot be accepted; the leader alone moves the high watermark",
+TEST_CASE("below min.insync.replicas acks=all cannot be accepted, and the leader alone moves the high watermark",
           "[log][replication]") {
   ReplicaSet r(kL, {kL, kF1, kF2}, 1.0, 2, 0, 0.0);
   r.leader_appended(3);

@@ -300,7 +300,7 @@ TEST_CASE("diverged is also checked at each election", "[log][checker][replicati
   CHECK(f.checker.totals().diverged == 1);
 }
 
-TEST_CASE("produce errors by Kafka error name; replication lines only when replicated", "[log][checker][replication]") {
+TEST_CASE("produce errors by Kafka error name, and replication lines only when replicated", "[log][checker][replication]") {
   Feed f;
   f.on(Event{.kind = ev::ProduceError, .node = kProducer, .msg = 1, .peer = kB1, .queue = kP, .seq = 1, .flag = true, .text = "NOT_ENOUGH_REPLICAS"});
   f.on(Event{.kind = ev::ProduceError, .node = kProducer, .msg = 1, .peer = kB1, .queue = kP, .seq = 2, .flag = true, .text = "NOT_ENOUGH_REPLICAS"});

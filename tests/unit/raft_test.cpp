@@ -66,7 +66,7 @@ TEST_CASE("raft: entries commit on a majority and every member applies them in o
   }
 }
 
-TEST_CASE("raft: with one member down of three the rest still commit; with two down nothing commits", "[raft]") {
+TEST_CASE("raft: with one member down of three the rest still commit, and with two down nothing commits", "[raft]") {
   RaftCluster c(3, 4);
   NodeId l = c.run_until_leader(2.0);
   REQUIRE(l != kNoNode);
@@ -88,7 +88,7 @@ TEST_CASE("raft: with one member down of three the rest still commit; with two d
   CHECK(values(c, f2).back() == 2);  // committed once a majority is back
 }
 
-TEST_CASE("raft: the leader's crash elects another in a higher term; committed entries survive", "[raft]") {
+TEST_CASE("raft: the leader's crash elects another in a higher term, and committed entries survive", "[raft]") {
   RaftCluster c(3, 5);
   const NodeId l1 = c.run_until_leader(2.0);
   REQUIRE(l1 != kNoNode);
@@ -111,7 +111,7 @@ TEST_CASE("raft: the leader's crash elects another in a higher term; committed e
   CHECK(one_leader_per_term(c));
 }
 
-TEST_CASE("raft: a leader cut off in a minority cannot commit; the majority's log wins after the heal", "[raft]") {
+TEST_CASE("raft: a leader cut off in a minority cannot commit, and the majority's log wins after the heal", "[raft]") {
   RaftCluster c(5, 6);
   const NodeId old = c.run_until_leader(2.0);
   REQUIRE(old != kNoNode);

@@ -4,8 +4,20 @@
 
 namespace bs::check {
 
+void Ledger::end_leaderless(const std::string& queue, double now) {
+  auto it = leaderless.find(queue);
+  if (it == leaderless.end()) return;
+  mirror_unavailable_s[queue] += now - it->second.since;
+  leaderless.erase(it);
+}
+
 void Ledger::on_mirror_promoted(const Event& e) {
-  if (!field::flag<"promoted">(e)) return;  // when-synced: no promotion, the queue waits
+  if (!field::flag<"promoted">(e)) {
+    // when-synced: no promotion; the queue waits for its leader.
+    leaderless.try_emplace(queue_name(e), Leaderless{e.t, e.peer});
+    return;
+  }
+  end_leaderless(queue_name(e), e.t);
   ++t.mirror_promotions;
   const std::string& q = queue_name(e);
   Promotion& p = promotions[q];

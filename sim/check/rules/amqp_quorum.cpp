@@ -54,6 +54,13 @@ void Ledger::quorum_totals(Totals& into) const {
     into.unavailable_s = std::max(into.unavailable_s, s);
     if (q.leaders > 1) into.queue_leader_changes += q.leaders - 1;
   }
+  // Mirrored queues left without a leader (amqp_mirror.cpp).
+  std::map<std::string, double> waits = mirror_unavailable_s;
+  for (const auto& [q, l] : leaderless) waits[q] += into.end_t - l.since;
+  for (const auto& [q, s] : waits) {
+    into.queues[q].unavailable_s += s;
+    into.unavailable_s = std::max(into.unavailable_s, into.queues[q].unavailable_s);
+  }
   // Mirrored queues' losses by cause (amqp_mirror.cpp).
   auto retired = [&](std::uint8_t c) {
     auto it = retired_lost_by_cause.find(c);
