@@ -313,6 +313,15 @@ void QueueBroker::dispatch(Context& ctx, const std::string& qname) {
   }
 }
 
+QueueBroker::Connection QueueBroker::consumer_connection(Context& ctx, const Consume& c) {
+  Connection conn;
+  conn.number = c.connection;
+  conn.last_heard = conn.last_sent = ctx.now();
+  conn.consumer = true;
+  conn.queue = c.queue;
+  return conn;
+}
+
 void QueueBroker::handle_consume(Context& ctx, NodeId from, const Consume& c, NodeId via) {
   auto it = conns_.find(from);
   if (it != conns_.end() && it->second.consumer) {
@@ -320,13 +329,8 @@ void QueueBroker::handle_consume(Context& ctx, NodeId from, const Consume& c, No
     connection_lost(ctx, from, "reconnected");       // the old connection is gone
   }
   if (quorum_.count(c.queue) && via == kNoNode) {
-    Connection conn;
-    conn.number = c.connection;
-    conn.last_heard = conn.last_sent = ctx.now();
-    conn.consumer = true;
-    conn.queue = c.queue;
+    Connection& conn = conns_[from] = consumer_connection(ctx, c);
     conn.quorum = true;
-    conns_[from] = std::move(conn);
     QuorumOp op;
     op.kind = QuorumOp::Kind::Attach;
     op.consumer = from;
@@ -343,13 +347,8 @@ void QueueBroker::handle_consume(Context& ctx, NodeId from, const Consume& c, No
     if (home != kNoNode && peers_.at(home).up) {
       // The queue lives on another node: keep the client's connection here and relay
       // its consumer there.
-      Connection conn;
-      conn.number = c.connection;
-      conn.last_heard = conn.last_sent = ctx.now();
-      conn.consumer = true;
-      conn.queue = c.queue;
-      conn.proxy_to = home;
-      conns_[from] = std::move(conn);
+      conns_[from] = consumer_connection(ctx, c);
+      conns_[from].proxy_to = home;
       ctx.send(home, Relay{from, c});
       return;
     }

@@ -237,6 +237,8 @@ class QueueBroker final : public Node {
   void quorum_settle(Context& ctx, NodeId client, const Packet& p);
   QuorumClient* quorum_client(std::uint32_t group);
   void handle_publish(Context& ctx, NodeId from, const Publish& p);
+  /// The connection of a client that sent basic.consume to this node.
+  Connection consumer_connection(Context& ctx, const Consume& c);
   /// basic.consume from `from`; `via` is the node relaying it (kNoNode: direct).
   void handle_consume(Context& ctx, NodeId from, const Consume& c, NodeId via = kNoNode);
   void handle_open(Context& ctx, NodeId from, const Open& o);
