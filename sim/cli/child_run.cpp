@@ -13,7 +13,8 @@ extern char** environ;
 
 namespace bs {
 
-ChildRun run_in_child(const std::string& scenario, std::optional<std::uint64_t> seed) {
+ChildRun run_in_child(const std::string& scenario, std::optional<std::uint64_t> seed,
+                      const std::vector<std::string>& extra) {
   char tmpl[] = "/tmp/brokersim-metrics-XXXXXX";
   int fd = mkstemp(tmpl);
   if (fd < 0) throw std::runtime_error("cannot create a temporary file");
@@ -21,6 +22,7 @@ ChildRun run_in_child(const std::string& scenario, std::optional<std::uint64_t> 
   const std::string metrics = std::string(tmpl);
   std::vector<std::string> args{"brokersim", "run", scenario, "--quiet", "--metrics", metrics};
   if (seed) args.insert(args.end(), {"--seed", std::to_string(*seed)});
+  args.insert(args.end(), extra.begin(), extra.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -15,6 +16,8 @@ struct ChildRun {
 
 /// Run one scenario in its own process (SimGrid allows one Engine per process) and
 /// collect its metrics. The child's stderr passes through, so load errors are shown.
-ChildRun run_in_child(const std::string& scenario, std::optional<std::uint64_t> seed);
+/// `extra` is appended to the child's `brokersim run` arguments (--try, --fault ...).
+ChildRun run_in_child(const std::string& scenario, std::optional<std::uint64_t> seed,
+                      const std::vector<std::string>& extra = {});
 
 }  // namespace bs

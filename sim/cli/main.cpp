@@ -8,6 +8,7 @@
 
 #include "cli/child_run.hpp"
 #include "cli/report.hpp"
+#include "check/variant.hpp"
 #include "run/run.hpp"
 #include "scenario/scenario_error.hpp"
 #include "trace/trace.hpp"
@@ -17,8 +18,9 @@ namespace {
 constexpr int kExpectFailed = 1, kBadInput = 2, kInternal = 3;
 
 int cmd_run(const std::string& path, const std::string& trace, const std::string& metrics,
-            std::optional<std::uint64_t> seed, const std::vector<std::string>& faults, bool quiet) {
+            std::optional<std::uint64_t> seed, const std::vector<std::string>& faults, bool quiet, bool try_this) {
   bs::Scenario s = bs::load_scenario(path);
+  if (try_this) s = bs::try_this_variant(s);
   // Refuse unwritable outputs before spending time on the run.
   for (const auto& out : {trace, metrics})
     if (!out.empty() && !std::ofstream(out, std::ios::app))
@@ -34,19 +36,32 @@ int cmd_run(const std::string& path, const std::string& trace, const std::string
   return 0;
 }
 
-int cmd_check(const std::vector<std::string>& paths, std::optional<std::uint64_t> seed) {
+int cmd_check(const std::vector<std::string>& paths, std::optional<std::uint64_t> seed,
+              const std::vector<std::string>& faults, bool try_this) {
+  std::vector<std::string> extra;
+  if (try_this) extra.push_back("--try");
+  for (const auto& f : faults) extra.insert(extra.end(), {"--fault", f});
   int worst = 0;
   for (const auto& p : paths) {
-    bs::ChildRun c = bs::run_in_child(p, seed);
+    const std::string label = try_this ? p + " --try" : p;
+    bs::ChildRun c = bs::run_in_child(p, seed, extra);
     if (c.exit_code != 0 || c.metrics.is_null()) {
-      fmt::print("{:<40} ERROR (exit {})\n", p, c.exit_code);
+      fmt::print("{:<40} ERROR (exit {})\n", label, c.exit_code);
       worst = std::max(worst, c.exit_code == kBadInput ? kBadInput : kInternal);
       continue;
     }
     const std::string verdict = c.metrics.value("verdict", "none");
-    fmt::print("{:<40} {}\n", p, verdict == "fail" ? "FAIL" : verdict == "pass" ? "pass" : "ran (no expectations)");
+    fmt::print("{:<40} {}\n", label,
+               verdict == "fail"                ? "FAIL"
+               : verdict == "pass"              ? "pass"
+               : verdict == bs::kVerdictWhatIf ? "what-if (faults added: the lesson's expectations compared, not judged)"
+                                                : "ran (no expectations)");
     for (const auto& e : c.metrics["expectations"])
       if (!e.value("pass", false)) fmt::print("    expectation failed: {}\n", e.value("message", ""));
+    // A variant's view of the lesson: what changed is the experiment's result, not a failure.
+    if (c.metrics.contains("lesson_expectations"))
+      for (const auto& e : c.metrics["lesson_expectations"])
+        fmt::print("    lesson's expectation {:<9}{}\n", e.value("same", false) ? "same:" : "changed:", e.value("message", ""));
     if (verdict == "fail") worst = std::max(worst, kExpectFailed);
   }
   return worst;
@@ -90,10 +105,17 @@ int main(int argc, char** argv) {
   run->add_option("--seed", seed, "override the scenario's seed");
   run->add_option("--fault", faults, "add a fault: T:crash:NODE, T:restart:NODE, T:link_down:A:B, T:link_up:A:B");
   run->add_flag("--quiet", quiet, "print no summary");
+  bool try_this = false;
+  const char* try_help = "run the lesson's try_this variant, judged by its prediction; the lesson's own "
+                         "expectations are reported as same / changed";
+  run->add_flag("--try", try_this, try_help);
 
   auto* check = app.add_subcommand("check", "run scenarios and fail if one breaks its expect block");
   check->add_option("scenarios", paths, "scenario JSON files")->required();
   check->add_option("--seed", seed, "override the scenarios' seeds");
+  check->add_flag("--try", try_this, try_help);
+  check->add_option("--fault", faults,
+                    "add a fault (a what-if: the lesson's expectations are reported as same / changed, not judged)");
 
   std::string a, b;
   auto* compare = app.add_subcommand("compare", "run two scenarios and print their totals side by side");
@@ -108,8 +130,8 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kBadInput;
   }
   try {
-    if (*run) return cmd_run(path, trace, metrics, seed, faults, quiet);
-    if (*check) return cmd_check(paths, seed);
+    if (*run) return cmd_run(path, trace, metrics, seed, faults, quiet, try_this);
+    if (*check) return cmd_check(paths, seed, faults, try_this);
     if (*compare) return cmd_compare(a, b, seed);
   } catch (const bs::ScenarioError& e) {
     fmt::print(std::cerr, "brokersim: {}\n", e.what());

@@ -9,6 +9,40 @@
 
 namespace bs {
 
+namespace {
+// The end of a variant run's summary: the Try this prediction judged, the lesson's own
+// expectations compared (same / changed), never failed.
+void print_variant(std::ostream& out, const Scenario& s, const RunResult& r) {
+  const Variant& v = *s.variant;
+  const auto& h = s.header_extra["variant"];
+  if (v.try_this) fmt::print(out, "  Try this: {}\n", h.value("try_this", ""));
+  if (h.contains("faults_added")) {
+    std::vector<std::string> added;
+    for (const auto& f : h["faults_added"]) added.push_back(f.dump());
+    fmt::print(out, "  faults added: {}\n", fmt::join(added, " "));
+  }
+  if (!r.expectations.empty()) {
+    fmt::print(out, "  predicted (try_this.expect):\n");
+    for (const auto& e : r.expectations) fmt::print(out, "    [{}] {}\n", e.pass ? "pass" : "FAIL", e.describe());
+  }
+  std::size_t changed = 0;
+  for (const auto& e : r.lesson) changed += !e.same();
+  if (!r.lesson.empty()) {
+    fmt::print(out, "  the lesson's own expectations, in this {}:\n", v.what_if ? "what-if" : "variant");
+    for (const auto& e : r.lesson) fmt::print(out, "    {:<10}{}\n", fmt::format("[{}]", e.word()), e.describe());
+  }
+  const std::string word = verdict_word(r.expectations, &v);
+  const std::string of_lesson = fmt::format("{} of the lesson's {} expectations changed", changed, r.lesson.size());
+  if (word == kVerdictWhatIf)
+    fmt::print(out, "  verdict: WHAT-IF (faults added: nothing judged; {})\n", of_lesson);
+  else if (word == "none")
+    fmt::print(out, "  verdict: none ({})\n", of_lesson);
+  else
+    fmt::print(out, "  verdict: {} (the prediction {}; {})\n", word == "pass" ? "PASS" : "FAIL",
+               word == "pass" ? "held" : "did not hold", of_lesson);
+}
+}  // namespace
+
 void print_summary(std::ostream& out, const Scenario& s, const RunResult& r) {
   const Totals& t = r.totals;
   fmt::print(out, "{} — {}\n", s.name, s.title);
@@ -40,6 +74,10 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r) {
     fmt::print(out, "\n");
   }
   if (model) model->summary_tables(out, t);
+  if (s.variant) {
+    print_variant(out, s, r);
+    return;
+  }
   if (!r.expectations.empty()) {
     fmt::print(out, "  expectations:\n");
     for (const auto& e : r.expectations) fmt::print(out, "    [{}] {}\n", e.pass ? "pass" : "FAIL", e.describe());
@@ -67,7 +105,14 @@ nlohmann::ordered_json metrics_json(const Scenario& s, const RunResult& r) {
   for (const auto& e : r.expectations)
     ex.push_back({{"metric", e.expectation.metric}, {"pass", e.pass}, {"observed", e.observed}, {"message", e.describe()}});
   j["expectations"] = ex;
-  j["verdict"] = s.expect.empty() ? "none" : (r.pass ? "pass" : "fail");
+  if (s.variant) {
+    auto lesson = nlohmann::ordered_json::array();
+    for (const auto& e : r.lesson)
+      lesson.push_back({{"metric", e.result.expectation.metric}, {"same", e.same()}, {"observed", e.result.observed},
+                        {"message", e.describe()}});
+    j["lesson_expectations"] = lesson;
+  }
+  j["verdict"] = verdict_word(r.expectations, s.variant ? &*s.variant : nullptr);
   return j;
 }
 

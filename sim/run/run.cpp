@@ -142,16 +142,25 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt) {
   r.totals.end_t = s.duration_s;
   r.expectations = check_expectations(s.expect, r.totals);
   for (const auto& e : r.expectations) r.pass &= e.pass;
+  if (s.variant) r.lesson = judge_against_lesson(s.variant->lesson, r.totals);
   r.events = tee.count;
   if (writer) {
     nlohmann::ordered_json f;
-    f["verdict"] = s.expect.empty() ? "none" : (r.pass ? "pass" : "fail");
+    f["verdict"] = verdict_word(r.expectations, s.variant ? &*s.variant : nullptr);
     f["end_t"] = s.duration_s;
     f["totals"] = totals_json(r.totals);
     auto fails = nlohmann::ordered_json::array();
     for (const auto& e : r.expectations)
       if (!e.pass) fails.push_back({{"metric", e.expectation.metric}, {"message", e.describe()}, {"observed", e.observed}});
     f["failures"] = fails;
+    // A variant's changes to the lesson's outcome: reported, not failed.
+    if (s.variant) {
+      auto changed = nlohmann::ordered_json::array();
+      for (const auto& e : r.lesson)
+        if (!e.same())
+          changed.push_back({{"metric", e.result.expectation.metric}, {"message", e.describe()}, {"observed", e.result.observed}});
+      f["changed"] = changed;
+    }
     writer->write_footer(f);
   }
   return r;

@@ -21,6 +21,8 @@ struct RunResult {
   Totals totals;
   std::vector<ExpectationResult> expectations;
   bool pass = true;            ///< every expectation held
+  /// A variant run's view of the lesson's own expectations (same / changed); empty otherwise.
+  std::vector<LessonExpectation> lesson;
   double wall_s = 0;           ///< wall-clock seconds spent simulating
   std::uint64_t events = 0;    ///< trace events produced (network events included when traced)
   std::uint64_t seed = 0;

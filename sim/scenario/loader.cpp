@@ -124,9 +124,10 @@ void load_faults(const JsonIn& root, Scenario& s) {
   }
 }
 
-void load_expect(const JsonIn& root, Scenario& s) {
-  if (!root.has("expect")) return;
-  JsonIn ex = root.at("expect");
+// An expect block (the lesson's, or a try_this prediction), checked against `s`'s nodes
+// and queues.
+std::vector<Expectation> read_expect(const JsonIn& ex, const Scenario& s) {
+  std::vector<Expectation> out;
   if (!ex.json().is_object()) ex.fail("expected an object of metric: bound");
   for (auto it = ex.json().begin(); it != ex.json().end(); ++it) {
     const std::string& metric = it.key();
@@ -160,8 +161,55 @@ void load_expect(const JsonIn& root, Scenario& s) {
       if (v.has("eq")) e.eq = v.num("eq", -1e18, 1e18);
       if (!e.min && !e.max && !e.eq) v.fail("expected a number or an object with \"min\", \"max\" or \"eq\"");
     }
-    s.expect.push_back(std::move(e));
+    out.push_back(std::move(e));
   }
+  return out;
+}
+
+void load_expect(const JsonIn& root, Scenario& s) {
+  if (root.has("expect")) s.expect = read_expect(root.at("expect"), s);
+}
+
+// JSON Patch (RFC 6902) operation members; nlohmann::json::patch ignores others, the
+// loader refuses them like any unknown key.
+const std::vector<std::string> kPatchOpKeys = {"op", "path", "value", "from"};
+
+void load_try_this(const JsonIn& root, Scenario& s) {
+  if (!root.has("try_this")) return;
+  JsonIn t = root.at("try_this");
+  t.expect_object({"text", "patch", "expect"});
+  TryThis tt;
+  tt.text = t.str("text");
+  if (tt.text.empty()) t.at("text").fail("expected the experiment in words, for the lesson page");
+  JsonIn p = t.at("patch");
+  if (!p.json().is_array() || p.json().empty())
+    p.fail("expected a non-empty array of JSON Patch (RFC 6902) operations, e.g. "
+           "[{\"op\": \"replace\", \"path\": \"/nodes/3/prefetch\", \"value\": 10}]");
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    JsonIn op = p.at(i);
+    op.expect_object(kPatchOpKeys);
+    const std::string path = op.str("path");
+    for (const char* own : {"/expect", "/try_this"})
+      if (path.rfind(own, 0) == 0 && (path.size() == std::string(own).size() || path[std::string(own).size()] == '/'))
+        op.at("path").fail(fmt::format("a try_this patch may not change {} (the prediction belongs in $.try_this.expect)",
+                                       std::string(own).substr(1)));
+  }
+  JsonIn e = t.at("expect");
+  if (!e.json().is_object() || e.json().empty())
+    e.fail("expected the predicted outcome: a non-empty expect block, e.g. {\"duplicates\": 0}");
+  tt.patch = p.json();
+  tt.expect = e.json();
+  s.try_this = std::move(tt);
+}
+
+// The message of a nlohmann::json exception without its "[json.exception.x.n] " tag.
+std::string json_error_text(const nlohmann::json::exception& e) {
+  std::string m = e.what();
+  if (!m.empty() && m[0] == '[') {
+    const auto close = m.find("] ");
+    if (close != std::string::npos) m = m.substr(close + 2);
+  }
+  return m;
 }
 
 nlohmann::ordered_json faults_json(const Scenario& s) {
@@ -187,16 +235,12 @@ NodeId Scenario::find_node(const std::string& n) const {
   return kNoNode;
 }
 
-Scenario parse_scenario(const std::string& text, const std::string& file) {
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw ScenarioError(fmt::format("{}: malformed JSON: {}", file, e.what()));
-  }
+namespace {
+// Everything but try_this (which parse_scenario reads and validates afterwards).
+Scenario load_document(const nlohmann::json& j, const std::string& file) {
   JsonIn root(j, file, "$");
   root.expect_object({"name", "title", "description", "model", "seed", "duration_s", "network", "nodes", "links",
-                      "faults", "expect", "notes"});
+                      "faults", "expect", "notes", "try_this"});
   Scenario s;
   s.file = file;
   s.name = root.str("name");
@@ -226,7 +270,62 @@ Scenario parse_scenario(const std::string& text, const std::string& file) {
   s.header_extra["faults"] = faults_json(s);
   s.header_extra["expect"] = root.has("expect") ? nlohmann::ordered_json::parse(root.at("expect").json().dump())
                                                 : nlohmann::ordered_json::object();
+  s.document = j;
   return s;
+}
+
+// The lesson's expectations, for the header of a variant run.
+void start_variant(Scenario& s) {
+  if (s.variant) return;
+  s.variant = Variant{false, false, s.expect};
+  s.header_extra["variant"] = {{"lesson_expect", s.header_extra["expect"]}};
+}
+}  // namespace
+
+Scenario parse_scenario(const std::string& text, const std::string& file) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw ScenarioError(fmt::format("{}: malformed JSON: {}", file, e.what()));
+  }
+  Scenario s = load_document(j, file);
+  load_try_this(JsonIn(j, file, "$"), s);
+  // A try_this that does not apply is refused with the lesson, not when a student tries it.
+  if (s.try_this) try_this_variant(s);
+  return s;
+}
+
+Scenario try_this_variant(const Scenario& lesson) {
+  const std::string& file = lesson.file;
+  if (!lesson.try_this) throw ScenarioError(fmt::format("{}: $: this lesson has no \"try_this\" to run", file));
+  const TryThis& tt = *lesson.try_this;
+  nlohmann::json doc = lesson.document;
+  doc.erase("try_this");
+  // One operation at a time, so that an error names the operation that failed.
+  for (std::size_t i = 0; i < tt.patch.size(); ++i) {
+    try {
+      doc = doc.patch(nlohmann::json::array({tt.patch[i]}));
+    } catch (const nlohmann::json::exception& e) {
+      throw ScenarioError(fmt::format("{}: $.try_this.patch[{}]: cannot apply {}: {}", file, i, tt.patch[i].dump(),
+                                      json_error_text(e)));
+    }
+  }
+  // The variant is judged by the prediction, not by the lesson's block.
+  if (doc.is_object()) doc.erase("expect");
+  Scenario v;
+  try {
+    v = load_document(doc, file);
+  } catch (const ScenarioError& e) {
+    std::string why = e.what();
+    if (why.rfind(file + ": ", 0) == 0) why = why.substr(file.size() + 2);
+    throw ScenarioError(fmt::format("{}: $.try_this.patch: the patched scenario is invalid: {}", file, why));
+  }
+  v.expect = read_expect(JsonIn(tt.expect, file, "$.try_this.expect"), v);
+  v.header_extra["expect"] = nlohmann::ordered_json::parse(tt.expect.dump());
+  v.variant = Variant{true, false, lesson.expect};
+  v.header_extra["variant"] = {{"try_this", tt.text}, {"lesson_expect", lesson.header_extra["expect"]}};
+  return v;
 }
 
 Scenario load_scenario(const std::string& path) {
@@ -273,6 +372,14 @@ void add_fault(Scenario& s, const std::string& spec) {
   }
   s.faults.push_back(f);
   s.header_extra["faults"] = faults_json(s);
+  // A lesson with a fault it was not written for is a what-if: nothing left to judge.
+  start_variant(s);
+  s.variant->what_if = true;
+  s.expect.clear();
+  s.header_extra["expect"] = nlohmann::ordered_json::object();
+  auto& added = s.header_extra["variant"]["faults_added"];
+  if (added.is_null()) added = nlohmann::ordered_json::array();
+  added.push_back(faults_json(s).back());
 }
 
 }  // namespace bs

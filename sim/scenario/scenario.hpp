@@ -4,12 +4,14 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "check/expect.hpp"
+#include "check/variant.hpp"
 #include "client/dedupe_store.hpp"
 #include "core/node.hpp"
 
@@ -48,6 +50,14 @@ struct RunShared {
 /// Builds the state machine of one node for a run.
 using NodeFactory = std::function<std::unique_ptr<Node>(RunShared&)>;
 
+/// A lesson's suggested experiment (scenario key `try_this`, docs/scenario-format.md):
+/// an RFC 6902 JSON Patch of the scenario and the outcome it predicts.
+struct TryThis {
+  std::string text;            ///< what to try, as the lesson page says it
+  nlohmann::json patch;        ///< the JSON Patch operations (validated: they apply)
+  nlohmann::json expect;       ///< the prediction, an expect block (validated on the patched scenario)
+};
+
 /// A scenario ready to run. Node i has NodeId i.
 struct Scenario {
   std::string file;
@@ -62,6 +72,11 @@ struct Scenario {
   std::vector<FaultSpec> faults;
   std::vector<Expectation> expect;
   std::vector<NodeFactory> factories;  ///< by NodeId
+  std::optional<TryThis> try_this;  ///< the lesson's Try this, if it has one
+  nlohmann::json document;          ///< the scenario as read (the Try this patch applies to it)
+  /// Set when this run is a variant of the lesson (--try, --fault): its own expectations
+  /// are then reported as same / changed (check/variant.hpp).
+  std::optional<Variant> variant;
   /// Extra header fields for the trace (queues, topics, expect, faults as written).
   nlohmann::ordered_json header_extra = nlohmann::ordered_json::object();
 
@@ -74,7 +89,14 @@ Scenario load_scenario(const std::string& path);
 /// Same, from text (`file` is used in messages).
 Scenario parse_scenario(const std::string& text, const std::string& file);
 /// Add a fault given as "T:crash:NODE", "T:restart:NODE", "T:link_down:A:B" or
-/// "T:link_up:A:B" (T in simulated seconds). Throws ScenarioError.
+/// "T:link_up:A:B" (T in simulated seconds). Throws ScenarioError. The scenario becomes a
+/// what-if: nothing is judged, its expectations are reported as same / changed, and the
+/// trace header's `variant` lists the added faults.
 void add_fault(Scenario& s, const std::string& spec);
+/// The lesson's Try this run: the scenario with its try_this patch applied, judged by the
+/// try_this expect block, the lesson's own expectations kept in `variant` to be reported as
+/// same / changed. Throws ScenarioError (naming $.try_this) if the lesson has none, the patch
+/// does not apply, or the patched scenario is invalid.
+Scenario try_this_variant(const Scenario& lesson);
 
 }  // namespace bs
