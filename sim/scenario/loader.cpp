@@ -209,6 +209,8 @@ std::string json_error_text(const nlohmann::json::exception& e) {
     const auto close = m.find("] ");
     if (close != std::string::npos) m = m.substr(close + 2);
   }
+  // nlohmann::json::patch reports a malformed operation as a "parse error".
+  if (m.rfind("parse error: ", 0) == 0) m = m.substr(13);
   return m;
 }
 
