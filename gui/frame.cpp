@@ -32,7 +32,7 @@ void handle_keys(AppState& app) {
 
 void run_column(AppState& app, Run& run, ImVec2 size, bool titled) {
   float em = ImGui::GetFontSize();
-  if (titled) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(run.fork_t >= 0 ? theme::kRedelivered : theme::kText), "%s", run.label.c_str());
+  if (titled) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(&run != &app.runs.front() ? theme::kRedelivered : theme::kText), "%s", run.label.c_str());
   float h = size.y - (titled ? ImGui::GetTextLineHeightWithSpacing() : 0);
   float topo_h = std::max(8.0f * em, h * 0.52f);
   draw_topology(app, run, ImVec2(size.x, topo_h));
@@ -70,7 +70,7 @@ void draw_frame(AppState& app) {
     if (app.has_trace() && ImGui::SmallButton("dismiss")) app.error.clear();
   }
   if (app.job && !app.job->done)
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kRedelivered), "Running %s ...", app.job->scenario.c_str());
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kRedelivered), "Running %s ...", app.job->request.scenario.c_str());
   if (!app.has_trace()) {
     ImGui::TextUnformatted("brokersim-gui: pick a lesson, or start with  brokersim-gui SCENARIO.json  or  --trace FILE.jsonl");
     draw_lesson(app);
@@ -130,7 +130,7 @@ void draw_frame(AppState& app) {
       ImGui::EndTabItem();
     }
     if (tab("Summary", SideTab::Summary)) {
-      draw_summary(app, app.runs.back());
+      draw_summary(app);
       ImGui::EndTabItem();
     }
     if (tab("Event log", SideTab::Log)) {

@@ -2,19 +2,21 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace bs::gui {
 
 /// What the user asked for on the command line.
 struct Options {
-  std::string scenario;        ///< SCENARIO.json to run
-  std::string trace;           ///< --trace FILE.jsonl to open instead
+  std::vector<std::string> scenarios;  ///< SCENARIO.json to run; a second one is shown beside the first
+  std::vector<std::string> traces;     ///< --trace FILE.jsonl to open instead (twice: side by side)
   std::string brokersim;       ///< --brokersim PATH
   std::string scenarios_dir;   ///< --scenarios DIR for the picker
   std::string screenshot;      ///< --screenshot out.png: render once and exit
   std::string size = "1280x800";
   std::string panel = "lesson";  ///< side tab shown: lesson, summary, log, whatif
   std::string what_if;         ///< --what-if T:crash:NODE: add a forked run (for screenshots)
+  bool try_this = false;       ///< --try: also run the lesson's "Try this" beside it
   double at = 0;               ///< --at T, simulated seconds
   int width = 1280, height = 800;
   int frames = 0;              ///< --frames N (bench)

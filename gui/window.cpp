@@ -153,6 +153,8 @@ int run_screenshot(AppState& app, const Options& opt) {
     return 1;
   }
   std::printf("brokersim-gui: wrote %s at t = %.6f s\n", opt.screenshot.c_str(), app.t);
+  if (app.runs.size() > 1)
+    for (const auto& line : describe_runs(app.runs, app.lesson.try_expect)) std::printf("  %s\n", line.c_str());
   if (w != opt.width || h != opt.height)
     std::fprintf(stderr, "brokersim-gui: warning: framebuffer is %dx%d, not the requested %dx%d\n", w, h, opt.width, opt.height);
   return 0;
