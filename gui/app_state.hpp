@@ -65,6 +65,7 @@ struct Job {
 
 /// Which tab of the side panel is shown.
 enum class SideTab { Lesson, Summary, Log, WhatIf };
+inline constexpr int kSideTabCount = 4;
 
 /// The whole interactive state.
 struct AppState {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "model/playback.hpp"
+#include "layout_audit.hpp"
 #include "theme.hpp"
 #include "model_panels.hpp"
 #include "views.hpp"
@@ -43,6 +44,7 @@ void run_column(AppState& app, Run& run, ImVec2 size, bool titled) {
 }  // namespace
 
 void draw_frame(AppState& app) {
+  audit::begin_frame();
   poll_job(app);
   ImGuiIO& io = ImGui::GetIO();
   if (app.playing && app.has_trace()) {

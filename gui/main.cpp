@@ -126,6 +126,8 @@ int main(int argc, char** argv) {
   cli.add_option("--center", opt.center, "topology point at the canvas centre, X,Y in 0..1")->capture_default_str();
   cli.add_option("--font-scale", opt.font_scale, "text size, 1 = default")->capture_default_str();
   cli.add_option("--frames", opt.frames, "bench: number of frames to render");
+  cli.add_flag("--check-layout", opt.check_layout,
+               "render every tab at several times and report content cut off or labels over nodes (exit 1 if any)");
   cli.add_flag("--bench", opt.bench, "render --frames frames of the busiest moment and print frame times");
   cli.add_option("--synthetic-packets", opt.synthetic, "bench: use a generated trace with N frames in flight");
   CLI11_PARSE(cli, argc, argv);
@@ -171,6 +173,7 @@ int main(int argc, char** argv) {
     app.seek(opt.at);
   }
   if (opt.bench) return run_bench(app, opt);
+  if (opt.check_layout) return run_layout_check(app, opt);
   if (!opt.screenshot.empty()) return run_screenshot(app, opt);
   return run_window(app, opt);
 }

@@ -21,13 +21,14 @@ struct Options {
   int width = 1280, height = 800;
   int frames = 0;              ///< --frames N (bench)
   bool bench = false;
+  bool check_layout = false;   ///< --check-layout: audit every tab at several times, exit 1 on a problem
   std::size_t synthetic = 0;   ///< --synthetic-packets N: generated trace for the bench
   float font_scale = 1.0f;
   float zoom = 1.0f;           ///< --zoom Z: topology canvas zoom, centred on --center X,Y (0..1)
   std::string center = "0.5,0.5";
   std::uint64_t select = 0;    ///< --select MSG: follow this message
   std::string keys;            ///< --keys right,space,...: press these, one per frame, before the screenshot (tests)
-  bool headless() const { return !screenshot.empty() || bench; }
+  bool headless() const { return !screenshot.empty() || bench || check_layout; }
 };
 
 }  // namespace bs::gui
