@@ -78,7 +78,6 @@ void AppState::open_run(Run r) {
   select(0);
   seek(0);
   tab = SideTab::Lesson;
-  tab_force_frames = 2;
 }
 
 }  // namespace bs::gui

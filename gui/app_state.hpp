@@ -63,9 +63,10 @@ struct Job {
   }
 };
 
-/// Which tab of the side panel is shown.
-enum class SideTab { Lesson, Summary, Log, WhatIf };
-inline constexpr int kSideTabCount = 4;
+/// Which tab of the side panel is shown. Consumers is a tab only in the narrow layout (text
+/// scale 2); the wide one shows the consumer view above the tabs.
+enum class SideTab { Lesson, Summary, Log, WhatIf, Consumers };
+inline constexpr int kSideTabCount = 5;
 
 /// The whole interactive state.
 struct AppState {
@@ -90,7 +91,6 @@ struct AppState {
   float view_zoom = 1.0f;      ///< topology canvas zoom (mouse wheel), shared by side-by-side runs
   P2 view_center{0.5f, 0.5f};  ///< normalized point at the canvas centre
   SideTab tab = SideTab::Lesson;
-  int tab_force_frames = 0;    ///< select `tab` for this many frames (tab bars settle over two), then let the user choose
   MsgId selected = 0;          ///< message whose lifecycle is highlighted
   std::vector<std::size_t> selected_events;  ///< its events in runs[0]
   char log_filter[96] = "";

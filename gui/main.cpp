@@ -99,6 +99,7 @@ SideTab tab_of(const std::string& s) {
   if (s == "summary") return SideTab::Summary;
   if (s == "log") return SideTab::Log;
   if (s == "whatif") return SideTab::WhatIf;
+  if (s == "consumers") return SideTab::Consumers;
   return SideTab::Lesson;
 }
 
@@ -117,7 +118,7 @@ int main(int argc, char** argv) {
   cli.add_option("--screenshot", opt.screenshot, "render once to this PNG and exit");
   cli.add_option("--at", opt.at, "simulated time to show (seconds)");
   cli.add_option("--size", opt.size, "window size, WIDTHxHEIGHT")->capture_default_str();
-  cli.add_option("--panel", opt.panel, "side tab to show: lesson, summary, log, whatif")->capture_default_str();
+  cli.add_option("--panel", opt.panel, "side tab to show: lesson, summary, log, whatif, consumers (narrow layout)")->capture_default_str();
   cli.add_option("--select", opt.select, "follow this message id");
   cli.add_option("--what-if", opt.what_if, "also run the scenario with this extra fault, e.g. 2.5:crash:c1");
   cli.add_flag("--try", opt.try_this, "also run the lesson's \"Try this\" variant beside it");
@@ -168,7 +169,6 @@ int main(int argc, char** argv) {
   }
   if (app.has_trace()) {
     app.tab = tab_of(opt.panel);
-    app.tab_force_frames = 2;
     if (opt.select) app.select(opt.select);
     app.seek(opt.at);
   }

@@ -28,6 +28,21 @@ void draw_try_this(AppState& app, bool busy) {
   }
 }
 
+// A picker row whose title wraps rather than running past the panel's edge.
+bool wrapped_selectable(const std::string& text, bool selected) {
+  float w = ImGui::GetContentRegionAvail().x;
+  float h = ImGui::CalcTextSize(text.c_str(), nullptr, false, w).y;
+  ImVec2 pos = ImGui::GetCursorPos();
+  ImGui::PushID(text.c_str());
+  bool clicked = ImGui::Selectable("##pick", selected, 0, ImVec2(0, h));
+  ImGui::PopID();
+  ImGui::SetCursorPos(pos);
+  ImGui::PushTextWrapPos(pos.x + w);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopTextWrapPos();
+  return clicked;
+}
+
 }  // namespace
 
 void draw_lesson(AppState& app) {
@@ -58,7 +73,7 @@ void draw_lesson(AppState& app) {
   }
   for (const auto& s : app.scenarios) {
     bool current = s.path == app.scenario_path;
-    if (!ImGui::Selectable(s.title.c_str(), current) || busy) continue;
+    if (!wrapped_selectable(s.title, current) || busy) continue;
     RunRequest rq;
     rq.scenario = s.path;
     if (app.open_beside && app.has_trace()) {

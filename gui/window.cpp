@@ -174,7 +174,6 @@ int run_layout_check(AppState& app, const Options& opt) {
     for (int tab = 0; tab < kSideTabCount; ++tab) {
       app.seek(t);
       app.tab = static_cast<SideTab>(tab);
-      app.tab_force_frames = 2;
       // Child windows learn their content size from the frame before: settle first.
       for (int i = 0; i < 4; ++i) {
         render_frame(g, app, true);
