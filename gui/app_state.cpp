@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "model/comparison.hpp"
+
 namespace bs::gui {
 
 Run make_run(Trace tr, std::string label) {
@@ -12,6 +14,36 @@ Run make_run(Trace tr, std::string label) {
   r.summary->update(*r.play);
   r.label = std::move(label);
   return r;
+}
+
+std::vector<std::string> describe_runs(const std::vector<Run>& runs, const nlohmann::ordered_json& try_expect) {
+  static const char* kinds[] = {"lesson", "what-if", "Try this", "beside"};
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const Run& r = runs[i];
+    const Totals& t = r.summary->totals();
+    auto count = [](const std::vector<ExpectationResult>& rs) {
+      std::size_t n = 0;
+      for (const auto& x : rs) n += x.pass;
+      return n;
+    };
+    std::string line = std::string(i ? "B" : "A") + " (" + kinds[static_cast<int>(r.kind)] + ") " + r.label + ": ";
+    if (r.kind == RunKind::WhatIf || r.kind == RunKind::TryThis) {
+      if (r.kind == RunKind::TryThis) {
+        auto pred = check_expectations(parse_expectations(try_expect), t);
+        line += "prediction " + std::to_string(count(pred)) + " of " + std::to_string(pred.size()) + " hold; ";
+      }
+      std::size_t changed = 0;
+      for (const auto& v : judge_variant(r.reference, t)) changed += v.outcome == VariantOutcome::Changed;
+      line += "lesson's expectations " + std::to_string(r.reference.size() - changed) + " same, " +
+              std::to_string(changed) + " changed";
+    } else {
+      auto res = check_expectations(r.summary->expectations(), t);
+      line += "expectations " + std::to_string(count(res)) + " of " + std::to_string(res.size()) + " hold";
+    }
+    out.push_back(line);
+  }
+  return out;
 }
 
 double AppState::t_end() const {
@@ -33,6 +65,11 @@ void AppState::select(MsgId msg) {
   selected_events = has_trace() ? model().lifecycle(msg) : std::vector<std::size_t>{};
 }
 
+void AppState::set_scenario(const std::string& path) {
+  scenario_path = path;
+  lesson = path.empty() ? ScenarioEntry{} : read_scenario_entry(path);
+}
+
 void AppState::open_run(Run r) {
   runs.clear();
   runs.push_back(std::move(r));
@@ -41,7 +78,6 @@ void AppState::open_run(Run r) {
   select(0);
   seek(0);
   tab = SideTab::Lesson;
-  tab_force_frames = 2;
 }
 
 }  // namespace bs::gui

@@ -13,28 +13,48 @@
 
 namespace bs::gui {
 
-/// One simulator run shown in the window: the original, or a what-if fork of it.
+/// Why a run is on screen. A variant (what-if, Try this) is the lesson changed on purpose:
+/// the lesson's own expectations are reported against it as "same" or "changed", never
+/// as FAIL. A run opened beside the first is another lesson with expectations of its own.
+enum class RunKind { Original, WhatIf, TryThis, Beside };
+
+/// One simulator run shown in the window: the original, a variant of it, or a second
+/// lesson opened beside it.
 struct Run {
   std::shared_ptr<const TraceModel> model;
   std::unique_ptr<Playhead> play;
   std::unique_ptr<SummaryAt> summary;
-  std::string label;                 ///< "original" or "what-if: crash c1 at 2.30 s"
-  double fork_t = -1;                ///< time of the added fault; < 0 for the original
+  std::string label;                 ///< "original", "what-if: c1 crashes at 2.300 s", a lesson title
+  RunKind kind = RunKind::Original;
+  double fork_t = -1;                ///< time of the added fault; < 0 unless a what-if
   std::vector<std::string> faults;   ///< extra --fault specs of this run
+  /// The lesson's expectations, for a variant: judged "same" / "changed" against this run.
+  std::vector<Expectation> reference;
+};
+
+/// What to run in the background and how to show it.
+struct RunRequest {
+  std::string scenario;
+  std::vector<std::string> faults;   ///< --fault specs added to the scenario's own
+  bool try_this = false;             ///< run the scenario's try_this variant (brokersim run --try)
+  RunKind kind = RunKind::Original;  ///< Original replaces everything shown; the others go beside it
+  std::string label;
+  double fork_t = -1;
 };
 
 /// Make a Run from a trace (builds the indexes).
 Run make_run(Trace tr, std::string label);
 
+/// One line per run on screen for the command line (screenshots, tests): its label and
+/// how its expectations stand at the viewed time, e.g. "B (what-if) what-if: c1 crashes
+/// at 0.500 s: lesson's expectations 3 same, 1 changed".
+std::vector<std::string> describe_runs(const std::vector<Run>& runs, const nlohmann::ordered_json& try_expect);
+
 /// A simulator run going on in the background so the window stays responsive.
 struct Job {
   std::thread worker;
   std::atomic<bool> done{false};
-  bool what_if = false;
-  std::string label;
-  double fork_t = -1;
-  std::vector<std::string> faults;
-  std::string scenario;
+  RunRequest request;
   // Written by the worker before `done`:
   std::unique_ptr<Run> result;
   std::string error;
@@ -43,18 +63,21 @@ struct Job {
   }
 };
 
-/// Which tab of the side panel is shown.
-enum class SideTab { Lesson, Summary, Log, WhatIf };
+/// Which tab of the side panel is shown. Consumers is a tab only in the narrow layout (text
+/// scale 2); the wide one shows the consumer view above the tabs.
+enum class SideTab { Lesson, Summary, Log, WhatIf, Consumers };
+inline constexpr int kSideTabCount = 5;
 
 /// The whole interactive state.
 struct AppState {
   // Inputs
   std::string scenario_path;   ///< empty when a trace file was opened
+  ScenarioEntry lesson;        ///< title and "Try this" of scenario_path (read when it is set)
   std::string brokersim;       ///< resolved path of the simulator
   std::string scenarios_dir;
   std::vector<ScenarioEntry> scenarios;
 
-  std::vector<Run> runs;       ///< [0] the original, [1] a what-if fork (optional)
+  std::vector<Run> runs;       ///< [0] the original, [1] a variant or a lesson beside it (optional)
   std::string error;           ///< shown in the window instead of crashing
   std::unique_ptr<Job> job;
 
@@ -68,11 +91,11 @@ struct AppState {
   float view_zoom = 1.0f;      ///< topology canvas zoom (mouse wheel), shared by side-by-side runs
   P2 view_center{0.5f, 0.5f};  ///< normalized point at the canvas centre
   SideTab tab = SideTab::Lesson;
-  int tab_force_frames = 0;    ///< select `tab` for this many frames (tab bars settle over two), then let the user choose
   MsgId selected = 0;          ///< message whose lifecycle is highlighted
   std::vector<std::size_t> selected_events;  ///< its events in runs[0]
   char log_filter[96] = "";
   bool log_follow = true;
+  bool open_beside = false;    ///< the lesson picker opens a lesson beside the current run
   NodeId whatif_node = kNoNode;
   int whatif_link = -1;
 
@@ -83,6 +106,8 @@ struct AppState {
   void seek(double t);
   /// Select a message (0 clears) and compute its lifecycle.
   void select(MsgId msg);
+  /// The scenario file the original run came from (reads its "Try this").
+  void set_scenario(const std::string& path);
   /// Replace everything shown by a new original run.
   void open_run(Run r);
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "model/playback.hpp"
+#include "layout_audit.hpp"
 #include "theme.hpp"
 #include "model_panels.hpp"
 #include "views.hpp"
@@ -30,19 +31,146 @@ void handle_keys(AppState& app) {
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_End))) app.seek(app.t_end());
 }
 
-void run_column(AppState& app, Run& run, ImVec2 size, bool titled) {
-  float em = ImGui::GetFontSize();
-  if (titled) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(run.fork_t >= 0 ? theme::kRedelivered : theme::kText), "%s", run.label.c_str());
-  float h = size.y - (titled ? ImGui::GetTextLineHeightWithSpacing() : 0);
-  float topo_h = std::max(8.0f * em, h * 0.52f);
-  draw_topology(app, run, ImVec2(size.x, topo_h));
-  ImVec2 rest(size.x, std::max(4.0f * em, h - topo_h - ImGui::GetStyle().ItemSpacing.y));
-  model_panel(run.model->trace.header.model)(app, run, rest);
+// A run's name above its views when two runs are shown (B in the what-if colour).
+void run_title(AppState& app, const Run& run) {
+  bool b = &run != &app.runs.front();
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(b ? theme::kRedelivered : theme::kText));
+  ImGui::PushTextWrapPos(0);
+  ImGui::Text("%s: %s", b ? "B" : "A", run.label.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::PopStyleColor();
+}
+
+// Below about 80 characters of width (a projector at text scale 2) the canvas gets the
+// full width and the consumer view becomes a tab: side by side, nodes and labels collide.
+bool is_compact(float width, float em) { return width / em < 80.0f; }
+
+// Each run's canvas, side by side when two runs are shown, labelled with the run's name.
+void canvases(AppState& app, ImVec2 size) {
+  float w = app.runs.size() == 1 ? size.x : (size.x - ImGui::GetStyle().ItemSpacing.x) / 2;
+  for (std::size_t i = 0; i < app.runs.size() && i < 2; ++i) {
+    if (i) ImGui::SameLine();
+    ImGui::PushID(static_cast<int>(i));
+    ImGui::BeginChild("##canvas", ImVec2(w, size.y), false, ImGuiWindowFlags_NoScrollbar);
+    Run& run = app.runs[i];
+    if (app.runs.size() > 1) run_title(app, run);
+    draw_topology(app, run, ImGui::GetContentRegionAvail());
+    ImGui::EndChild();
+    ImGui::PopID();
+  }
+}
+
+// Each run's broker internals (queues or partition tapes), side by side for two runs.
+void internals(AppState& app, ImVec2 size) {
+  float w = app.runs.size() == 1 ? size.x : (size.x - ImGui::GetStyle().ItemSpacing.x) / 2;
+  for (std::size_t i = 0; i < app.runs.size() && i < 2; ++i) {
+    if (i) ImGui::SameLine();
+    ImGui::PushID(static_cast<int>(i) + 20);
+    model_panel(app.runs[i].model->trace.header.model)(app, app.runs[i], ImVec2(w, size.y));
+    ImGui::PopID();
+  }
+}
+
+// Each run's consumer view, stacked, each under its run's name when there are two.
+void consumer_views(AppState& app, ImVec2 size) {
+  float sp = ImGui::GetStyle().ItemSpacing.y;
+  float each = app.runs.size() == 1 ? size.y : (size.y - sp) / 2;
+  for (std::size_t i = 0; i < app.runs.size() && i < 2; ++i) {
+    ImGui::PushID(static_cast<int>(i) + 10);
+    float h = each;
+    if (app.runs.size() > 1) {
+      float before = ImGui::GetCursorPosY();
+      run_title(app, app.runs[i]);
+      h -= ImGui::GetCursorPosY() - before;
+    }
+    draw_consumers(app, app.runs[i], ImVec2(size.x, std::max(3.0f * ImGui::GetFontSize(), h)));
+    ImGui::PopID();
+  }
+}
+
+// The side panel's tabs as buttons that wrap onto a second line rather than shrink: at
+// text scale 2 an ImGui tab bar cuts "Summary" to "Summ...".
+void side_tabs(AppState& app, bool with_consumers, ImVec2 size) {
+  struct Tab {
+    const char* name;
+    SideTab tab;
+  };
+  std::vector<Tab> tabs;
+  if (with_consumers) tabs.push_back({"Consumers", SideTab::Consumers});
+  tabs.insert(tabs.end(), {{"Lesson", SideTab::Lesson}, {"Summary", SideTab::Summary}, {"Event log", SideTab::Log},
+                           {"What if?", SideTab::WhatIf}});
+  if (!with_consumers && app.tab == SideTab::Consumers) app.tab = SideTab::Lesson;
+  ImGui::BeginChild("##side", size, true, ImGuiWindowFlags_NoScrollbar);
+  const ImGuiStyle& st = ImGui::GetStyle();
+  float avail = ImGui::GetContentRegionAvail().x, x = 0;
+  for (std::size_t i = 0; i < tabs.size(); ++i) {
+    float w = ImGui::CalcTextSize(tabs[i].name).x + 2 * st.FramePadding.x;
+    if (i > 0 && x + st.ItemSpacing.x + w <= avail) {
+      ImGui::SameLine();
+      x += st.ItemSpacing.x + w;
+    } else {
+      x = w;
+    }
+    bool on = app.tab == tabs[i].tab;
+    ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(on ? ImGuiCol_TabActive : ImGuiCol_Tab));
+    if (ImGui::Button(tabs[i].name)) app.tab = tabs[i].tab;
+    ImGui::PopStyleColor();
+  }
+  ImGui::Separator();
+  ImVec2 rest = ImGui::GetContentRegionAvail();
+  if (app.tab == SideTab::Consumers) {
+    consumer_views(app, rest);
+  } else {
+    ImGui::BeginChild("##page", rest, false);
+    switch (app.tab) {
+      case SideTab::Lesson: draw_lesson(app); break;
+      case SideTab::Summary: draw_summary(app); break;
+      case SideTab::Log: draw_log(app); break;
+      case SideTab::WhatIf: draw_whatif(app); break;
+      case SideTab::Consumers: break;
+    }
+    ImGui::EndChild();
+  }
+  ImGui::EndChild();
+}
+
+// A wide window: canvas and broker internals left, consumers and the side tabs right.
+void wide_layout(AppState& app, ImVec2 size) {
+  float em = ImGui::GetFontSize(), sp = ImGui::GetStyle().ItemSpacing.y;
+  float left_w = std::floor(size.x * 0.58f);
+  ImGui::BeginChild("##left", ImVec2(left_w, size.y), false, ImGuiWindowFlags_NoScrollbar);
+  float topo_h = std::max(8.0f * em, std::floor(size.y * 0.52f));
+  canvases(app, ImVec2(left_w, topo_h));
+  internals(app, ImVec2(left_w, std::max(4.0f * em, size.y - topo_h - sp)));
+  ImGui::EndChild();
+  ImGui::SameLine();
+  ImGui::BeginChild("##right", ImVec2(0, size.y), false, ImGuiWindowFlags_NoScrollbar);
+  ImVec2 r = ImGui::GetContentRegionAvail();
+  float cons_h = std::floor(r.y * 0.5f);
+  consumer_views(app, ImVec2(r.x, cons_h));
+  side_tabs(app, false, ImGui::GetContentRegionAvail());
+  ImGui::EndChild();
+}
+
+// A narrow window (text scale 2): the canvas across the whole width, below it the broker
+// internals beside the side tabs, which include the consumer view.
+void compact_layout(AppState& app, ImVec2 size) {
+  float em = ImGui::GetFontSize(), sp = ImGui::GetStyle().ItemSpacing.y;
+  float topo_h = std::max(9.0f * em, std::floor(size.y * 0.5f));
+  canvases(app, ImVec2(size.x, topo_h));
+  float rest_h = std::max(5.0f * em, size.y - topo_h - sp);
+  float left_w = std::floor(size.x * 0.5f);
+  ImGui::BeginChild("##lower", ImVec2(left_w, rest_h), false, ImGuiWindowFlags_NoScrollbar);
+  internals(app, ImGui::GetContentRegionAvail());
+  ImGui::EndChild();
+  ImGui::SameLine();
+  side_tabs(app, true, ImVec2(0, rest_h));
 }
 
 }  // namespace
 
 void draw_frame(AppState& app) {
+  audit::begin_frame();
   poll_job(app);
   ImGuiIO& io = ImGui::GetIO();
   if (app.playing && app.has_trace()) {
@@ -70,7 +198,7 @@ void draw_frame(AppState& app) {
     if (app.has_trace() && ImGui::SmallButton("dismiss")) app.error.clear();
   }
   if (app.job && !app.job->done)
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kRedelivered), "Running %s ...", app.job->scenario.c_str());
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kRedelivered), "Running %s ...", app.job->request.scenario.c_str());
   if (!app.has_trace()) {
     ImGui::TextUnformatted("brokersim-gui: pick a lesson, or start with  brokersim-gui SCENARIO.json  or  --trace FILE.jsonl");
     draw_lesson(app);
@@ -82,71 +210,10 @@ void draw_frame(AppState& app) {
   float sp = ImGui::GetStyle().ItemSpacing.y;
   float timeline_h = (2.0f + 2.4f * static_cast<float>(app.runs.size()) + 1.4f + (app.selected ? 1.2f : 0.0f)) * em;
   float main_h = std::max(10.0f * em, avail.y - timeline_h - sp);
-  float left_w = std::floor(avail.x * 0.58f);
-
-  ImGui::BeginChild("##left", ImVec2(left_w, main_h), false, ImGuiWindowFlags_NoScrollbar);
-  if (app.runs.size() == 1) {
-    run_column(app, app.runs[0], ImGui::GetContentRegionAvail(), false);
-  } else {
-    ImVec2 a = ImGui::GetContentRegionAvail();
-    float w = (a.x - ImGui::GetStyle().ItemSpacing.x) / 2;
-    for (std::size_t i = 0; i < 2; ++i) {
-      if (i) ImGui::SameLine();
-      ImGui::PushID(static_cast<int>(i));
-      ImGui::BeginChild("##run", ImVec2(w, a.y), false, ImGuiWindowFlags_NoScrollbar);
-      run_column(app, app.runs[i], ImGui::GetContentRegionAvail(), true);
-      ImGui::EndChild();
-      ImGui::PopID();
-    }
-  }
-  ImGui::EndChild();
-  ImGui::SameLine();
-
-  ImGui::BeginChild("##right", ImVec2(0, main_h), false, ImGuiWindowFlags_NoScrollbar);
-  ImVec2 r = ImGui::GetContentRegionAvail();
-  float cons_h = std::floor(r.y * 0.5f);
-  if (app.runs.size() == 1) {
-    draw_consumers(app, app.runs[0], ImVec2(r.x, cons_h));
-  } else {
-    float each = (cons_h - sp) / 2;
-    for (std::size_t i = 0; i < 2; ++i) {
-      ImGui::PushID(static_cast<int>(i) + 10);
-      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(i ? theme::kRedelivered : theme::kText), "%s", app.runs[i].label.c_str());
-      draw_consumers(app, app.runs[i], ImVec2(r.x, each - ImGui::GetTextLineHeightWithSpacing()));
-      ImGui::PopID();
-    }
-  }
-  ImGui::BeginChild("##tabs", ImVec2(0, 0), true);
-  if (ImGui::BeginTabBar("##side")) {
-    SideTab want = app.tab;
-    auto tab = [&](const char* name, SideTab which) {
-      ImGuiTabItemFlags f = app.tab_force_frames > 0 && want == which ? ImGuiTabItemFlags_SetSelected : 0;
-      bool open = ImGui::BeginTabItem(name, nullptr, f);
-      if (open && app.tab_force_frames == 0) app.tab = which;
-      return open;
-    };
-    if (tab("Lesson", SideTab::Lesson)) {
-      draw_lesson(app);
-      ImGui::EndTabItem();
-    }
-    if (tab("Summary", SideTab::Summary)) {
-      draw_summary(app, app.runs.back());
-      ImGui::EndTabItem();
-    }
-    if (tab("Event log", SideTab::Log)) {
-      draw_log(app);
-      ImGui::EndTabItem();
-    }
-    if (tab("What if?", SideTab::WhatIf)) {
-      draw_whatif(app);
-      ImGui::EndTabItem();
-    }
-    if (app.tab_force_frames > 0) --app.tab_force_frames;
-    ImGui::EndTabBar();
-  }
-  ImGui::EndChild();
-  ImGui::EndChild();
-
+  if (is_compact(avail.x, em))
+    compact_layout(app, ImVec2(avail.x, main_h));
+  else
+    wide_layout(app, ImVec2(avail.x, main_h));
   draw_timeline(app, ImVec2(avail.x, timeline_h));
   ImGui::End();
 }

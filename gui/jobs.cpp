@@ -1,4 +1,4 @@
-// Simulator runs in the background (a lesson picked, a what-if fork), collected by the UI.
+// Simulator runs in the background (a lesson picked, a variant, a lesson beside), collected by the UI.
 #include <filesystem>
 
 #include "runner.hpp"
@@ -6,26 +6,23 @@
 
 namespace bs::gui {
 
-void start_job(AppState& app, const std::string& scenario, std::vector<std::string> faults, bool what_if,
-               std::string label, double fork_t) {
+void start_job(AppState& app, RunRequest request) {
   if (app.job && !app.job->done) return;
   app.job = std::make_unique<Job>();
   Job* j = app.job.get();
-  j->what_if = what_if;
-  j->label = std::move(label);
-  j->fork_t = fork_t;
-  j->faults = std::move(faults);
-  j->scenario = scenario;
+  j->request = std::move(request);
   std::string sim = app.brokersim;
   j->worker = std::thread([j, sim] {
-    SimRun r = run_brokersim(sim, j->scenario, j->faults);
+    const RunRequest& rq = j->request;
+    SimRun r = run_brokersim(sim, rq.scenario, rq.faults, rq.try_this);
     if (!r.ok) {
       j->error = r.error;
     } else {
       try {
-        auto run = make_run(read_trace(r.trace_path), j->label);
-        run.fork_t = j->fork_t;
-        run.faults = j->faults;
+        auto run = make_run(read_trace(r.trace_path), rq.label);
+        run.kind = rq.kind;
+        run.fork_t = rq.fork_t;
+        run.faults = rq.faults;
         j->result = std::make_unique<Run>(std::move(run));
       } catch (const std::exception& e) {
         j->error = e.what();
@@ -45,14 +42,23 @@ bool poll_job(AppState& app) {
     app.error = j->error;
     return false;
   }
-  if (j->what_if) {
-    if (app.runs.size() > 1) app.runs.resize(1);
-    app.runs.push_back(std::move(*j->result));
-    app.seek(app.t);
-  } else {
-    app.scenario_path = j->scenario;
+  if (j->request.kind == RunKind::Original) {
+    app.set_scenario(j->request.scenario);
     app.open_run(std::move(*j->result));
+    return true;
   }
+  if (!app.has_trace()) return false;
+  if (app.runs.size() > 1) app.runs.resize(1);
+  Run& beside = *j->result;
+  if (beside.kind != RunKind::Beside) {
+    beside.reference = app.runs.front().summary->expectations();
+  } else {
+    // Two lessons: each is named by its title, so the Summary's A and B say which is which.
+    const auto& h = app.runs.front().model->trace.header;
+    app.runs.front().label = h.title.empty() ? h.scenario : h.title;
+  }
+  app.runs.push_back(std::move(beside));
+  app.seek(app.t);
   return true;
 }
 

@@ -2,6 +2,7 @@
 // redeliveries arriving out of order. See docs/gui.md.
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -19,32 +20,48 @@ using namespace bs::gui;
 
 namespace {
 
-// Load what the command line names; on failure leave the message in app.error.
+// Run a scenario in a child brokersim and read its trace (removed afterwards either way).
+Run run_scenario(AppState& app, const std::string& path, std::string label, bool try_this = false) {
+  SimRun r = run_brokersim(app.brokersim, path, {}, try_this);
+  if (!r.ok) throw std::runtime_error(r.error);
+  std::error_code ec;
+  try {
+    Run run = make_run(read_trace(r.trace_path), std::move(label));
+    std::filesystem::remove(r.trace_path, ec);
+    return run;
+  } catch (...) {
+    std::filesystem::remove(r.trace_path, ec);
+    throw;
+  }
+}
+
+// Label of a run opened from the command line: its lesson title, else the file name.
+std::string title_of(const Run& r, const std::string& path) {
+  const auto& h = r.model->trace.header;
+  return !h.title.empty() ? h.title : !h.scenario.empty() ? h.scenario : path;
+}
+
+// Load what the command line names; on failure leave the message in app.error. With two
+// scenarios (or two traces) the second is shown beside the first, on one clock.
 bool load_initial(AppState& app, const Options& opt) {
   try {
     if (opt.synthetic > 0) {
       app.open_run(make_run(make_synthetic_trace(opt.synthetic), "synthetic"));
-    } else if (!opt.trace.empty()) {
-      app.open_run(make_run(read_trace(opt.trace), "original"));
-    } else if (!opt.scenario.empty()) {
-      SimRun r = run_brokersim(app.brokersim, opt.scenario, {});
-      if (!r.ok) {
-        app.error = r.error;
-        return false;
-      }
-      // Read, then remove the temporary trace whether or not it could be read.
-      std::error_code ec;
-      try {
-        app.open_run(make_run(read_trace(r.trace_path), "original"));
-      } catch (...) {
-        std::filesystem::remove(r.trace_path, ec);
-        throw;
-      }
-      std::filesystem::remove(r.trace_path, ec);
-      app.scenario_path = opt.scenario;
-    } else {
-      return true;  // the window shows the lesson picker
+      return true;
     }
+    const auto& src = opt.traces.empty() ? opt.scenarios : opt.traces;
+    if (src.empty()) return true;  // the window shows the lesson picker
+    for (std::size_t i = 0; i < src.size(); ++i) {
+      Run run = opt.traces.empty() ? run_scenario(app, src[i], "original") : make_run(read_trace(src[i]), "original");
+      if (src.size() > 1) run.label = title_of(run, src[i]);
+      if (i == 0) {
+        app.open_run(std::move(run));
+      } else {
+        run.kind = RunKind::Beside;
+        app.runs.push_back(std::move(run));
+      }
+    }
+    if (opt.traces.empty()) app.set_scenario(src[0]);
   } catch (const std::exception& e) {
     app.error = e.what();
     return false;
@@ -52,15 +69,27 @@ bool load_initial(AppState& app, const Options& opt) {
   return true;
 }
 
-// --what-if "T:crash:c1": fork now, through the same background job the window uses.
-bool load_what_if(AppState& app, const Options& opt) {
-  if (opt.what_if.empty()) return true;
-  if (app.scenario_path.empty()) {
-    app.error = "--what-if needs a scenario, not a trace";
+// --what-if "T:crash:c1" or --try: a variant of the lesson, through the same background
+// job the window uses.
+bool load_variant(AppState& app, const Options& opt) {
+  if (opt.what_if.empty() && !opt.try_this) return true;
+  if (app.scenario_path.empty() || app.runs.size() != 1) {
+    app.error = "--what-if and --try need one scenario, not a trace or two scenarios";
     return false;
   }
-  double fork = std::atof(opt.what_if.c_str());
-  start_job(app, app.scenario_path, {opt.what_if}, true, "what-if: " + describe_fault(opt.what_if), fork);
+  RunRequest rq;
+  rq.scenario = app.scenario_path;
+  if (opt.try_this) {
+    rq.try_this = true;
+    rq.kind = RunKind::TryThis;
+    rq.label = "Try this";
+  } else {
+    rq.faults = {opt.what_if};
+    rq.kind = RunKind::WhatIf;
+    rq.label = "what-if: " + describe_fault(opt.what_if);
+    rq.fork_t = std::atof(opt.what_if.c_str());
+  }
+  start_job(app, std::move(rq));
   while (app.job && !poll_job(app))
     if (app.job) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   return app.runs.size() == 2;
@@ -70,6 +99,7 @@ SideTab tab_of(const std::string& s) {
   if (s == "summary") return SideTab::Summary;
   if (s == "log") return SideTab::Log;
   if (s == "whatif") return SideTab::WhatIf;
+  if (s == "consumers") return SideTab::Consumers;
   return SideTab::Lesson;
 }
 
@@ -78,21 +108,27 @@ SideTab tab_of(const std::string& s) {
 int main(int argc, char** argv) {
   Options opt;
   CLI::App cli{"brokersim-gui: watch a brokersim scenario or trace"};
-  cli.add_option("scenario", opt.scenario, "scenario JSON to run and show");
-  cli.add_option("--trace", opt.trace, "open a recorded trace (JSON Lines) instead");
+  cli.add_option("scenario", opt.scenarios, "scenario JSON to run and show; give two to compare them side by side")
+      ->expected(0, 2);
+  cli.add_option("--trace", opt.traces, "open a recorded trace (JSON Lines) instead; twice to compare two")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cli.add_option("--brokersim", opt.brokersim, "path of the brokersim program");
   cli.add_option("--scenarios", opt.scenarios_dir, "directory of lessons for the picker");
   cli.add_option("--screenshot", opt.screenshot, "render once to this PNG and exit");
   cli.add_option("--at", opt.at, "simulated time to show (seconds)");
   cli.add_option("--size", opt.size, "window size, WIDTHxHEIGHT")->capture_default_str();
-  cli.add_option("--panel", opt.panel, "side tab to show: lesson, summary, log, whatif")->capture_default_str();
+  cli.add_option("--panel", opt.panel, "side tab to show: lesson, summary, log, whatif, consumers (narrow layout)")->capture_default_str();
   cli.add_option("--select", opt.select, "follow this message id");
   cli.add_option("--what-if", opt.what_if, "also run the scenario with this extra fault, e.g. 2.5:crash:c1");
+  cli.add_flag("--try", opt.try_this, "also run the lesson's \"Try this\" variant beside it");
   cli.add_option("--keys", opt.keys, "screenshot: press these keys first, one per frame (space,left,right,home,end)");
   cli.add_option("--zoom", opt.zoom, "topology zoom, 1..20 (the mouse wheel in the window)");
   cli.add_option("--center", opt.center, "topology point at the canvas centre, X,Y in 0..1")->capture_default_str();
   cli.add_option("--font-scale", opt.font_scale, "text size, 1 = default")->capture_default_str();
   cli.add_option("--frames", opt.frames, "bench: number of frames to render");
+  cli.add_flag("--check-layout", opt.check_layout,
+               "render every tab at several times and report content cut off or labels over nodes (exit 1 if any)");
   cli.add_flag("--bench", opt.bench, "render --frames frames of the busiest moment and print frame times");
   cli.add_option("--synthetic-packets", opt.synthetic, "bench: use a generated trace with N frames in flight");
   CLI11_PARSE(cli, argc, argv);
@@ -102,18 +138,22 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (opt.font_scale < 1.0f) opt.font_scale = 1.0f;  // never smaller than the default font
-  if (!opt.scenario.empty() && !opt.trace.empty()) {
-    std::fprintf(stderr, "brokersim-gui: give a scenario or --trace, not both\n");
+  if (!opt.scenarios.empty() && !opt.traces.empty()) {
+    std::fprintf(stderr, "brokersim-gui: give scenarios or --trace, not both\n");
     return 2;
   }
-  if (opt.headless() && opt.scenario.empty() && opt.trace.empty() && opt.synthetic == 0) {
+  if (opt.traces.size() > 2) {
+    std::fprintf(stderr, "brokersim-gui: at most two traces side by side (got %zu)\n", opt.traces.size());
+    return 2;
+  }
+  if (opt.headless() && opt.scenarios.empty() && opt.traces.empty() && opt.synthetic == 0) {
     std::fprintf(stderr, "brokersim-gui: --screenshot and --bench need a scenario, --trace or --synthetic-packets\n");
     return 2;
   }
 
   AppState app;
   app.brokersim = find_brokersim(opt.brokersim);
-  app.scenarios_dir = bs::gui::find_scenarios_dir(opt.scenarios_dir, opt.scenario);
+  app.scenarios_dir = bs::gui::find_scenarios_dir(opt.scenarios_dir, opt.scenarios.empty() ? "" : opt.scenarios[0]);
   app.scenarios = list_scenarios(app.scenarios_dir);
   app.font_scale = opt.font_scale;
   app.view_zoom = std::clamp(opt.zoom, 1.0f, 20.0f);
@@ -122,18 +162,18 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  bool ok = load_initial(app, opt) && load_what_if(app, opt);
+  bool ok = load_initial(app, opt) && load_variant(app, opt);
   if (!ok && opt.headless()) {
     std::fprintf(stderr, "brokersim-gui: %s\n", app.error.c_str());
     return 1;
   }
   if (app.has_trace()) {
     app.tab = tab_of(opt.panel);
-    app.tab_force_frames = 2;
     if (opt.select) app.select(opt.select);
     app.seek(opt.at);
   }
   if (opt.bench) return run_bench(app, opt);
+  if (opt.check_layout) return run_layout_check(app, opt);
   if (!opt.screenshot.empty()) return run_screenshot(app, opt);
   return run_window(app, opt);
 }

@@ -65,7 +65,7 @@ fs::path temp_path(const char* suffix) {
 }  // namespace
 
 SimRun run_brokersim(const std::string& brokersim, const std::string& scenario,
-                     const std::vector<std::string>& extra_faults) {
+                     const std::vector<std::string>& extra_faults, bool try_this) {
   SimRun r;
   if (brokersim.empty()) {
     r.error = "cannot find the brokersim program (build it, put it on PATH, or pass --brokersim PATH)";
@@ -82,6 +82,7 @@ SimRun run_brokersim(const std::string& brokersim, const std::string& scenario,
     args.push_back("--fault");
     args.push_back(f);
   }
+  if (try_this) args.push_back("--try");
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

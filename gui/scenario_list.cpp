@@ -10,25 +10,32 @@ namespace fs = std::filesystem;
 
 namespace bs::gui {
 
+ScenarioEntry read_scenario_entry(const std::string& path) {
+  ScenarioEntry e;
+  e.path = path;
+  e.name = fs::path(path).stem().string();
+  std::ifstream in(path);
+  auto j = nlohmann::ordered_json::parse(in, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    e.title = e.name + " (not valid JSON)";
+    return e;
+  }
+  if (j.contains("name") && j["name"].is_string()) e.name = j["name"].get<std::string>();
+  e.title = j.contains("title") && j["title"].is_string() ? j["title"].get<std::string>() : e.name;
+  if (j.contains("try_this") && j["try_this"].is_object() && j["try_this"].contains("text") &&
+      j["try_this"]["text"].is_string())
+    e.try_text = j["try_this"]["text"].get<std::string>();
+  if (j.contains("try_this") && j["try_this"].is_object() && j["try_this"].contains("expect"))
+    e.try_expect = j["try_this"]["expect"];
+  return e;
+}
+
 std::vector<ScenarioEntry> list_scenarios(const std::string& dir) {
   std::vector<ScenarioEntry> out;
   std::error_code ec;
   if (dir.empty() || !fs::is_directory(dir, ec)) return out;
-  for (const auto& de : fs::directory_iterator(dir, ec)) {
-    if (de.path().extension() != ".json") continue;
-    ScenarioEntry e;
-    e.path = de.path().string();
-    e.name = de.path().stem().string();
-    std::ifstream in(de.path());
-    auto j = nlohmann::json::parse(in, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) {
-      e.title = e.name + " (not valid JSON)";
-    } else {
-      e.name = j.value("name", e.name);
-      e.title = j.contains("title") && j["title"].is_string() ? j["title"].get<std::string>() : e.name;
-    }
-    out.push_back(std::move(e));
-  }
+  for (const auto& de : fs::directory_iterator(dir, ec))
+    if (de.path().extension() == ".json") out.push_back(read_scenario_entry(de.path().string()));
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
   return out;
 }

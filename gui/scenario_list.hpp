@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace bs::gui {
 
 /// One lesson in the picker.
@@ -10,11 +12,16 @@ struct ScenarioEntry {
   std::string path;
   std::string name;
   std::string title;  ///< "title" of the JSON, or the file name if it has none
+  std::string try_text;  ///< the lesson's "Try this" (try_this.text), empty if it has none
+  nlohmann::ordered_json try_expect;  ///< its predicted outcome (try_this.expect), an expect block
 };
 
 /// Every *.json in dir, sorted by file name (lessons are numbered). Unreadable files are
 /// listed with their error as title, so a broken lesson is visible, not silently hidden.
 std::vector<ScenarioEntry> list_scenarios(const std::string& dir);
+
+/// The entry of one scenario file (its title and "Try this"), read the same way.
+ScenarioEntry read_scenario_entry(const std::string& path);
 
 /// Where the lessons are: the explicit dir, else next to the scenario, else the source
 /// tree's scenarios/ seen from the build tree, else ./scenarios. Empty if none exists.

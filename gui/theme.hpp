@@ -21,6 +21,7 @@ inline constexpr ImU32 kDown = IM_COL32(255, 70, 70, 255);
 inline constexpr ImU32 kLeader = IM_COL32(255, 200, 60, 255);  ///< Raft leaders, queue leaders
 inline constexpr ImU32 kCrashed = IM_COL32(90, 90, 95, 255);
 inline constexpr ImU32 kRedelivered = IM_COL32(255, 210, 0, 255);
+inline constexpr ImU32 kPass = IM_COL32(90, 230, 120, 255);  ///< an expectation that holds
 inline constexpr ImU32 kReordered = IM_COL32(255, 60, 60, 255);
 inline constexpr ImU32 kDuplicate = IM_COL32(255, 80, 255, 255);
 inline constexpr ImU32 kSelected = IM_COL32(255, 255, 255, 255);

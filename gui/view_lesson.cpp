@@ -1,10 +1,52 @@
-// Lesson panel: what to read aloud, and the picker for the other lessons.
+// Lesson panel: what to read aloud, the lesson's "Try this", and the picker for the other
+// lessons (which can also open a lesson beside the current one, for comparisons).
 #include "theme.hpp"
 #include "views.hpp"
 
 namespace bs::gui {
+namespace {
+
+// The "Try this" of the lesson on screen, with a button that runs it beside the lesson.
+void draw_try_this(AppState& app, bool busy) {
+  const ScenarioEntry& e = app.lesson;
+  if (app.scenario_path.empty() || e.try_text.empty()) return;
+  ImGui::Spacing();
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kRedelivered), "Try this");
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextUnformatted(e.try_text.c_str());
+  ImGui::PopTextWrapPos();
+  bool showing = app.runs.size() > 1 && app.runs[1].kind == RunKind::TryThis;
+  if (showing) {
+    if (ImGui::Button("close the Try this run")) app.runs.resize(1);
+  } else if (ImGui::Button("Try it: run it beside the lesson") && !busy) {
+    RunRequest rq;
+    rq.scenario = app.scenario_path;
+    rq.try_this = true;
+    rq.kind = RunKind::TryThis;
+    rq.label = "Try this";
+    start_job(app, std::move(rq));
+  }
+}
+
+// A picker row whose title wraps rather than running past the panel's edge.
+bool wrapped_selectable(const std::string& text, bool selected) {
+  float w = ImGui::GetContentRegionAvail().x;
+  float h = ImGui::CalcTextSize(text.c_str(), nullptr, false, w).y;
+  ImVec2 pos = ImGui::GetCursorPos();
+  ImGui::PushID(text.c_str());
+  bool clicked = ImGui::Selectable("##pick", selected, 0, ImVec2(0, h));
+  ImGui::PopID();
+  ImGui::SetCursorPos(pos);
+  ImGui::PushTextWrapPos(pos.x + w);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopTextWrapPos();
+  return clicked;
+}
+
+}  // namespace
 
 void draw_lesson(AppState& app) {
+  bool busy = app.job && !app.job->done;
   if (app.has_trace()) {
     const auto& h = app.model().trace.header;
     ImGui::PushTextWrapPos(0);
@@ -13,6 +55,7 @@ void draw_lesson(AppState& app) {
     ImGui::TextUnformatted(h.description.empty() ? "(no description)" : h.description.c_str());
     ImGui::PopTextWrapPos();
     ImGui::TextDisabled("seed %llu, model %s", static_cast<unsigned long long>(h.seed), h.model.c_str());
+    draw_try_this(app, busy);
   }
   ImGui::Spacing();
   ImGui::Separator();
@@ -20,12 +63,28 @@ void draw_lesson(AppState& app) {
     ImGui::TextDisabled("No lessons found (use --scenarios DIR).");
     return;
   }
+  ImGui::PushTextWrapPos(0);
   ImGui::Text("Lessons in %s", app.scenarios_dir.c_str());
-  bool busy = app.job && !app.job->done;
+  ImGui::PopTextWrapPos();
+  if (app.has_trace()) {
+    ImGui::Checkbox("open beside the current lesson (compare)", &app.open_beside);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Both runs share one clock; the Summary tab shows their totals side by side.");
+  }
   for (const auto& s : app.scenarios) {
     bool current = s.path == app.scenario_path;
-    if (ImGui::Selectable(s.title.c_str(), current) && !busy && !current)
-      start_job(app, s.path, {}, false, "original", -1);
+    if (!wrapped_selectable(s.title, current) || busy) continue;
+    RunRequest rq;
+    rq.scenario = s.path;
+    if (app.open_beside && app.has_trace()) {
+      rq.kind = RunKind::Beside;
+      rq.label = s.title;
+    } else if (!current) {
+      rq.label = "original";
+    } else {
+      continue;
+    }
+    start_job(app, std::move(rq));
   }
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "model/colors.hpp"
+#include "flow.hpp"
 #include "theme.hpp"
 #include "views.hpp"
 #include "vocabulary/vocabulary.hpp"
@@ -47,15 +48,15 @@ void draw_log(AppState& app) {
 
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
   ImGui::InputTextWithHint("##filter", "filter: c1, deliver, m4 ...", app.log_filter, sizeof app.log_filter);
-  ImGui::SameLine();
+  flow(checkbox_width("frames"));
   ImGui::Checkbox("frames", &show_net);
-  ImGui::SameLine();
+  flow(checkbox_width("follow"));
   ImGui::Checkbox("follow", &app.log_follow);
   if (app.selected) {
-    ImGui::SameLine();
     char buf[24];
+    flow(button_width("clear selection"));
     if (ImGui::SmallButton("clear selection")) app.select(0);
-    ImGui::SameLine();
+    flow(ImGui::CalcTextSize("following m0000").x);
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(msg_color(app.selected)), "following %s", msg_label(app.selected, buf));
   }
 
@@ -77,7 +78,8 @@ void draw_log(AppState& app) {
     }
   }
   std::size_t now = run_applied_rows(rows, app.runs.front().play->applied());
-  ImGui::BeginChild("##logrows", ImVec2(0, 0), true);
+  // Rows keep one line each (the clipper needs equal heights): long ones scroll sideways.
+  ImGui::BeginChild("##logrows", ImVec2(0, 0), true, ImGuiWindowFlags_HorizontalScrollbar);
   ImGuiListClipper clip;
   clip.Begin(static_cast<int>(rows.size()));
   while (clip.Step()) {

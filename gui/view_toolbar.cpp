@@ -1,56 +1,70 @@
-// Toolbar: lesson title, transport controls (play, step, home/end), speed, font scale.
+// Toolbar: transport controls (play, step, home/end), speed, text size, the lesson title.
+// Items flow onto a second line when the window is too narrow (a projector at text scale 2)
+// rather than run off the right edge.
 #include <algorithm>
 #include <cmath>
 
+#include "flow.hpp"
 #include "theme.hpp"
 #include "views.hpp"
 
 namespace bs::gui {
+namespace {
+
+bool tool_button(const char* label, const char* tip, bool first = false) {
+  if (!first) flow(button_width(label));
+  bool pressed = ImGui::Button(label);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
+  return pressed;
+}
+
+}  // namespace
 
 void draw_toolbar(AppState& app) {
   if (!app.has_trace()) return;
   double end = app.t_end();
   const TraceModel& m = app.model();
-  if (ImGui::Button("|<")) app.seek(0);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("start (Home)");
-  ImGui::SameLine();
-  if (ImGui::Button("<")) app.seek(m.prev_step(app.t));
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("previous event (Left)");
-  ImGui::SameLine();
-  if (ImGui::Button(app.playing ? " pause " : " play  ")) {
+  float em = ImGui::GetFontSize();
+  if (tool_button("|<", "start (Home)", true)) app.seek(0);
+  if (tool_button("<", "previous event (Left)")) app.seek(m.prev_step(app.t));
+  if (tool_button(app.playing ? " pause " : " play  ", "play / pause (Space)")) {
     if (!app.playing && app.t >= end) app.seek(0);
     app.playing = !app.playing;
   }
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("play / pause (Space)");
-  ImGui::SameLine();
-  if (ImGui::Button(">")) app.seek(m.next_step(app.t));
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("next event (Right)");
-  ImGui::SameLine();
-  if (ImGui::Button(">|")) app.seek(end);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("end (End)");
-  ImGui::SameLine();
-  ImGui::Text("t = %.3f s / %.1f s", app.t, end);
-  ImGui::SameLine();
+  if (tool_button(">", "next event (Right)")) app.seek(m.next_step(app.t));
+  if (tool_button(">|", "end (End)")) app.seek(end);
+  char clock[64];
+  std::snprintf(clock, sizeof clock, "t = %.3f s / %.1f s", app.t, end);
+  flow(ImGui::CalcTextSize(clock).x);
+  ImGui::TextUnformatted(clock);
   // Speed on a log scale: 0.1x .. 100x simulated seconds per wall second.
+  char speed[32];
+  std::snprintf(speed, sizeof speed, "%.2gx speed", app.speed);
+  flow(8 * em + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(speed).x);
   float lg = std::log10(app.speed);
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+  ImGui::SetNextItemWidth(8 * em);
   if (ImGui::SliderFloat("##speed", &lg, -1.0f, 2.0f, "")) app.speed = std::pow(10.0f, lg);
   ImGui::SameLine();
-  ImGui::Text("%.2gx speed", app.speed);
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+  ImGui::TextUnformatted(speed);
+  flow(5 * em);
+  ImGui::SetNextItemWidth(5 * em);
   if (ImGui::SliderFloat("##font", &app.font_scale, 1.0f, 2.5f, "text %.1fx")) theme::set_font_scale(app.font_scale);
-  ImGui::SameLine();
+  flow(checkbox_width("ids"));
   ImGui::Checkbox("ids", &app.show_labels);
-  ImGui::SameLine();
+  flow(checkbox_width("slow hops"));
   ImGui::Checkbox("slow hops", &app.slow_motion);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Slow the clock while a message is on the wire, so millisecond hops can be seen.\n"
                       "Positions stay exact; only the pace changes.");
-  ImGui::SameLine();
+  // The title wraps on a line of its own when it does not fit after the controls.
   const auto& h = m.trace.header;
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kRedelivered), "%s",
-                     h.title.empty() ? h.scenario.c_str() : h.title.c_str());
+  const std::string& title = h.title.empty() ? h.scenario : h.title;
+  flow(ImGui::CalcTextSize(title.c_str()).x);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::kRedelivered));
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextUnformatted(title.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::PopStyleColor();
 }
 
 }  // namespace bs::gui

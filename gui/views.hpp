@@ -22,8 +22,9 @@ void draw_consumers(AppState& app, Run& run, ImVec2 size);
 void draw_timeline(AppState& app, ImVec2 size);
 /// The filterable event log around the viewed time.
 void draw_log(AppState& app);
-/// Checker totals at the viewed time and the scenario's expectations.
-void draw_summary(AppState& app, Run& run);
+/// Checker totals at the viewed time and the scenario's expectations; with two runs, both
+/// runs' totals side by side and each one's expectations (a variant's as same / changed).
+void draw_summary(AppState& app);
 /// Scenario title, description (to read aloud) and the lesson picker.
 void draw_lesson(AppState& app);
 /// "Crash this node here" / "take this link down here".
@@ -31,9 +32,9 @@ void draw_whatif(AppState& app);
 /// The full window: lays out every view.
 void draw_frame(AppState& app);
 
-/// Start running a scenario (or a what-if fork of the current one) in the background.
-void start_job(AppState& app, const std::string& scenario, std::vector<std::string> faults, bool what_if,
-               std::string label, double fork_t);
+/// Start running a scenario (a lesson, a variant of the current one, or a lesson to show
+/// beside it) in the background. Ignored while another run is going on.
+void start_job(AppState& app, RunRequest request);
 /// Collect a finished background run. Returns true if something new was loaded.
 bool poll_job(AppState& app);
 

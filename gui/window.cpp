@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "layout_audit.hpp"
 #include "theme.hpp"
 #include "views.hpp"
 
@@ -153,9 +154,46 @@ int run_screenshot(AppState& app, const Options& opt) {
     return 1;
   }
   std::printf("brokersim-gui: wrote %s at t = %.6f s\n", opt.screenshot.c_str(), app.t);
+  if (app.runs.size() > 1)
+    for (const auto& line : describe_runs(app.runs, app.lesson.try_expect)) std::printf("  %s\n", line.c_str());
   if (w != opt.width || h != opt.height)
     std::fprintf(stderr, "brokersim-gui: warning: framebuffer is %dx%d, not the requested %dx%d\n", w, h, opt.width, opt.height);
   return 0;
+}
+
+int run_layout_check(AppState& app, const Options& opt) {
+  Gl g = open_window(opt, false);
+  if (!g.ok) return 1;
+  audit::set_enabled(true);
+  app.playing = false;
+  // The start, the busy middle and the end of the activity, and the end of the run.
+  double act = app.model().activity_end;
+  std::vector<double> times = {opt.at, act / 3, 2 * act / 3, act, app.t_end()};
+  std::vector<std::string> seen, found;
+  for (double t : times) {
+    for (int tab = 0; tab < kSideTabCount; ++tab) {
+      app.seek(t);
+      app.tab = static_cast<SideTab>(tab);
+      // Child windows learn their content size from the frame before: settle first.
+      for (int i = 0; i < 4; ++i) {
+        render_frame(g, app, true);
+        glfwSwapBuffers(g.win);
+      }
+      for (const auto& p : audit::problems()) {
+        // Report each window or label once, at the first time and tab it goes wrong.
+        std::string what = p.substr(0, p.find(':'));
+        if (std::find(seen.begin(), seen.end(), what) != seen.end()) continue;
+        seen.push_back(what);
+        char at[64];
+        std::snprintf(at, sizeof at, "t = %.3f s, tab %d: ", app.t, tab);
+        found.push_back(at + p);
+      }
+    }
+  }
+  close_window(g);
+  std::printf("layout at %dx%d, text %.1fx: %zu problem(s)\n", opt.width, opt.height, opt.font_scale, found.size());
+  for (const auto& f : found) std::printf("  %s\n", f.c_str());
+  return found.empty() ? 0 : 1;
 }
 
 int run_bench(AppState& app, const Options& opt) {

@@ -1,0 +1,25 @@
+// Rows of controls that wrap: at text scale 2 on a projector a row of buttons and
+// checkboxes is wider than its panel, and ImGui would otherwise draw past the edge.
+#pragma once
+#include <imgui.h>
+
+namespace bs::gui {
+
+/// Put the next item, `w` pixels wide, on the current line if it still fits inside the
+/// window's content region, else start a new line. Call between two items.
+inline void flow(float w) {
+  float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + w <= right) ImGui::SameLine();
+}
+
+/// Width of a button with this label.
+inline float button_width(const char* label) {
+  return ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
+}
+
+/// Width of a checkbox with this label.
+inline float checkbox_width(const char* label) {
+  return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label, nullptr, true).x;
+}
+
+}  // namespace bs::gui
