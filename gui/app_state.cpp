@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "check/variant.hpp"
 #include "model/comparison.hpp"
 
 namespace bs::gui {
@@ -34,7 +35,7 @@ std::vector<std::string> describe_runs(const std::vector<Run>& runs, const nlohm
         line += "prediction " + std::to_string(count(pred)) + " of " + std::to_string(pred.size()) + " hold; ";
       }
       std::size_t changed = 0;
-      for (const auto& v : judge_variant(r.reference, t)) changed += v.outcome == VariantOutcome::Changed;
+      for (const auto& v : judge_against_lesson(r.reference, t)) changed += !v.same();
       line += "lesson's expectations " + std::to_string(r.reference.size() - changed) + " same, " +
               std::to_string(changed) + " changed";
     } else {

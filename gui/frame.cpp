@@ -41,9 +41,9 @@ void run_title(AppState& app, const Run& run) {
   ImGui::PopStyleColor();
 }
 
-// Below about 80 characters of width (a projector at text scale 2) the canvas gets the
+// Below about 70 characters of width (a projector at text scale 2) the canvas gets the
 // full width and the consumer view becomes a tab: side by side, nodes and labels collide.
-bool is_compact(float width, float em) { return width / em < 80.0f; }
+bool is_compact(float width, float em) { return width / em < 70.0f; }
 
 // Each run's canvas, side by side when two runs are shown, labelled with the run's name.
 void canvases(AppState& app, ImVec2 size) {

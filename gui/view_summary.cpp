@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "check/variant.hpp"
 #include "model/comparison.hpp"
 #include "theme.hpp"
 #include "views.hpp"
@@ -88,12 +89,11 @@ void verdict_lines(const std::vector<Expectation>& ex, const Totals& t, bool at_
 
 // A variant of the lesson: its expectations are "same" or "changed", never FAIL.
 void variant_lines(const std::vector<Expectation>& ex, const Totals& t, bool at_end) {
-  for (const auto& v : judge_variant(ex, t)) {
-    bool same = v.outcome == VariantOutcome::Same;
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(same ? theme::kText : theme::kRedelivered), "%s",
-                       same ? "same" : (at_end ? "changed" : "differs so far"));
+  for (const auto& v : judge_against_lesson(ex, t)) {
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(v.same() ? theme::kText : theme::kRedelivered), "%s",
+                       v.same() || at_end ? v.word() : "differs so far");
     ImGui::SameLine();
-    ImGui::TextWrapped("%s", v.result.describe().c_str());
+    ImGui::TextWrapped("%s", v.describe().c_str());
   }
 }
 

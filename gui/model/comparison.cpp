@@ -47,11 +47,4 @@ bool figures_differ(const Figure& a, const Figure& b) {
   return std::fabs(a.value - b.value) >= (a.integer ? 0.5 : 0.05);
 }
 
-std::vector<VariantLine> judge_variant(const std::vector<Expectation>& lesson, const Totals& variant) {
-  std::vector<VariantLine> out;
-  for (auto& r : check_expectations(lesson, variant))
-    out.push_back({r, r.pass ? VariantOutcome::Same : VariantOutcome::Changed});
-  return out;
-}
-
 }  // namespace bs::gui

@@ -1,11 +1,10 @@
-// Two runs compared figure by figure, and a variant's run judged against the lesson's
-// expectations. ImGui-free, so the Summary's numbers can be tested without a window.
+// Two runs compared figure by figure, ImGui-free so the Summary's numbers can be tested
+// without a window. (A variant's run is judged against its lesson by bs::judge_against_lesson.)
 #pragma once
 #include <string>
 #include <vector>
 
 #include "check/checker.hpp"
-#include "check/expect.hpp"
 
 namespace bs::gui {
 
@@ -23,19 +22,5 @@ std::vector<Figure> summary_figures(const Totals& t, bool replication, bool memo
 
 /// Whether two runs' values of one figure differ as printed (counts: by 1; others: by 0.05).
 bool figures_differ(const Figure& a, const Figure& b);
-
-/// How a lesson's expectation reads against a run that changed the lesson on purpose
-/// (a what-if fork or the lesson's "Try this"): it still holds (Same) or it does not
-/// (Changed). Such a run is never judged FAIL: the student changed the lesson, not broke it.
-enum class VariantOutcome { Same, Changed };
-
-/// One expectation of the lesson judged against a variant's totals.
-struct VariantLine {
-  ExpectationResult result;  ///< observed value and the expectation as the lesson states it
-  VariantOutcome outcome = VariantOutcome::Same;
-};
-
-/// The lesson's expectations judged against a variant run's totals.
-std::vector<VariantLine> judge_variant(const std::vector<Expectation>& lesson, const Totals& variant);
 
 }  // namespace bs::gui

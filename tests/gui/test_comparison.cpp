@@ -2,6 +2,7 @@
 // the lesson on purpose reads "same" / "changed" against the lesson's expectations.
 #include <catch2/catch.hpp>
 
+#include "check/variant.hpp"
 #include "model/comparison.hpp"
 #include "model/trace_model.hpp"
 
@@ -42,9 +43,10 @@ TEST_CASE("a variant reports the lesson's expectations as same or changed") {
   Totals lesson = totals_at_end("ack_redelivery.jsonl");
   Expectation holds{"processed", std::nullopt, std::nullopt, double(lesson.processed), "$.expect.processed"};
   Expectation moved{"redelivered", std::nullopt, std::nullopt, double(lesson.redelivered + 1), "$.expect.redelivered"};
-  auto lines = judge_variant({holds, moved}, lesson);
+  auto lines = judge_against_lesson({holds, moved}, lesson);
   REQUIRE(lines.size() == 2);
-  CHECK(lines[0].outcome == VariantOutcome::Same);
-  CHECK(lines[1].outcome == VariantOutcome::Changed);
+  CHECK(lines[0].same());
+  CHECK_FALSE(lines[1].same());
+  CHECK(std::string(lines[1].word()) == "changed");
   CHECK(lines[1].result.observed == double(lesson.redelivered));
 }
