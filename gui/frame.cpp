@@ -83,7 +83,7 @@ void consumer_views(AppState& app, ImVec2 size) {
       run_title(app, app.runs[i]);
       h -= ImGui::GetCursorPosY() - before;
     }
-    draw_consumers(app, app.runs[i], ImVec2(size.x, std::max(3.0f * ImGui::GetFontSize(), h)));
+    draw_consumers(app, app.runs[i], ImVec2(size.x, std::max(ImGui::GetFontSize(), h)));
     ImGui::PopID();
   }
 }
@@ -156,7 +156,7 @@ void wide_layout(AppState& app, ImVec2 size) {
 // internals beside the side tabs, which include the consumer view.
 void compact_layout(AppState& app, ImVec2 size) {
   float em = ImGui::GetFontSize(), sp = ImGui::GetStyle().ItemSpacing.y;
-  float topo_h = std::max(9.0f * em, std::floor(size.y * 0.5f));
+  float topo_h = std::max(8.0f * em, std::floor(size.y * 0.46f));
   canvases(app, ImVec2(size.x, topo_h));
   float rest_h = std::max(5.0f * em, size.y - topo_h - sp);
   float left_w = std::floor(size.x * 0.5f);

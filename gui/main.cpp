@@ -128,7 +128,7 @@ int main(int argc, char** argv) {
   cli.add_option("--font-scale", opt.font_scale, "text size, 1 = default")->capture_default_str();
   cli.add_option("--frames", opt.frames, "bench: number of frames to render");
   cli.add_flag("--check-layout", opt.check_layout,
-               "render every tab at several times and report content cut off or labels over nodes (exit 1 if any)");
+               "render every tab at several times, at 1280x800 and 1920x1080, text 1x and 2x; report content cut off or labels over nodes (exit 1 if any)");
   cli.add_flag("--bench", opt.bench, "render --frames frames of the busiest moment and print frame times");
   cli.add_option("--synthetic-packets", opt.synthetic, "bench: use a generated trace with N frames in flight");
   CLI11_PARSE(cli, argc, argv);

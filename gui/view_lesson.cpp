@@ -17,8 +17,8 @@ void draw_try_this(AppState& app, bool busy) {
   ImGui::PopTextWrapPos();
   bool showing = app.runs.size() > 1 && app.runs[1].kind == RunKind::TryThis;
   if (showing) {
-    if (ImGui::Button("close the Try this run")) app.runs.resize(1);
-  } else if (ImGui::Button("Try it: run it beside the lesson") && !busy) {
+    if (ImGui::Button("close it")) app.runs.resize(1);
+  } else if (ImGui::Button("Try it") && !busy) {
     RunRequest rq;
     rq.scenario = app.scenario_path;
     rq.try_this = true;
@@ -67,9 +67,13 @@ void draw_lesson(AppState& app) {
   ImGui::Text("Lessons in %s", app.scenarios_dir.c_str());
   ImGui::PopTextWrapPos();
   if (app.has_trace()) {
-    ImGui::Checkbox("open beside the current lesson (compare)", &app.open_beside);
+    ImGui::Checkbox("##beside", &app.open_beside);
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("Both runs share one clock; the Summary tab shows their totals side by side.");
+    ImGui::SameLine();
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted("open the lesson picked below beside this one, to compare");
+    ImGui::PopTextWrapPos();
   }
   for (const auto& s : app.scenarios) {
     bool current = s.path == app.scenario_path;

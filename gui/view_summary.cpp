@@ -22,7 +22,9 @@ void value_cell(const Figure& f) {
 
 void totals_table(const Totals& t) {
   auto f = summary_figures(t, t.replication, t.memory_alarms > 0);
-  if (!ImGui::BeginTable("##totals", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchSame)) return;
+  // Two figures a row when the panel is wide enough for both names, else one.
+  int cols = ImGui::GetContentRegionAvail().x > 34 * ImGui::GetFontSize() ? 4 : 2;
+  if (!ImGui::BeginTable("##totals", cols, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchSame)) return;
   for (const auto& x : f) {
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(x.name.c_str());
@@ -105,13 +107,13 @@ void run_expectations(const AppState& app, const Run& run) {
   if (run.kind == RunKind::TryThis) {
     auto predicted = parse_expectations(app.lesson.try_expect);
     if (!predicted.empty()) {
-      ImGui::Text("What Try this predicts%s:", when);
+      ImGui::TextWrapped("What Try this predicts%s:", when);
       verdict_lines(predicted, t, at_end);
     }
   }
   if (run.kind == RunKind::WhatIf || run.kind == RunKind::TryThis) {
     if (run.reference.empty()) return;
-    ImGui::Text("The lesson's expectations in this variant%s:", when);
+    ImGui::TextWrapped("The lesson's expectations in this variant%s:", when);
     variant_lines(run.reference, t, at_end);
     return;
   }
@@ -120,11 +122,11 @@ void run_expectations(const AppState& app, const Run& run) {
     ImGui::TextDisabled("This scenario states no expectations.");
     return;
   }
-  ImGui::Text("What the lesson expects%s:", when);
+  ImGui::TextWrapped("What the lesson expects%s:", when);
   verdict_lines(ex, t, at_end);
   const auto& f = run.model->trace.footer;
   if (f.is_object() && f.contains("verdict") && f["verdict"].is_string())
-    ImGui::Text("Simulator's verdict for the whole run: %s", f["verdict"].get<std::string>().c_str());
+    ImGui::TextWrapped("Simulator's verdict for the whole run: %s", f["verdict"].get<std::string>().c_str());
 }
 
 }  // namespace
@@ -132,7 +134,7 @@ void run_expectations(const AppState& app, const Run& run) {
 void draw_summary(AppState& app) {
   if (app.runs.size() == 1) {
     const Run& run = app.runs.front();
-    ImGui::Text("Checker totals at t = %.3f s%s", app.t, app.t >= run.model->t_end ? " (end of run)" : " (so far)");
+    ImGui::TextWrapped("Checker totals at t = %.3f s%s", app.t, app.t >= run.model->t_end ? " (end of run)" : " (so far)");
     totals_table(run.summary->totals());
     lost_ids(run);
     ImGui::Spacing();

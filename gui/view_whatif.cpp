@@ -1,6 +1,7 @@
 // What-if: re-run the scenario with one fault added at the viewed time, shown beside the original.
 #include <cstdio>
 
+#include "flow.hpp"
 #include "runner.hpp"
 #include "theme.hpp"
 #include "views.hpp"
@@ -43,8 +44,8 @@ void draw_whatif(AppState& app) {
   }
   bool node_ok = app.whatif_node < m.topo.size() && !busy;
   for (const char* what : {"crash", "restart"}) {
-    ImGui::SameLine();
     std::string button = std::string(what) + " here";
+    flow(button_width(button.c_str()));
     if (ImGui::Button(button.c_str()) && node_ok) {
       std::snprintf(spec, sizeof spec, "%.6f:%s:%s", app.t, what, m.topo.name(app.whatif_node).c_str());
       fork_with(app, spec);
@@ -63,8 +64,8 @@ void draw_whatif(AppState& app) {
     ImGui::EndCombo();
   }
   for (const char* what : {"link_down", "link_up"}) {
-    ImGui::SameLine();
     std::string button = std::string(what[5] == 'd' ? "down" : "up") + " here";
+    flow(button_width(button.c_str()));
     if (ImGui::Button(button.c_str()) && link_ok && !busy) {
       const auto& l = links[app.whatif_link];
       std::snprintf(spec, sizeof spec, "%.6f:%s:%s:%s", app.t, what, m.topo.name(l.a).c_str(), m.topo.name(l.b).c_str());
