@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include "model/series.hpp"
+#include "model/spacetime.hpp"
 #include "model/trace_model.hpp"
 #include "scenario_list.hpp"
 #include "summary_at.hpp"
@@ -21,6 +23,8 @@ struct Run {
   std::string label;                 ///< "original" or "what-if: crash c1 at 2.30 s"
   double fork_t = -1;                ///< time of the added fault; < 0 for the original
   std::vector<std::string> faults;   ///< extra --fault specs of this run
+  std::shared_ptr<const RunSeries> series;          ///< charts over time, built on first use (run_series)
+  std::shared_ptr<const SpaceTimeIndex> spacetime;  ///< space-time lanes and faults, built on first use
 };
 
 /// Make a Run from a trace (builds the indexes).
@@ -44,7 +48,7 @@ struct Job {
 };
 
 /// Which tab of the side panel is shown.
-enum class SideTab { Lesson, Summary, Log, WhatIf };
+enum class SideTab { Lesson, Summary, Log, WhatIf, SpaceTime, Charts };
 
 /// The whole interactive state.
 struct AppState {
@@ -75,6 +79,8 @@ struct AppState {
   bool log_follow = true;
   NodeId whatif_node = kNoNode;
   int whatif_link = -1;
+  double spacetime_span = 0;      ///< space-time window width, simulated seconds (0: chosen from the run)
+  bool spacetime_heartbeats = true;  ///< draw heartbeat-only frames (faint)
 
   bool has_trace() const { return !runs.empty(); }
   const TraceModel& model() const { return *runs.front().model; }

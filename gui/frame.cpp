@@ -37,7 +37,8 @@ void run_column(AppState& app, Run& run, ImVec2 size, bool titled) {
   float topo_h = std::max(8.0f * em, h * 0.52f);
   draw_topology(app, run, ImVec2(size.x, topo_h));
   ImVec2 rest(size.x, std::max(4.0f * em, h - topo_h - ImGui::GetStyle().ItemSpacing.y));
-  model_panel(run.model->trace.header.model)(app, run, rest);
+  // A large run: counts and charts instead of one box per message.
+  (large_run(run) ? draw_large_internals : model_panel(run.model->trace.header.model))(app, run, rest);
 }
 
 }  // namespace
@@ -106,13 +107,13 @@ void draw_frame(AppState& app) {
   ImVec2 r = ImGui::GetContentRegionAvail();
   float cons_h = std::floor(r.y * 0.5f);
   if (app.runs.size() == 1) {
-    draw_consumers(app, app.runs[0], ImVec2(r.x, cons_h));
+    (large_run(app.runs[0]) ? draw_consumer_counts : draw_consumers)(app, app.runs[0], ImVec2(r.x, cons_h));
   } else {
     float each = (cons_h - sp) / 2;
     for (std::size_t i = 0; i < 2; ++i) {
       ImGui::PushID(static_cast<int>(i) + 10);
       ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(i ? theme::kRedelivered : theme::kText), "%s", app.runs[i].label.c_str());
-      draw_consumers(app, app.runs[i], ImVec2(r.x, each - ImGui::GetTextLineHeightWithSpacing()));
+      (large_run(app.runs[i]) ? draw_consumer_counts : draw_consumers)(app, app.runs[i], ImVec2(r.x, each - ImGui::GetTextLineHeightWithSpacing()));
       ImGui::PopID();
     }
   }
@@ -139,6 +140,14 @@ void draw_frame(AppState& app) {
     }
     if (tab("What if?", SideTab::WhatIf)) {
       draw_whatif(app);
+      ImGui::EndTabItem();
+    }
+    if (tab("Space-time", SideTab::SpaceTime)) {
+      draw_spacetime(app, app.runs.front());
+      ImGui::EndTabItem();
+    }
+    if (tab("Charts", SideTab::Charts)) {
+      draw_charts(app, app.runs.back());
       ImGui::EndTabItem();
     }
     if (app.tab_force_frames > 0) --app.tab_force_frames;

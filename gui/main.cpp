@@ -70,6 +70,8 @@ SideTab tab_of(const std::string& s) {
   if (s == "summary") return SideTab::Summary;
   if (s == "log") return SideTab::Log;
   if (s == "whatif") return SideTab::WhatIf;
+  if (s == "spacetime") return SideTab::SpaceTime;
+  if (s == "charts") return SideTab::Charts;
   return SideTab::Lesson;
 }
 
@@ -85,7 +87,7 @@ int main(int argc, char** argv) {
   cli.add_option("--screenshot", opt.screenshot, "render once to this PNG and exit");
   cli.add_option("--at", opt.at, "simulated time to show (seconds)");
   cli.add_option("--size", opt.size, "window size, WIDTHxHEIGHT")->capture_default_str();
-  cli.add_option("--panel", opt.panel, "side tab to show: lesson, summary, log, whatif")->capture_default_str();
+  cli.add_option("--panel", opt.panel, "side tab to show: lesson, summary, log, whatif, spacetime, charts")->capture_default_str();
   cli.add_option("--select", opt.select, "follow this message id");
   cli.add_option("--what-if", opt.what_if, "also run the scenario with this extra fault, e.g. 2.5:crash:c1");
   cli.add_option("--keys", opt.keys, "screenshot: press these keys first, one per frame (space,left,right,home,end)");
