@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "model/synthetic.hpp"
+#include "model_panels.hpp"
 #include "runner.hpp"
 #include "views.hpp"
 #include "window.hpp"
@@ -135,6 +136,9 @@ int main(int argc, char** argv) {
     if (opt.select) app.select(opt.select);
     app.seek(opt.at);
   }
+  if (opt.headless() && app.has_trace() && large_run(app.runs.front()))
+    std::printf("brokersim-gui: large run: %llu messages, counts and charts instead of message boxes\n",
+                static_cast<unsigned long long>(run_series(app.runs.front()).messages));
   if (opt.bench) return run_bench(app, opt);
   if (!opt.screenshot.empty()) return run_screenshot(app, opt);
   return run_window(app, opt);

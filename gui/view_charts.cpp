@@ -66,8 +66,12 @@ void draw_chart(AppState& app, const RunSeries& s, const Chart& c, float height)
   const float peak = peak_of(c);
   const double top = peak > 0 ? round_step(peak, 4) * 4 : 1;  // round axis maximum
   char buf[32];
-  format_value(buf, top, c.unit);
-  const float axis_w = std::max(ImGui::CalcTextSize(buf).x, ImGui::CalcTextSize("0").x) + 0.4f * em;
+  float axis_w = 0;
+  for (double v : {0.0, top / 2, top}) {
+    format_value(buf, v, c.unit);
+    axis_w = std::max(axis_w, ImGui::CalcTextSize(buf).x);
+  }
+  axis_w += 0.4f * em;
   ImVec2 p0 = ImGui::GetCursorScreenPos();
   const float w = ImGui::GetContentRegionAvail().x;
   ImGui::InvisibleButton(c.title.c_str(), ImVec2(w, height));

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <vector>
 
 #include "model/colors.hpp"
 #include "model_panels.hpp"
@@ -16,8 +17,14 @@ namespace {
 // A window a few message transits wide: wide enough to see a request and its answer,
 // narrow enough that one frame is a readable arrow.
 double default_span(const TraceModel& m) {
+  std::vector<double> transit;
+  for (const auto& p : m.packets.packets())
+    if (p.msg != 0 && p.ended && !p.dropped && transit.size() < 4096) transit.push_back(p.t_end - p.t_send);
   const double active = m.activity_end > 0 ? m.activity_end : m.t_end;
-  return std::max(round_step(active / 6.0, 1), 1e-3);
+  if (transit.empty()) return std::max(round_step(active / 6.0, 1), 1e-3);
+  std::nth_element(transit.begin(), transit.begin() + static_cast<std::ptrdiff_t>(transit.size() / 2), transit.end());
+  // A typical frame spans about a twentieth of the window.
+  return std::clamp(round_step(20.0 * transit[transit.size() / 2], 1), 1e-4, std::max(active, 1e-3));
 }
 
 void draw_mark(ImDrawList* dl, ImVec2 p, float r, LaneMarkKind k) {
