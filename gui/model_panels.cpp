@@ -54,7 +54,7 @@ void queue_counts(const SimState& st) {
   ImGui::EndTable();
 }
 
-void partition_counts(const SimState& st) {
+void partition_counts(const SimState& st, const TopicGroups& subscribed) {
   if (st.partitions().empty()) return;
   struct Row {
     const PartitionState* p;
@@ -64,6 +64,7 @@ void partition_counts(const SimState& st) {
   std::vector<Row> rows;
   for (const auto& p : st.partitions()) {
     std::vector<std::string> groups;
+    if (auto g = subscribed.find(p.name.substr(0, p.name.rfind('/'))); g != subscribed.end()) groups = g->second;
     for (const auto& [c, cur] : p.cursors)
       if (!cur.group.empty() && std::find(groups.begin(), groups.end(), cur.group) == groups.end()) groups.push_back(cur.group);
     if (groups.empty()) rows.push_back(Row{&p, "", -1, p.next_offset - p.log_start});
@@ -126,7 +127,7 @@ void draw_large_internals(AppState& app, Run& run, ImVec2 size) {
   ImGui::Text("published %llu  processed %llu  acked %llu  lost %llu  pending %llu", ull(t.published), ull(t.processed),
               ull(t.acked), ull(t.lost), ull(t.pending));
   queue_counts(run.play->state());
-  partition_counts(run.play->state());
+  partition_counts(run.play->state(), topic_groups_from_header(run.model->trace.header.raw));
   ImGui::Separator();
   draw_chart_list(app, run);
   ImGui::EndChild();

@@ -43,9 +43,11 @@ float peak_of(const Chart& c) {
 
 void draw_chart(AppState& app, const RunSeries& s, const Chart& c, float height) {
   const float em = ImGui::GetFontSize();
-  ImGui::TextUnformatted(c.title.c_str());
-  ImGui::SameLine();
-  ImGui::TextDisabled("(%s%s%s)", chart_unit_label(c.unit), c.note.empty() ? "" : ", ", c.note.c_str());
+  // Title and unit wrap to the panel: at text scale 2 the panel is narrow.
+  ImGui::TextWrapped("%s", c.title.c_str());
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("%s%s%s", chart_unit_label(c.unit), c.note.empty() ? "" : ", ", c.note.c_str());
+  ImGui::PopStyleColor();
   // Legend: a swatch and the name of each line, wrapping to the panel width.
   for (std::size_t i = 0; i < c.lines.size(); ++i) {
     const std::string& name = c.lines[i].name;

@@ -83,7 +83,8 @@ void draw_spacetime(AppState& app, Run& run) {
   ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImVec2 avail = ImGui::GetContentRegionAvail();
   const float axis_h = ImGui::GetTextLineHeightWithSpacing() * 2.0f;
-  avail.y = std::max(avail.y, 6.0f * em);
+  // Every lane at least a line of text high (names stay legible): the tab scrolls instead.
+  avail.y = std::max({avail.y, 6.0f * em, static_cast<float>(idx.lanes().size()) * 1.3f * ImGui::GetTextLineHeight() + axis_h});
   ImGui::InvisibleButton("##spacetime", avail);
   const bool hovered = ImGui::IsItemHovered();
   ImDrawList* dl = ImGui::GetWindowDrawList();

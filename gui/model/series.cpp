@@ -111,6 +111,8 @@ RunSeries build_series(const Trace& tr, double t_end, std::size_t max_samples, s
   std::vector<std::vector<float>> latencies(n);
   std::map<NodeId, std::pair<double, double>> mem_now;  // node -> (memory_bytes, limit_bytes)
   std::set<std::string> lag_groups;
+  // A group subscribed to a topic lags from the first record on, before its first fetch.
+  const TopicGroups subscribed = topic_groups_from_header(raw);
   bool any_blocked = false, any_queue = false;
 
   const auto& events = tr.events;
@@ -138,6 +140,8 @@ RunSeries build_series(const Trace& tr, double t_end, std::size_t max_samples, s
       // Kafka's consumer lag: log end offset minus the group's committed offset (its
       // members' fetch position before the first commit; the log start before any read).
       std::map<std::string, std::int64_t> pos;
+      if (auto g = subscribed.find(p.name.substr(0, p.name.rfind('/'))); g != subscribed.end())
+        for (const auto& name : g->second) pos.emplace(name, -1);
       for (const auto& [c, cur] : p.cursors)
         if (!cur.group.empty()) pos[cur.group] = std::max(pos.count(cur.group) ? pos[cur.group] : -1, cur.position);
       for (const auto& [g, position] : pos) {
