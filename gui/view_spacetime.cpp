@@ -17,14 +17,24 @@ namespace {
 // A window a few message transits wide: wide enough to see a request and its answer,
 // narrow enough that one frame is a readable arrow.
 double default_span(const TraceModel& m) {
-  std::vector<double> transit;
-  for (const auto& p : m.packets.packets())
-    if (p.msg != 0 && p.ended && !p.dropped && transit.size() < 4096) transit.push_back(p.t_end - p.t_send);
+  std::vector<double> transit, gap;
+  double last_send = -1;
+  for (const auto& p : m.packets.packets()) {
+    if (p.msg == 0 || transit.size() >= 4096) continue;
+    if (p.ended && !p.dropped) transit.push_back(p.t_end - p.t_send);
+    if (last_send >= 0 && p.t_send > last_send) gap.push_back(p.t_send - last_send);
+    last_send = p.t_send;
+  }
   const double active = m.activity_end > 0 ? m.activity_end : m.t_end;
-  if (transit.empty()) return std::max(round_step(active / 6.0, 1), 1e-3);
-  std::nth_element(transit.begin(), transit.begin() + static_cast<std::ptrdiff_t>(transit.size() / 2), transit.end());
-  // A typical frame spans about a twentieth of the window.
-  return std::clamp(round_step(20.0 * transit[transit.size() / 2], 1), 1e-4, std::max(active, 1e-3));
+  auto median = [](std::vector<double>& v) {
+    if (v.empty()) return 0.0;
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+    return v[v.size() / 2];
+  };
+  // A typical frame spans about a twentieth of the window, and a dozen sends fit in it.
+  const double want = std::max(20.0 * median(transit), 12.0 * median(gap));
+  if (!(want > 0)) return std::max(round_step(active / 6.0, 1), 1e-3);
+  return std::clamp(round_step(want, 1), 1e-4, std::max(active, 1e-3));
 }
 
 void draw_mark(ImDrawList* dl, ImVec2 p, float r, LaneMarkKind k) {
