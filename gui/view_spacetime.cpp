@@ -174,7 +174,12 @@ void draw_spacetime(AppState& app, Run& run) {
   for (const auto& a : v.arrows)
     if (a.selected) draw_arrow(a);
 
-  for (const auto& mk : v.marks) draw_mark(dl, ImVec2(mk.x, mk.y), 0.45f * em, mk.mark.kind);
+  // Fault marks say what they are: a dropped frame's cross looks alike.
+  for (const auto& mk : v.marks) {
+    draw_mark(dl, ImVec2(mk.x, mk.y), 0.45f * em, mk.mark.kind);
+    dl->AddText(ImVec2(mk.x + 0.55f * em, mk.y - 0.5f * em - ImGui::GetTextLineHeight() * 0.5f), theme::kText,
+                mark_name(mk.mark.kind));
+  }
 
   // Time axis: round ticks in seconds under the lanes.
   const float axis_y = f.y0 + f.h;
