@@ -174,6 +174,7 @@ void draw_chart_list(AppState& app, Run& run) {
 
 void draw_charts(AppState& app, Run& run) {
   ImGui::BeginChild("##charts", ImVec2(0, 0), false);
+  if (app.runs.size() > 1) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kRedelivered), "%s", run.label.c_str());
   draw_chart_list(app, run);
   ImGui::EndChild();
 }

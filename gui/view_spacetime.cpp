@@ -4,7 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <vector>
+
+#include <imgui_internal.h>  // SetItemUsingMouseWheel
 
 #include "model/colors.hpp"
 #include "model_panels.hpp"
@@ -79,7 +82,12 @@ void draw_spacetime(AppState& app, Run& run) {
   if (!run.spacetime) run.spacetime = std::make_shared<SpaceTimeIndex>(m.trace, m.topo, m.packets);
   const SpaceTimeIndex& idx = *run.spacetime;
   const float em = ImGui::GetFontSize();
-  if (app.spacetime_span <= 0) app.spacetime_span = default_span(m);
+  // A new lesson gets its own window width; zooming keeps it until then.
+  static std::weak_ptr<const TraceModel> chosen_for;
+  if (app.spacetime_span <= 0 || chosen_for.lock() != run.model) {
+    app.spacetime_span = default_span(m);
+    chosen_for = run.model;
+  }
 
   // Controls: window width and the heartbeat toggle.
   ImGui::Text("Window %.3g s", app.spacetime_span);
@@ -96,6 +104,7 @@ void draw_spacetime(AppState& app, Run& run) {
   // Every lane at least a line of text high (names stay legible): the tab scrolls instead.
   avail.y = std::max({avail.y, 6.0f * em, static_cast<float>(idx.lanes().size()) * 1.3f * ImGui::GetTextLineHeight() + axis_h});
   ImGui::InvisibleButton("##spacetime", avail);
+  ImGui::SetItemUsingMouseWheel();  // the wheel zooms the window of time, not the tab's scroll
   const bool hovered = ImGui::IsItemHovered();
   ImDrawList* dl = ImGui::GetWindowDrawList();
 

@@ -92,6 +92,17 @@ TEST_CASE("series values at sample times equal a fresh replay's ledger and state
         CHECK(th->lines[0].v[k] == Approx((b.published - a.published) / span).epsilon(1e-5));
         CHECK(th->lines[1].v[k] == Approx((b.processed - a.processed) / span).epsilon(1e-5));
       }
+      // Consumer lag: log end minus the group's committed offset, as the ledger has it now.
+      if (const Chart* lc = s.find(ChartKind::ConsumerLag))
+        for (const auto& p : st.partitions())
+          for (const auto& [c, cur] : p.cursors) {
+            const std::int64_t committed = st.ledger().committed_offset(cur.group, p.name);
+            if (committed < 0) continue;
+            const SeriesLine* l = line(lc, p.name);
+            if (!l) l = line(lc, p.name + " " + cur.group);
+            REQUIRE(l);
+            CHECK(l->v[k] == static_cast<float>(std::max<std::int64_t>(0, p.next_offset - committed)));
+          }
       std::size_t blocked = 0;
       for (NodeId n = 0; n < tr.header.node_names.size(); ++n) blocked += st.blocked(n);
       if (const Chart* bc = s.find(ChartKind::Blocked)) CHECK(bc->lines[0].v[k] == static_cast<float>(blocked));
