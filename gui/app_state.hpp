@@ -1,6 +1,7 @@
 // Everything the views share: the loaded run(s), the viewed time, the selection.
 #pragma once
 #include <atomic>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -23,7 +24,9 @@ struct Run {
   std::string label;                 ///< "original" or "what-if: crash c1 at 2.30 s"
   double fork_t = -1;                ///< time of the added fault; < 0 for the original
   std::vector<std::string> faults;   ///< extra --fault specs of this run
-  std::shared_ptr<const RunSeries> series;          ///< charts over time, built on first use (run_series)
+  std::shared_ptr<const RunSeries> series;          ///< charts over time, once sampled (run_series)
+  std::shared_future<std::shared_ptr<const RunSeries>> series_job;  ///< sampling them in the background
+  std::int64_t published = -1;                      ///< distinct ids published (published_ids), -1 until counted
   std::shared_ptr<const SpaceTimeIndex> spacetime;  ///< space-time lanes and faults, built on first use
 };
 

@@ -136,9 +136,13 @@ int main(int argc, char** argv) {
     if (opt.select) app.select(opt.select);
     app.seek(opt.at);
   }
-  if (opt.headless() && app.has_trace() && large_run(app.runs.front()))
-    std::printf("brokersim-gui: large run: %llu messages, counts and charts instead of message boxes\n",
-                static_cast<unsigned long long>(run_series(app.runs.front()).messages));
+  if (opt.headless() && app.has_trace()) {
+    // A screenshot shows the charts, not "sampling ...".
+    for (auto& r : app.runs) run_series_wait(r);
+    if (large_run(app.runs.front()))
+      std::printf("brokersim-gui: large run: %llu messages, counts and charts instead of message boxes\n",
+                  static_cast<unsigned long long>(run_series_wait(app.runs.front()).messages));
+  }
   if (opt.bench) return run_bench(app, opt);
   if (!opt.screenshot.empty()) return run_screenshot(app, opt);
   return run_window(app, opt);

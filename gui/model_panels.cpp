@@ -1,6 +1,8 @@
 #include "model_panels.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <future>
 #include <string>
 #include <vector>
 
@@ -106,24 +108,37 @@ PanelFn model_panel(std::string_view model) {
   return draw_unknown;
 }
 
-const RunSeries& run_series(Run& run) {
-  if (!run.series) {
-    const TraceModel& m = *run.model;
-    // Sample up to where something still happens: after it only heartbeats go by and
-    // every chart stays flat.
-    const double end = m.activity_end > 0 ? m.activity_end : m.t_end;
-    run.series = std::make_shared<RunSeries>(build_series(m.trace, end));
+const RunSeries* run_series(Run& run) {
+  if (run.series) return run.series.get();
+  if (!run.series_job.valid()) {
+    // The model is immutable and shared: the worker reads it while the window draws.
+    run.series_job = std::async(std::launch::async, [m = run.model]() -> std::shared_ptr<const RunSeries> {
+                       // Sample up to where something still happens: after it only
+                       // heartbeats go by and every chart stays flat.
+                       const double end = m->activity_end > 0 ? m->activity_end : m->t_end;
+                       return std::make_shared<const RunSeries>(build_series(m->trace, end));
+                     }).share();
   }
+  if (run.series_job.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return nullptr;
+  run.series = run.series_job.get();
+  return run.series.get();
+}
+
+const RunSeries& run_series_wait(Run& run) {
+  while (!run_series(run)) run.series_job.wait();
   return *run.series;
 }
 
-bool large_run(Run& run) { return run_series(run).messages > kLargeRunMessages; }
+bool large_run(Run& run) {
+  if (run.published < 0) run.published = static_cast<std::int64_t>(published_ids(run.model->trace));
+  return static_cast<std::uint64_t>(run.published) > kLargeRunMessages;
+}
 
 void draw_large_internals(AppState& app, Run& run, ImVec2 size) {
   ImGui::BeginChild("##internals", size, true);
   const Totals& t = run.summary->totals();
   ImGui::TextWrapped("%llu messages: too many to draw one by one. Counts at %.3f s, then the run over time.",
-                     ull(run_series(run).messages), app.t);
+                     ull(static_cast<std::uint64_t>(run.published)), app.t);
   ImGui::Text("published %llu  processed %llu  acked %llu  lost %llu  pending %llu", ull(t.published), ull(t.processed),
               ull(t.acked), ull(t.lost), ull(t.pending));
   queue_counts(run.play->state());

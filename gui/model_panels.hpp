@@ -19,8 +19,11 @@ PanelFn model_panel(std::string_view model);
 /// message would be unreadable, so counts and charts replace them.
 inline constexpr std::uint64_t kLargeRunMessages = 10000;
 
-/// The run's charts over time, sampled once on first use (see model/series.hpp).
-const RunSeries& run_series(Run& run);
+/// The run's charts over time (see model/series.hpp), sampled once in the background from
+/// the first call on; nullptr until they are ready (a 250,000-message run takes seconds).
+const RunSeries* run_series(Run& run);
+/// The same, waiting for them (headless screenshots).
+const RunSeries& run_series_wait(Run& run);
 /// True for a run over kLargeRunMessages messages.
 bool large_run(Run& run);
 /// Broker internals of a large run: per queue / partition counts at the viewed time, then charts.

@@ -157,7 +157,12 @@ void draw_chart(AppState& app, const RunSeries& s, const Chart& c, float height)
 }  // namespace
 
 void draw_chart_list(AppState& app, Run& run) {
-  const RunSeries& s = run_series(run);
+  const RunSeries* sp = run_series(run);
+  if (!sp) {
+    ImGui::TextDisabled("Sampling the run for charts ...");
+    return;
+  }
+  const RunSeries& s = *sp;
   const float em = ImGui::GetFontSize();
   if (s.charts.empty()) {
     ImGui::TextWrapped("Nothing to chart: no message was published in this run.");

@@ -76,6 +76,14 @@ double round_step(double span, std::size_t n) {
   return 10 * p;
 }
 
+std::uint64_t published_ids(const Trace& tr) {
+  std::vector<MsgId> ids;
+  for (const auto& e : tr.events)
+    if (e.kind == ev::Publish) ids.push_back(e.msg);
+  std::sort(ids.begin(), ids.end());
+  return static_cast<std::uint64_t>(std::unique(ids.begin(), ids.end()) - ids.begin());
+}
+
 std::size_t RunSeries::sample_at(double t) const {
   if (samples == 0 || !(t > 0)) return 0;
   // Sample k holds the state at k * dt; a small tolerance keeps t = k * dt on sample k.

@@ -60,6 +60,10 @@ struct RunSeries {
 /// Lines per chart are capped at max_lines: the largest, then "other N" summed.
 RunSeries build_series(const Trace& tr, double t_end, std::size_t max_samples = 240, std::size_t max_lines = 8);
 
+/// Distinct message ids the producers published (the ledger's `published`, counted
+/// without replaying): what decides, before the charts are sampled, that a run is large.
+std::uint64_t published_ids(const Trace& tr);
+
 /// A round sample step: the smallest of 1, 2, 5 x 10^k that is >= span / n.
 double round_step(double span, std::size_t n);
 
