@@ -139,7 +139,7 @@ void draw_large_internals(AppState& app, Run& run, ImVec2 size) {
   const Totals& t = run.summary->totals();
   ImGui::TextWrapped("%llu messages: too many to draw one by one. Counts at %.3f s, then the run over time.",
                      ull(static_cast<std::uint64_t>(run.published)), app.t);
-  ImGui::Text("published %llu  processed %llu  acked %llu  lost %llu  pending %llu", ull(t.published), ull(t.processed),
+  ImGui::TextWrapped("published %llu  processed %llu  acked %llu  lost %llu  pending %llu", ull(t.published), ull(t.processed),
               ull(t.acked), ull(t.lost), ull(t.pending));
   queue_counts(run.play->state());
   partition_counts(run.play->state(), topic_groups_from_header(run.model->trace.header.raw));
