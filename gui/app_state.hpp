@@ -1,12 +1,15 @@
 // Everything the views share: the loaded run(s), the viewed time, the selection.
 #pragma once
 #include <atomic>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "model/series.hpp"
+#include "model/spacetime.hpp"
 #include "model/trace_model.hpp"
 #include "scenario_list.hpp"
 #include "summary_at.hpp"
@@ -30,6 +33,10 @@ struct Run {
   std::vector<std::string> faults;   ///< extra --fault specs of this run
   /// The lesson's expectations, for a variant: judged "same" / "changed" against this run.
   std::vector<Expectation> reference;
+  std::shared_ptr<const RunSeries> series;          ///< charts over time, once sampled (run_series)
+  std::shared_future<std::shared_ptr<const RunSeries>> series_job;  ///< sampling them in the background
+  std::int64_t published = -1;                      ///< distinct ids published (published_ids), -1 until counted
+  std::shared_ptr<const SpaceTimeIndex> spacetime;  ///< space-time lanes and faults, built on first use
 };
 
 /// What to run in the background and how to show it.
@@ -65,8 +72,8 @@ struct Job {
 
 /// Which tab of the side panel is shown. Consumers is a tab only in the narrow layout (text
 /// scale 2); the wide one shows the consumer view above the tabs.
-enum class SideTab { Lesson, Summary, Log, WhatIf, Consumers };
-inline constexpr int kSideTabCount = 5;
+enum class SideTab { Lesson, Summary, Log, WhatIf, SpaceTime, Charts, Consumers };
+inline constexpr int kSideTabCount = 7;
 
 /// The whole interactive state.
 struct AppState {
@@ -98,6 +105,8 @@ struct AppState {
   bool open_beside = false;    ///< the lesson picker opens a lesson beside the current run
   NodeId whatif_node = kNoNode;
   int whatif_link = -1;
+  double spacetime_span = 0;      ///< space-time window width, simulated seconds (0: chosen from the run)
+  bool spacetime_heartbeats = true;  ///< draw heartbeat-only frames (faint)
 
   bool has_trace() const { return !runs.empty(); }
   const TraceModel& model() const { return *runs.front().model; }

@@ -66,7 +66,9 @@ void internals(AppState& app, ImVec2 size) {
   for (std::size_t i = 0; i < app.runs.size() && i < 2; ++i) {
     if (i) ImGui::SameLine();
     ImGui::PushID(static_cast<int>(i) + 20);
-    model_panel(app.runs[i].model->trace.header.model)(app, app.runs[i], ImVec2(w, size.y));
+    Run& run = app.runs[i];
+    // A large run: counts and charts instead of one box per message.
+    (large_run(run) ? draw_large_internals : model_panel(run.model->trace.header.model))(app, run, ImVec2(w, size.y));
     ImGui::PopID();
   }
 }
@@ -83,7 +85,8 @@ void consumer_views(AppState& app, ImVec2 size) {
       run_title(app, app.runs[i]);
       h -= ImGui::GetCursorPosY() - before;
     }
-    draw_consumers(app, app.runs[i], ImVec2(size.x, std::max(ImGui::GetFontSize(), h)));
+    Run& run = app.runs[i];
+    (large_run(run) ? draw_consumer_counts : draw_consumers)(app, run, ImVec2(size.x, std::max(ImGui::GetFontSize(), h)));
     ImGui::PopID();
   }
 }
@@ -98,7 +101,7 @@ void side_tabs(AppState& app, bool with_consumers, ImVec2 size) {
   std::vector<Tab> tabs;
   if (with_consumers) tabs.push_back({"Consumers", SideTab::Consumers});
   tabs.insert(tabs.end(), {{"Lesson", SideTab::Lesson}, {"Summary", SideTab::Summary}, {"Event log", SideTab::Log},
-                           {"What if?", SideTab::WhatIf}});
+                           {"What if?", SideTab::WhatIf}, {"Space-time", SideTab::SpaceTime}, {"Charts", SideTab::Charts}});
   if (!with_consumers && app.tab == SideTab::Consumers) app.tab = SideTab::Lesson;
   ImGui::BeginChild("##side", size, true, ImGuiWindowFlags_NoScrollbar);
   const ImGuiStyle& st = ImGui::GetStyle();
@@ -127,6 +130,8 @@ void side_tabs(AppState& app, bool with_consumers, ImVec2 size) {
       case SideTab::Summary: draw_summary(app); break;
       case SideTab::Log: draw_log(app); break;
       case SideTab::WhatIf: draw_whatif(app); break;
+      case SideTab::SpaceTime: draw_spacetime(app, app.runs.front()); break;
+      case SideTab::Charts: draw_charts(app, app.runs.back()); break;
       case SideTab::Consumers: break;
     }
     ImGui::EndChild();

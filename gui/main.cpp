@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "model/synthetic.hpp"
+#include "model_panels.hpp"
 #include "runner.hpp"
 #include "views.hpp"
 #include "window.hpp"
@@ -99,6 +100,8 @@ SideTab tab_of(const std::string& s) {
   if (s == "summary") return SideTab::Summary;
   if (s == "log") return SideTab::Log;
   if (s == "whatif") return SideTab::WhatIf;
+  if (s == "spacetime") return SideTab::SpaceTime;
+  if (s == "charts") return SideTab::Charts;
   if (s == "consumers") return SideTab::Consumers;
   return SideTab::Lesson;
 }
@@ -118,7 +121,7 @@ int main(int argc, char** argv) {
   cli.add_option("--screenshot", opt.screenshot, "render once to this PNG and exit");
   cli.add_option("--at", opt.at, "simulated time to show (seconds)");
   cli.add_option("--size", opt.size, "window size, WIDTHxHEIGHT")->capture_default_str();
-  cli.add_option("--panel", opt.panel, "side tab to show: lesson, summary, log, whatif, consumers (narrow layout)")->capture_default_str();
+  cli.add_option("--panel", opt.panel, "side tab to show: lesson, summary, log, whatif, spacetime, charts, consumers (narrow layout)")->capture_default_str();
   cli.add_option("--select", opt.select, "follow this message id");
   cli.add_option("--what-if", opt.what_if, "also run the scenario with this extra fault, e.g. 2.5:crash:c1");
   cli.add_flag("--try", opt.try_this, "also run the lesson's \"Try this\" variant beside it");
@@ -171,6 +174,13 @@ int main(int argc, char** argv) {
     app.tab = tab_of(opt.panel);
     if (opt.select) app.select(opt.select);
     app.seek(opt.at);
+  }
+  if (opt.headless() && app.has_trace()) {
+    // A screenshot shows the charts, not "sampling ...".
+    for (auto& r : app.runs) run_series_wait(r);
+    if (large_run(app.runs.front()))
+      std::printf("brokersim-gui: large run: %llu messages, counts and charts instead of message boxes\n",
+                  static_cast<unsigned long long>(run_series_wait(app.runs.front()).messages));
   }
   if (opt.bench) return run_bench(app, opt);
   if (opt.check_layout) return run_layout_check(app, opt);

@@ -29,6 +29,10 @@ void draw_summary(AppState& app);
 void draw_lesson(AppState& app);
 /// "Crash this node here" / "take this link down here".
 void draw_whatif(AppState& app);
+/// Space-time diagram of runs[0]: one lane per node, frames as arrows, live around app.t.
+void draw_spacetime(AppState& app, Run& run);
+/// Charts over time of a run (queue depth, lag, throughput, latency, ...), the time marked.
+void draw_charts(AppState& app, Run& run);
 /// The full window: lays out every view.
 void draw_frame(AppState& app);
 

@@ -47,6 +47,7 @@ struct Verdict {
   bool reordered = false;  ///< process: this consumer had already processed a later position of the same queue or partition
   std::vector<MsgId> lost;       ///< messages that became lost with this event
   std::vector<MsgId> recovered;  ///< messages lost until this event (a retried copy or a re-read processed them)
+  double latency_ms = -1;  ///< process: the publish-to-processing latency this processing added to the totals' percentiles (-1: none)
 };
 
 /// Log model: one partition's replication as the checker follows it now

@@ -91,7 +91,10 @@ void Ledger::on_process(const Event& e) {
     verdict.duplicate = true;
   } else {
     last_process = e.t;
-    if (m.published_at >= 0) latency.add((e.t - m.published_at) * 1000.0);
+    if (m.published_at >= 0) {
+      verdict.latency_ms = (e.t - m.published_at) * 1000.0;
+      latency.add(verdict.latency_ms);
+    }
     ++t.queues[c->order_scope].processed;
   }
   if (c->position >= 0 && c->order && (!c->log || first)) {
