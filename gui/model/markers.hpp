@@ -20,8 +20,6 @@ enum class MarkerKind {
   Rebalance, Seek, DeadLetter, Expired, Returned, Blocked
 };
 inline constexpr int kMarkerKindCount = 23;
-/// Kinds before this one are always in the legend; later ones only when the run has one.
-inline constexpr int kFirstReplicationMarker = 9;
 
 /// Name of a marker kind for the legend ("crash", "reorder", ...).
 const char* marker_kind_name(MarkerKind k);

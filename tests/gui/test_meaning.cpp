@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "model/time_window.hpp"
 #include "model/trace_model.hpp"
 #include "vocabulary/vocabulary.hpp"
 
@@ -183,4 +184,45 @@ TEST_CASE("markers for a consumer group's rebalance and seeks") {
   CHECK(has_marker(*m, MarkerKind::Seek, "c1 seeks t/0 back from offset 40 to 10: 30 records read again"));
   CHECK(has_marker(*m, MarkerKind::Seek, "auto.offset.reset moves g on t/0 from offset 20 to 50: 30 records skipped"));
   CHECK(m->markers.size() == 4);  // the group's first position (no committed offset) is not a jump
+}
+
+TEST_CASE("the timeline fits the activity, zooms around a time, pans and follows the playhead") {
+  // Lesson 11's shape: 1.66 s of activity in a 20 s run.
+  TimeWindow w = TimeWindow::fit(1.66, 20.0);
+  CHECK(w.t0 == 0.0);
+  CHECK(w.t1 == Approx(1.876));
+  CHECK(TimeWindow::fit(19.0, 20.0).t1 == 20.0);  // never past the end
+  // Zooming in around 1.0 s keeps 1.0 s at the same place on screen.
+  const double frac = (1.0 - w.t0) / w.span();
+  w.zoom_at(1.0, 0.5, 20.0);
+  CHECK(w.span() == Approx(0.938));
+  CHECK((1.0 - w.t0) / w.span() == Approx(frac));
+  // Zooming out stops at the whole run.
+  for (int i = 0; i < 20; ++i) w.zoom_at(1.0, 2.0, 20.0);
+  CHECK(w.t0 == 0.0);
+  CHECK(w.t1 == 20.0);
+  // Zooming in stops at 0.1 ms.
+  for (int i = 0; i < 40; ++i) w.zoom_at(5.0, 0.5, 20.0);
+  CHECK(w.span() == Approx(TimeWindow::kMinSpan));
+  // Panning stays inside the run.
+  w = TimeWindow{1.0, 3.0};
+  w.pan(-5.0, 20.0);
+  CHECK(w.t0 == 0.0);
+  CHECK(w.t1 == 2.0);
+  w.pan(100.0, 20.0);
+  CHECK(w.t1 == 20.0);
+  CHECK(w.span() == Approx(2.0));
+  // The playhead leaving on the right turns the page: it is then a tenth in.
+  w = TimeWindow{0.0, 2.0};
+  w.follow(1.0, 20.0);
+  CHECK(w.t0 == 0.0);  // visible: nothing moves
+  w.follow(2.5, 20.0);
+  CHECK(w.t0 == Approx(2.3));
+  CHECK(w.t1 == Approx(4.3));
+  w = TimeWindow{10.0, 12.0};
+  w.follow(9.0, 20.0);  // stepping back past the left edge: it is then a tenth from the right
+  CHECK(w.t1 == Approx(9.2));
+  w.follow(0.5, 20.0);  // never before 0
+  CHECK(w.t0 == 0.0);
+  CHECK(w.t1 == Approx(2.0));
 }
