@@ -196,9 +196,10 @@ void draw_queues(AppState& app, Run& run, ImVec2 size) {
         ImGui::TextDisabled("%s: holds nothing (auto-ack)%s", m.node_name(consumer).c_str(), down ? " - crashed" : "");
         continue;
       }
-      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(down ? theme::kDown : theme::kRedelivered),
-                         "%s holds %zu (auto-ack: not processed yet, no ack protects them)%s:", m.node_name(consumer).c_str(),
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(down ? theme::kDown : theme::kRedelivered));
+      ImGui::TextWrapped("%s holds %zu (auto-ack: not processed yet, no ack protects them)%s:", m.node_name(consumer).c_str(),
                          v.size(), down ? " - consumer CRASHED" : "");
+      ImGui::PopStyleColor();
       ImGui::Indent(1.5f * em);
       MsgId ch = box_row(dl, v, width - 1.5f * em, [&](const UnackedMsg& u) {
         BoxMarks k;
