@@ -180,7 +180,7 @@ void draw_timeline(AppState& app, ImVec2 size) {
     Run& run = app.runs[ri];
     dl->AddText(ImVec2(o.x + 0.3f * em, y + 0.3f * em), ri == 0 ? theme::kText : theme::kRedelivered,
                 ri == 0 ? "original" : "what-if");
-    if (run.fork_t >= 0) {
+    if (run.fork_t >= 0 && win.contains(run.fork_t)) {
       float fx = x_of(run.fork_t);
       dl->AddLine(ImVec2(fx, y), ImVec2(fx, y + band_h), theme::kRedelivered, 3.0f);
       dl->AddText(ImVec2(fx + 4, y - 0.1f * em), theme::kRedelivered, "fork");

@@ -2,7 +2,6 @@
 #include "vocabulary/vocabulary.hpp"
 
 #include <algorithm>
-#include <unordered_set>
 
 namespace bs::gui {
 std::shared_ptr<const TraceModel> TraceModel::build(Trace tr) {
