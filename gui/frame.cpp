@@ -19,13 +19,14 @@ void handle_keys(AppState& app) {
     if (!app.playing && app.t >= app.t_end()) app.seek(0);
     app.playing = !app.playing;
   }
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) {
+  // → / ← step by meaning; Shift jumps between timeline markers; Alt steps network frames.
+  const bool right = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow));
+  const bool left = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow));
+  if (right || left) {
     app.playing = false;
-    app.seek(m.next_step(app.t));
-  }
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) {
-    app.playing = false;
-    app.seek(m.prev_step(app.t));
+    if (io.KeyShift) app.seek(right ? m.next_marker(app.t) : m.prev_marker(app.t));
+    else if (io.KeyAlt) app.seek(right ? m.next_frame(app.t) : m.prev_frame(app.t));
+    else app.seek(right ? m.next_step(app.t) : m.prev_step(app.t));
   }
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Home))) app.seek(0);
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_End))) app.seek(app.t_end());

@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
   cli.add_option("--select", opt.select, "follow this message id");
   cli.add_option("--what-if", opt.what_if, "also run the scenario with this extra fault, e.g. 2.5:crash:c1");
   cli.add_flag("--try", opt.try_this, "also run the lesson's \"Try this\" variant beside it");
-  cli.add_option("--keys", opt.keys, "screenshot: press these keys first, one per frame (space,left,right,home,end)");
+  cli.add_option("--keys", opt.keys, "screenshot: press these keys first, one per frame (space,left,right,home,end; shift+right, alt+left, ...)");
   cli.add_option("--zoom", opt.zoom, "topology zoom, 1..20 (the mouse wheel in the window)");
   cli.add_option("--center", opt.center, "topology point at the canvas centre, X,Y in 0..1")->capture_default_str();
   cli.add_option("--font-scale", opt.font_scale, "text size, 1 = default")->capture_default_str();

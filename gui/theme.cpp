@@ -37,6 +37,12 @@ ImU32 marker_color(MarkerKind k) {
     case MarkerKind::Fenced: return IM_COL32(180, 180, 190, 255);
     case MarkerKind::MemoryAlarm: return IM_COL32(255, 170, 40, 255);
     case MarkerKind::Paused: return IM_COL32(255, 120, 120, 255);
+    case MarkerKind::Rebalance: return IM_COL32(90, 200, 255, 255);
+    case MarkerKind::Seek: return IM_COL32(190, 150, 255, 255);
+    case MarkerKind::DeadLetter: return IM_COL32(200, 200, 80, 255);
+    case MarkerKind::Expired: return IM_COL32(170, 170, 170, 255);
+    case MarkerKind::Returned: return IM_COL32(255, 160, 110, 255);
+    case MarkerKind::Blocked: return IM_COL32(255, 90, 40, 255);
   }
   return kText;
 }

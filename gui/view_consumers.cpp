@@ -61,15 +61,42 @@ void draw_consumers(AppState& app, Run& run, ImVec2 size) {
       ++shown_late;
     }
     if (!late.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kReordered), "late: %s", late.c_str());
+    // Processings and skipped duplicates (an idempotent consumer's "seen it, not again"),
+    // in the order they happened.
+    std::vector<std::pair<const ProcessedMsg*, bool>> row;  // (entry, skipped)
+    row.reserve(c.processed.size() + c.skipped.size());
+    for (const auto& pm : c.processed) row.emplace_back(&pm, false);
+    for (const auto& pm : c.skipped) row.emplace_back(&pm, true);
+    if (!c.skipped.empty())
+      std::sort(row.begin(), row.end(), [](const auto& a, const auto& b) { return a.first->event < b.first->event; });
     // Two rows at most; the newest are what matter when a long run has gone by.
     std::size_t max_shown = per_row * 2;
-    std::size_t first = c.processed.size() > max_shown ? c.processed.size() - max_shown : 0;
+    std::size_t first = row.size() > max_shown ? row.size() - max_shown : 0;
     if (first > 0) ImGui::TextDisabled("... %zu earlier", first);
     ImVec2 p = ImGui::GetCursorScreenPos();
     std::size_t shown = 0;
-    for (std::size_t i = first; i < c.processed.size(); ++i, ++shown) {
-      const ProcessedMsg& pm = c.processed[i];
+    for (std::size_t i = first; i < row.size(); ++i, ++shown) {
+      const ProcessedMsg& pm = *row[i].first;
       ImVec2 q(p.x + static_cast<float>(shown % per_row) * step, p.y + static_cast<float>(shown / per_row) * (bs.y + 1.2f * em));
+      if (row[i].second) {
+        // Delivered again and recognised: faded (it was not processed), framed magenta.
+        BoxMarks k;
+        k.redelivered = pm.redelivered;
+        k.selected = pm.msg == app.selected;
+        k.dimmed = !k.selected;
+        bool clicked = draw_msg_box(dl, q, pm.msg, k);
+        dl->AddRect(q, ImVec2(q.x + bs.x, q.y + bs.y), theme::kDuplicate, 0.0f, 0, 0.12f * em);
+        dl->AddText(ImVec2(q.x + std::max(0.0f, (bs.x - ImGui::CalcTextSize("skip").x) / 2), q.y + bs.y + 0.05f * em),
+                    theme::kDuplicate, "skip");
+        ImVec2 mouse = ImGui::GetIO().MousePos;
+        if (ImGui::IsWindowHovered() && mouse.x >= q.x && mouse.x < q.x + bs.x && mouse.y >= q.y && mouse.y < q.y + bs.y)
+          ImGui::SetTooltip("m%llu delivered again (%s) and skipped: %s had processed it already, so it acked it "
+                            "without processing it twice - click to follow it",
+                            static_cast<unsigned long long>(pm.msg), pm.redelivered ? "redelivered" : "a second copy",
+                            m.node_name(n).c_str());
+        if (clicked) app.select(pm.msg);
+        continue;
+      }
       BoxMarks k;
       k.redelivered = pm.redelivered;
       auto rk = m.routing_key.find(pm.msg);
@@ -81,7 +108,7 @@ void draw_consumers(AppState& app, Run& run, ImVec2 size) {
       if (draw_msg_box(dl, q, pm.msg, k)) app.select(pm.msg);
     }
     std::size_t rows = std::max<std::size_t>(1, (shown + per_row - 1) / per_row);
-    if (c.processed.empty()) dl->AddText(ImVec2(p.x, p.y + 0.2f * em), theme::kDim, "(nothing processed yet)");
+    if (row.empty()) dl->AddText(ImVec2(p.x, p.y + 0.2f * em), theme::kDim, "(nothing processed yet)");
     ImGui::Dummy(ImVec2(width, static_cast<float>(rows) * (bs.y + 1.2f * em)));
     ImGui::Separator();
   }

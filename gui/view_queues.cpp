@@ -10,8 +10,9 @@ namespace bs::gui {
 namespace {
 
 // Draw up to what fits on one line starting at the cursor; returns the clicked message.
-template <class Items, class Marks>
-MsgId box_row(ImDrawList* dl, const Items& items, float width, Marks marks_of) {
+// `over(i, p)` may draw over box i at p.
+template <class Items, class Marks, class Over = void (*)(std::size_t, ImVec2)>
+MsgId box_row(ImDrawList* dl, const Items& items, float width, Marks marks_of, Over over = [](std::size_t, ImVec2) {}) {
   float em = ImGui::GetFontSize();
   ImVec2 bs = msg_box_size();
   ImVec2 p = ImGui::GetCursorScreenPos();
@@ -21,7 +22,9 @@ MsgId box_row(ImDrawList* dl, const Items& items, float width, Marks marks_of) {
   std::size_t n = std::min(fit, items.size());
   for (std::size_t i = 0; i < n; ++i) {
     BoxMarks mk = marks_of(items[i]);
-    if (draw_msg_box(dl, ImVec2(p.x + static_cast<float>(i) * step, p.y), items[i].msg, mk)) clicked = items[i].msg;
+    ImVec2 at(p.x + static_cast<float>(i) * step, p.y);
+    if (draw_msg_box(dl, at, items[i].msg, mk)) clicked = items[i].msg;
+    over(i, at);
   }
   if (items.size() > n) {
     char more[32];
@@ -31,6 +34,36 @@ MsgId box_row(ImDrawList* dl, const Items& items, float width, Marks marks_of) {
   if (items.empty()) dl->AddText(ImVec2(p.x, p.y + 0.2f * em), theme::kDim, "(empty)");
   ImGui::Dummy(ImVec2(width, bs.y + 1.2f * em));
   return clicked;
+}
+
+// Lost messages as crossed-out boxes, then why, one line per reason ("m3, m5: c2 crashed
+// holding them" reads better than one line per message).
+void lost_row(ImDrawList* dl, AppState& app, const std::vector<LostMsg>& lost, float width) {
+  if (lost.empty()) return;
+  float em = ImGui::GetFontSize();
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kDown), "lost for good (%zu):", lost.size());
+  MsgId c = box_row(dl, lost, width, [&](const LostMsg& l) {
+    BoxMarks k;
+    k.below = "lost";
+    k.selected = l.msg == app.selected;
+    k.dimmed = app.selected && !k.selected;
+    return k;
+  }, [&](std::size_t, ImVec2 p) {
+    ImVec2 s = msg_box_size();
+    // A thin cross, so the id under it stays readable.
+    dl->AddLine(p, ImVec2(p.x + s.x, p.y + s.y), theme::kDown, 0.1f * em);
+    dl->AddLine(ImVec2(p.x, p.y + s.y), ImVec2(p.x + s.x, p.y), theme::kDown, 0.1f * em);
+  });
+  if (c) app.select(c);
+  std::vector<std::pair<std::string, std::string>> why;  // reason -> "m3, m5"
+  for (const LostMsg& l : lost) {
+    auto it = std::find_if(why.begin(), why.end(), [&](const auto& w) { return w.first == l.why; });
+    if (it == why.end()) why.emplace_back(l.why, "m" + std::to_string(l.msg));
+    else it->second += ", m" + std::to_string(l.msg);
+  }
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::kDown));
+  for (const auto& [reason, ids] : why) ImGui::TextWrapped("%s: %s", ids.c_str(), reason.c_str());
+  ImGui::PopStyleColor();
 }
 
 }  // namespace
@@ -43,10 +76,30 @@ void draw_queues(AppState& app, Run& run, ImVec2 size) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   float width = ImGui::GetContentRegionAvail().x;
   if (st.queues().empty()) ImGui::TextDisabled("No queue has seen a message yet.");
+  // The checker's lost messages, at the moment each became lost: under its queue, or
+  // here when no queue had it (published to a broker that was down, ...).
+  auto lost_in = [&](const std::string& queue) {
+    std::vector<LostMsg> v;
+    for (const LostMsg& l : st.lost())
+      if (l.queue == queue) v.push_back(l);
+    return v;
+  };
+  {
+    std::vector<LostMsg> orphan;
+    for (const LostMsg& l : st.lost())
+      if (std::none_of(st.queues().begin(), st.queues().end(), [&](const QueueState& q) { return q.name == l.queue; }))
+        orphan.push_back(l);
+    if (!orphan.empty()) {
+      lost_row(dl, app, orphan, width);
+      ImGui::Separator();
+    }
+  }
   double recent = std::clamp(m.t_end * 0.05, 0.1, 2.0);  // how long a requeue stays called out
   for (const QueueState& q : st.queues()) {
-    std::size_t unacked = 0;
+    std::size_t unacked = 0, held = 0;
     for (const auto& [c, v] : q.unacked) unacked += v.size();
+    for (const auto& [c, v] : q.held) held += v.size();
+    const std::vector<LostMsg> lost = lost_in(q.name);
     ImGui::Text("queue %s", q.name.c_str());
     if (q.broker != kNoNode && m.topo.node_down(q.broker, app.t)) {
       ImGui::SameLine();
@@ -57,6 +110,14 @@ void draw_queues(AppState& app, Run& run, ImVec2 size) {
                         q.quorum || !q.mirrors.empty() || q.promotions ? "led by" : "on", m.node_name(q.broker).c_str(),
                         q.ready.size(), unacked, static_cast<unsigned long long>(q.acked),
                         static_cast<unsigned long long>(q.requeued));
+    if (held) {
+      ImGui::SameLine();
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kRedelivered), "held (auto-ack) %zu", held);
+    }
+    if (!lost.empty()) {
+      ImGui::SameLine();
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kDown), "lost %zu", lost.size());
+    }
     // How a clustered queue is replicated, as of now.
     if (q.quorum) {
       ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kLeader),
@@ -127,9 +188,34 @@ void draw_queues(AppState& app, Run& run, ImVec2 size) {
       ImGui::Unindent(1.5f * em);
       if (cu) app.select(cu);
     }
+    // Auto-ack: delivered and already settled by the broker, but not processed yet. Only
+    // the consumer has them; nothing brings them back if it dies.
+    for (const auto& [consumer, v] : q.held) {
+      bool down = m.topo.node_down(consumer, app.t);
+      if (v.empty()) {
+        ImGui::TextDisabled("%s: holds nothing (auto-ack)%s", m.node_name(consumer).c_str(), down ? " - crashed" : "");
+        continue;
+      }
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(down ? theme::kDown : theme::kRedelivered));
+      ImGui::TextWrapped("%s holds %zu (auto-ack: not processed yet, no ack protects them)%s:", m.node_name(consumer).c_str(),
+                         v.size(), down ? " - consumer CRASHED" : "");
+      ImGui::PopStyleColor();
+      ImGui::Indent(1.5f * em);
+      MsgId ch = box_row(dl, v, width - 1.5f * em, [&](const UnackedMsg& u) {
+        BoxMarks k;
+        k.redelivered = u.redelivered;
+        k.selected = u.msg == app.selected;
+        k.dimmed = app.selected && !k.selected;
+        k.below = "held";
+        return k;
+      });
+      ImGui::Unindent(1.5f * em);
+      if (ch) app.select(ch);
+    }
+    lost_row(dl, app, lost, width);
     // Consumers registered but holding nothing are still worth listing: prefetch is free.
     for (const auto& [consumer, pf] : q.prefetch)
-      if (!q.unacked.count(consumer))
+      if (!q.unacked.count(consumer) && !q.held.count(consumer))
         ImGui::TextDisabled("%s: nothing unacked (prefetch %lld)", m.node_name(consumer).c_str(), static_cast<long long>(pf));
     ImGui::Separator();
   }

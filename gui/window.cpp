@@ -109,16 +109,28 @@ int run_window(AppState& app, const Options& opt) {
 
 namespace {
 
-// Press one key for one frame, the way the GLFW backend reports it, then release it.
-bool press_key(Gl& g, AppState& app, const std::string& name) {
+// Press one key ("right", "shift+right", "alt+left", ...) for one frame, the way the GLFW
+// backend reports it (modifiers held down with it), then release it.
+bool press_key(Gl& g, AppState& app, std::string name) {
+  bool shift = false, alt = false;
+  for (bool more = true; more;) {
+    more = false;
+    if (name.rfind("shift+", 0) == 0) shift = more = true, name.erase(0, 6);
+    if (name.rfind("alt+", 0) == 0) alt = more = true, name.erase(0, 4);
+  }
   int key = name == "space" ? GLFW_KEY_SPACE : name == "left" ? GLFW_KEY_LEFT : name == "right" ? GLFW_KEY_RIGHT
           : name == "home" ? GLFW_KEY_HOME : name == "end" ? GLFW_KEY_END : -1;
   if (key < 0) return false;
   ImGuiIO& io = ImGui::GetIO();
-  io.KeysDown[key] = true;
+  auto hold = [&](bool down) {
+    io.KeysDown[key] = down;
+    io.KeysDown[GLFW_KEY_LEFT_SHIFT] = io.KeyShift = down && shift;
+    io.KeysDown[GLFW_KEY_LEFT_ALT] = io.KeyAlt = down && alt;
+  };
+  hold(true);
   render_frame(g, app, true);
   glfwSwapBuffers(g.win);
-  io.KeysDown[key] = false;
+  hold(false);
   render_frame(g, app, true);
   glfwSwapBuffers(g.win);
   return true;
@@ -134,7 +146,7 @@ int run_screenshot(AppState& app, const Options& opt) {
   std::stringstream keys(opt.keys);
   for (std::string k; std::getline(keys, k, ',');)
     if (!k.empty() && !press_key(g, app, k)) {
-      std::fprintf(stderr, "brokersim-gui: --keys: unknown key \"%s\" (space, left, right, home, end)\n", k.c_str());
+      std::fprintf(stderr, "brokersim-gui: --keys: unknown key \"%s\" (space, left, right, home, end; shift+ or alt+ before left / right)\n", k.c_str());
       close_window(g);
       return 2;
     }

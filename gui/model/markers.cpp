@@ -1,5 +1,6 @@
 #include "model/markers.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -31,24 +32,15 @@ const char* marker_kind_name(MarkerKind k) {
     case MarkerKind::Fenced: return "fenced";
     case MarkerKind::MemoryAlarm: return "memory alarm";
     case MarkerKind::Paused: return "paused / unavailable";
+    case MarkerKind::Rebalance: return "rebalance";
+    case MarkerKind::Seek: return "seek / offset reset";
+    case MarkerKind::DeadLetter: return "dead-letter";
+    case MarkerKind::Expired: return "expired";
+    case MarkerKind::Returned: return "returned / unroutable";
+    case MarkerKind::Blocked: return "publisher blocked";
   }
   return "?";
 }
-
-namespace {
-// Why the event made a message lost, the way a teacher would say it.
-template <class Name>
-std::string loss_label(const Event& e, MsgId id, Name nm) {
-  switch (e.kind) {
-    case ev::Crash: return fmt::format("m{} lost: {} crashed with it", id, nm(e.node));
-    case ev::Publish: return fmt::format("m{} lost: sent to {}, which is down", id, nm(e.peer));
-    case ev::Deliver: return fmt::format("m{} lost: auto-acked to {}, already dead", id, nm(e.peer));
-    case ev::Commit: return fmt::format("m{} lost: group {} committed past it unprocessed", id, group(e));
-    case ev::Drop: return fmt::format("m{} lost: {} ({})", id, nm(e.node), reason(e));
-    default: return fmt::format("m{} lost ({} {})", id, nm(e.node), kind_name(e.kind));
-  }
-}
-}  // namespace
 
 std::vector<Marker> build_markers(const Trace& tr) {
   const auto& names = tr.header.node_names;
@@ -99,8 +91,11 @@ std::vector<Marker> build_markers(const Trace& tr) {
     const Event& e = tr.events[i];
     s.apply(e, i);
     auto add = [&](MarkerKind k, std::string label) { out.push_back(Marker{e.t, k, i, e.msg, e.node, std::move(label)}); };
-    for (MsgId id : s.ledger().last_verdict().lost)
-      out.push_back(Marker{e.t, MarkerKind::Loss, i, id, e.node, loss_label(e, id, nm)});
+    // Why each message is lost comes from SimState, so the hover and the queue view agree.
+    for (MsgId id : s.ledger().last_verdict().lost) {
+      const LostMsg* l = s.lost_entry(id);
+      out.push_back(Marker{e.t, MarkerKind::Loss, i, id, e.node, fmt::format("m{} lost: {}", id, l ? l->why : "?")});
+    }
     switch (e.kind) {
       case ev::Crash: add(MarkerKind::Crash, fmt::format("{} crashes", nm(e.node))); break;
       case ev::Restart: add(MarkerKind::Restart, fmt::format("{} restarts", nm(e.node))); break;
@@ -110,7 +105,56 @@ std::vector<Marker> build_markers(const Trace& tr) {
       case ev::Deliver:
         if (field::flag<"redelivered">(e)) add(MarkerKind::Redelivery, fmt::format("m{} redelivered to {}", e.msg, nm(e.peer)));
         break;
-      case ev::Drop: add(MarkerKind::Loss, fmt::format("m{} dropped ({})", e.msg, reason(e))); break;
+      case ev::Drop:
+        if (reason(e) == "expired") add(MarkerKind::Expired, fmt::format("m{} expired in {} (message TTL): dropped", e.msg, queue_name(e)));
+        // A drop that loses the message is already marked, with its reason, above.
+        else if (!std::count(s.ledger().last_verdict().lost.begin(), s.ledger().last_verdict().lost.end(), e.msg))
+          add(MarkerKind::Loss, fmt::format("m{} dropped from {} ({})", e.msg, queue_name(e), reason(e)));
+        break;
+      case ev::DeadLetter: {
+        // "dlx:expired": the exchange it is republished to, and why.
+        const std::string& dlx = field::text<"dead_letter_exchange">(e);
+        const auto colon = dlx.find(':');
+        add(MarkerKind::DeadLetter, colon == std::string::npos
+                                        ? fmt::format("m{} dead-lettered from {} to {}", e.msg, queue_name(e), dlx)
+                                        : fmt::format("m{} dead-lettered from {} to exchange {} ({})", e.msg, queue_name(e),
+                                                      dlx.substr(0, colon), dlx.substr(colon + 1)));
+        break;
+      }
+      case ev::Unroutable:
+        // A mandatory one comes back as basic.return: marked when the producer hears it.
+        if (!field::flag<"returned">(e))
+          add(MarkerKind::Returned, fmt::format("m{} unroutable at exchange '{}': no binding matched, dropped", e.msg,
+                                                field::text<"exchange">(e)));
+        break;
+      case ev::Returned:
+        add(MarkerKind::Returned, fmt::format("m{} returned to {} (basic.return: no queue for key '{}')", e.msg, nm(e.node),
+                                              field::text<"routing_key">(e)));
+        break;
+      case ev::Blocked:
+        if (field::flag<"blocked">(e))
+          add(MarkerKind::Blocked, fmt::format("{} blocked by {} (connection.blocked: {})", nm(e.node), nm(e.peer), reason(e)));
+        break;
+      case ev::Rebalance: {
+        const std::int64_t gen = field::integer<"generation">(e);
+        add(MarkerKind::Rebalance, gen <= 1 ? fmt::format("group {} forms (generation 1, {} member{})", group(e),
+                                                          field::integer<"members">(e), field::integer<"members">(e) == 1 ? "" : "s")
+                                            : fmt::format("group {} rebalances: generation {}, {} member{}", group(e), gen,
+                                                          field::integer<"members">(e), field::integer<"members">(e) == 1 ? "" : "s"));
+        break;
+      }
+      case ev::OffsetReset: {
+        // The first reset of a group without a committed offset is where it starts, not a jump.
+        const std::int64_t from = field::integer<"from_offset">(e), to = offset(e);
+        const bool seek = e.node == e.peer;
+        if (!seek && from < 0) break;
+        std::string what = from < 0 ? fmt::format("to offset {}", to)
+                           : to < from ? fmt::format("back from offset {} to {}: {} records read again", from, to, from - to)
+                                       : fmt::format("from offset {} to {}: {} records skipped", from, to, to - from);
+        add(MarkerKind::Seek, seek ? fmt::format("{} seeks {} {}", nm(e.peer), partition(e), what)
+                                   : fmt::format("auto.offset.reset moves {} on {} {}", group(e), partition(e), what));
+        break;
+      }
       case ev::Process: {
         const auto& c = s.consumers().at(e.node);
         const auto& p = c.processed.back();

@@ -10,14 +10,16 @@ namespace bs::gui {
 /// What a marker stands for. Faults come from the schedule; the rest are found by replay.
 /// The replication kinds (log model, replication factor > 1; quorum-queue elections and
 /// mirror promotions) and the queue model's memory alarm and paused nodes (pause_minority,
-/// a queue left without a leader) come after Failover.
+/// a queue left without a leader) come after Failover, then the events a single lesson is
+/// about: a consumer group's rebalance, a seek (or an auto.offset.reset that jumps), a
+/// dead-lettered message, one that expired (TTL), one returned or dropped as unroutable,
+/// and a publisher blocked by a memory alarm (connection.blocked).
 enum class MarkerKind {
   Crash, Restart, LinkDown, LinkUp, Redelivery, Reorder, Loss, Duplicate, Failover,
-  Election, UncleanElection, IsrShrink, IsrExpand, Truncate, Fenced, MemoryAlarm, Paused
+  Election, UncleanElection, IsrShrink, IsrExpand, Truncate, Fenced, MemoryAlarm, Paused,
+  Rebalance, Seek, DeadLetter, Expired, Returned, Blocked
 };
-inline constexpr int kMarkerKindCount = 17;
-/// Kinds before this one are always in the legend; later ones only when the run has one.
-inline constexpr int kFirstReplicationMarker = 9;
+inline constexpr int kMarkerKindCount = 23;
 
 /// Name of a marker kind for the legend ("crash", "reorder", ...).
 const char* marker_kind_name(MarkerKind k);

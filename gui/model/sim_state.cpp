@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "vocabulary/event_read.hpp"
+#include "vocabulary/vocabulary.hpp"
 
 namespace bs::gui {
 namespace {
@@ -14,7 +15,8 @@ void erase_msg(V& v, MsgId msg) {
 
 SimState::SimState(std::vector<std::string> node_names, TopicGroups topic_groups, TopicReplicas topic_replicas,
                    QuorumReplicas quorum_replicas)
-    : ledger_(std::make_unique<Checker>(std::move(node_names), std::move(topic_groups), std::move(topic_replicas),
+    : node_names_(node_names),
+      ledger_(std::make_unique<Checker>(std::move(node_names), std::move(topic_groups), std::move(topic_replicas),
                                          std::move(quorum_replicas))) {}
 
 SimState sim_state_for(const Trace& tr) {
@@ -60,12 +62,67 @@ std::int64_t SimState::position_of(const std::string& q, MsgId msg) const {
   return it == positions_.end() ? -1 : it->second;
 }
 
+const LostMsg* SimState::lost_entry(MsgId msg) const {
+  for (auto it = lost_.rbegin(); it != lost_.rend(); ++it)
+    if (it->msg == msg) return &*it;
+  return nullptr;
+}
+
+// The ledger says that a message became lost with this event; the state before the event
+// says where it was (which consumer held it, which broker kept it).
+LostMsg SimState::explain_loss(const Event& e, std::size_t index, MsgId id) const {
+  auto nm = [&](NodeId n) { return n < node_names_.size() ? node_names_[n] : std::string("?"); };
+  LostMsg l{id, e.t, index, {}, {}};
+  // In an auto-ack consumer's hands: it dies with the consumer (the checker may say so at
+  // the crash, or later, when the producer's confirm makes the message count as accepted).
+  for (const auto& q : queues_)
+    for (const auto& [c, held] : q.held)
+      for (const UnackedMsg& u : held) {
+        auto down = crashed_at_.find(c);
+        if (u.msg != id || (down == crashed_at_.end() && !(e.kind == ev::Crash && e.node == c))) continue;
+        l.queue = q.name;
+        l.why = down != crashed_at_.end() && u.t >= down->second
+                    ? "auto-acked to " + nm(c) + ", which had crashed"
+                    : nm(c) + " crashed holding it (auto-ack: no ack protected it)";
+        return l;
+      }
+  switch (e.kind) {
+    case ev::Crash:
+      for (const auto& q : queues_)
+        if (q.broker == e.node && std::any_of(q.ready.begin(), q.ready.end(), [&](const auto& r) { return r.msg == id; }))
+          l.queue = q.name;
+      l.why = nm(e.node) + " crashed with it";
+      return l;
+    case ev::Publish: l.why = "sent to " + nm(e.peer) + ", which is down"; return l;
+    case ev::Deliver:
+      l.queue = queue_name(e);
+      l.why = "auto-acked to " + nm(e.peer) + ", already dead";
+      return l;
+    case ev::Commit: l.why = "group " + group(e) + " committed past it unprocessed"; return l;
+    case ev::Drop:
+      l.queue = queue_name(e);
+      l.why = reason(e) == "broker_crash" ? nm(e.node) + " crashed with it in memory (not persisted)"
+                                           : nm(e.node) + " dropped it (" + reason(e) + ")";
+      return l;
+    default:
+      l.queue = queue_name(e);
+      l.why = nm(e.node) + " " + std::string(kind_name(e.kind));
+      return l;
+  }
+}
+
 void SimState::apply(const Event& e, std::size_t index) {
   ledger_->on_event(e);
   const Verdict& v = ledger_->last_verdict();
-  for (MsgId id : v.lost) lost_.push_back(LostMsg{id, e.t, index});
+  for (MsgId id : v.lost) lost_.push_back(explain_loss(e, index, id));
   for (MsgId id : v.recovered) std::erase_if(lost_, [&](const LostMsg& l) { return l.msg == id; });
+  // A lost message is no longer in anyone's hands.
+  for (MsgId id : v.lost)
+    for (auto& q : queues_)
+      for (auto& [c, h] : q.held) erase_msg(h, id);
   switch (e.kind) {
+    case ev::Crash: crashed_at_.emplace(e.node, e.t); break;
+    case ev::Restart: crashed_at_.erase(e.node); break;
     case ev::RaftLeader:
     case ev::RaftCommit: {
       // A quorum queue's group is "queue <name>"; any other group is the controller quorum.
@@ -99,6 +156,7 @@ void SimState::apply(const Event& e, std::size_t index) {
       // that follow put those messages back; the rest is gone.
       q.ready.clear();
       q.unacked.clear();
+      q.held.clear();
       break;
     }
     case ev::NodePaused:
@@ -123,11 +181,13 @@ void SimState::apply(const Event& e, std::size_t index) {
     case ev::Deliver: {
       auto& q = queue(queue_name(e), e.node);
       erase_msg(q.ready, e.msg);
-      // With auto-ack the message is settled as it leaves: nothing stays unacked.
-      if (field::text<"mode">(e) != "auto_ack") {
-        std::int64_t pos = position(e) >= 0 ? position(e) : position_of(q.name, e.msg);
-        q.unacked[e.peer].push_back(UnackedMsg{e.msg, delivery_tag(e), pos, field::flag<"redelivered">(e), e.t});
-      }
+      // With auto-ack the message is settled as it leaves: nothing stays unacked, but
+      // the consumer holds it until it is processed (a loss if the consumer dies first).
+      std::int64_t pos = position(e) >= 0 ? position(e) : position_of(q.name, e.msg);
+      const bool auto_ack = field::text<"mode">(e) == "auto_ack";
+      // Lost already (auto-acked to a consumer that is dead): in no one's hands.
+      if (!(auto_ack && std::find(v.lost.begin(), v.lost.end(), e.msg) != v.lost.end()))
+        (auto_ack ? q.held : q.unacked)[e.peer].push_back(UnackedMsg{e.msg, delivery_tag(e), pos, field::flag<"redelivered">(e), e.t});
       break;
     }
     case ev::Ack: {
@@ -176,6 +236,11 @@ void SimState::apply(const Event& e, std::size_t index) {
           if (q.prefetch.count(e.peer)) q.closed.insert(e.peer);
       break;
     case ev::Process: {
+      for (auto& q : queues_)
+        if (q.name == queue_name(e)) {
+          auto h = q.held.find(e.node);
+          if (h != q.held.end()) erase_msg(h->second, e.msg);
+        }
       auto& c = consumers_[e.node];
       c.node = e.node;
       ProcessedMsg p;
@@ -194,9 +259,25 @@ void SimState::apply(const Event& e, std::size_t index) {
       c.processed.push_back(std::move(p));
       break;
     }
-    case ev::DuplicateSkipped:
-      consumers_[e.node].node = e.node;
+    case ev::DuplicateSkipped: {
+      auto& c = consumers_[e.node];
+      c.node = e.node;
+      ProcessedMsg p;
+      p.msg = e.msg;
+      p.queue = queue_name(e);
+      p.position = position_of(p.queue, e.msg);
+      p.redelivered = field::flag<"redelivered">(e);
+      p.t = e.t;
+      p.event = index;
+      c.skipped.push_back(std::move(p));
+      // An idempotent consumer acks what it skips; an auto-ack one just lets it go.
+      for (auto& q : queues_)
+        if (q.name == queue_name(e)) {
+          auto h = q.held.find(e.node);
+          if (h != q.held.end()) erase_msg(h->second, e.msg);
+        }
       break;
+    }
     case ev::Append: {
       auto& p = partition_state(partition(e), e.node);
       p.records.push_back(Record{offset(e), e.msg, field::text<"key">(e)});

@@ -40,6 +40,9 @@ struct QueueState {
   NodeId broker = kNoNode;
   std::vector<ReadyMsg> ready;                     ///< sorted by position
   std::map<NodeId, std::vector<UnackedMsg>> unacked;  ///< by consumer, in delivery order
+  /// Auto-ack deliveries a consumer holds: delivered, not processed yet, and settled as
+  /// they left (RabbitMQ's no-ack mode), so no ack protects them if the consumer dies.
+  std::map<NodeId, std::vector<UnackedMsg>> held;
   std::map<NodeId, std::int64_t> prefetch;         ///< consumers registered (consumer_up)
   std::set<NodeId> closed;                         ///< consumers whose connection the broker declared dead
   std::uint64_t enqueued = 0, acked = 0, dropped = 0, dead_lettered = 0, requeued = 0;
@@ -67,6 +70,9 @@ struct ProcessedMsg {
 struct ConsumerState {
   NodeId node = kNoNode;
   std::vector<ProcessedMsg> processed;
+  /// Deliveries an idempotent consumer recognised and did not process again
+  /// (duplicate_skipped): `event` orders them among `processed`.
+  std::vector<ProcessedMsg> skipped;
   std::uint64_t reordered = 0;   ///< processings flagged reordered ("late" boxes)
   std::uint64_t duplicates = 0;  ///< processings flagged duplicate
 };
@@ -76,6 +82,8 @@ struct LostMsg {
   MsgId msg = 0;
   double t = 0;
   std::size_t event = 0;  ///< index of that event
+  std::string queue;      ///< the queue it was lost from, when one is known ("" otherwise)
+  std::string why;        ///< how it was lost, as a teacher says it: "c1 crashed holding it (auto-ack)"
 };
 
 /// Log model: one record of a partition.
@@ -116,6 +124,8 @@ class SimState {
   const Checker& ledger() const { return *ledger_; }
   /// Messages lost as of now, in the order they became lost.
   const std::vector<LostMsg>& lost() const { return lost_; }
+  /// The entry of lost() for msg, or nullptr if it is not lost now.
+  const LostMsg* lost_entry(MsgId msg) const;
 
   const std::vector<QueueState>& queues() const { return queues_; }
   const std::map<NodeId, ConsumerState>& consumers() const { return consumers_; }
@@ -145,6 +155,9 @@ class SimState {
   std::set<NodeId> paused_;
   std::int64_t raft_term_ = -1;
   void refresh_committed(PartitionState& p, const std::string& group);
+  LostMsg explain_loss(const Event& e, std::size_t index, MsgId id) const;
+  std::vector<std::string> node_names_;
+  std::map<NodeId, double> crashed_at_;  ///< nodes down now, since when (crash / restart events)
   std::unique_ptr<Checker> ledger_;
   std::vector<LostMsg> lost_;
   std::map<std::pair<std::string, MsgId>, std::int64_t> positions_;

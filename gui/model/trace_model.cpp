@@ -2,18 +2,8 @@
 #include "vocabulary/vocabulary.hpp"
 
 #include <algorithm>
-#include <unordered_set>
 
 namespace bs::gui {
-namespace {
-bool is_heartbeat_frame(const Event& e) {
-  if (e.kind != ev::NetSend) return false;
-  for (const auto& it : e.items)
-    if (it.op != "heartbeat") return false;
-  return true;
-}
-}  // namespace
-
 std::shared_ptr<const TraceModel> TraceModel::build(Trace tr) {
   auto m = std::make_shared<TraceModel>();
   m->trace = std::move(tr);
@@ -21,16 +11,9 @@ std::shared_ptr<const TraceModel> TraceModel::build(Trace tr) {
   m->topo = Topology(t);
   m->packets = PacketIndex(t, m->topo.links());
   m->markers = build_markers(t);
-  std::unordered_set<std::uint64_t> hb_frames;  // heartbeats alone are not worth a step
-  for (const auto& e : t.events) {
+  m->steps = StepIndex(t, m->markers);
+  for (const auto& e : t.events)
     if (e.kind == ev::Publish && !e.text.empty()) m->routing_key.emplace(e.msg, e.text);
-    if (is_heartbeat_frame(e)) {
-      hb_frames.insert(e.pkt);
-      continue;
-    }
-    if (e.kind == ev::NetRecv && hb_frames.erase(e.pkt)) continue;
-    if (m->step_times.empty() || m->step_times.back() != e.t) m->step_times.push_back(e.t);
-  }
   double last = t.events.empty() ? 0 : t.events.back().t;
   double end = last;
   if (t.footer.is_object() && t.footer.contains("end_t") && t.footer["end_t"].is_number())
@@ -38,19 +21,17 @@ std::shared_ptr<const TraceModel> TraceModel::build(Trace tr) {
   else if (t.header.raw.contains("duration_s") && t.header.raw["duration_s"].is_number())
     end = t.header.raw["duration_s"].get<double>();
   m->t_end = std::max(end, last);
-  m->activity_end = m->step_times.empty() ? m->t_end : m->step_times.back();
+  const auto& meaning = m->steps.meaning();
+  m->activity_end = meaning.empty() ? m->t_end : std::max(meaning.back(), m->steps.markers().empty() ? 0.0 : m->steps.markers().back());
   return m;
 }
 
-double TraceModel::next_step(double t) const {
-  auto it = std::upper_bound(step_times.begin(), step_times.end(), t);
-  return it == step_times.end() ? t_end : *it;
-}
-
-double TraceModel::prev_step(double t) const {
-  auto it = std::lower_bound(step_times.begin(), step_times.end(), t);
-  return it == step_times.begin() ? 0.0 : *std::prev(it);
-}
+double TraceModel::next_step(double t) const { return StepIndex::after(steps.meaning(), t, t_end); }
+double TraceModel::prev_step(double t) const { return StepIndex::before(steps.meaning(), t, 0.0); }
+double TraceModel::next_frame(double t) const { return StepIndex::after(steps.frames(), t, t_end); }
+double TraceModel::prev_frame(double t) const { return StepIndex::before(steps.frames(), t, 0.0); }
+double TraceModel::next_marker(double t) const { return StepIndex::after(steps.markers(), t, t); }
+double TraceModel::prev_marker(double t) const { return StepIndex::before(steps.markers(), t, t); }
 
 std::vector<std::size_t> TraceModel::lifecycle(MsgId msg) const {
   std::vector<std::size_t> out;

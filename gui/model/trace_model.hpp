@@ -8,6 +8,7 @@
 #include "model/markers.hpp"
 #include "model/packets.hpp"
 #include "model/sim_state.hpp"
+#include "model/steps.hpp"
 #include "model/topology.hpp"
 #include "trace/trace.hpp"
 
@@ -19,17 +20,23 @@ struct TraceModel {
   Topology topo;
   PacketIndex packets;
   std::vector<Marker> markers;
-  std::vector<double> step_times;  ///< distinct times of events worth stepping to (not heartbeats)
+  StepIndex steps;                 ///< where → / ←, Alt+→ / Alt+← and Shift+→ / Shift+← stop
   double t_end = 0;                ///< footer end_t, else header duration_s, else the last event
   std::unordered_map<MsgId, std::string> routing_key;  ///< from publish events (shown on hover)
-  double activity_end = 0;         ///< last step time: after it only heartbeats go by
+  double activity_end = 0;         ///< last event that changes what is drawn: after it only frames and polls go by
 
   /// Build the indexes of a trace (takes ownership).
   static std::shared_ptr<const TraceModel> build(Trace tr);
-  /// Time of the first step time after t (t_end if none).
+  /// → : the first event after t that changes what the student sees (t_end if none).
   double next_step(double t) const;
-  /// Time of the last step time before t (0 if none).
+  /// ← : the last such event before t (0 if none).
   double prev_step(double t) const;
+  /// Alt+→ / Alt+← : the next / previous event of any kind, network frames included.
+  double next_frame(double t) const;
+  double prev_frame(double t) const;
+  /// Shift+→ / Shift+← : the next / previous timeline marker (t itself if none).
+  double next_marker(double t) const;
+  double prev_marker(double t) const;
   /// Indices of every event concerning msg, in order: its lifecycle (frames included).
   std::vector<std::size_t> lifecycle(MsgId msg) const;
   /// Name of a node, "?" if out of range.
