@@ -163,6 +163,7 @@ RoutingGraph::RoutingGraph(const Trace& tr) {
       rt.exchange = find(e.text, e.node);
       rt.unroutable = true;
       rt.returned = e.flag;
+      if (e.flag) returned_.insert(e.msg);
     } else if (e.kind == ev::DeadLetter) {
       const auto colon = e.text.rfind(':');
       dead[e.msg] = DeadLetter{e.t, e.node, e.queue, e.text.substr(0, colon),

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "amqp/exchange.hpp"
@@ -69,6 +70,8 @@ class RoutingGraph {
   /// What routed the message, for its label: the routing key, or for a message with
   /// headers "format=pdf priority=\"1\"" (a string that looks like a number is quoted).
   const std::string& label(MsgId m) const;
+  /// True if the message came back to its producer with basic.return (mandatory, unroutable).
+  bool returned(MsgId m) const { return returned_.count(m) != 0; }
   /// The exchange a producer publishes to (publishers / its publish events), "" if unknown.
   const std::string* producer_exchange(NodeId producer) const;
   /// The queue a consumer consumes from (its first consumer_up or deliver), or nullptr.
@@ -86,6 +89,7 @@ class RoutingGraph {
   std::unordered_map<MsgId, amqp::Headers> headers_;
   std::unordered_map<NodeId, std::string> producer_exchange_, consumer_queue_;
   std::vector<Route> routes_;
+  std::unordered_set<MsgId> returned_;
   void match(Route& r) const;
 };
 

@@ -70,6 +70,8 @@ TEST_CASE("headers: the n-th message of a producer carries its n-th header set; 
   const Route& r = route_of(5);
   CHECK(r.unroutable);
   CHECK(r.returned);
+  CHECK(graph().returned(5));
+  CHECK_FALSE(graph().returned(4));
   CHECK(r.bindings.empty());
   CHECK(graph().exchanges().at(static_cast<std::size_t>(r.exchange)).name == "docs");
 }
