@@ -45,6 +45,12 @@ void dead_letter_path(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 c, float w, bool
 float g_em = 13;
 ImVec2 text_size(const std::string& s) { return ImGui::GetFont()->CalcTextSizeA(g_em, 1e9f, 0, s.c_str()); }
 void text(ImDrawList* dl, ImVec2 p, ImU32 c, const char* s) { dl->AddText(ImGui::GetFont(), g_em, p, c, s); }
+// A message's caption over edges and boxes: on a dark backdrop so it stays readable.
+void caption(ImDrawList* dl, ImVec2 p, ImU32 c, const char* s) {
+  const ImVec2 sz = text_size(s);
+  dl->AddRectFilled(ImVec2(p.x - 2, p.y), ImVec2(p.x + sz.x + 2, p.y + sz.y), IM_COL32(14, 16, 22, 210), 2);
+  text(dl, p, c, s);
+}
 }  // namespace
 
 int RoutingLayout::exchange_box(int index) const {
@@ -80,6 +86,30 @@ ImVec2 RoutingLayout::anchor(const Topology& topo, NodeId client) const {
 }
 
 namespace {
+// A binding's key as written in its queue's box: a header match one pair per line
+// ("all: format=pdf" / "type=report") unless everything must fit on one line.
+std::vector<std::string> key_lines(const RouteExchange& x, const RouteBinding& b, bool one_line) {
+  if (one_line || x.type != amqp::ExchangeType::Headers) return {b.label};
+  std::vector<std::string> out;
+  std::string cur;
+  std::size_t i = 0;
+  while (i < b.label.size()) {
+    std::size_t j = b.label.find(' ', i);
+    if (j == std::string::npos) j = b.label.size();
+    const std::string word = b.label.substr(i, j - i);
+    // "all:" stays with the first pair; each further pair on a line of its own.
+    if (cur.empty() || cur.back() == ':') {
+      cur += (cur.empty() ? "" : " ") + word;
+    } else {
+      out.push_back(cur);
+      cur = "      " + word;
+    }
+    i = j + 1;
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
 // `inline_keys`: each queue on one line, its binding keys after its name (half the
 // height of a line per key, for a short canvas).
 RoutingLayout layout_at(const Topology& topo, ImVec2 lo, ImVec2 hi, float em, bool inline_keys, float& need_h,
@@ -111,6 +141,7 @@ RoutingLayout layout_at(const Topology& topo, ImVec2 lo, ImVec2 hi, float em, bo
   struct Pending {
     int exchange, binding, queue, line;
     float x;  // where its key starts, from the box's left side
+    std::vector<std::string> lines;
   };
   std::vector<Pending> pend;
   for (const auto& eb : lay.exchanges) {
@@ -121,16 +152,18 @@ RoutingLayout layout_at(const Topology& topo, ImVec2 lo, ImVec2 hi, float em, bo
       int line = 0;
       float kx = 0.5f * em;
       auto& w = line_w[static_cast<std::size_t>(q)];
+      std::vector<std::string> lines;
       if (!x.name.empty() && !x.bindings[b].label.empty()) {
+        lines = key_lines(x, x.bindings[b], inline_keys);
         if (inline_keys) {
           kx = 0.5f * em + w[0] + 0.7f * em;
-          w[0] += 0.7f * em + text_size(x.bindings[b].label).x;
+          w[0] += 0.7f * em + text_size(lines[0]).x;
         } else {
           line = static_cast<int>(w.size());
-          w.push_back(text_size(x.bindings[b].label).x);
+          for (const auto& l : lines) w.push_back(text_size(l).x);
         }
       }
-      pend.push_back({eb.index, static_cast<int>(b), q, line, kx});
+      pend.push_back({eb.index, static_cast<int>(b), q, line, kx, std::move(lines)});
     }
   }
   float qw = 0, total = 0, xw = 0;
@@ -145,7 +178,7 @@ RoutingLayout layout_at(const Topology& topo, ImVec2 lo, ImVec2 hi, float em, bo
   qw += 1.0f * em;
   const float top = lo.y + 1.6f * em, avail = hi.y - 0.3f * em - top;
   need_h = total + 0.35f * em * static_cast<float>(lay.queues.size() + 1) + 1.9f * em;
-  need_w = qw + xw + 5.0f * em;
+  need_w = qw + xw + 4.0f * em;  // paddings and at least 2.5 em of binding edges
   const float gap = std::max(0.35f * em, (avail - total) / static_cast<float>(lay.queues.size() + 1));
   float y = top + (total + gap * static_cast<float>(lay.queues.size() + 1) > avail ? 0.2f * em : gap);
   for (std::size_t q = 0; q < lay.queues.size(); ++q) {
@@ -190,6 +223,7 @@ RoutingLayout layout_at(const Topology& topo, ImVec2 lo, ImVec2 hi, float em, bo
     e.from = ImVec2(eb.hi.x, (eb.lo.y + eb.hi.y) / 2);
     e.to = ImVec2(qb.box.lo.x, qb.box.lo.y + pad + lh * (static_cast<float>(p.line) + 0.5f));
     e.label_x = qb.box.lo.x + p.x;
+    e.lines = p.lines;
     lay.edges.push_back(e);
   }
   return lay;
@@ -279,17 +313,18 @@ void draw_routing_front(ImDrawList* dl, const Topology& topo, const RoutingLayou
   }
   // Binding keys inside the queue boxes; the ones a message just matched on its colour.
   for (const auto& e : lay.edges) {
-    const RouteExchange& x = g.exchanges()[static_cast<std::size_t>(e.exchange)];
-    const std::string& label = x.bindings[static_cast<std::size_t>(e.binding)].label;
-    if (x.name.empty() || label.empty()) continue;
+    if (e.lines.empty()) continue;
     ImU32 bg = 0;
     for (const Route* r : recent)
       if (r->broker == lay.broker && r->exchange == e.exchange &&
           std::find(r->bindings.begin(), r->bindings.end(), e.binding) != r->bindings.end())
         bg = alpha(msg_color(r->msg), 0.85f - 0.5f * static_cast<float>((t - r->t) / flash_s));
-    const ImVec2 p(e.label_x, e.to.y - 0.5f * em);
-    if (bg) dl->AddRectFilled(ImVec2(p.x - 0.25f * em, e.to.y - lh / 2), ImVec2(p.x + text_size(label).x + 0.25f * em, e.to.y + lh / 2), bg, 0.2f * em);
-    text(dl, p, bg ? IM_COL32(0, 0, 0, 255) : kKey, label.c_str());
+    float w = 0;
+    for (const auto& l : e.lines) w = std::max(w, text_size(l).x);
+    const float n = static_cast<float>(e.lines.size());
+    if (bg) dl->AddRectFilled(ImVec2(e.label_x - 0.25f * em, e.to.y - lh / 2), ImVec2(e.label_x + w + 0.25f * em, e.to.y + lh * (n - 0.5f)), bg, 0.2f * em);
+    for (std::size_t i = 0; i < e.lines.size(); ++i)
+      text(dl, ImVec2(e.label_x, e.to.y - 0.5f * em + lh * static_cast<float>(i)), bg ? IM_COL32(0, 0, 0, 255) : kKey, e.lines[i].c_str());
   }
   // What each message just did: its key at the exchange, or that nothing took it.
   std::vector<int> stacked(lay.exchanges.size(), 0);
@@ -316,11 +351,11 @@ void draw_routing_front(ImDrawList* dl, const Topology& topo, const RoutingLayou
       char why[240];
       std::snprintf(why, sizeof why, "%s: unroutable, %s", buf,
                     r->returned ? "basic.return to the producer" : "dropped");
-      text(dl, ImVec2(p.x + 0.7f * em, p.y - 0.5f * em + static_cast<float>(k) * lh), red, why);
+      caption(dl, ImVec2(p.x + 0.7f * em, p.y - 0.5f * em + static_cast<float>(k) * lh), red, why);
       continue;
     }
     const ImVec2 p(box.lo.x, box.lo.y - lh * static_cast<float>(k + 1));
-    text(dl, p, c, buf);
+    caption(dl, p, c, buf);
   }
 }
 

@@ -31,6 +31,7 @@ struct RoutingLayout {
     int queue = -1;                   ///< into queues
     ImVec2 from, to;                  ///< exchange's right side, the binding's line in the queue box
     float label_x = 0;                ///< where the binding's key is written, inside the queue box
+    std::vector<std::string> lines;   ///< the key as written: one line, or a header match over several
   };
   float em = 13;        ///< font size of the text inside the broker (smaller than the UI's when it must fit)
   bool active = false;  ///< false: no routing in the trace, or several brokers (drawn as before)

@@ -172,8 +172,8 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
     float left = cv.at(P2{0.3f, 0}).x, right = cv.at(P2{0.7f, 0}).x;
     for (NodeId n = 0; n < topo.size(); ++n) {
       const float w = std::max(box_w, ImGui::CalcTextSize(topo.name(n).c_str()).x + 0.8f * em) / 2;
-      if (topo.role(n) == Role::Producer) left = std::max(left, cv.at(topo.pos(n)).x + w + 1.5f * em);
-      if (topo.role(n) == Role::Consumer) right = std::min(right, cv.at(topo.pos(n)).x - w - 1.5f * em);
+      if (topo.role(n) == Role::Producer) left = std::max(left, cv.at(topo.pos(n)).x + w + 1.0f * em);
+      if (topo.role(n) == Role::Consumer) right = std::min(right, cv.at(topo.pos(n)).x - w - 1.0f * em);
     }
     routing = layout_routing(topo, ImVec2(left, cv.at(P2{0, 0}).y + 0.2f * em), ImVec2(right, cv.at(P2{0, 1}).y - 0.2f * em), em);
   }
