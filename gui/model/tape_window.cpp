@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "vocabulary/event_read.hpp"
+#include "kafka/events.hpp"
 
 namespace bs::gui {
 
