@@ -235,14 +235,17 @@ RoutingLayout layout_routing(const Topology& topo, ImVec2 lo, ImVec2 hi, float e
   RoutingLayout lay = layout_at(topo, lo, hi, em, false, need_h, need_w);
   if (!lay.active) return lay;
   auto fit = [&] { return std::min((hi.y - lo.y) / need_h, (hi.x - lo.x) / need_w); };
-  if (fit() >= 1) return lay;
-  // Too big for the canvas (large text on a small window): keys beside the queue names,
-  // and if that is not enough, the broker's inside drawn smaller, down to ImGui's
-  // default size (zooming the canvas gives it back).
+  const float fit_lines = fit();
+  if (fit_lines >= 1) return lay;
+  // Too big for the canvas (large text on a small window): keys beside the queue names
+  // (less height, more width) if that fits, else whichever of the two layouts needs the
+  // text shrunk least, down to ImGui's default size (zooming the canvas gives it room).
   RoutingLayout flat = layout_at(topo, lo, hi, em, true, need_h, need_w);
-  if (fit() >= 1) return flat;
-  const float small = std::max(em * fit(), std::min(em, 13.0f));
-  return small < em ? layout_at(topo, lo, hi, small, true, need_h, need_w) : flat;
+  const float fit_flat = fit();
+  if (fit_flat >= 1) return flat;
+  const bool use_flat = fit_flat > fit_lines;
+  const float small = std::max(em * std::max(fit_flat, fit_lines), std::min(em, 13.0f));
+  return layout_at(topo, lo, hi, small, use_flat, need_h, need_w);
 }
 
 void draw_routing_back(ImDrawList* dl, const Topology& topo, const RoutingLayout& lay, double t, float) {

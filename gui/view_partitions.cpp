@@ -198,8 +198,11 @@ void draw_partitions(AppState& app, Run& run, ImVec2 size) {
       dl->AddText(ImVec2(a.x + 0.4f * em, a.y + (ch - em) / 2), theme::kText, del);
     }
     if (w.elided) dl->AddText(ImVec2(cells_x - dots_w + 0.3f * em, o.y + (ch - em) / 2), theme::kDim, "...");
-    for (const Record& r : p.records) {
-      if (r.offset < w.first) continue;
+    // Only the records shown (records are by offset): a long log costs nothing per frame.
+    auto shown = std::lower_bound(p.records.begin(), p.records.end(), w.first,
+                                  [](const Record& r, std::int64_t off) { return r.offset < off; });
+    for (auto it = shown; it != p.records.end(); ++it) {
+      const Record& r = *it;
       ImVec2 a(x_of(r.offset), o.y), b(a.x + cell - 2, o.y + ch);
       bool sel = app.selected && r.msg == app.selected;
       dl->AddRectFilled(a, b, msg_color(r.msg, app.selected && !sel ? 90 : 255), 0.15f * em);

@@ -194,6 +194,7 @@ void RoutingGraph::match(Route& r) const {
       }
     // The trace says it got there; if the matcher cannot tell by which binding (headers
     // unknown), every binding to that queue is shown.
+    if (!any) r.inferred = true;
     if (!any)
       for (std::size_t i = 0; i < x.bindings.size(); ++i)
         if (x.bindings[i].binding.queue == q) r.bindings.push_back(static_cast<int>(i));

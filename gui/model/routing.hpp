@@ -47,6 +47,9 @@ struct Route {
   bool returned = false;            ///< unroutable and mandatory: basic.return goes back
   std::string dead_lettered_from;   ///< the queue it left through its dead-letter exchange; "" for a publish
   std::string reason;               ///< dead-letter reason: rejected, expired, maxlen
+  /// The matcher could not tell which binding took it to some queue (its headers or key
+  /// unknown to the trace), so every binding to that queue is listed.
+  bool inferred = false;
 };
 
 /// Exchanges, bindings and every routing decision of a queue-model trace.
