@@ -21,7 +21,7 @@ ImU32 alpha(ImU32 c, float a) {
 
 void edge(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 c, float w) {
   const float mx = (a.x + b.x) / 2;
-  dl->AddBezierCubic(a, ImVec2(mx, a.y), ImVec2(mx, b.y), b, c, w, 24);
+  dl->AddBezierCubic(a, ImVec2(mx, a.y), ImVec2(mx, b.y), b, c, w, 16);
 }
 
 // The dead-letter path: from the bottom of the queue's box, left and down to the
@@ -29,7 +29,7 @@ void edge(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 c, float w) {
 void dead_letter_path(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 c, float w, bool dashed) {
   const ImVec2 c1(a.x - 2.5f * std::fabs(a.x - b.x) / 4, a.y), c2(b.x + std::fabs(a.x - b.x) / 4, b.y);
   ImVec2 prev = a;
-  const int n = 28;
+  const int n = 20;
   for (int i = 1; i <= n; ++i) {
     const float u = static_cast<float>(i) / n, v = 1 - u;
     ImVec2 p(v * v * v * a.x + 3 * v * v * u * c1.x + 3 * v * u * u * c2.x + u * u * u * b.x,
@@ -252,7 +252,7 @@ void draw_routing_back(ImDrawList* dl, const Topology& topo, const RoutingLayout
   const float em = g_em = lay.em;
   const bool down = topo.node_down(lay.broker, t);
   const ImVec2 lo = lay.frame.lo, hi = lay.frame.hi;
-  dl->AddRectFilled(lo, hi, down ? IM_COL32(40, 40, 44, 255) : theme::kClusterFill, 0.5f * em);
+  // A frame, not a fill: a large filled area costs a software rasterizer (llvmpipe) time.
   dl->AddRect(lo, hi, down ? theme::kDown : kBrokerFrame, 0.5f * em, 0, 2.0f);
   // The broker's name in a tab at the top left, like a node box's name.
   const std::string& name = topo.name(lay.broker);
