@@ -92,6 +92,7 @@ struct AppState {
   double t = 0;
   bool playing = false;
   float speed = 1.0f;          ///< simulated seconds per wall second
+  bool step_frames = false;    ///< < and > (and the arrow keys) step network frames, not meaningful events
   bool slow_motion = true;     ///< slow down while messages are on the wire (see advance_play)
   float font_scale = 1.0f;
   bool show_labels = true;     ///< message ids next to dots

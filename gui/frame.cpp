@@ -25,7 +25,7 @@ void handle_keys(AppState& app) {
   if (right || left) {
     app.playing = false;
     if (io.KeyShift) app.seek(right ? m.next_marker(app.t) : m.prev_marker(app.t));
-    else if (io.KeyAlt) app.seek(right ? m.next_frame(app.t) : m.prev_frame(app.t));
+    else if (io.KeyAlt || app.step_frames) app.seek(right ? m.next_frame(app.t) : m.prev_frame(app.t));
     else app.seek(right ? m.next_step(app.t) : m.prev_step(app.t));
   }
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Home))) app.seek(0);

@@ -2,16 +2,29 @@
 // moving on retention, each consumer's fetch position and committed offset under it.
 #include <algorithm>
 #include <cstdio>
+#include <map>
+#include <memory>
 #include <set>
 
 #include "model/colors.hpp"
 #include "model/replica_tapes.hpp"
+#include "model/tape_window.hpp"
 #include "theme.hpp"
 #include "views.hpp"
 
 namespace bs::gui {
 
 namespace {
+// Every offset_reset of a run, indexed once per loaded trace (a what-if run has its own;
+// a replaced run's entry is dropped when its model is gone).
+const OffsetResets& offset_resets(const std::shared_ptr<const TraceModel>& m) {
+  static std::map<const TraceModel*, std::pair<std::weak_ptr<const TraceModel>, OffsetResets>> cache;
+  std::erase_if(cache, [](const auto& kv) { return kv.second.first.expired(); });
+  auto it = cache.find(m.get());
+  if (it == cache.end()) it = cache.emplace(m.get(), std::make_pair(std::weak_ptr<const TraceModel>(m), OffsetResets(m->trace))).first;
+  return it->second.second;
+}
+
 constexpr ImU32 kHw = IM_COL32(120, 220, 255, 255);  // the high watermark line
 
 // Click and hover on one record box.
@@ -140,8 +153,14 @@ void draw_partitions(AppState& app, Run& run, ImVec2 size) {
   };
   for (const ReplicaTapes& t : tapes)
     if (!t.internal) draw_replica_tapes(app, m, t, state_of(t.partition), width);
-  float cell = 2.4f * em, ch = 1.6f * em;
-  std::size_t fit = static_cast<std::size_t>(std::max(1.0f, (width - cell) / cell));
+  // Cells wide enough for the record keys (lesson 11's "alice", "bob"), within reason.
+  float key_w = 0;
+  for (const PartitionState& p : st.partitions())
+    for (auto it = p.records.rbegin(); it != p.records.rend() && it - p.records.rbegin() < 64; ++it)
+      key_w = std::max(key_w, ImGui::CalcTextSize(it->key.c_str()).x);
+  const bool keys = key_w > 0;
+  float cell = std::clamp(key_w + 0.5f * em, 2.4f * em, 5.0f * em), ch = (keys ? 2.6f : 1.6f) * em;
+  const auto& resets = offset_resets(run.model);
   std::size_t internal = 0;
   for (const PartitionState& p : st.partitions()) {
     if (internal_partition(p.name)) {
@@ -153,20 +172,37 @@ void draw_partitions(AppState& app, Run& run, ImVec2 size) {
     ImGui::SameLine();
     ImGui::TextDisabled("leader %s   log start %lld   log end %lld", m.node_name(p.leader).c_str(),
                         static_cast<long long>(p.log_start), static_cast<long long>(p.next_offset));
-    // Show the newest records that fit, but keep cursors in view when they lag behind.
-    std::int64_t first = std::max<std::int64_t>(p.log_start, p.next_offset - static_cast<std::int64_t>(fit));
+    // Before the cells: the range retention deleted, then "…" for records the log still
+    // holds but the row has no room for. Cursors behind the cells sit at that edge.
+    char del[64] = "";
+    if (p.log_start > 0)
+      std::snprintf(del, sizeof del, "0-%lld deleted", static_cast<long long>(p.log_start - 1));
+    const float del_w = p.log_start > 0 ? ImGui::CalcTextSize(del).x + 0.8f * em : 0;
+    const float dots_w = 1.6f * em;
+    std::size_t fit = static_cast<std::size_t>(std::max(1.0f, (width - del_w - dots_w - cell) / cell));
+    const TapeWindow w = tape_window(p, fit, resets, app.t);
+    bool any_jump = false;
+    for (const auto& c : w.cursors) any_jump |= c.jump != nullptr;
+    if (any_jump) ImGui::Dummy(ImVec2(width, 1.3f * em));  // room for the jump arcs above the row
     ImVec2 o = ImGui::GetCursorScreenPos();
-    auto x_of = [&](std::int64_t off) { return o.x + static_cast<float>(off - first) * cell; };
-    if (first > p.log_start)
-      dl->AddText(ImVec2(o.x, o.y + 0.2f * em), theme::kDim, "...");
+    const float cells_x = o.x + del_w + (w.elided ? dots_w : 0.0f);
+    auto x_of = [&](std::int64_t off) { return cells_x + static_cast<float>(off - w.first) * cell; };
     if (p.log_start > 0) {
-      ImGui::SameLine();
-      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kDown), "offsets 0..%lld deleted by retention",
-                         static_cast<long long>(p.log_start - 1));
-      o = ImGui::GetCursorScreenPos();
+      // Deleted by retention: a red, hatched block standing for every offset below the log start.
+      ImVec2 a(o.x, o.y), b(o.x + del_w - 0.3f * em, o.y + ch);
+      dl->AddRectFilled(a, b, IM_COL32(90, 25, 25, 255), 0.15f * em);
+      for (float x = a.x - ch; x < b.x; x += 0.7f * em)
+        dl->AddLine(ImVec2(std::max(a.x, x), a.y + (std::max(a.x, x) - x)), ImVec2(std::min(b.x, x + ch), a.y + (std::min(b.x, x + ch) - x)),
+                    IM_COL32(150, 50, 50, 255), 1.0f);
+      dl->AddRect(a, b, theme::kDown, 0.15f * em, 0, 1.5f);
+      dl->AddText(ImVec2(a.x + 0.4f * em, a.y + (ch - em) / 2), theme::kText, del);
     }
-    for (const Record& r : p.records) {
-      if (r.offset < first) continue;
+    if (w.elided) dl->AddText(ImVec2(cells_x - dots_w + 0.3f * em, o.y + (ch - em) / 2), theme::kDim, "...");
+    // Only the records shown (records are by offset): a long log costs nothing per frame.
+    auto shown = std::lower_bound(p.records.begin(), p.records.end(), w.first,
+                                  [](const Record& r, std::int64_t off) { return r.offset < off; });
+    for (auto it = shown; it != p.records.end(); ++it) {
+      const Record& r = *it;
       ImVec2 a(x_of(r.offset), o.y), b(a.x + cell - 2, o.y + ch);
       bool sel = app.selected && r.msg == app.selected;
       dl->AddRectFilled(a, b, msg_color(r.msg, app.selected && !sel ? 90 : 255), 0.15f * em);
@@ -174,6 +210,11 @@ void draw_partitions(AppState& app, Run& run, ImVec2 size) {
       char buf[24];
       std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(r.offset));
       dl->AddText(ImVec2(a.x + 0.2f * em, a.y + 0.2f * em), IM_COL32(0, 0, 0, 255), buf);
+      if (!r.key.empty()) {  // the record key, under the offset (clipped to the cell)
+        dl->PushClipRect(a, b, true);
+        dl->AddText(ImVec2(a.x + 0.2f * em, a.y + 1.3f * em), IM_COL32(0, 0, 0, 255), r.key.c_str());
+        dl->PopClipRect();
+      }
       ImVec2 mouse = ImGui::GetIO().MousePos;
       if (mouse.x >= a.x && mouse.x < b.x && mouse.y >= a.y && mouse.y < b.y && ImGui::IsWindowHovered()) {
         ImGui::SetTooltip("offset %lld: m%llu key %s", static_cast<long long>(r.offset),
@@ -182,24 +223,57 @@ void draw_partitions(AppState& app, Run& run, ImVec2 size) {
       }
     }
     for (std::int64_t b : p.segment_bases)
-      if (b >= first) dl->AddLine(ImVec2(x_of(b) - 1, o.y - 0.2f * em), ImVec2(x_of(b) - 1, o.y + ch + 0.2f * em), theme::kRedelivered, 3.0f);
-    ImGui::Dummy(ImVec2(width, ch + 0.3f * em));
+      if (b >= w.first) dl->AddLine(ImVec2(x_of(b) - 1, o.y - 0.2f * em), ImVec2(x_of(b) - 1, o.y + ch + 0.2f * em), theme::kRedelivered, 3.0f);
+    // Where an offset is drawn: its cell; the deleted block for a deleted one; the "…"
+    // for one the log holds off-screen.
+    auto place_x = [&](std::int64_t off) {
+      if (off < p.log_start) return o.x + (del_w - 0.3f * em) / 2;
+      if (off < w.first) return cells_x - dots_w / 2;
+      return x_of(off);
+    };
+    const ImU32 green = theme::role_color(Role::Consumer);
+    int row = 0;
+    for (const TapeCursor& c : w.cursors) {
+      const float x = place_x(c.position);
+      const float y0 = o.y + ch;
+      if (c.position >= 0) {
+        dl->AddTriangleFilled(ImVec2(x, y0), ImVec2(x - 0.4f * em, y0 + 0.5f * em), ImVec2(x + 0.4f * em, y0 + 0.5f * em), green);
+        if (c.place != CursorPlace::OnTape) {  // off the cells: say where it is and how far behind
+          char buf[96];
+          std::snprintf(buf, sizeof buf, "%s at %lld%s, lag %lld", m.node_name(c.consumer).c_str(),
+                        static_cast<long long>(c.position), c.place == CursorPlace::Deleted ? " (deleted)" : "",
+                        static_cast<long long>(c.lag));
+          dl->AddText(ImVec2(x - 0.4f * em, y0 + 0.5f * em + static_cast<float>(row++) * em), green, buf);
+        }
+      }
+      // Its last jump over records it never read: an arc from where it was to where it went.
+      if (c.jump) {
+        const float xa = place_x(c.jump->from), xb = place_x(c.jump->to) + 0.1f * em;
+        const float top = o.y - 1.1f * em;
+        dl->AddBezierCubic(ImVec2(xa, o.y), ImVec2(xa, top), ImVec2(xb, top), ImVec2(xb, o.y), theme::kRedelivered, 2.0f, 24);
+        dl->AddTriangleFilled(ImVec2(xb, o.y), ImVec2(xb - 0.3f * em, o.y - 0.5f * em), ImVec2(xb + 0.3f * em, o.y - 0.5f * em),
+                              theme::kRedelivered);
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "%s jumped %lld -> %lld, %lld skipped (offset reset at %.2f s)",
+                      m.node_name(c.consumer).c_str(), static_cast<long long>(c.jump->from),
+                      static_cast<long long>(c.jump->to), static_cast<long long>(c.missed), c.jump->t);
+        if (ImGui::CalcTextSize(buf).x > width - 0.5f * em)  // large text: the figures first
+          std::snprintf(buf, sizeof buf, "%s jumped %lld -> %lld, %lld skipped", m.node_name(c.consumer).c_str(),
+                        static_cast<long long>(c.jump->from), static_cast<long long>(c.jump->to), static_cast<long long>(c.missed));
+        dl->AddText(ImVec2(o.x + 0.2f * em, top - 0.5f * em), theme::kRedelivered, buf);
+      }
+    }
+    ImGui::Dummy(ImVec2(width, ch + 0.3f * em + static_cast<float>(row) * em));
     for (const auto& [c, cur] : p.cursors) {
       ImGui::Text("%s%s%s", m.node_name(c).c_str(), cur.group.empty() ? "" : " / ", cur.group.c_str());
       ImGui::SameLine();
       // A group that has not committed yet has no committed offset (Kafka returns -1).
       if (cur.committed >= 0)
-        ImGui::TextDisabled("position %lld  committed %lld", static_cast<long long>(cur.position),
-                            static_cast<long long>(cur.committed));
+        ImGui::TextDisabled("position %lld  committed %lld  lag %lld", static_cast<long long>(cur.position),
+                            static_cast<long long>(cur.committed), static_cast<long long>(std::max<std::int64_t>(0, p.next_offset - cur.position)));
       else
         ImGui::TextDisabled("position %lld  no commit yet", static_cast<long long>(cur.position));
-      // Cursor marks on the tape row above: triangle = position, bar = committed.
-      if (cur.position >= first) {
-        float x = x_of(cur.position);
-        dl->AddTriangleFilled(ImVec2(x, o.y + ch), ImVec2(x - 0.4f * em, o.y + ch + 0.5f * em), ImVec2(x + 0.4f * em, o.y + ch + 0.5f * em),
-                              theme::role_color(Role::Consumer));
-      }
-      if (cur.committed >= first) {
+      if (cur.committed >= w.first) {
         float x = x_of(cur.committed);
         dl->AddLine(ImVec2(x, o.y - 0.3f * em), ImVec2(x, o.y + ch + 0.3f * em), theme::kText, 3.0f);
       }

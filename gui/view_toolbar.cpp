@@ -26,12 +26,16 @@ void draw_toolbar(AppState& app) {
   const TraceModel& m = app.model();
   float em = ImGui::GetFontSize();
   if (tool_button("|<", "start (Home)", true)) app.seek(0);
-  if (tool_button("<", "previous event (Left)")) app.seek(m.prev_step(app.t));
+  if (tool_button("<<", "previous marker (Shift+Left)")) app.seek(m.prev_marker(app.t));
+  if (tool_button("<", "previous event that changes what you see (Left)"))
+    app.seek(app.step_frames ? m.prev_frame(app.t) : m.prev_step(app.t));
   if (tool_button(app.playing ? " pause " : " play  ", "play / pause (Space)")) {
     if (!app.playing && app.t >= end) app.seek(0);
     app.playing = !app.playing;
   }
-  if (tool_button(">", "next event (Right)")) app.seek(m.next_step(app.t));
+  if (tool_button(">", "next event that changes what you see (Right)"))
+    app.seek(app.step_frames ? m.next_frame(app.t) : m.next_step(app.t));
+  if (tool_button(">>", "next marker (Shift+Right)")) app.seek(m.next_marker(app.t));
   if (tool_button(">|", "end (End)")) app.seek(end);
   char clock[64];
   std::snprintf(clock, sizeof clock, "t = %.3f s / %.1f s", app.t, end);
@@ -51,6 +55,11 @@ void draw_toolbar(AppState& app) {
   if (ImGui::SliderFloat("##font", &app.font_scale, 1.0f, 2.5f, "text %.1fx")) theme::set_font_scale(app.font_scale);
   flow(checkbox_width("ids"));
   ImGui::Checkbox("ids", &app.show_labels);
+  flow(checkbox_width("frames"));
+  ImGui::Checkbox("frames", &app.step_frames);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("< and > (and the arrow keys) stop at every network frame, heartbeats included\n"
+                      "(Alt+Left / Alt+Right do that at any time).");
   flow(checkbox_width("slow hops"));
   ImGui::Checkbox("slow hops", &app.slow_motion);
   if (ImGui::IsItemHovered())

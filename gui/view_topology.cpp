@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "canvas_routing.hpp"
 #include "model/colors.hpp"
 #include "theme.hpp"
 #include "views.hpp"
@@ -164,6 +165,29 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
   double t = app.t;
   dl->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
 
+  // One broker with exchanges in the trace: its routing fills the middle of the canvas,
+  // between the producers' and the consumers' boxes.
+  RoutingLayout routing;
+  if (!topo.routing().empty() && topo.broker_count() == 1) {
+    float left = cv.at(P2{0.3f, 0}).x, right = cv.at(P2{0.7f, 0}).x;
+    for (NodeId n = 0; n < topo.size(); ++n) {
+      const float w = std::max(box_w, ImGui::CalcTextSize(topo.name(n).c_str()).x + 0.8f * em) / 2;
+      if (topo.role(n) == Role::Producer) left = std::max(left, cv.at(topo.pos(n)).x + w + 1.0f * em);
+      if (topo.role(n) == Role::Consumer) right = std::min(right, cv.at(topo.pos(n)).x - w - 1.0f * em);
+    }
+    routing = layout_routing(topo, ImVec2(left, cv.at(P2{0, 0}).y + 0.2f * em), ImVec2(right, cv.at(P2{0, 1}).y - 0.2f * em), em);
+  }
+  // Where a frame leaves or reaches a node: the node's centre, or inside a broker drawn
+  // with its routing, the exchange a producer publishes to / the queue a consumer reads.
+  auto end_px = [&](NodeId n, NodeId other) {
+    return routing.active && n == routing.broker ? routing.anchor(topo, other) : cv.at(topo.pos(n));
+  };
+  // A routing decision stays lit for about a round trip on the broker's links.
+  double flash_s = 0;
+  for (const auto& l : topo.links()) flash_s = std::max(flash_s, l.latency_s);
+  flash_s = std::max(3 * flash_s, 0.003);
+  if (routing.active) draw_routing_back(dl, topo, routing, t, em);
+
   bool linked = false;
   for (const auto& l : topo.links()) linked |= topo.peer_link(l);
   const bool cluster = topo.broker_count() > 1;
@@ -182,7 +206,7 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
       draw_standby_link(dl, cv.at(topo.pos(l.a)), cv.at(topo.pos(l.b)), em);
       continue;
     }
-    draw_link(dl, cv.at(topo.pos(l.a)), cv.at(topo.pos(l.b)), down, em);
+    draw_link(dl, end_px(l.a, l.b), end_px(l.b, l.a), down, em);
   }
 
   // Frames in flight.
@@ -198,10 +222,9 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
   MsgId hit = 0;
   float hit_d = 0.8f * em;
   for (const Dot& d : dots) {
-    ImVec2 a = cv.at(topo.pos(d.from)), b = cv.at(topo.pos(d.to));
+    ImVec2 a = end_px(d.from, d.to), b = end_px(d.to, d.from);
     ImVec2 off = lane_offset(a, b, d.from < d.to, em);
-    P2 q = topo.along(d.from, d.to, d.frac);
-    ImVec2 p = cv.at(q);
+    ImVec2 p(a.x + (b.x - a.x) * d.frac, a.y + (b.y - a.y) * d.frac);
     p.x += off.x;
     p.y += off.y;
     bool sel = app.selected != 0 && d.msg == app.selected;
@@ -216,6 +239,14 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
       dl->AddText(ImVec2(lx, p.y - em - r * 0.2f), col, buf);
       if (d.redelivered)
         dl->AddText(ImVec2(lx + ImGui::CalcTextSize(buf).x + 0.3f * em, p.y - em - r * 0.2f), theme::kRedelivered, "redelivered");
+      // What routes it: the routing key (or headers) of a publish, and a basic.return.
+      const bool ret = d.op == Op::Nack && topo.routing().returned(d.msg) && topo.role(d.to) == Role::Producer;
+      if (d.op == Op::Publish || ret) {
+        const std::string& key = topo.routing().label(d.msg);
+        std::string what = ret ? "basic.return " + key : key;
+        if (!what.empty())
+          dl->AddText(ImVec2(lx + ImGui::CalcTextSize(buf).x + 0.3f * em, p.y - em - r * 0.2f), ret ? theme::kDown : col, what.c_str());
+      }
     }
     float dx = mouse.x - p.x, dy = mouse.y - p.y, dd = std::sqrt(dx * dx + dy * dy);
     if (d.msg && dd < hit_d) {
@@ -229,9 +260,9 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
   double fade = std::clamp(m.t_end * 0.03, 0.05, 1.0);
   m.packets.deaths_at(t, fade, deaths);
   for (const Death& d : deaths) {
-    ImVec2 a = cv.at(topo.pos(d.from)), b = cv.at(topo.pos(d.to));
+    ImVec2 a = end_px(d.from, d.to), b = end_px(d.to, d.from);
     ImVec2 off = lane_offset(a, b, d.from < d.to, em);
-    ImVec2 p = cv.at(topo.along(d.from, d.to, d.frac));
+    ImVec2 p(a.x + (b.x - a.x) * d.frac, a.y + (b.y - a.y) * d.frac);
     p.x += off.x;
     p.y += off.y;
     float s = (0.5f + 0.5f * d.age) * em;
@@ -246,8 +277,10 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
     }
   }
 
+  if (routing.active) draw_routing_front(dl, topo, routing, t, flash_s, app.selected, em);
   // Nodes on top of links and dots.
   for (NodeId n = 0; n < topo.size(); ++n) {
+    if (routing.active && n == routing.broker) continue;  // drawn as its routing
     ImVec2 c = cv.at(topo.pos(n));
     // Wide enough for the node's name; kept inside the canvas at the edges (unzoomed).
     float w = std::max(box_w, ImGui::CalcTextSize(topo.name(n).c_str()).x + 0.8f * em);

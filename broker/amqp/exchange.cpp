@@ -25,6 +25,8 @@ bool headers_match(const Binding& b, const Headers& h) {
   return b.match_all ? hits == b.arguments.size() : hits > 0;
 }
 
+}  // namespace
+
 bool binding_matches(ExchangeType type, const Binding& b, const AmqpMessage& m) {
   switch (type) {
     case ExchangeType::Direct: return b.routing_key == m.key;
@@ -34,7 +36,6 @@ bool binding_matches(ExchangeType type, const Binding& b, const AmqpMessage& m) 
   }
   return false;
 }
-}  // namespace
 
 std::vector<std::string> Exchange::route(const AmqpMessage& m) const {
   std::vector<std::string> out;

@@ -28,6 +28,11 @@ struct Exchange {
   std::vector<std::string> route(const AmqpMessage& m) const;
 };
 
+/// True if binding `b` of an exchange of type `type` matches message `m` (its routing
+/// key, or its headers for a headers exchange). Exchange::route uses it; the GUI asks it
+/// which of several bindings to one queue a message went through.
+bool binding_matches(ExchangeType type, const Binding& b, const AmqpMessage& m);
+
 /// Parse "direct" / "fanout" / "topic" / "headers"; false for anything else.
 bool parse_exchange_type(const std::string& s, ExchangeType& out);
 

@@ -21,7 +21,7 @@ bool state_at(const std::vector<std::pair<double, bool>>& tr, double t) {
 }
 }  // namespace
 
-Topology::Topology(const Trace& tr) {
+Topology::Topology(const Trace& tr) : routing_(tr) {
   const auto& h = tr.header;
   names_ = h.node_names;
   std::size_t n = names_.size();

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "model/packets.hpp"
+#include "model/routing.hpp"
 #include "trace/trace.hpp"
 
 namespace bs::gui {
@@ -46,6 +47,8 @@ class Topology {
   /// The broker client `n` talks to at t: the one it sent its latest frame to. kNoNode
   /// when the trace does not say (no network events, or not a client).
   NodeId client_broker(NodeId n, double t) const;
+  /// Exchanges, bindings and routing decisions (queue model; empty otherwise).
+  const RoutingGraph& routing() const { return routing_; }
 
  private:
   std::vector<P2> pos_;
@@ -57,6 +60,7 @@ class Topology {
   // Per client: (from time, broker) in time order; the first entry holds from -infinity.
   std::vector<std::vector<std::pair<double, NodeId>>> client_tr_;
   std::size_t brokers_ = 0;
+  RoutingGraph routing_;
   std::size_t link_index(NodeId a, NodeId b) const;
 };
 

@@ -9,6 +9,7 @@
 #include "amqp/broker.hpp"
 #include "scenario/client_keys.hpp"
 #include "models/model.hpp"
+#include "models/amqp/routing_header.hpp"
 
 namespace bs {
 namespace {
@@ -342,6 +343,9 @@ void load_amqp_model(const JsonIn& nodes, Scenario& s) {
   if (!quorum.empty()) s.header_extra["quorum_queues"] = quorum;
   s.factories.resize(s.node_names.size());
   s.header_extra["queues"] = queues;
+  RoutingHeader routing;
+  for (std::size_t i = 0; i < s.node_names.size(); ++i)
+    if (s.node_roles[i] == "broker") routing.add_broker(s, static_cast<NodeId>(i), brokers[i].cfg);
   for (std::size_t i = 0; i < s.node_names.size(); ++i) {
     JsonIn n = nodes.at(i);
     const std::string& role = s.node_roles[i];
@@ -389,6 +393,7 @@ void load_amqp_model(const JsonIn& nodes, Scenario& s) {
       c.ttl_s = n.has("ttl_ms") ? n.num("ttl_ms", 0, 1e10) / 1000 : -1;
       c.retry_s = n.has("retry_ms") ? n.num("retry_ms", 1, 1e10) / 1000 : -1;
       if (c.retry_s >= 0 && !c.confirm) n.at("retry_ms").fail("retries need publisher confirms (\"confirm\": true)");
+      routing.add_publisher(s, static_cast<NodeId>(i), c);
       s.factories[i] = [c](RunShared&) { return std::make_unique<amqp::Producer>(c); };
     } else {
       n.expect_object({"name", "role", "broker", "bootstrap", "reconnect_ms", "queue", "prefetch", "ack", "processing_ms",
@@ -432,6 +437,7 @@ void load_amqp_model(const JsonIn& nodes, Scenario& s) {
       };
     }
   }
+  s.header_extra["routing"] = routing.json();
 }
 
 }  // namespace bs
