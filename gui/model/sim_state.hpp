@@ -109,6 +109,19 @@ class SimState {
   /// node_names and topic_groups come from the trace header (see Checker).
   SimState(std::vector<std::string> node_names, TopicGroups topic_groups, TopicReplicas topic_replicas = {},
            QuorumReplicas quorum_replicas = {});
+  /// Copies are deep (the ledger too) and go on independently: the Playhead's checkpoints.
+  SimState(const SimState& other);
+  SimState& operator=(const SimState& other);
+  SimState(SimState&&) noexcept = default;
+  SimState& operator=(SimState&&) noexcept = default;
+  /// A copy without the consumers' processed lists, which only grow: the checkpoint keeps
+  /// their lengths and takes the entries back from a later state (with_history).
+  SimState without_history();
+  /// This state (made by without_history) made whole: each consumer's processed list is
+  /// the first entries of `later`'s, a state at or after this one of the same trace.
+  /// `later`'s lists are taken over when it is an rvalue, copied from otherwise.
+  void with_history(SimState&& later);
+  void with_history(const SimState& later);
   /// Apply the next event in trace order (`index` is its place in Trace::events).
   void apply(const Event& e, std::size_t index);
   /// The checker fed the same events: its totals are what the Summary and the consumer
@@ -147,7 +160,11 @@ class SimState {
   void refresh_committed(PartitionState& p, const std::string& group);
   std::unique_ptr<Checker> ledger_;
   std::vector<LostMsg> lost_;
-  std::map<std::pair<std::string, MsgId>, std::int64_t> positions_;
+  // Enqueue position by queue, indexed by message id (ids are small and dense), -1 = none.
+  std::map<std::string, std::vector<std::int64_t>> positions_;
+  std::map<std::pair<std::string, MsgId>, std::int64_t> sparse_positions_;  // ids too large for a vector
+  void set_position(const std::string& queue, MsgId msg, std::int64_t pos);
+  std::map<NodeId, std::size_t> history_len_;  // set by without_history: processed lengths to restore
 };
 
 /// An empty SimState for `tr`, its ledger set up from the header (node names, topic groups).
