@@ -38,7 +38,9 @@ Playhead::Playhead(std::shared_ptr<const TraceModel> m, std::size_t checkpoint_e
     checkpoints_.push_back(Checkpoint{k, state_.without_history()});
   }
   apply_until(n);
-  final_ = state_;
+  final_ = state_.take_history();
+  state_ = checkpoints_.front().state;  // at the start, with empty lists
+  next_ = 0;
 }
 
 void Playhead::apply_until(std::size_t n) {
@@ -52,8 +54,8 @@ void Playhead::restore(std::size_t k) {
   SimState s = c.state;
   // The processed lists: cut down from the current state when it is later, else from
   // the final one.
-  if (c.next <= next_) s.with_history(std::move(state_));
-  else s.with_history(*final_);
+  if (c.next <= next_) s.with_history(state_.take_history());
+  else s.with_history(final_);
   state_ = std::move(s);
   next_ = c.next;
 }

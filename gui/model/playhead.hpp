@@ -3,7 +3,6 @@
 #pragma once
 #include <cstddef>
 #include <memory>
-#include <optional>
 #include <vector>
 
 #include "model/sim_state.hpp"
@@ -47,7 +46,7 @@ class Playhead {
   std::size_t next_ = 0;
   std::size_t every_ = 0;
   std::vector<Checkpoint> checkpoints_;
-  std::optional<SimState> final_;  // after the last event: the processed lists checkpoints take back
+  SimState::History final_;  // the processed lists after the last event: checkpoints take theirs back from them
 };
 
 }  // namespace bs::gui

@@ -40,25 +40,31 @@ SimState SimState::without_history() {
   return copy;
 }
 
-void SimState::with_history(SimState&& later) {
+SimState::History SimState::take_history() {
+  History h;
+  for (auto& [n, c] : consumers_) h[n] = std::move(c.processed);
+  return h;
+}
+
+void SimState::with_history(History&& later) {
   for (auto& [n, c] : consumers_) {
-    const std::size_t len = history_len_.count(n) ? history_len_[n] : c.processed.size();
-    auto it = later.consumers_.find(n);
-    if (it == later.consumers_.end()) continue;
-    auto& src = it->second.processed;
-    src.resize(std::min(src.size(), len));
+    const auto len = history_len_.find(n);
+    auto it = later.find(n);
+    if (len == history_len_.end() || it == later.end()) continue;
+    auto& src = it->second;
+    src.resize(std::min(src.size(), len->second));
     c.processed = std::move(src);
   }
   history_len_.clear();
 }
 
-void SimState::with_history(const SimState& later) {
+void SimState::with_history(const History& later) {
   for (auto& [n, c] : consumers_) {
-    const std::size_t len = history_len_.count(n) ? history_len_[n] : c.processed.size();
-    auto it = later.consumers_.find(n);
-    if (it == later.consumers_.end()) continue;
-    const auto& src = it->second.processed;
-    c.processed.assign(src.begin(), src.begin() + static_cast<std::ptrdiff_t>(std::min(src.size(), len)));
+    const auto len = history_len_.find(n);
+    auto it = later.find(n);
+    if (len == history_len_.end() || it == later.end()) continue;
+    const auto& src = it->second;
+    c.processed.assign(src.begin(), src.begin() + static_cast<std::ptrdiff_t>(std::min(src.size(), len->second)));
   }
   history_len_.clear();
 }
@@ -68,9 +74,17 @@ void SimState::set_position(const std::string& queue, MsgId msg, std::int64_t po
     sparse_positions_[{queue, msg}] = pos;
     return;
   }
-  auto& v = positions_[queue];
-  if (v.size() <= msg) v.resize(std::max<std::size_t>(msg + 1, v.size() + v.size() / 2), -1);
-  v[msg] = pos;
+  auto& pages = positions_[queue];
+  const std::size_t page = msg / kPositionPage;
+  if (pages.size() <= page) pages.resize(page + 1);
+  auto& p = pages[page];
+  if (!p) {
+    p = std::make_shared<PositionPage>();
+    p->fill(-1);
+  } else if (p.use_count() > 1) {
+    p = std::make_shared<PositionPage>(*p);  // shared with a checkpoint: write to a copy
+  }
+  (*p)[msg % kPositionPage] = pos;
 }
 
 SimState sim_state_for(const Trace& tr) {
@@ -117,7 +131,9 @@ std::int64_t SimState::position_of(const std::string& q, MsgId msg) const {
     return it == sparse_positions_.end() ? -1 : it->second;
   }
   auto it = positions_.find(q);
-  return it == positions_.end() || it->second.size() <= msg ? -1 : it->second[msg];
+  if (it == positions_.end() || it->second.size() <= msg / kPositionPage) return -1;
+  const auto& page = it->second[msg / kPositionPage];
+  return page ? (*page)[msg % kPositionPage] : -1;
 }
 
 void SimState::apply(const Event& e, std::size_t index) {
