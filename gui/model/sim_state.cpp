@@ -46,25 +46,20 @@ SimState::History SimState::take_history() {
   return h;
 }
 
-void SimState::with_history(History&& later) {
+void SimState::with_history(History&& current, const History& complete) {
   for (auto& [n, c] : consumers_) {
     const auto len = history_len_.find(n);
-    auto it = later.find(n);
-    if (len == history_len_.end() || it == later.end()) continue;
-    auto& src = it->second;
-    src.resize(std::min(src.size(), len->second));
-    c.processed = std::move(src);
-  }
-  history_len_.clear();
-}
-
-void SimState::with_history(const History& later) {
-  for (auto& [n, c] : consumers_) {
-    const auto len = history_len_.find(n);
-    auto it = later.find(n);
-    if (len == history_len_.end() || it == later.end()) continue;
-    const auto& src = it->second;
-    c.processed.assign(src.begin(), src.begin() + static_cast<std::ptrdiff_t>(std::min(src.size(), len->second)));
+    if (len == history_len_.end()) continue;
+    auto cur = current.find(n);
+    if (cur != current.end()) c.processed = std::move(cur->second);
+    if (c.processed.size() >= len->second) {
+      c.processed.resize(len->second);
+      continue;
+    }
+    auto all = complete.find(n);
+    if (all == complete.end() || all->second.size() < len->second) continue;  // cannot happen for one trace
+    c.processed.insert(c.processed.end(), all->second.begin() + static_cast<std::ptrdiff_t>(c.processed.size()),
+                       all->second.begin() + static_cast<std::ptrdiff_t>(len->second));
   }
   history_len_.clear();
 }

@@ -121,10 +121,10 @@ class SimState {
   /// Each consumer's processed list, by consumer.
   using History = std::map<NodeId, std::vector<ProcessedMsg>>;
   /// This state (made by without_history) made whole: each consumer's processed list is
-  /// the first entries of `later`'s, the lists of a state at or after this one of the same
-  /// trace. `later`'s lists are taken over when it is an rvalue, copied from otherwise.
-  void with_history(History&& later);
-  void with_history(const History& later);
+  /// the first entries of `complete`'s (the lists after the trace's last event). `current`
+  /// (the lists of another state of the same trace) is reused: cut down if longer, only
+  /// the missing entries copied if shorter, so a seek costs what it moves.
+  void with_history(History&& current, const History& complete);
   /// Moves the processed lists out (this state is then only fit for with_history).
   History take_history();
   /// Apply the next event in trace order (`index` is its place in Trace::events).
