@@ -278,7 +278,7 @@ Trace read_trace(const std::string& path, std::size_t chunk_bytes) {
     std::size_t cut = size;
     if (!eof) {
       const char* last_nl = static_cast<const char*>(memrchr(buf.data(), '\n', size));
-      cut = last_nl ? static_cast<std::size_t>(last_nl - buf.data()) + 1 : size;
+      cut = last_nl ? static_cast<std::size_t>(last_nl - buf.data()) + 1 : 0;  // no whole line yet: read on
     }
     carry.assign(buf.data() + cut, size - cut);
     std::memset(buf.data() + cut, 0, buf.size() - cut);  // padding after the last line
