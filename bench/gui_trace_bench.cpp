@@ -8,11 +8,21 @@
 #include <cstdlib>
 #include <vector>
 
+#include <sys/resource.h>
+
 #include "model/playhead.hpp"
 
 using namespace bs;
 using namespace bs::gui;
 using Clock = std::chrono::steady_clock;
+
+// CPU seconds of the process (all threads): on a shared machine, what wall time would be
+// on a quiet one is between this / threads and this.
+static double cpu_s() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
 
 static double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 
@@ -34,8 +44,8 @@ int main(int argc, char** argv) {
     Playhead ph(model);
     ph.seek(0);
     const double play_ms = ms_since(t2);
-    std::printf("open: %zu events, read %.0f ms, indexes %.0f ms, checkpoints %.0f ms (%zu, every %zu events), total %.2f s\n", n,
-                read_ms, build_ms, play_ms, ph.checkpoint_count(), ph.checkpoint_every(), ms_since(t0) / 1000);
+    std::printf("open: %zu events, read %.0f ms, indexes %.0f ms, checkpoints %.0f ms (%zu, every %zu events), total %.2f s wall, %.2f s CPU\n",
+                n, read_ms, build_ms, play_ms, ph.checkpoint_count(), ph.checkpoint_every(), ms_since(t0) / 1000, cpu_s());
     // Seek to times spread over the run in a jumping order (end, start, middle, ...).
     std::vector<double> ms;
     std::uint64_t x = 42;
