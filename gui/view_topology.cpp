@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <unordered_set>
 
 #include "model/colors.hpp"
 #include "theme.hpp"
@@ -224,15 +225,17 @@ bool draw_dots(AppState& app, const std::vector<Dot>& dots, const Topology& topo
     }
   };
   // Zoomed into a crowd: an id only where it does not cover another one.
-  static std::vector<std::uint64_t> label_cells;
+  static std::unordered_set<std::uint64_t> label_cells;
   label_cells.clear();
   auto label_fits = [&](ImVec2 p) {
     if (!dense) return true;
     const auto cx = static_cast<std::int64_t>(std::floor((p.x - lo.x) / (3.5f * em)));
     const auto cy = static_cast<std::int64_t>(std::floor((p.y - lo.y) / (1.1f * em)));
-    const std::uint64_t key = (static_cast<std::uint64_t>(cy) << 32) ^ static_cast<std::uint64_t>(cx);
-    if (std::find(label_cells.begin(), label_cells.end(), key) != label_cells.end()) return false;
-    label_cells.push_back(key);
+    // A label runs past its own cell into the next one: it needs both free.
+    auto key = [&](std::int64_t x) { return (static_cast<std::uint64_t>(cy) << 32) ^ static_cast<std::uint64_t>(x); };
+    if (label_cells.count(key(cx)) || label_cells.count(key(cx + 1))) return false;
+    label_cells.insert(key(cx));
+    label_cells.insert(key(cx + 1));
     return true;
   };
   std::size_t special = 0;
@@ -278,9 +281,11 @@ bool draw_dots(AppState& app, const std::vector<Dot>& dots, const Topology& topo
     dl->AddRectFilled(ImVec2(tl.x - 2, tl.y), ImVec2(tl.x + ts.x + 2, tl.y + ts.y), theme::kBackground);
     dl->AddText(tl, theme::kText, buf);
   }
-  const char* note = "numbers: frames in flight, per direction";
-  const ImVec2 ns = ImGui::CalcTextSize(note);
-  dl->AddText(ImVec2(hi.x - ns.x - 0.5f * em, hi.y - 2.9f * em), theme::kDim, note);
+  if (app.view_zoom == 1) {  // zoomed in, the note would sit on the dots
+    const char* note = "numbers: frames in flight, per direction";
+    const ImVec2 ns = ImGui::CalcTextSize(note);
+    dl->AddText(ImVec2(hi.x - ns.x - 0.5f * em, hi.y - 2.9f * em), theme::kDim, note);
+  }
   return labels;
 }
 
