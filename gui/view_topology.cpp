@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
+#include <unordered_set>
 
 #include "canvas_routing.hpp"
 #include "model/colors.hpp"
@@ -142,6 +144,159 @@ void draw_legend(ImDrawList* dl, ImVec2 p, float em) {
   dl->AddText(ImVec2(x + 1.2f * em, p.y), theme::kText, "frame lost");
 }
 
+
+// Past this many frames in flight dots overlap on every link: they lose their outlines
+// and ids, are thinned to what can be seen, and each lane says how many it carries.
+constexpr std::size_t kDenseDots = 150;
+
+void draw_dot(AppState& app, const Topology& topo, const Dot& d, ImVec2 p, float r, bool dense, float em, bool labels,
+              ImDrawList* dl) {
+  const bool sel = app.selected != 0 && d.msg == app.selected;
+  const ImU32 col = d.op == Op::Heartbeat ? theme::kDim : msg_color(d.msg, app.selected && !sel ? 110 : 255);
+  theme::draw_op_shape(dl, p, sel ? r * 1.5f : r, d.op, col, sel ? theme::kSelected : dense ? 0 : IM_COL32(0, 0, 0, 255));
+  if (sel) dl->AddCircle(p, r * 2.4f, theme::kSelected, 20, 2.0f);
+  if (d.redelivered) dl->AddCircle(p, r * 1.9f, theme::kRedelivered, 16, 0.15f * em);
+  if (labels && d.msg) {
+    char buf[24];
+    msg_label(d.msg, buf);
+    const float lx = p.x + (d.redelivered ? r * 2.0f : r) + 2;  // clear of the redelivered ring
+    dl->AddText(ImVec2(lx, p.y - em - r * 0.2f), col, buf);
+    if (d.redelivered)
+      dl->AddText(ImVec2(lx + ImGui::CalcTextSize(buf).x + 0.3f * em, p.y - em - r * 0.2f), theme::kRedelivered, "redelivered");
+    // What routes it: the routing key (or headers) of a publish, and a basic.return.
+    const bool ret = d.op == Op::Nack && topo.routing().returned(d.msg) && topo.role(d.to) == Role::Producer;
+    if (d.op == Op::Publish || ret) {
+      const std::string& key = topo.routing().label(d.msg);
+      std::string what = ret ? "basic.return " + key : key;
+      if (!what.empty())
+        dl->AddText(ImVec2(lx + ImGui::CalcTextSize(buf).x + 0.3f * em, p.y - em - r * 0.2f), ret ? theme::kDown : col,
+                    what.c_str());
+    }
+  }
+}
+
+// "2,500" with thousands separators: a count read from across a lecture room.
+const char* group_thousands(std::size_t n, char (&buf)[32]) {
+  char raw[24];
+  const int len = std::snprintf(raw, sizeof raw, "%zu", n);
+  int o = 0;
+  for (int i = 0; i < len; ++i) {
+    if (i > 0 && (len - i) % 3 == 0) buf[o++] = ',';
+    buf[o++] = raw[i];
+  }
+  buf[o] = 0;
+  return buf;
+}
+
+// Draws the frames in flight and sets `hit` to the message of the dot under the mouse.
+// Returns whether ids were drawn (the deaths below follow the same rule). Thousands of
+// frames would cost a software rasterizer a triangle fan each while most hide behind
+// their neighbours, so dense dots are thinned to one per cell of a screen grid (the
+// last in drawing order, which is the one that would be seen), off-canvas dots are
+// skipped, and the selected message and redeliveries are always drawn.
+bool draw_dots(AppState& app, const std::vector<Dot>& dots, const Topology& topo, const Canvas& cv,
+               const std::function<ImVec2(const Dot&)>& place, ImVec2 lo, ImVec2 hi, ImVec2 mouse, float em,
+               ImDrawList* dl, MsgId& hit) {
+  const bool dense = dots.size() > kDenseDots;
+  const bool labels = app.show_labels && (!dense || app.view_zoom >= 4);
+  const float r = (dense ? 0.28f : 0.5f) * em;
+  static std::vector<ImVec2> at;  // screen position per dot; x = NaN when off-canvas
+  at.resize(dots.size());
+  for (std::size_t i = 0; i < dots.size(); ++i) {
+    const ImVec2 p = place(dots[i]);
+    const bool inside = p.x > lo.x - r && p.x < hi.x + r && p.y > lo.y - r && p.y < hi.y + r;
+    at[i] = inside ? p : ImVec2(NAN, NAN);
+  }
+  // Dense: the winner of each grid cell.
+  const float cell = std::max(2.0f, r);
+  const int gw = static_cast<int>((hi.x - lo.x) / cell) + 3, gh = static_cast<int>((hi.y - lo.y) / cell) + 3;
+  static std::vector<std::int32_t> grid;
+  auto cell_of = [&](ImVec2 p) {
+    const int cx = std::clamp(static_cast<int>((p.x - lo.x) / cell) + 1, 0, gw - 1);
+    const int cy = std::clamp(static_cast<int>((p.y - lo.y) / cell) + 1, 0, gh - 1);
+    return static_cast<std::size_t>(cy) * static_cast<std::size_t>(gw) + static_cast<std::size_t>(cx);
+  };
+  if (dense) {
+    grid.assign(static_cast<std::size_t>(gw) * static_cast<std::size_t>(gh), -1);
+    for (std::size_t i = 0; i < dots.size(); ++i)
+      if (!std::isnan(at[i].x)) grid[cell_of(at[i])] = static_cast<std::int32_t>(i);
+  }
+  // Thousands of dots: skip anti-aliased fringes, which double the vertices.
+  const ImDrawListFlags saved_flags = dl->Flags;
+  if (dense) dl->Flags &= ~(ImDrawListFlags_AntiAliasedFill | ImDrawListFlags_AntiAliasedLines);
+  float hit_d = 0.8f * em;
+  auto consider_hit = [&](const Dot& d, ImVec2 p) {
+    const float dx = mouse.x - p.x, dy = mouse.y - p.y, dd = std::sqrt(dx * dx + dy * dy);
+    if (d.msg && dd < hit_d) {
+      hit = d.msg;
+      hit_d = dd;
+    }
+  };
+  // Zoomed into a crowd: an id only where it does not cover another one.
+  static std::unordered_set<std::uint64_t> label_cells;
+  label_cells.clear();
+  auto label_fits = [&](ImVec2 p) {
+    if (!dense) return true;
+    const auto cx = static_cast<std::int64_t>(std::floor((p.x - lo.x) / (3.5f * em)));
+    const auto cy = static_cast<std::int64_t>(std::floor((p.y - lo.y) / (1.1f * em)));
+    // A label runs past its own cell into the next one: it needs both free.
+    auto key = [&](std::int64_t x) { return (static_cast<std::uint64_t>(cy) << 32) ^ static_cast<std::uint64_t>(x); };
+    if (label_cells.count(key(cx)) || label_cells.count(key(cx + 1))) return false;
+    label_cells.insert(key(cx));
+    label_cells.insert(key(cx + 1));
+    return true;
+  };
+  std::size_t special = 0;
+  for (std::size_t i = 0; i < dots.size(); ++i) {
+    const Dot& d = dots[i];
+    if (std::isnan(at[i].x)) continue;
+    if (dense && (d.redelivered || (app.selected != 0 && d.msg == app.selected))) {
+      ++special;  // drawn last, on top of the crowd
+      continue;
+    }
+    if (dense && grid[cell_of(at[i])] != static_cast<std::int32_t>(i)) continue;
+    draw_dot(app, topo, d, at[i], r, dense, em, labels && label_fits(at[i]), dl);
+    consider_hit(d, at[i]);
+  }
+  for (std::size_t i = 0; special > 0 && i < dots.size(); ++i) {
+    const Dot& d = dots[i];
+    if (std::isnan(at[i].x) || !(d.redelivered || (app.selected != 0 && d.msg == app.selected))) continue;
+    draw_dot(app, topo, d, at[i], r, dense, em, labels, dl);
+    consider_hit(d, at[i]);
+  }
+  dl->Flags = saved_flags;
+  if (!dense) return labels;
+  // Each lane's count, near its sender (the two directions of a link do not collide).
+  static std::vector<std::pair<std::uint64_t, std::size_t>> lanes;  // (from << 32 | to, count)
+  lanes.clear();
+  for (const Dot& d : dots) {
+    const std::uint64_t key = (static_cast<std::uint64_t>(d.from) << 32) | d.to;
+    auto it = std::find_if(lanes.begin(), lanes.end(), [&](const auto& l) { return l.first == key; });
+    if (it == lanes.end()) lanes.emplace_back(key, 1);
+    else ++it->second;
+  }
+  for (const auto& [key, count] : lanes) {
+    const NodeId from = static_cast<NodeId>(key >> 32), to = static_cast<NodeId>(key & 0xFFFFFFFFu);
+    const ImVec2 a = cv.at(topo.pos(from)), b = cv.at(topo.pos(to));
+    const ImVec2 off = lane_offset(a, b, from < to, em);
+    ImVec2 p = cv.at(topo.along(from, to, 0.3f));
+    p.x += off.x * 2.2f;
+    p.y += off.y * 2.2f;
+    char buf[32];
+    group_thousands(count, buf);
+    const ImVec2 ts = ImGui::CalcTextSize(buf);
+    const ImVec2 tl(p.x - ts.x / 2, p.y - ts.y / 2);
+    dl->AddRectFilled(ImVec2(tl.x - 2, tl.y), ImVec2(tl.x + ts.x + 2, tl.y + ts.y), theme::kBackground);
+    dl->AddText(tl, theme::kText, buf);
+  }
+  if (app.view_zoom == 1) {  // zoomed in, the note would sit on the dots
+    const char* note = "numbers: frames in flight, per direction";
+    const ImVec2 ns = ImGui::CalcTextSize(note);
+    dl->AddText(ImVec2(hi.x - ns.x - 0.5f * em, hi.y - 2.9f * em), theme::kDim, note);
+  }
+  return labels;
+}
+
 }  // namespace
 
 void draw_topology(AppState& app, Run& run, ImVec2 size) {
@@ -212,49 +367,18 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
   // Frames in flight.
   static std::vector<Dot> dots;
   m.packets.dots_at(t, dots);
-  // Ids are readable when few frames are up, or once the user has zoomed in.
-  bool labels = app.show_labels && (dots.size() <= 150 || app.view_zoom >= 4);
-  bool dense = dots.size() > 150;  // same threshold as the labels: past it, ids are unreadable anyway
-  float r = (dense ? 0.28f : 0.5f) * em;
-  // Thousands of dots: skip anti-aliased fringes and outlines, which triple the vertices.
-  ImDrawListFlags saved_flags = dl->Flags;
-  if (dense) dl->Flags &= ~(ImDrawListFlags_AntiAliasedFill | ImDrawListFlags_AntiAliasedLines);
-  MsgId hit = 0;
-  float hit_d = 0.8f * em;
-  for (const Dot& d : dots) {
+  const ImVec2 clip_lo = origin, clip_hi(origin.x + size.x, origin.y + size.y);
+  // A dot's place: between the ends it travels (an exchange or a queue inside a broker
+  // drawn with its routing), moved to its direction's lane.
+  auto place = [&](const Dot& d) {
     ImVec2 a = end_px(d.from, d.to), b = end_px(d.to, d.from);
     ImVec2 off = lane_offset(a, b, d.from < d.to, em);
-    ImVec2 p(a.x + (b.x - a.x) * d.frac, a.y + (b.y - a.y) * d.frac);
-    p.x += off.x;
-    p.y += off.y;
-    bool sel = app.selected != 0 && d.msg == app.selected;
-    ImU32 col = d.op == Op::Heartbeat ? theme::kDim : msg_color(d.msg, app.selected && !sel ? 110 : 255);
-    theme::draw_op_shape(dl, p, sel ? r * 1.5f : r, d.op, col, sel ? theme::kSelected : dense ? 0 : IM_COL32(0, 0, 0, 255));
-    if (sel) dl->AddCircle(p, r * 2.4f, theme::kSelected, 20, 2.0f);
-    if (d.redelivered) dl->AddCircle(p, r * 1.9f, theme::kRedelivered, 16, 0.15f * em);
-    if (labels && d.msg) {
-      char buf[24];
-      msg_label(d.msg, buf);
-      float lx = p.x + (d.redelivered ? r * 2.0f : r) + 2;  // clear of the redelivered ring
-      dl->AddText(ImVec2(lx, p.y - em - r * 0.2f), col, buf);
-      if (d.redelivered)
-        dl->AddText(ImVec2(lx + ImGui::CalcTextSize(buf).x + 0.3f * em, p.y - em - r * 0.2f), theme::kRedelivered, "redelivered");
-      // What routes it: the routing key (or headers) of a publish, and a basic.return.
-      const bool ret = d.op == Op::Nack && topo.routing().returned(d.msg) && topo.role(d.to) == Role::Producer;
-      if (d.op == Op::Publish || ret) {
-        const std::string& key = topo.routing().label(d.msg);
-        std::string what = ret ? "basic.return " + key : key;
-        if (!what.empty())
-          dl->AddText(ImVec2(lx + ImGui::CalcTextSize(buf).x + 0.3f * em, p.y - em - r * 0.2f), ret ? theme::kDown : col, what.c_str());
-      }
-    }
-    float dx = mouse.x - p.x, dy = mouse.y - p.y, dd = std::sqrt(dx * dx + dy * dy);
-    if (d.msg && dd < hit_d) {
-      hit = d.msg;
-      hit_d = dd;
-    }
-  }
-  dl->Flags = saved_flags;
+    ImVec2 p = routing.active ? ImVec2(a.x + (b.x - a.x) * d.frac, a.y + (b.y - a.y) * d.frac)
+                              : cv.at(topo.along(d.from, d.to, d.frac));
+    return ImVec2(p.x + off.x, p.y + off.y);
+  };
+  MsgId hit = 0;
+  const bool labels = draw_dots(app, dots, topo, cv, place, clip_lo, clip_hi, mouse, em, dl, hit);
   // Frames that died recently: a red cross fading where it happened.
   static std::vector<Death> deaths;
   double fade = std::clamp(m.t_end * 0.03, 0.05, 1.0);

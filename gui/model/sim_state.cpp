@@ -19,6 +19,71 @@ SimState::SimState(std::vector<std::string> node_names, TopicGroups topic_groups
       ledger_(std::make_unique<Checker>(std::move(node_names), std::move(topic_groups), std::move(topic_replicas),
                                          std::move(quorum_replicas))) {}
 
+SimState::SimState(const SimState& o)
+    : queues_(o.queues_), consumers_(o.consumers_), partitions_(o.partitions_), raft_leader_(o.raft_leader_),
+      blocked_(o.blocked_), paused_(o.paused_), raft_term_(o.raft_term_), ledger_(std::make_unique<Checker>(*o.ledger_)),
+      lost_(o.lost_), positions_(o.positions_), sparse_positions_(o.sparse_positions_), history_len_(o.history_len_) {}
+
+SimState& SimState::operator=(const SimState& o) {
+  if (this != &o) *this = SimState(o);
+  return *this;
+}
+
+SimState SimState::without_history() {
+  // Copy everything but the processed entries: move them aside for the copy, then back.
+  auto& self = *this;
+  std::map<NodeId, std::vector<ProcessedMsg>> lists;
+  for (auto& [n, c] : self.consumers_) lists[n] = std::move(c.processed);
+  SimState copy(*this);
+  for (auto& [n, c] : self.consumers_) {
+    c.processed = std::move(lists[n]);
+    copy.history_len_[n] = c.processed.size();
+  }
+  return copy;
+}
+
+SimState::History SimState::take_history() {
+  History h;
+  for (auto& [n, c] : consumers_) h[n] = std::move(c.processed);
+  return h;
+}
+
+void SimState::with_history(History&& current, const History& complete) {
+  for (auto& [n, c] : consumers_) {
+    const auto len = history_len_.find(n);
+    if (len == history_len_.end()) continue;
+    auto cur = current.find(n);
+    if (cur != current.end()) c.processed = std::move(cur->second);
+    if (c.processed.size() >= len->second) {
+      c.processed.resize(len->second);
+      continue;
+    }
+    auto all = complete.find(n);
+    if (all == complete.end() || all->second.size() < len->second) continue;  // cannot happen for one trace
+    c.processed.insert(c.processed.end(), all->second.begin() + static_cast<std::ptrdiff_t>(c.processed.size()),
+                       all->second.begin() + static_cast<std::ptrdiff_t>(len->second));
+  }
+  history_len_.clear();
+}
+
+void SimState::set_position(const std::string& queue, MsgId msg, std::int64_t pos) {
+  if (msg >= (MsgId{1} << 26)) {
+    sparse_positions_[{queue, msg}] = pos;
+    return;
+  }
+  auto& pages = positions_[queue];
+  const std::size_t page = msg / kPositionPage;
+  if (pages.size() <= page) pages.resize(page + 1);
+  auto& p = pages[page];
+  if (!p) {
+    p = std::make_shared<PositionPage>();
+    p->fill(-1);
+  } else if (p.use_count() > 1) {
+    p = std::make_shared<PositionPage>(*p);  // shared with a checkpoint: write to a copy
+  }
+  (*p)[msg % kPositionPage] = pos;
+}
+
 SimState sim_state_for(const Trace& tr) {
   return SimState(tr.header.node_names, topic_groups_from_header(tr.header.raw), topic_replicas_from_header(tr.header.raw),
                   quorum_replicas_from_header(tr.header.raw));
@@ -58,8 +123,14 @@ PartitionState& SimState::partition_state(const std::string& name, NodeId broker
 }
 
 std::int64_t SimState::position_of(const std::string& q, MsgId msg) const {
-  auto it = positions_.find({q, msg});
-  return it == positions_.end() ? -1 : it->second;
+  if (msg >= (MsgId{1} << 26)) {
+    auto it = sparse_positions_.find({q, msg});
+    return it == sparse_positions_.end() ? -1 : it->second;
+  }
+  auto it = positions_.find(q);
+  if (it == positions_.end() || it->second.size() <= msg / kPositionPage) return -1;
+  const auto& page = it->second[msg / kPositionPage];
+  return page ? (*page)[msg % kPositionPage] : -1;
 }
 
 const LostMsg* SimState::lost_entry(MsgId msg) const {
@@ -170,7 +241,7 @@ void SimState::apply(const Event& e, std::size_t index) {
     case ev::Enqueue: {
       auto& q = queue(queue_name(e), e.node);
       std::int64_t pos = position(e) >= 0 ? position(e) : static_cast<std::int64_t>(q.enqueued);
-      positions_[{q.name, e.msg}] = pos;
+      set_position(q.name, e.msg, pos);
       ReadyMsg m{e.msg, pos, false, e.t};
       q.ready.insert(std::upper_bound(q.ready.begin(), q.ready.end(), pos,
                                       [](std::int64_t p, const ReadyMsg& r) { return p < r.position; }),
@@ -281,7 +352,7 @@ void SimState::apply(const Event& e, std::size_t index) {
     case ev::Append: {
       auto& p = partition_state(partition(e), e.node);
       p.records.push_back(Record{offset(e), e.msg, field::text<"key">(e)});
-      positions_[{p.name, e.msg}] = offset(e);
+      set_position(p.name, e.msg, offset(e));
       p.next_offset = std::max(p.next_offset, offset(e) + 1);
       break;
     }

@@ -59,31 +59,4 @@ const std::string& TraceModel::node_name(NodeId n) const {
   return n < trace.header.node_names.size() ? trace.header.node_names[n] : unknown;
 }
 
-Playhead::Playhead(std::shared_ptr<const TraceModel> m) : model_(std::move(m)) { reset(); }
-
-void Playhead::reset() {
-  state_ = sim_state_for(model_->trace);
-  next_ = 0;
-  const auto& raw = model_->trace.header.raw;
-  if (raw.contains("queues") && raw["queues"].is_array())
-    for (const auto& q : raw["queues"])
-      if (q.is_string()) {
-        // "b1/orders": a name two brokers share is qualified by the broker that holds it.
-        const std::string name = q.get<std::string>();
-        const auto slash = name.find('/');
-        NodeId broker = slash == std::string::npos ? kNoNode : model_->topo.find(name.substr(0, slash));
-        if (broker != kNoNode && model_->topo.role(broker) != Role::Broker) broker = kNoNode;
-        state_.declare_queue(name, broker);
-      }
-}
-
-void Playhead::seek(double t) {
-  const auto& ev = model_->trace.events;
-  if (next_ > 0 && ev[next_ - 1].t > t) reset();
-  while (next_ < ev.size() && ev[next_].t <= t) {
-    state_.apply(ev[next_], next_);
-    ++next_;
-  }
-}
-
 }  // namespace bs::gui

@@ -43,23 +43,6 @@ struct TraceModel {
   const std::string& node_name(NodeId n) const;
 };
 
-/// The replayed state at a viewed time. Moving forward applies the new events; moving
-/// back replays from the start (a trace of a lesson replays in well under a millisecond).
-class Playhead {
- public:
-  explicit Playhead(std::shared_ptr<const TraceModel> m);
-  /// Make state() reflect every event with time <= t.
-  void seek(double t);
-  const SimState& state() const { return state_; }
-  /// Number of events applied (events [0, applied()) have t <= the viewed time).
-  std::size_t applied() const { return next_; }
-  const TraceModel& model() const { return *model_; }
-
- private:
-  void reset();
-  std::shared_ptr<const TraceModel> model_;
-  SimState state_{{}, {}};
-  std::size_t next_ = 0;
-};
-
 }  // namespace bs::gui
+
+#include "model/playhead.hpp"  // the state at a viewed time, for the includers of this header

@@ -68,6 +68,16 @@ TopicGroups topic_groups_from_header(const nlohmann::ordered_json& header) {
 }
 Checker::~Checker() = default;
 
+Checker::Checker(const Checker& other) : impl_(std::make_unique<Impl>(*other.impl_)) { impl_->rebase(*other.impl_); }
+
+Checker& Checker::operator=(const Checker& other) {
+  if (this != &other) {
+    impl_ = std::make_unique<Impl>(*other.impl_);
+    impl_->rebase(*other.impl_);
+  }
+  return *this;
+}
+
 const Verdict& Checker::last_verdict() const { return impl_->verdict; }
 
 std::int64_t Checker::committed_offset(const std::string& group, const std::string& partition) const {

@@ -79,6 +79,10 @@ class Checker final : public EventSink {
   explicit Checker(std::vector<std::string> node_names, TopicGroups topic_groups = {}, TopicReplicas topic_replicas = {},
                    QuorumReplicas quorum_replicas = {});
   ~Checker() override;
+  /// A deep copy: the copy goes on from the same point independently (the GUI keeps
+  /// copies as checkpoints of a long trace).
+  Checker(const Checker& other);
+  Checker& operator=(const Checker& other);
   void on_event(const Event& e) override;
   /// Totals as of the last event fed; messages not yet settled count as pending.
   Totals totals() const;

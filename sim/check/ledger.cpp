@@ -34,6 +34,36 @@ void Ledger::maybe_retire(MsgId id) {
   msgs.erase(it);
 }
 
+namespace {
+// Old element address -> new element address, for two maps with the same keys.
+template <class M>
+std::unordered_map<const typename M::mapped_type*, typename M::mapped_type*> remap(const M& from, M& to) {
+  std::unordered_map<const typename M::mapped_type*, typename M::mapped_type*> out;
+  out.reserve(from.size());
+  auto it = to.begin();
+  for (const auto& [k, v] : from) out.emplace(&v, &(it++)->second);
+  return out;
+}
+template <class P, class R>
+void repoint(P*& p, const R& r) {
+  if (p) p = r.at(p);
+}
+}  // namespace
+
+void Ledger::rebase(const Ledger& from) {
+  const auto scopes = remap(from.orders, orders);
+  const auto parts = remap(from.partitions, partitions);
+  const auto queue_totals = remap(from.t.queues, t.queues);
+  for (auto& [id, m] : msgs) {
+    repoint(m.rpart, parts);
+    for (auto& c : m.copies) repoint(c.order, scopes);
+  }
+  for (auto& [name, p] : partitions) {
+    for (auto*& o : p.orders) repoint(o, scopes);
+    repoint(p.totals, queue_totals);
+  }
+}
+
 PartitionState& Ledger::partition_state(const std::string& name) {
   auto it = partitions.find(name);
   if (it != partitions.end()) return it->second;

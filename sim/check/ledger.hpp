@@ -284,6 +284,10 @@ struct Ledger {
 
   PartitionState& partition_state(const std::string& name);
 
+  /// After a member-wise copy of `from`: point this ledger's internal pointers (copies'
+  /// order scopes, partitions' scopes and totals, messages' partitions) at its own maps.
+  void rebase(const Ledger& from);
+
   // Log model: call f(id, message, copy) for each unfinished copy of `group` whose
   // offset is in [from, to) in this order scope. Ids are collected first because f may
   // retire messages, which edits `live`.

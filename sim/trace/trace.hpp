@@ -61,5 +61,8 @@ nlohmann::ordered_json event_to_json(const Event& e, const std::vector<std::stri
 /// Read a trace file. Throws TraceError for a missing file, malformed JSON, a missing
 /// header, a newer format version or an event naming an unknown kind or node.
 Trace read_trace(const std::string& path);
+/// The same, reading the file `chunk_bytes` at a time (each chunk's lines are parsed on
+/// several threads); read_trace uses 64 MiB. Tests use small chunks to cross their edges.
+Trace read_trace(const std::string& path, std::size_t chunk_bytes);
 
 }  // namespace bs

@@ -1,5 +1,14 @@
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <string_view>
+#include <thread>
+#include <type_traits>
 #include <unordered_map>
+
+#include <simdjson.h>
 
 #include <fmt/format.h>
 
@@ -29,71 +38,296 @@ T number(const json& j, const char* key, T dflt, const std::string& path, std::s
   if (!j[key].is_number()) fail(path, line, fmt::format("\"{}\" must be a number", key));
   return j[key].get<T>();
 }
+// One event line through nlohmann::json: the reference reading, with every error message.
+Event slow_event(const std::string& text, const std::unordered_map<std::string, NodeId>& ids, const std::string& path,
+                 std::size_t line, bool& is_footer, json& footer) {
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) fail(path, line, "not a JSON object");
+  Event e;
+  if (j.value("type", "") == "footer") {
+    is_footer = true;
+    footer = std::move(j);
+    return e;
+  }
+  if (!j.contains("kind") || !j["kind"].is_string()) fail(path, line, "event needs a \"kind\"");
+  auto kind = kind_from_name(j["kind"].get<std::string>());
+  if (!kind) fail(path, line, fmt::format("unknown event kind \"{}\"", j["kind"].get<std::string>()));
+  e.kind = *kind;
+  e.t = number<double>(j, "t", -1, path, line);
+  if (e.t < 0) fail(path, line, "event needs a time \"t\" >= 0");
+  e.node = node_id(j, "node", ids, path, line);
+  e.msg = number<MsgId>(j, "msg", 0, path, line);
+  e.pkt = number<std::uint64_t>(j, "pkt", 0, path, line);
+  const FieldNames& f = field_names(e.kind);
+  if (f.peer) e.peer = node_id(j, f.peer, ids, path, line);
+  if (f.queue && j.contains(f.queue)) e.queue = j[f.queue].is_string() ? j[f.queue].get<std::string>() : j[f.queue].dump();
+  if (f.tag) e.tag = number<std::int64_t>(j, f.tag, -1, path, line);
+  if (f.seq) e.seq = number<std::int64_t>(j, f.seq, -1, path, line);
+  if (f.flag && j.contains(f.flag)) e.flag = j[f.flag].is_boolean() && j[f.flag].get<bool>();
+  if (f.text && j.contains(f.text)) e.text = j[f.text].is_string() ? j[f.text].get<std::string>() : j[f.text].dump();
+  if (j.contains("items") && j["items"].is_array())
+    for (const auto& it : j["items"]) e.items.push_back(NetItem{it.value("op", ""), it.value("msg", MsgId{0})});
+  return e;
+}
+
+// The same reading through simdjson, for the lines written the way the simulator writes
+// them (every field of the expected type). Returns false for anything else (a footer, a
+// malformed line, an unexpected type, an unknown node), which then goes through
+// slow_event for the same result or the same error message.
+struct FastReader {
+  simdjson::dom::parser parser;
+  const std::unordered_map<std::string_view, NodeId>* ids = nullptr;
+
+  bool node(simdjson::dom::object& o, const char* key, NodeId& out) {
+    simdjson::dom::element v;
+    auto err = o.at_key(key).get(v);
+    if (err == simdjson::NO_SUCH_FIELD) return true;
+    std::string_view name;
+    if (err || v.get_string().get(name)) return false;
+    auto it = ids->find(name);
+    if (it == ids->end()) return false;
+    out = it->second;
+    return true;
+  }
+  template <class T>
+  bool num(simdjson::dom::object& o, const char* key, T& out) {
+    simdjson::dom::element v;
+    auto err = o.at_key(key).get(v);
+    if (err == simdjson::NO_SUCH_FIELD) return true;
+    if (err) return false;
+    if constexpr (std::is_same_v<T, double>) {
+      if (v.is_int64()) return out = static_cast<double>(v.get_int64().value_unsafe()), true;
+      if (v.is_uint64()) return out = static_cast<double>(v.get_uint64().value_unsafe()), true;
+      return !v.get_double().get(out);
+    } else if constexpr (std::is_unsigned_v<T>) {
+      std::uint64_t u;
+      if (v.get_uint64().get(u)) return false;
+      out = static_cast<T>(u);
+      return true;
+    } else {
+      std::int64_t i;
+      if (v.get_int64().get(i)) return false;
+      out = static_cast<T>(i);
+      return true;
+    }
+  }
+  bool str(simdjson::dom::object& o, const char* key, std::string& out) {
+    simdjson::dom::element v;
+    auto err = o.at_key(key).get(v);
+    if (err == simdjson::NO_SUCH_FIELD) return true;
+    std::string_view sv;
+    if (err || v.get_string().get(sv)) return false;
+    out.assign(sv);
+    return true;
+  }
+
+  // `text` must be followed by simdjson::SIMDJSON_PADDING readable bytes.
+  bool parse(const char* text, std::size_t len, Event& e) {
+    simdjson::dom::object o;
+    if (parser.parse(text, len, false).get_object().get(o)) return false;
+    simdjson::dom::element dummy;
+    if (!o.at_key("type").get(dummy)) return false;  // header or footer
+    std::string_view kname;
+    if (o.at_key("kind").get_string().get(kname)) return false;
+    auto kind = kind_from_name(kname);
+    if (!kind) return false;
+    e.kind = *kind;
+    e.t = -1;
+    if (!num(o, "t", e.t) || e.t < 0) return false;
+    if (!node(o, "node", e.node) || !num(o, "msg", e.msg) || !num(o, "pkt", e.pkt)) return false;
+    const FieldNames& f = field_names(e.kind);
+    if (f.peer && !node(o, f.peer, e.peer)) return false;
+    if (f.queue && !str(o, f.queue, e.queue)) return false;
+    if (f.tag && !num(o, f.tag, e.tag)) return false;
+    if (f.seq && !num(o, f.seq, e.seq)) return false;
+    if (f.flag) {
+      simdjson::dom::element v;
+      auto err = o.at_key(f.flag).get(v);
+      if (!err) e.flag = v.is_bool() && v.get_bool().value_unsafe();
+      else if (err != simdjson::NO_SUCH_FIELD) return false;
+    }
+    if (f.text && !str(o, f.text, e.text)) return false;
+    simdjson::dom::element items;
+    auto ierr = o.at_key("items").get(items);
+    if (!ierr && items.is_array()) {
+      simdjson::dom::array a = items.get_array().value_unsafe();
+      e.items.reserve(a.size());
+      for (simdjson::dom::element it : a) {
+        simdjson::dom::object io;
+        if (it.get_object().get(io)) return false;
+        NetItem n;
+        std::string_view op;
+        auto oerr = io.at_key("op").get_string().get(op);
+        if (oerr && oerr != simdjson::NO_SUCH_FIELD) return false;
+        n.op.assign(op);
+        if (!num(io, "msg", n.msg)) return false;
+        e.items.push_back(std::move(n));
+      }
+    } else if (ierr && ierr != simdjson::NO_SUCH_FIELD) {
+      return false;
+    }
+    return true;
+  }
+};
+
+// A block of whole lines of the file, parsed on its own (by one thread).
+struct Block {
+  const char* begin = nullptr;
+  const char* end = nullptr;
+  std::size_t first_line = 0;  // line number of its first line
+  std::vector<Event> events;
+  bool footer = false;
+  json footer_json;
+  std::string error;           // the first error in the block, with its line number
+  std::size_t error_line = 0;
+};
+
+void parse_block(Block& b, const std::unordered_map<std::string, NodeId>& ids,
+                 const std::unordered_map<std::string_view, NodeId>& ids_view, const std::string& path) {
+  FastReader fast;
+  fast.ids = &ids_view;
+  std::size_t line = b.first_line;
+  try {
+    for (const char* p = b.begin; p < b.end; ++line) {
+      const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(b.end - p)));
+      if (!nl) nl = b.end;
+      const std::size_t len = static_cast<std::size_t>(nl - p);
+      if (len > 0) {
+        Event e;
+        if (!fast.parse(p, len, e)) {
+          bool is_footer = false;
+          e = slow_event(std::string(p, len), ids, path, line, is_footer, b.footer_json);
+          if (is_footer) {
+            b.footer = true;
+            p = nl + 1;
+            continue;
+          }
+        }
+        b.events.push_back(std::move(e));
+      }
+      p = nl + 1;
+    }
+  } catch (const TraceError& e) {
+    b.error = e.what();
+    b.error_line = line;
+  }
+}
 }  // namespace
 
-Trace read_trace(const std::string& path) {
-  std::ifstream in(path);
+Trace read_trace(const std::string& path) { return read_trace(path, std::size_t{64} << 20); }
+
+Trace read_trace(const std::string& path, std::size_t chunk_bytes) {
+  const std::size_t kChunk = std::max<std::size_t>(chunk_bytes, 1);
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw TraceError(fmt::format("{}: cannot open trace file", path));
   Trace tr;
   std::unordered_map<std::string, NodeId> ids;
   std::string text;
   std::size_t line = 0;
+  // The header: the first non-empty line.
   bool have_header = false;
-  while (std::getline(in, text)) {
+  while (!have_header && std::getline(in, text)) {
     ++line;
     if (text.empty()) continue;
     json j = json::parse(text, nullptr, false);
     if (j.is_discarded() || !j.is_object()) fail(path, line, "not a JSON object");
-    if (!have_header) {
-      if (j.value("type", "") != "header" || j.value("format", "") != "brokersim-trace")
-        fail(path, line, "expected the brokersim-trace header line first");
-      auto& h = tr.header;
-      h.version = number<int>(j, "version", 0, path, line);
-      if (h.version > kTraceVersion)
-        fail(path, line, fmt::format("trace format version {} is newer than this build reads ({})", h.version, kTraceVersion));
-      h.scenario = j.value("scenario", "");
-      h.title = j.value("title", "");
-      h.description = j.value("description", "");
-      h.model = j.value("model", "");
-      h.seed = number<std::uint64_t>(j, "seed", 0, path, line);
-      if (!j.contains("nodes") || !j["nodes"].is_array()) fail(path, line, "header needs a \"nodes\" array");
-      for (const auto& n : j["nodes"]) {
-        if (!n.is_object() || !n.contains("name") || !n["name"].is_string())
-          fail(path, line, "each header node needs a \"name\"");
-        ids[n["name"].get<std::string>()] = static_cast<NodeId>(h.node_names.size());
-        h.node_names.push_back(n["name"].get<std::string>());
-        h.node_roles.push_back(n.value("role", ""));
-      }
-      h.raw = std::move(j);
-      have_header = true;
-      continue;
+    if (j.value("type", "") != "header" || j.value("format", "") != "brokersim-trace")
+      fail(path, line, "expected the brokersim-trace header line first");
+    auto& h = tr.header;
+    h.version = number<int>(j, "version", 0, path, line);
+    if (h.version > kTraceVersion)
+      fail(path, line, fmt::format("trace format version {} is newer than this build reads ({})", h.version, kTraceVersion));
+    h.scenario = j.value("scenario", "");
+    h.title = j.value("title", "");
+    h.description = j.value("description", "");
+    h.model = j.value("model", "");
+    h.seed = number<std::uint64_t>(j, "seed", 0, path, line);
+    if (!j.contains("nodes") || !j["nodes"].is_array()) fail(path, line, "header needs a \"nodes\" array");
+    for (const auto& n : j["nodes"]) {
+      if (!n.is_object() || !n.contains("name") || !n["name"].is_string())
+        fail(path, line, "each header node needs a \"name\"");
+      ids[n["name"].get<std::string>()] = static_cast<NodeId>(h.node_names.size());
+      h.node_names.push_back(n["name"].get<std::string>());
+      h.node_roles.push_back(n.value("role", ""));
     }
-    if (j.value("type", "") == "footer") {
-      tr.footer = std::move(j);
-      continue;
-    }
-    if (!j.contains("kind") || !j["kind"].is_string()) fail(path, line, "event needs a \"kind\"");
-    auto kind = kind_from_name(j["kind"].get<std::string>());
-    if (!kind) fail(path, line, fmt::format("unknown event kind \"{}\"", j["kind"].get<std::string>()));
-    Event e;
-    e.kind = *kind;
-    e.t = number<double>(j, "t", -1, path, line);
-    if (e.t < 0) fail(path, line, "event needs a time \"t\" >= 0");
-    e.node = node_id(j, "node", ids, path, line);
-    e.msg = number<MsgId>(j, "msg", 0, path, line);
-    e.pkt = number<std::uint64_t>(j, "pkt", 0, path, line);
-    const FieldNames& f = field_names(e.kind);
-    if (f.peer) e.peer = node_id(j, f.peer, ids, path, line);
-    if (f.queue && j.contains(f.queue)) e.queue = j[f.queue].is_string() ? j[f.queue].get<std::string>() : j[f.queue].dump();
-    if (f.tag) e.tag = number<std::int64_t>(j, f.tag, -1, path, line);
-    if (f.seq) e.seq = number<std::int64_t>(j, f.seq, -1, path, line);
-    if (f.flag && j.contains(f.flag)) e.flag = j[f.flag].is_boolean() && j[f.flag].get<bool>();
-    if (f.text && j.contains(f.text)) e.text = j[f.text].is_string() ? j[f.text].get<std::string>() : j[f.text].dump();
-    if (j.contains("items") && j["items"].is_array())
-      for (const auto& it : j["items"]) e.items.push_back(NetItem{it.value("op", ""), it.value("msg", MsgId{0})});
-    tr.events.push_back(std::move(e));
+    h.raw = std::move(j);
+    have_header = true;
   }
   if (!have_header) throw TraceError(fmt::format("{}: empty trace (no header line)", path));
+  const std::size_t header_bytes = static_cast<std::size_t>(std::max<std::streamoff>(in.tellg(), 0));
+  std::error_code size_error;
+  const auto raw_size = std::filesystem::file_size(path, size_error);
+  const std::size_t file_size = size_error ? 0 : static_cast<std::size_t>(raw_size);
+  std::unordered_map<std::string_view, NodeId> ids_view;
+  for (const auto& [name, id] : ids) ids_view.emplace(name, id);
+
+  // The events: read in chunks of whole lines; each chunk is split in blocks parsed on
+  // separate threads (lines are independent once the header is known), then appended in
+  // file order. The first error (lowest line) wins, as when reading line by line.
+  const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+  std::vector<char> buf;
+  std::string carry;
+  bool eof = false;
+  while (!eof) {
+    buf.assign(carry.begin(), carry.end());
+    const std::size_t have = buf.size();
+    buf.resize(have + kChunk + simdjson::SIMDJSON_PADDING);
+    in.read(buf.data() + have, static_cast<std::streamsize>(kChunk));
+    std::size_t size = have + static_cast<std::size_t>(in.gcount());
+    eof = in.gcount() < static_cast<std::streamsize>(kChunk);
+    std::size_t cut = size;
+    if (!eof) {
+      const char* last_nl = static_cast<const char*>(memrchr(buf.data(), '\n', size));
+      cut = last_nl ? static_cast<std::size_t>(last_nl - buf.data()) + 1 : 0;  // no whole line yet: read on
+    }
+    carry.assign(buf.data() + cut, size - cut);
+    std::memset(buf.data() + cut, 0, buf.size() - cut);  // padding after the last line
+    if (cut == 0) continue;
+    // Split [0, cut) into `threads` blocks at line ends.
+    std::vector<Block> blocks;
+    const char* p = buf.data();
+    const char* end = buf.data() + cut;
+    for (unsigned i = 0; i < threads && p < end; ++i) {
+      const char* stop = i + 1 == threads ? end : std::min(end, p + static_cast<std::size_t>(end - buf.data()) / threads);
+      if (stop < end) {
+        const char* nl = static_cast<const char*>(std::memchr(stop, '\n', static_cast<std::size_t>(end - stop)));
+        stop = nl ? nl + 1 : end;
+      }
+      Block b;
+      b.begin = p;
+      b.end = stop;
+      blocks.push_back(std::move(b));
+      p = stop;
+    }
+    for (auto& b : blocks) {
+      b.first_line = line + 1;
+      line += static_cast<std::size_t>(std::count(b.begin, b.end, '\n'));
+    }
+    std::vector<std::thread> pool;
+    for (std::size_t i = 1; i < blocks.size(); ++i)
+      pool.emplace_back([&, i] { parse_block(blocks[i], ids, ids_view, path); });
+    parse_block(blocks[0], ids, ids_view, path);
+    for (auto& t : pool) t.join();
+    std::size_t total = tr.events.size();
+    for (auto& b : blocks) {
+      if (!b.error.empty()) throw TraceError(b.error);
+      total += b.events.size();
+    }
+    // Room for the whole trace at once, estimated from the first chunk's share of the
+    // file: growing a vector of 6 million events by doubling would move them all again.
+    if (tr.events.capacity() < total) {
+      std::size_t want = total + total / 2;
+      if (tr.events.empty() && file_size > 0 && cut > 0)
+        want = std::max(total, static_cast<std::size_t>(static_cast<double>(total) * static_cast<double>(file_size) /
+                                                        static_cast<double>(cut + header_bytes) * 1.02) + 16);
+      tr.events.reserve(want);
+    }
+    for (auto& b : blocks) {
+      std::move(b.events.begin(), b.events.end(), std::back_inserter(tr.events));
+      b.events = std::vector<Event>();
+      if (b.footer) tr.footer = std::move(b.footer_json);
+    }
+  }
   return tr;
 }
 
