@@ -215,12 +215,13 @@ void draw_frame(AppState& app) {
   ImVec2 avail = ImGui::GetContentRegionAvail();
   float sp = ImGui::GetStyle().ItemSpacing.y;
   float timeline_h = (2.0f + 2.4f * static_cast<float>(app.runs.size()) + 1.4f + (app.selected ? 1.2f : 0.0f)) * em;
-  float main_h = std::max(10.0f * em, avail.y - timeline_h - sp);
+  float main_h = std::max(8.0f * em, avail.y - timeline_h - sp);
   if (is_compact(avail.x, em))
     compact_layout(app, ImVec2(avail.x, main_h));
   else
     wide_layout(app, ImVec2(avail.x, main_h));
-  draw_timeline(app, ImVec2(avail.x, timeline_h));
+  // The timeline gets what is left, never more: the window itself must not overflow.
+  draw_timeline(app, ImVec2(avail.x, std::max(1.0f, ImGui::GetContentRegionAvail().y)));
   ImGui::End();
 }
 

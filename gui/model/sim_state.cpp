@@ -288,6 +288,8 @@ void SimState::apply(const Event& e, std::size_t index) {
     }
     case ev::DeadLetter:
     case ev::Drop: {
+      // A stale ack dropped at the broker names no queue: nothing left any queue.
+      if (queue_name(e).empty()) break;
       auto& q = queue(queue_name(e), e.node);
       erase_msg(q.ready, e.msg);
       for (auto& [c, v] : q.unacked) erase_msg(v, e.msg);

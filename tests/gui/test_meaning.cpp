@@ -226,3 +226,17 @@ TEST_CASE("the timeline fits the activity, zooms around a time, pans and follows
   CHECK(w.t0 == 0.0);
   CHECK(w.t1 == Approx(2.0));
 }
+
+TEST_CASE("a stale ack the broker drops names no queue and makes no nameless queue appear") {
+  // Lesson 10: c2's acks arrive after its connection was declared dead and are dropped.
+  const std::string events = R"({"t":0.0,"kind":"consumer_up","node":"broker","consumer":"c2","queue":"work","prefetch":1,"auto_ack":false}
+{"t":0.1,"kind":"publish","node":"p1","msg":1,"broker":"broker","exchange":"","routing_key":"work","mandatory":false}
+{"t":0.11,"kind":"enqueue","node":"broker","msg":1,"queue":"work","position":1}
+{"t":4.0,"kind":"drop","node":"broker","msg":1,"peer":"c2","tag":2,"reason":"stale_ack"}
+)";
+  auto m = from_lines("stale_ack", kQueueNodes, events);
+  SimState s = state_at(*m, 5);
+  REQUIRE(s.queues().size() == 1);
+  CHECK(s.queues()[0].name == "work");
+  CHECK(s.queues()[0].ready.size() == 1);  // the message itself is still where it was
+}
