@@ -141,19 +141,23 @@ void draw_partitions(AppState& app, Run& run, ImVec2 size) {
   const std::vector<ReplicaTapes> tapes = replica_tapes(st);
   std::set<std::string> replicated;
   for (const auto& t : tapes) replicated.insert(t.partition);
-  // The legend, one piece per glyph, so it breaks between them at large text.
-  if (st.partitions().empty() && tapes.empty()) {
-    wrap_dim("No partition has a record yet.");
-  } else if (!tapes.empty()) {
-    wrap_dim("one tape per replica");
-    wrap_more_dim("blue line: high watermark");
-    wrap_more_dim("red cross: lost record");
-    wrap_more_dim("green triangle: next fetch");
-  } else {
-    wrap_dim("green triangle: consumer's next fetch offset");
-    wrap_more_dim("white bar: committed");
-    wrap_more_dim("yellow: segment start");
-  }
+  // The legend, one piece per glyph, so it breaks between them at large text. On one
+  // line it heads the panel; when it takes several, the tapes come first and it follows.
+  const char* const replica_legend[] = {"one tape per replica", "blue line: high watermark", "red cross: lost record",
+                                        "green triangle: next fetch"};
+  const char* const log_legend[] = {"green triangle: consumer's next fetch offset", "white bar: committed",
+                                    "yellow: segment start"};
+  const bool has_legend = !(st.partitions().empty() && tapes.empty());
+  const char* const* legend = tapes.empty() ? log_legend : replica_legend;
+  const int legend_n = tapes.empty() ? 3 : 4;
+  auto draw_legend = [&] {
+    for (int i = 0; i < legend_n; ++i) i == 0 ? wrap_dim("%s", legend[i]) : wrap_more_dim("%s", legend[i]);
+  };
+  float legend_w = 0;
+  for (int i = 0; i < legend_n; ++i) legend_w += ImGui::CalcTextSize(legend[i]).x + (i ? 0.7f * em : 0.0f);
+  const bool legend_first = legend_w <= ImGui::GetContentRegionAvail().x;
+  if (!has_legend) wrap_dim("No partition has a record yet.");
+  else if (legend_first) draw_legend();
   float width = ImGui::GetContentRegionAvail().x;
   auto state_of = [&](const std::string& name) -> const PartitionState* {
     for (const auto& p : st.partitions())
@@ -290,6 +294,7 @@ void draw_partitions(AppState& app, Run& run, ImVec2 size) {
     }
     ImGui::Separator();
   }
+  if (has_legend && !legend_first) draw_legend();
   // Kafka's internal topics (the groups' committed offsets): collapsed by default.
   for (const ReplicaTapes& t : tapes) internal += t.internal && !state_of(t.partition);
   if (internal > 0 && ImGui::TreeNode("##internal", "internal topic partitions (%zu, e.g. __consumer_offsets)", internal)) {
