@@ -1,9 +1,11 @@
 // Consumer view: what each consumer processed, in order, with reorders and duplicates marked.
 #include <algorithm>
+#include <cstdio>
 
 #include "msg_box.hpp"
 #include "theme.hpp"
 #include "views.hpp"
+#include "wrap_text.hpp"
 
 namespace bs::gui {
 
@@ -13,9 +15,8 @@ void draw_consumers(AppState& app, Run& run, ImVec2 size) {
   float em = ImGui::GetFontSize();
   ImGui::BeginChild("##consumers", size, true);
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  ImGui::TextUnformatted("Processed by each consumer, in order");
-  ImGui::SameLine();
-  ImGui::TextDisabled("(red: late)");
+  wrap_text(theme::kText, "Processed by each consumer, in order");
+  wrap_more_dim("(red: late)");
   float width = ImGui::GetContentRegionAvail().x;
   ImVec2 bs = msg_box_size();
   float step = bs.x + 0.35f * em;
@@ -26,22 +27,20 @@ void draw_consumers(AppState& app, Run& run, ImVec2 size) {
     static const ConsumerState empty;
     const ConsumerState& c = it == st.consumers().end() ? empty : it->second;
     bool down = m.topo.node_down(n, app.t);
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(down ? theme::kDown : theme::kText));
-    ImGui::Text("%s%s", m.node_name(n).c_str(), down ? " (crashed)" : "");
-    ImGui::PopStyleColor();
-    ImGui::SameLine();
+    wrap_text(down ? theme::kDown : theme::kText, "%s%s", m.node_name(n).c_str(), down ? " (crashed)" : "");
     // Only what happened is listed, so the line fits a narrow panel. The figures are the
     // checker's: "late" counts red boxes, the checker's reordered counts inverted pairs
     // (m2 after m3 and m4 = 2).
     static const ConsumerTotals none;
     auto ct_it = run.summary->totals().consumers.find(m.node_name(n));
     const ConsumerTotals& ct = ct_it == run.summary->totals().consumers.end() ? none : ct_it->second;
-    ImGui::Text("processed %llu", static_cast<unsigned long long>(ct.processed));
+    wrap_more_plain("processed %llu", static_cast<unsigned long long>(ct.processed));
+    // Each figure is a piece of the row: at large text the row breaks between figures.
     auto stat = [](std::uint64_t v, ImU32 col, const char* fmt, std::uint64_t v2 = 0) {
       if (!v) return;
-      ImGui::SameLine();
-      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(col), fmt, static_cast<unsigned long long>(v),
-                         static_cast<unsigned long long>(v2));
+      char buf[160];
+      std::snprintf(buf, sizeof buf, fmt, static_cast<unsigned long long>(v), static_cast<unsigned long long>(v2));
+      wrap_more(col, "%s", buf);
     };
     stat(c.reordered, theme::kReordered, "late %llu (reordered pairs %llu)", ct.reordered);
     stat(ct.duplicates, theme::kDuplicate, "duplicates %llu");
@@ -60,7 +59,7 @@ void draw_consumers(AppState& app, Run& run, ImVec2 size) {
       late = "m" + std::to_string(it->msg) + " after m" + std::to_string(before) + (late.empty() ? "" : ", ") + late;
       ++shown_late;
     }
-    if (!late.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kReordered), "late: %s", late.c_str());
+    if (!late.empty()) wrap_text(theme::kReordered, "late: %s", late.c_str());
     // Processings and skipped duplicates (an idempotent consumer's "seen it, not again"),
     // in the order they happened.
     std::vector<std::pair<const ProcessedMsg*, bool>> row;  // (entry, skipped)
@@ -72,7 +71,7 @@ void draw_consumers(AppState& app, Run& run, ImVec2 size) {
     // Two rows at most; the newest are what matter when a long run has gone by.
     std::size_t max_shown = per_row * 2;
     std::size_t first = row.size() > max_shown ? row.size() - max_shown : 0;
-    if (first > 0) ImGui::TextDisabled("... %zu earlier", first);
+    if (first > 0) wrap_dim("... %zu earlier", first);
     ImVec2 p = ImGui::GetCursorScreenPos();
     std::size_t shown = 0;
     for (std::size_t i = first; i < row.size(); ++i, ++shown) {

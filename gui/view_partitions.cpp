@@ -11,6 +11,7 @@
 #include "model/tape_window.hpp"
 #include "theme.hpp"
 #include "views.hpp"
+#include "wrap_text.hpp"
 
 namespace bs::gui {
 
@@ -41,23 +42,21 @@ void record_box_input(AppState& app, ImVec2 a, ImVec2 b, std::int64_t offset, Ms
 void draw_replica_tapes(AppState& app, const TraceModel& m, const ReplicaTapes& t, const PartitionState* p, float width) {
   float em = ImGui::GetFontSize();
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  ImGui::Text("partition %s", t.partition.c_str());
-  ImGui::SameLine();
+  // Pieces of one row that breaks between them at large text.
+  wrap_text(theme::kText, "partition %s", t.partition.c_str());
   if (t.leader == kNoNode)
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kDown), "OFFLINE: no leader");
+    wrap_more(theme::kDown, "OFFLINE: no leader");
   else if (t.unclean)
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kDown), "leader %s, epoch %lld (UNCLEAN election)",
-                       m.node_name(t.leader).c_str(), static_cast<long long>(t.leader_epoch));
+    wrap_more(theme::kDown, "leader %s, epoch %lld (UNCLEAN election)", m.node_name(t.leader).c_str(),
+              static_cast<long long>(t.leader_epoch));
   else
-    ImGui::Text("leader %s, epoch %lld", m.node_name(t.leader).c_str(), static_cast<long long>(t.leader_epoch));
-  ImGui::SameLine();
+    wrap_more_plain("leader %s, epoch %lld", m.node_name(t.leader).c_str(), static_cast<long long>(t.leader_epoch));
   const bool below = static_cast<int>(t.isr_size) < t.min_insync;
   if (below)
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kRedelivered), "ISR %zu/%zu < min %d", t.isr_size, t.rows.size(), t.min_insync);
+    wrap_more(theme::kRedelivered, "ISR %zu/%zu < min %d", t.isr_size, t.rows.size(), t.min_insync);
   else
-    ImGui::TextDisabled("ISR %zu/%zu (min %d)", t.isr_size, t.rows.size(), t.min_insync);
-  ImGui::SameLine();
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kHw), "HW %lld", static_cast<long long>(t.high_watermark));
+    wrap_more_dim("ISR %zu/%zu (min %d)", t.isr_size, t.rows.size(), t.min_insync);
+  wrap_more(kHw, "HW %lld", static_cast<long long>(t.high_watermark));
 
   // Label column: "b1  leader" / "b2  in ISR" / "b3  out of sync" / "b1  crashed".
   const float cell = 2.2f * em, ch = 1.3f * em, gap = 0.15f * em;
@@ -125,8 +124,9 @@ void draw_replica_tapes(AppState& app, const TraceModel& m, const ReplicaTapes& 
   ImGui::Dummy(ImVec2(width, y - o.y + 1.0f * em));
   if (p)
     for (const auto& [c, cur] : p->cursors) {
-      ImGui::TextDisabled("%s%s%s: position %lld  committed %lld", m.node_name(c).c_str(), cur.group.empty() ? "" : " / ",
-                          cur.group.c_str(), static_cast<long long>(cur.position), static_cast<long long>(cur.committed));
+      wrap_dim("%s%s%s:", m.node_name(c).c_str(), cur.group.empty() ? "" : " / ", cur.group.c_str());
+      wrap_more_dim("position %lld", static_cast<long long>(cur.position));
+      wrap_more_dim("committed %lld", static_cast<long long>(cur.committed));
     }
   ImGui::Separator();
 }
@@ -141,10 +141,23 @@ void draw_partitions(AppState& app, Run& run, ImVec2 size) {
   const std::vector<ReplicaTapes> tapes = replica_tapes(st);
   std::set<std::string> replicated;
   for (const auto& t : tapes) replicated.insert(t.partition);
-  if (st.partitions().empty() && tapes.empty()) ImGui::TextDisabled("No partition has a record yet.");
-  else if (!tapes.empty())
-    ImGui::TextDisabled("one tape per replica   blue line: high watermark   red cross: lost record   green triangle: next fetch");
-  else ImGui::TextDisabled("green triangle: consumer's next fetch offset   white bar: committed   yellow: segment start");
+  // The legend, one piece per glyph, so it breaks between them at large text. On one
+  // line it heads the panel; when it takes several, the tapes come first and it follows.
+  const char* const replica_legend[] = {"one tape per replica", "blue line: high watermark", "red cross: lost record",
+                                        "green triangle: next fetch"};
+  const char* const log_legend[] = {"green triangle: consumer's next fetch offset", "white bar: committed",
+                                    "yellow: segment start"};
+  const bool has_legend = !(st.partitions().empty() && tapes.empty());
+  const char* const* legend = tapes.empty() ? log_legend : replica_legend;
+  const int legend_n = tapes.empty() ? 3 : 4;
+  auto draw_legend = [&] {
+    for (int i = 0; i < legend_n; ++i) i == 0 ? wrap_dim("%s", legend[i]) : wrap_more_dim("%s", legend[i]);
+  };
+  float legend_w = 0;
+  for (int i = 0; i < legend_n; ++i) legend_w += ImGui::CalcTextSize(legend[i]).x + (i ? 0.7f * em : 0.0f);
+  const bool legend_first = legend_w <= ImGui::GetContentRegionAvail().x;
+  if (!has_legend) wrap_dim("No partition has a record yet.");
+  else if (legend_first) draw_legend();
   float width = ImGui::GetContentRegionAvail().x;
   auto state_of = [&](const std::string& name) -> const PartitionState* {
     for (const auto& p : st.partitions())
@@ -168,10 +181,10 @@ void draw_partitions(AppState& app, Run& run, ImVec2 size) {
       continue;
     }
     if (replicated.count(p.name)) continue;
-    ImGui::Text("partition %s", p.name.c_str());
-    ImGui::SameLine();
-    ImGui::TextDisabled("leader %s   log start %lld   log end %lld", m.node_name(p.leader).c_str(),
-                        static_cast<long long>(p.log_start), static_cast<long long>(p.next_offset));
+    wrap_text(theme::kText, "partition %s", p.name.c_str());
+    wrap_more_dim("leader %s", m.node_name(p.leader).c_str());
+    wrap_more_dim("log start %lld", static_cast<long long>(p.log_start));
+    wrap_more_dim("log end %lld", static_cast<long long>(p.next_offset));
     // Before the cells: the range retention deleted, then "…" for records the log still
     // holds but the row has no room for. Cursors behind the cells sit at that edge.
     char del[64] = "";
@@ -265,14 +278,15 @@ void draw_partitions(AppState& app, Run& run, ImVec2 size) {
     }
     ImGui::Dummy(ImVec2(width, ch + 0.3f * em + static_cast<float>(row) * em));
     for (const auto& [c, cur] : p.cursors) {
-      ImGui::Text("%s%s%s", m.node_name(c).c_str(), cur.group.empty() ? "" : " / ", cur.group.c_str());
-      ImGui::SameLine();
+      wrap_text(theme::kText, "%s%s%s", m.node_name(c).c_str(), cur.group.empty() ? "" : " / ", cur.group.c_str());
+      wrap_more_dim("position %lld", static_cast<long long>(cur.position));
       // A group that has not committed yet has no committed offset (Kafka returns -1).
-      if (cur.committed >= 0)
-        ImGui::TextDisabled("position %lld  committed %lld  lag %lld", static_cast<long long>(cur.position),
-                            static_cast<long long>(cur.committed), static_cast<long long>(std::max<std::int64_t>(0, p.next_offset - cur.position)));
-      else
-        ImGui::TextDisabled("position %lld  no commit yet", static_cast<long long>(cur.position));
+      if (cur.committed >= 0) {
+        wrap_more_dim("committed %lld", static_cast<long long>(cur.committed));
+        wrap_more_dim("lag %lld", static_cast<long long>(std::max<std::int64_t>(0, p.next_offset - cur.position)));
+      } else {
+        wrap_more_dim("no commit yet");
+      }
       if (cur.committed >= w.first) {
         float x = x_of(cur.committed);
         dl->AddLine(ImVec2(x, o.y - 0.3f * em), ImVec2(x, o.y + ch + 0.3f * em), theme::kText, 3.0f);
@@ -280,6 +294,7 @@ void draw_partitions(AppState& app, Run& run, ImVec2 size) {
     }
     ImGui::Separator();
   }
+  if (has_legend && !legend_first) draw_legend();
   // Kafka's internal topics (the groups' committed offsets): collapsed by default.
   for (const ReplicaTapes& t : tapes) internal += t.internal && !state_of(t.partition);
   if (internal > 0 && ImGui::TreeNode("##internal", "internal topic partitions (%zu, e.g. __consumer_offsets)", internal)) {
@@ -287,8 +302,8 @@ void draw_partitions(AppState& app, Run& run, ImVec2 size) {
       if (t.internal) draw_replica_tapes(app, m, t, nullptr, width);
     for (const PartitionState& p : st.partitions())
       if (internal_partition(p.name) && !replicated.count(p.name))
-        ImGui::TextDisabled("%s: leader %s, log end %lld", p.name.c_str(), m.node_name(p.leader).c_str(),
-                            static_cast<long long>(p.next_offset));
+        wrap_dim("%s: leader %s, log end %lld", p.name.c_str(), m.node_name(p.leader).c_str(),
+                 static_cast<long long>(p.next_offset));
     ImGui::TreePop();
   }
   ImGui::EndChild();

@@ -5,6 +5,7 @@
 #include "msg_box.hpp"
 #include "theme.hpp"
 #include "views.hpp"
+#include "wrap_text.hpp"
 
 namespace bs::gui {
 namespace {
@@ -41,7 +42,7 @@ MsgId box_row(ImDrawList* dl, const Items& items, float width, Marks marks_of, O
 void lost_row(ImDrawList* dl, AppState& app, const std::vector<LostMsg>& lost, float width) {
   if (lost.empty()) return;
   float em = ImGui::GetFontSize();
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kDown), "lost for good (%zu):", lost.size());
+  wrap_text(theme::kDown, "lost for good (%zu):", lost.size());
   MsgId c = box_row(dl, lost, width, [&](const LostMsg& l) {
     BoxMarks k;
     k.below = "lost";
@@ -75,7 +76,7 @@ void draw_queues(AppState& app, Run& run, ImVec2 size) {
   ImGui::BeginChild("##queues", size, true);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   float width = ImGui::GetContentRegionAvail().x;
-  if (st.queues().empty()) ImGui::TextDisabled("No queue has seen a message yet.");
+  if (st.queues().empty()) wrap_dim("No queue has seen a message yet.");
   // The checker's lost messages, at the moment each became lost: under its queue, or
   // here when no queue had it (published to a broker that was down, ...).
   auto lost_in = [&](const std::string& queue) {
@@ -100,50 +101,36 @@ void draw_queues(AppState& app, Run& run, ImVec2 size) {
     for (const auto& [c, v] : q.unacked) unacked += v.size();
     for (const auto& [c, v] : q.held) held += v.size();
     const std::vector<LostMsg> lost = lost_in(q.name);
-    ImGui::Text("queue %s", q.name.c_str());
-    if (q.broker != kNoNode && m.topo.node_down(q.broker, app.t)) {
-      ImGui::SameLine();
-      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kDown), "(broker crashed: what is left is what it kept)");
-    }
-    ImGui::SameLine();
-    ImGui::TextDisabled("%s %s   ready %zu   unacked %zu   acked %llu   requeued %llu",
-                        q.quorum || !q.mirrors.empty() || q.promotions ? "led by" : "on", m.node_name(q.broker).c_str(),
-                        q.ready.size(), unacked, static_cast<unsigned long long>(q.acked),
-                        static_cast<unsigned long long>(q.requeued));
-    if (held) {
-      ImGui::SameLine();
-      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kRedelivered), "held (auto-ack) %zu", held);
-    }
-    if (!lost.empty()) {
-      ImGui::SameLine();
-      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kDown), "lost %zu", lost.size());
-    }
+    // Each figure is a piece of its own, so at large text the line breaks between figures.
+    wrap_text(theme::kText, "queue %s", q.name.c_str());
+    if (q.broker != kNoNode && m.topo.node_down(q.broker, app.t))
+      wrap_more(theme::kDown, "(broker crashed: what is left is what it kept)");
+    wrap_more_dim("%s %s", q.quorum || !q.mirrors.empty() || q.promotions ? "led by" : "on", m.node_name(q.broker).c_str());
+    wrap_more_dim("ready %zu", q.ready.size());
+    wrap_more_dim("unacked %zu", unacked);
+    wrap_more_dim("acked %llu", static_cast<unsigned long long>(q.acked));
+    wrap_more_dim("requeued %llu", static_cast<unsigned long long>(q.requeued));
+    if (held) wrap_more(theme::kRedelivered, "held (auto-ack) %zu", held);
+    if (!lost.empty()) wrap_more(theme::kDown, "lost %zu", lost.size());
     // How a clustered queue is replicated, as of now.
     if (q.quorum) {
-      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kLeader),
-                         "quorum queue: Raft leader %s, term %lld, commit index %lld", m.node_name(q.broker).c_str(),
-                         static_cast<long long>(q.term), static_cast<long long>(q.commit_index));
+      wrap_text(theme::kLeader, "quorum queue: Raft leader %s, term %lld, commit index %lld", m.node_name(q.broker).c_str(),
+                static_cast<long long>(q.term), static_cast<long long>(q.commit_index));
     } else if (!q.mirrors.empty() || q.promotions) {
       std::string line = "mirrored:";
       for (const auto& [node, synced] : q.mirrors)
         line += " " + m.node_name(node) + (synced ? " (synchronised)" : " (UNSYNCHRONISED)");
       if (q.mirrors.empty()) line += " no mirror left";
       if (q.promotions) line += "   promotions " + std::to_string(q.promotions);
-      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kLeader), "%s", line.c_str());
+      wrap_text(theme::kLeader, "%s", line.c_str());
     }
     // Name the messages just put back: that is the moment the lesson is about.
     std::string back;
     for (const auto& r : q.ready)
       if (r.redelivered && app.t - r.t_since < recent) back += (back.empty() ? "" : ", ") + ("m" + std::to_string(r.msg));
-    ImGui::TextUnformatted("ready (head of the queue first):");
-    if (!back.empty()) {
-      ImGui::SameLine();
-      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kRedelivered), "%s requeued at original position", back.c_str());
-    }
-    if (q.ready.empty()) {  // one line, so several queues fit
-      ImGui::SameLine();
-      ImGui::TextDisabled("(empty)");
-    }
+    wrap_text(theme::kText, "ready (head of the queue first):");
+    if (!back.empty()) wrap_more(theme::kRedelivered, "%s requeued at original position", back.c_str());
+    if (q.ready.empty()) wrap_more_dim("(empty)");  // one line, so several queues fit
     MsgId c = q.ready.empty() ? 0 : box_row(dl, q.ready, width, [&](const ReadyMsg& r) {
       BoxMarks k;
       k.redelivered = r.redelivered;
@@ -159,19 +146,19 @@ void draw_queues(AppState& app, Run& run, ImVec2 size) {
       auto pf = q.prefetch.find(consumer);
       bool down = m.topo.node_down(consumer, app.t);
       if (v.empty() && q.closed.count(consumer)) {
-        ImGui::TextDisabled("%s: connection declared dead, its deliveries went back to the queue", m.node_name(consumer).c_str());
+        wrap_dim("%s: connection declared dead, its deliveries went back to the queue", m.node_name(consumer).c_str());
         continue;
       }
       if (v.empty()) {
-        ImGui::TextDisabled("%s: nothing unacked (prefetch %lld)%s", m.node_name(consumer).c_str(),
-                            static_cast<long long>(pf == q.prefetch.end() ? 0 : pf->second), down ? " - crashed" : "");
+        wrap_dim("%s: nothing unacked (prefetch %lld)%s", m.node_name(consumer).c_str(),
+                 static_cast<long long>(pf == q.prefetch.end() ? 0 : pf->second), down ? " - crashed" : "");
         continue;
       }
       if (pf != q.prefetch.end() && pf->second > 0)
-        ImGui::Text("%s unacked (prefetch %lld)%s:", m.node_name(consumer).c_str(), static_cast<long long>(pf->second),
-                    down ? " - consumer crashed, broker has not noticed yet" : "");
+        wrap_text(theme::kText, "%s unacked (prefetch %lld)%s:", m.node_name(consumer).c_str(), static_cast<long long>(pf->second),
+                  down ? " - consumer crashed, broker has not noticed yet" : "");
       else
-        ImGui::Text("%s unacked%s:", m.node_name(consumer).c_str(), down ? " - consumer crashed" : "");
+        wrap_text(theme::kText, "%s unacked%s:", m.node_name(consumer).c_str(), down ? " - consumer crashed" : "");
       ImGui::Indent(1.5f * em);
       std::vector<std::string> tags;  // keep caption strings alive while drawing
       tags.reserve(v.size());
@@ -193,7 +180,7 @@ void draw_queues(AppState& app, Run& run, ImVec2 size) {
     for (const auto& [consumer, v] : q.held) {
       bool down = m.topo.node_down(consumer, app.t);
       if (v.empty()) {
-        ImGui::TextDisabled("%s: holds nothing (auto-ack)%s", m.node_name(consumer).c_str(), down ? " - crashed" : "");
+        wrap_dim("%s: holds nothing (auto-ack)%s", m.node_name(consumer).c_str(), down ? " - crashed" : "");
         continue;
       }
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(down ? theme::kDown : theme::kRedelivered));
@@ -216,7 +203,7 @@ void draw_queues(AppState& app, Run& run, ImVec2 size) {
     // Consumers registered but holding nothing are still worth listing: prefetch is free.
     for (const auto& [consumer, pf] : q.prefetch)
       if (!q.unacked.count(consumer) && !q.held.count(consumer))
-        ImGui::TextDisabled("%s: nothing unacked (prefetch %lld)", m.node_name(consumer).c_str(), static_cast<long long>(pf));
+        wrap_dim("%s: nothing unacked (prefetch %lld)", m.node_name(consumer).c_str(), static_cast<long long>(pf));
     ImGui::Separator();
   }
   ImGui::EndChild();

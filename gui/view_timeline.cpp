@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 #include "model/time_window.hpp"
 #include "theme.hpp"
@@ -176,10 +177,19 @@ void draw_timeline(AppState& app, ImVec2 size) {
   const Marker* hovered = nullptr;
   ImVec2 mouse = ImGui::GetIO().MousePos;
   float best = 0.6f * em;
+  // Several runs: the rows are "A", "B" as in the run list at the top ("A: <label>"); the
+  // label itself is too long for the narrow column, so the column's hover names it.
+  const Run* hovered_run = nullptr;
+  char hovered_letter = 0;
   for (std::size_t ri = 0; ri < app.runs.size(); ++ri) {
     Run& run = app.runs[ri];
+    const char letter[2] = {static_cast<char>('A' + std::min<std::size_t>(ri, 25)), 0};
     dl->AddText(ImVec2(o.x + 0.3f * em, y + 0.3f * em), ri == 0 ? theme::kText : theme::kRedelivered,
-                ri == 0 ? "original" : "what-if");
+                app.runs.size() > 1 ? letter : "original");
+    if (app.runs.size() > 1 && mouse.x >= o.x && mouse.x < x0 && mouse.y >= y && mouse.y < y + band_h) {
+      hovered_run = &run;
+      hovered_letter = letter[0];
+    }
     if (run.fork_t >= 0 && win.contains(run.fork_t)) {
       float fx = x_of(run.fork_t);
       dl->AddLine(ImVec2(fx, y), ImVec2(fx, y + band_h), theme::kRedelivered, 3.0f);
@@ -230,6 +240,7 @@ void draw_timeline(AppState& app, ImVec2 size) {
   for (const auto& r : app.runs)
     for (const Marker& mk : r.model->markers) present[static_cast<int>(mk.kind)] = true;
   int left_out = 0;
+  std::string left_out_names;  // for the hover on "+N"
   for (int k = 0; k < kMarkerKindCount; ++k) {
     if (!present[k]) continue;
     auto kind = static_cast<MarkerKind>(k);
@@ -237,16 +248,20 @@ void draw_timeline(AppState& app, ImVec2 size) {
     const float w = 1.2f * em + ImGui::CalcTextSize(name).x + 1.0f * em;
     if (left_out || lx + w > x1 - 2.0f * em) {
       ++left_out;
+      left_out_names += (left_out_names.empty() ? "" : ", ") + std::string(name);
       continue;
     }
     draw_marker_glyph(dl, ImVec2(lx + 0.5f * em, ly + 0.6f * em), 0.4f * em, kind);
     dl->AddText(ImVec2(lx + 1.2f * em, ly), theme::kDim, name);
     lx += w;
   }
+  bool more_hovered = false;
   if (left_out) {
     char more[16];
     std::snprintf(more, sizeof more, "+%d", left_out);
     dl->AddText(ImVec2(lx, ly), theme::kDim, more);
+    const ImVec2 ms = ImGui::CalcTextSize(more);
+    more_hovered = mouse.x >= lx - 0.3f * em && mouse.x < lx + ms.x + 0.3f * em && mouse.y >= ly && mouse.y < ly + ms.y;
   }
   if (std::none_of(present, present + kMarkerKindCount, [](bool b) { return b; }))
     dl->AddText(ImVec2(lx, ly), theme::kDim, "no fault or anomaly in this run");
@@ -273,6 +288,10 @@ void draw_timeline(AppState& app, ImVec2 size) {
   // A press on a marker jumps to it; a press elsewhere scrubs until released.
   static bool on_marker = false;
   if (ImGui::IsItemClicked()) on_marker = hovered != nullptr;
+  if (more_hovered && ImGui::IsItemHovered())
+    ImGui::SetTooltip("Also in this run: %s", left_out_names.c_str());
+  else if (hovered_run && ImGui::IsItemHovered())
+    ImGui::SetTooltip("%c: %s", hovered_letter, hovered_run->label.c_str());
   if (hovered && ImGui::IsItemHovered()) {
     ImGui::SetTooltip("%.3f s: %s (click to jump here)", hovered->t, hovered->label.c_str());
     if (ImGui::IsItemClicked()) {
