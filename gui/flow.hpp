@@ -5,11 +5,17 @@
 
 namespace bs::gui {
 
+/// Whether an item `w` pixels wide still fits after the last item, `gap` pixels from it,
+/// inside the window's content region.
+inline bool fits_after_last(float w, float gap) {
+  float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  return ImGui::GetItemRectMax().x + gap + w <= right;
+}
+
 /// Put the next item, `w` pixels wide, on the current line if it still fits inside the
 /// window's content region, else start a new line. Call between two items.
 inline void flow(float w) {
-  float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-  if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + w <= right) ImGui::SameLine();
+  if (fits_after_last(w, ImGui::GetStyle().ItemSpacing.x)) ImGui::SameLine();
 }
 
 /// Width of a button with this label.

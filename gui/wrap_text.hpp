@@ -8,6 +8,7 @@
 
 #include <imgui.h>
 
+#include "flow.hpp"
 
 namespace bs::gui {
 
@@ -19,8 +20,7 @@ inline void piece(bool same_line, const ImVec4* col, const char* fmt, va_list ap
     // Pieces are figures like "ready 0" "unacked 5": a gap of about three spaces keeps
     // them apart, where ImGui's item spacing alone would run them together.
     const float gap = 0.7f * ImGui::GetFontSize();
-    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-    if (ImGui::GetItemRectMax().x + gap + ImGui::CalcTextSize(buf).x <= right) ImGui::SameLine(0.0f, gap);
+    if (fits_after_last(ImGui::CalcTextSize(buf).x, gap)) ImGui::SameLine(0.0f, gap);
   }
   if (col) ImGui::PushStyleColor(ImGuiCol_Text, *col);
   ImGui::PushTextWrapPos(0.0f);  // the window's right edge
