@@ -1,0 +1,34 @@
+#include "canvas_text.hpp"
+
+#include "layout_audit.hpp"
+
+namespace bs::gui {
+
+void CanvasText::node(ImVec2 a, ImVec2 b, const std::string& name) {
+  boxes.push_back({a.x, a.y, b.x, b.y});
+  names.push_back(name);
+  audit::node(a, b, name);
+}
+
+void CanvasText::text(ImDrawList* dl, ImVec2 p, ImU32 c, const std::string& s, const std::string& owner, float size) const {
+  if (size <= 0) size = ImGui::GetFontSize();
+  dl->AddText(ImGui::GetFont(), size, p, c, s.c_str());
+  if (audit::enabled()) {
+    const ImVec2 ts = ImGui::GetFont()->CalcTextSizeA(size, 1e9f, 0, s.c_str());
+    audit::label(p, ImVec2(p.x + ts.x, p.y + ts.y), s, lo, hi, owner);
+  }
+}
+
+ImVec2 CanvasText::place(ImVec2 sz, const std::vector<ImVec2>& candidates, const std::string& owner) const {
+  std::vector<PxRect> avoid;
+  for (std::size_t i = 0; i < boxes.size(); ++i)
+    if (names[i] != owner) avoid.push_back(boxes[i]);
+  std::vector<PxRect> cand;
+  for (const ImVec2& c : candidates) cand.push_back({c.x, c.y, c.x + sz.x, c.y + sz.y});
+  // A pixel in from the canvas frame, as the audit allows.
+  const PxRect r = place_caption(sz.x, sz.y, cand, avoid, {lo.x + 1, lo.y + 1, hi.x - 1, hi.y - 1}, taken);
+  taken.push_back(r);
+  return ImVec2(r.x0, r.y0);
+}
+
+}  // namespace bs::gui
