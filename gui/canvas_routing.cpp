@@ -232,6 +232,12 @@ RoutingLayout layout_at(const Topology& topo, ImVec2 lo, ImVec2 hi, float em, bo
     lay.exchanges[k].box = {ImVec2(lo.x + 0.5f * em, c - xh / 2), ImVec2(lo.x + 0.5f * em + w, c + xh / 2)};
     next = c + xh / 2 + 0.6f * em;
   }
+  // Stacked past the bottom (more exchanges than room beside their queues): all up by the
+  // overflow, no higher than the top.
+  const float over = std::min(next - 0.6f * em - (hi.y - 0.3f * em), next - 0.6f * em - top - xh * static_cast<float>(order.size()) -
+                                                                          0.6f * em * static_cast<float>(order.size() - 1));
+  if (!order.empty() && over > 0)
+    for (auto& eb : lay.exchanges) eb.box.lo.y -= over, eb.box.hi.y -= over;
   for (const auto& p : pend) {
     const auto& eb = lay.exchanges[static_cast<std::size_t>(lay.exchange_box(p.exchange))].box;
     const auto& qb = lay.queues[static_cast<std::size_t>(p.queue)];

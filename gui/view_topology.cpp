@@ -401,7 +401,8 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
     for (NodeId m = 0; m < topo.size(); ++m)
       if (m != n && std::fabs(topo.pos(m).x - topo.pos(n).x) < 1e-4f && !(routing.active && m == routing.broker))
         spacing = std::min(spacing, std::fabs(cv.at(topo.pos(m)).y - cv.at(topo.pos(n)).y));
-    node_h[n] = std::max(1.2f * em, std::min(node_h[n], spacing - 0.25f * em));
+    // Down to a one-line box in ImGui's default text size (13 px) if need be.
+    node_h[n] = std::max(1.2f * std::min(em, std::max(13.0f, 0.6f * em)), std::min(node_h[n], spacing - 0.2f * em));
   }
   auto node_box = [&](NodeId n, ImVec2& a, ImVec2& b) {
     const ImVec2 c = cv.at(topo.pos(n));
@@ -417,6 +418,12 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
     if (app.view_zoom == 1 && b.x > origin.x + size.x - 2) {
       b.x = origin.x + size.x - 2;
       a.x = b.x - w;
+    }
+    // Likewise at the top (controllers of a short canvas) and above the legend.
+    if (app.view_zoom == 1) {
+      const float h = b.y - a.y, bottom = origin.y + size.y - legend_h - 0.6f * em;
+      if (b.y > bottom) b.y = bottom, a.y = b.y - h;
+      if (a.y < origin.y + 2) a.y = origin.y + 2, b.y = a.y + h;
     }
   };
   CanvasText ct{origin, ImVec2(origin.x + size.x, origin.y + size.y), {}, {}};
@@ -488,6 +495,18 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
       for (float dy : {-s - 1.2f * em, s + 0.2f * em, -bs.y / 2, -s - 2.4f * em, s + 1.4f * em, -s - 3.6f * em, s + 2.6f * em})
         for (float dx : {-bs.x / 2, s + 0.3f * em, -s - 0.3f * em - bs.x})
           if (!(dy == -bs.y / 2 && dx == -bs.x / 2)) spots.push_back(ImVec2(p.x + dx, p.y + dy));
+      // A frame lost at a node (its host was down) dies at the node's centre: around its box.
+      for (std::size_t i = 0; i < ct.boxes.size(); ++i) {
+        const PxRect& nb = ct.boxes[i];
+        if (p.x < nb.x0 - em || p.x > nb.x1 + em || p.y < nb.y0 - em || p.y > nb.y1 + em) continue;
+        const float mx = (nb.x0 + nb.x1) / 2, my = (nb.y0 + nb.y1) / 2;
+        spots.push_back(ImVec2(nb.x0 - 0.3f * em - bs.x, my - bs.y / 2));
+        spots.push_back(ImVec2(nb.x1 + 0.3f * em, my - bs.y / 2));
+        spots.push_back(ImVec2(mx - bs.x / 2, nb.y1 + 0.1f * em));
+        spots.push_back(ImVec2(mx - bs.x / 2, nb.y0 - 0.1f * em - bs.y));
+        spots.push_back(ImVec2(nb.x0 - 0.3f * em - bs.x, nb.y0 - 0.1f * em - bs.y));
+        spots.push_back(ImVec2(nb.x0 - 0.3f * em - bs.x, nb.y1 + 0.1f * em));
+      }
       const ImVec2 at = ct.place(bs, spots, "");
       ct.text(dl, at, c, buf, "");
     }
@@ -514,10 +533,12 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
     bool down = topo.node_down(n, t);
     dl->AddRectFilled(a, b, down ? theme::kCrashed : theme::role_color(topo.role(n)), 0.3f * em);
     dl->AddRect(a, b, theme::kText, 0.3f * em, 0, 1.5f);
-    ImVec2 ts = ImGui::CalcTextSize(name.c_str());
-    // Two lines when the box has room for the role under the name, else the name alone.
+    // Two lines when the box has room for the role under the name, else the name alone,
+    // smaller if the box is shorter than a line.
     const bool two_lines = b.y - a.y >= box_h - 0.01f;
-    ct.text(dl, ImVec2((a.x + b.x - ts.x) / 2, two_lines ? a.y + 0.15f * em : c.y - ts.y / 2), theme::kText, name, name);
+    const float fs = std::min(em, (b.y - a.y) / 1.2f);
+    const ImVec2 ts = ImGui::GetFont()->CalcTextSizeA(fs, 1e9f, 0, name.c_str());
+    ct.text(dl, ImVec2((a.x + b.x - ts.x) / 2, two_lines ? a.y + 0.15f * em : c.y - ts.y / 2), theme::kText, name, name, fs);
     // The role under the name, unless the name already says it ("broker").
     const char* role = topo.role(n) == Role::Producer ? "producer" : topo.role(n) == Role::Broker ? "broker"
                      : topo.role(n) == Role::Consumer ? "consumer" : topo.role(n) == Role::Controller ? "controller" : "";
