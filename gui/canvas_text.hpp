@@ -25,6 +25,8 @@ struct CanvasText {
   /// The top-left of the first candidate spot for a caption of `sz` that covers no node
   /// but `owner` nor an earlier caption and stays on the canvas (see place_caption).
   ImVec2 place(ImVec2 sz, const std::vector<ImVec2>& candidates, const std::string& owner) const;
+  /// Whether a caption at `tl` of `sz` covers no node but `owner`.
+  bool clear(ImVec2 tl, ImVec2 sz, const std::string& owner) const;
 };
 
 }  // namespace bs::gui

@@ -490,25 +490,40 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
       char buf[96];
       std::snprintf(buf, sizeof buf, "m%llu lost (%s)", static_cast<unsigned long long>(pk.msg), pk.drop_reason.c_str());
       // Above the cross, else below or beside it: off the nodes it died between.
-      const ImVec2 bs = ImGui::CalcTextSize(buf);
-      std::vector<ImVec2> spots;
-      for (float dy : {-s - 1.2f * em, s + 0.2f * em, -bs.y / 2, -s - 2.4f * em, s + 1.4f * em, -s - 3.6f * em, s + 2.6f * em})
-        for (float dx : {-bs.x / 2, s + 0.3f * em, -s - 0.3f * em - bs.x})
-          if (!(dy == -bs.y / 2 && dx == -bs.x / 2)) spots.push_back(ImVec2(p.x + dx, p.y + dy));
-      // A frame lost at a node (its host was down) dies at the node's centre: around its box.
-      for (std::size_t i = 0; i < ct.boxes.size(); ++i) {
-        const PxRect& nb = ct.boxes[i];
-        if (p.x < nb.x0 - em || p.x > nb.x1 + em || p.y < nb.y0 - em || p.y > nb.y1 + em) continue;
-        const float mx = (nb.x0 + nb.x1) / 2, my = (nb.y0 + nb.y1) / 2;
-        spots.push_back(ImVec2(nb.x0 - 0.3f * em - bs.x, my - bs.y / 2));
-        spots.push_back(ImVec2(nb.x1 + 0.3f * em, my - bs.y / 2));
-        spots.push_back(ImVec2(mx - bs.x / 2, nb.y1 + 0.1f * em));
-        spots.push_back(ImVec2(mx - bs.x / 2, nb.y0 - 0.1f * em - bs.y));
-        spots.push_back(ImVec2(nb.x0 - 0.3f * em - bs.x, nb.y0 - 0.1f * em - bs.y));
-        spots.push_back(ImVec2(nb.x0 - 0.3f * em - bs.x, nb.y1 + 0.1f * em));
+      auto spot_for = [&](ImVec2 bs) {
+        std::vector<ImVec2> spots;
+        for (float dy : {-s - 1.2f * em, s + 0.2f * em, -bs.y / 2, -s - 2.4f * em, s + 1.4f * em, -s - 3.6f * em, s + 2.6f * em})
+          for (float dx : {-bs.x / 2, s + 0.3f * em, -s - 0.3f * em - bs.x})
+            if (!(dy == -bs.y / 2 && dx == -bs.x / 2)) spots.push_back(ImVec2(p.x + dx, p.y + dy));
+        // A frame lost at a node (its host was down) dies at the node's centre: around its box.
+        for (std::size_t i = 0; i < ct.boxes.size(); ++i) {
+          const PxRect& nb = ct.boxes[i];
+          if (p.x < nb.x0 - em || p.x > nb.x1 + em || p.y < nb.y0 - em || p.y > nb.y1 + em) continue;
+          const float mx = (nb.x0 + nb.x1) / 2, my = (nb.y0 + nb.y1) / 2;
+          spots.push_back(ImVec2(nb.x0 - 0.3f * em - bs.x, my - bs.y / 2));
+          spots.push_back(ImVec2(nb.x1 + 0.3f * em, my - bs.y / 2));
+          spots.push_back(ImVec2(mx - bs.x / 2, nb.y1 + 0.1f * em));
+          spots.push_back(ImVec2(mx - bs.x / 2, nb.y0 - 0.1f * em - bs.y));
+          spots.push_back(ImVec2(nb.x0 - 0.3f * em - bs.x, nb.y0 - 0.1f * em - bs.y));
+          spots.push_back(ImVec2(nb.x0 - 0.3f * em - bs.x, nb.y1 + 0.1f * em));
+        }
+        return ct.place(bs, spots, "");
+      };
+      // No free spot (a short canvas at large text): the caption in smaller text, if that finds one.
+      float fs = em;
+      ImVec2 bs = ImGui::CalcTextSize(buf), at = spot_for(bs);
+      if (!ct.clear(at, bs, "")) {
+        const float small = std::max(13.0f, 0.6f * em);
+        const ImVec2 ss = ImGui::GetFont()->CalcTextSizeA(small, 1e9f, 0, buf);
+        const ImVec2 at2 = spot_for(ss);
+        if (ct.clear(at2, ss, "")) {
+          ct.taken.erase(ct.taken.end() - 2);  // the first, larger try
+          fs = small, at = at2;
+        } else {
+          ct.taken.pop_back();
+        }
       }
-      const ImVec2 at = ct.place(bs, spots, "");
-      ct.text(dl, at, c, buf, "");
+      ct.text(dl, at, c, buf, "", fs);
     }
   }
 
