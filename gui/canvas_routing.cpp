@@ -44,12 +44,14 @@ void dead_letter_path(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 c, float w, bool
 // Text inside the broker is drawn at the layout's own size (it shrinks to fit a small canvas).
 float g_em = 13;
 ImVec2 text_size(const std::string& s) { return ImGui::GetFont()->CalcTextSizeA(g_em, 1e9f, 0, s.c_str()); }
-void text(ImDrawList* dl, ImVec2 p, ImU32 c, const char* s) { dl->AddText(ImGui::GetFont(), g_em, p, c, s); }
+// Text with the layout audit told of it (owned by the node it is drawn in or for).
+const CanvasText* g_ct = nullptr;
+void text(ImDrawList* dl, ImVec2 p, ImU32 c, const std::string& s, const std::string& owner) { g_ct->text(dl, p, c, s, owner, g_em); }
 // A message's caption over edges and boxes: on a dark backdrop so it stays readable.
-void caption(ImDrawList* dl, ImVec2 p, ImU32 c, const char* s) {
+void caption(ImDrawList* dl, ImVec2 p, ImU32 c, const char* s, const std::string& owner) {
   const ImVec2 sz = text_size(s);
   dl->AddRectFilled(ImVec2(p.x - 2, p.y), ImVec2(p.x + sz.x + 2, p.y + sz.y), IM_COL32(14, 16, 22, 210), 2);
-  text(dl, p, c, s);
+  text(dl, p, c, s, owner);
 }
 }  // namespace
 
@@ -83,6 +85,23 @@ ImVec2 RoutingLayout::anchor(const Topology& topo, NodeId client) const {
     if (b >= 0) return ImVec2(queues[static_cast<std::size_t>(b)].box.hi.x, queues[static_cast<std::size_t>(b)].name_y);
   }
   return ImVec2(frame.hi.x, mid);
+}
+
+std::string RoutingLayout::exchange_node(const Topology& topo, std::size_t box) const {
+  return topo.name(broker) + "/exchange " + topo.routing().exchanges()[static_cast<std::size_t>(exchanges[box].index)].title();
+}
+
+std::string RoutingLayout::queue_node(const Topology& topo, std::size_t box) const {
+  return topo.name(broker) + "/queue " + queues[box].name;
+}
+
+void RoutingLayout::report_nodes(const Topology& topo, CanvasText& ct) const {
+  if (!active) return;
+  for (std::size_t i = 0; i < exchanges.size(); ++i) ct.node(exchanges[i].box.lo, exchanges[i].box.hi, exchange_node(topo, i));
+  for (std::size_t i = 0; i < queues.size(); ++i) ct.node(queues[i].box.lo, queues[i].box.hi, queue_node(topo, i));
+  // The broker's name tab, where its captions must not go.
+  const ImVec2 ns = ImGui::GetFont()->CalcTextSizeA(em, 1e9f, 0, topo.name(broker).c_str());
+  ct.node(frame.lo, ImVec2(frame.lo.x + ns.x + 1.0f * em, frame.lo.y + 1.3f * em), topo.name(broker));
 }
 
 namespace {
@@ -213,6 +232,12 @@ RoutingLayout layout_at(const Topology& topo, ImVec2 lo, ImVec2 hi, float em, bo
     lay.exchanges[k].box = {ImVec2(lo.x + 0.5f * em, c - xh / 2), ImVec2(lo.x + 0.5f * em + w, c + xh / 2)};
     next = c + xh / 2 + 0.6f * em;
   }
+  // Stacked past the bottom (more exchanges than room beside their queues): all up by the
+  // overflow, no higher than the top.
+  const float over = std::min(next - 0.6f * em - (hi.y - 0.3f * em), next - 0.6f * em - top - xh * static_cast<float>(order.size()) -
+                                                                          0.6f * em * static_cast<float>(order.size() - 1));
+  if (!order.empty() && over > 0)
+    for (auto& eb : lay.exchanges) eb.box.lo.y -= over, eb.box.hi.y -= over;
   for (const auto& p : pend) {
     const auto& eb = lay.exchanges[static_cast<std::size_t>(lay.exchange_box(p.exchange))].box;
     const auto& qb = lay.queues[static_cast<std::size_t>(p.queue)];
@@ -248,8 +273,9 @@ RoutingLayout layout_routing(const Topology& topo, ImVec2 lo, ImVec2 hi, float e
   return layout_at(topo, lo, hi, small, use_flat, need_h, need_w);
 }
 
-void draw_routing_back(ImDrawList* dl, const Topology& topo, const RoutingLayout& lay, double t, float) {
+void draw_routing_back(ImDrawList* dl, const Topology& topo, const RoutingLayout& lay, double t, const CanvasText& ct) {
   const float em = g_em = lay.em;
+  g_ct = &ct;
   const bool down = topo.node_down(lay.broker, t);
   const ImVec2 lo = lay.frame.lo, hi = lay.frame.hi;
   // A frame, not a fill: a large filled area costs a software rasterizer (llvmpipe) time.
@@ -259,8 +285,8 @@ void draw_routing_back(ImDrawList* dl, const Topology& topo, const RoutingLayout
   const ImVec2 ns = text_size(name);
   dl->AddRectFilled(lo, ImVec2(lo.x + ns.x + 1.0f * em, lo.y + 1.3f * em), down ? theme::kCrashed : kBrokerFrame, 0.5f * em,
                     ImDrawFlags_RoundCornersTopLeft | ImDrawFlags_RoundCornersBottomRight);
-  text(dl, ImVec2(lo.x + 0.5f * em, lo.y + 0.15f * em), theme::kText, name.c_str());
-  if (down) text(dl, ImVec2(lo.x + ns.x + 1.5f * em, lo.y + 0.15f * em), theme::kDown, "CRASHED");
+  text(dl, ImVec2(lo.x + 0.5f * em, lo.y + 0.15f * em), theme::kText, name, name);
+  if (down) text(dl, ImVec2(lo.x + ns.x + 1.5f * em, lo.y + 0.15f * em), theme::kDown, "CRASHED", name);
   for (const auto& e : lay.edges) edge(dl, e.from, e.to, theme::kLink, 0.1f * em);
   const RoutingGraph& g = topo.routing();
   for (const auto& q : lay.queues) {
@@ -273,8 +299,9 @@ void draw_routing_back(ImDrawList* dl, const Topology& topo, const RoutingLayout
 }
 
 void draw_routing_front(ImDrawList* dl, const Topology& topo, const RoutingLayout& lay, double t, double flash_s,
-                        MsgId selected, float) {
+                        MsgId selected, const CanvasText& ct) {
   const float em = g_em = lay.em;
+  g_ct = &ct;
   const RoutingGraph& g = topo.routing();
   const bool down = topo.node_down(lay.broker, t);
   const float lh = 1.2f * em;
@@ -300,19 +327,22 @@ void draw_routing_front(ImDrawList* dl, const Topology& topo, const RoutingLayou
       }
     }
   }
-  for (const auto& eb : lay.exchanges) {
+  for (std::size_t i = 0; i < lay.exchanges.size(); ++i) {
+    const auto& eb = lay.exchanges[i];
+    const std::string owner = lay.exchange_node(topo, i);
     const RouteExchange& x = g.exchanges()[static_cast<std::size_t>(eb.index)];
     dl->AddRectFilled(eb.box.lo, eb.box.hi, down ? theme::kCrashed : kExchangeFill, 0.3f * em);
     dl->AddRect(eb.box.lo, eb.box.hi, theme::kText, 0.3f * em, 0, 1.5f);
     const std::string title = x.title(), type = x.type_name();
     const float cx = (eb.box.lo.x + eb.box.hi.x) / 2;
-    text(dl, ImVec2(cx - text_size(title).x / 2, eb.box.lo.y + 0.15f * em), theme::kText, title.c_str());
-    text(dl, ImVec2(cx - text_size(type).x / 2, eb.box.lo.y + 1.15f * em), theme::kDim, type.c_str());
+    text(dl, ImVec2(cx - text_size(title).x / 2, eb.box.lo.y + 0.15f * em), theme::kText, title, owner);
+    text(dl, ImVec2(cx - text_size(type).x / 2, eb.box.lo.y + 1.15f * em), theme::kDim, type, owner);
   }
-  for (const auto& q : lay.queues) {
+  for (std::size_t i = 0; i < lay.queues.size(); ++i) {
+    const auto& q = lay.queues[i];
     dl->AddRectFilled(q.box.lo, q.box.hi, down ? theme::kCrashed : kQueueFill, 0.2f * em);
     dl->AddRect(q.box.lo, q.box.hi, theme::kText, 0.2f * em, 0, 1.2f);
-    text(dl, ImVec2(q.box.lo.x + 0.5f * em, q.name_y - 0.5f * em), theme::kText, q.name.c_str());
+    text(dl, ImVec2(q.box.lo.x + 0.5f * em, q.name_y - 0.5f * em), theme::kText, q.name, lay.queue_node(topo, i));
   }
   // Binding keys inside the queue boxes; the ones a message just matched on its colour.
   for (const auto& e : lay.edges) {
@@ -327,7 +357,8 @@ void draw_routing_front(ImDrawList* dl, const Topology& topo, const RoutingLayou
     const float n = static_cast<float>(e.lines.size());
     if (bg) dl->AddRectFilled(ImVec2(e.label_x - 0.25f * em, e.to.y - lh / 2), ImVec2(e.label_x + w + 0.25f * em, e.to.y + lh * (n - 0.5f)), bg, 0.2f * em);
     for (std::size_t i = 0; i < e.lines.size(); ++i)
-      text(dl, ImVec2(e.label_x, e.to.y - 0.5f * em + lh * static_cast<float>(i)), bg ? IM_COL32(0, 0, 0, 255) : kKey, e.lines[i].c_str());
+      text(dl, ImVec2(e.label_x, e.to.y - 0.5f * em + lh * static_cast<float>(i)), bg ? IM_COL32(0, 0, 0, 255) : kKey, e.lines[i],
+           lay.queue_node(topo, static_cast<std::size_t>(e.queue)));
   }
   // What each message just did: its key at the exchange, or that nothing took it.
   std::vector<int> stacked(lay.exchanges.size(), 0);
@@ -335,6 +366,7 @@ void draw_routing_front(ImDrawList* dl, const Topology& topo, const RoutingLayou
     const int xb = lay.exchange_box(r->exchange);
     if (r->broker != lay.broker || xb < 0) continue;
     const auto& box = lay.exchanges[static_cast<std::size_t>(xb)].box;
+    const std::string owner = lay.exchange_node(topo, static_cast<std::size_t>(xb));
     const float age = static_cast<float>((t - r->t) / flash_s);
     const ImU32 c = alpha(msg_color(r->msg), 1.0f - 0.6f * age);
     char buf[200];
@@ -354,11 +386,19 @@ void draw_routing_front(ImDrawList* dl, const Topology& topo, const RoutingLayou
       char why[240];
       std::snprintf(why, sizeof why, "%s: unroutable, %s", buf,
                     r->returned ? "basic.return to the producer" : "dropped");
-      caption(dl, ImVec2(p.x + 0.7f * em, p.y - 0.5f * em + static_cast<float>(k) * lh), red, why);
+      // Beside the drifting message, else under the exchange; never over a queue box.
+      const ImVec2 at = ct.place(text_size(why), {ImVec2(p.x + 0.7f * em, p.y - 0.5f * em + static_cast<float>(k) * lh),
+                                                  ImVec2(box.lo.x, box.hi.y + 0.2f * em + static_cast<float>(k) * lh),
+                                                  ImVec2(box.lo.x, box.lo.y - lh * static_cast<float>(k + 1))},
+                                 owner);
+      caption(dl, at, red, why, owner);
       continue;
     }
-    const ImVec2 p(box.lo.x, box.lo.y - lh * static_cast<float>(k + 1));
-    caption(dl, p, c, buf);
+    // Above the exchange, stacked; under it when another box (or the canvas top) is there.
+    const ImVec2 at = ct.place(text_size(buf), {ImVec2(box.lo.x, box.lo.y - lh * static_cast<float>(k + 1)),
+                                                ImVec2(box.lo.x, box.hi.y + 0.2f * em + lh * static_cast<float>(k))},
+                               owner);
+    caption(dl, at, c, buf, owner);
   }
 }
 

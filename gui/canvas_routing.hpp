@@ -8,6 +8,7 @@
 
 #include <imgui.h>
 
+#include "canvas_text.hpp"
 #include "model/topology.hpp"
 
 namespace bs::gui {
@@ -45,6 +46,12 @@ struct RoutingLayout {
   ImVec2 anchor(const Topology& topo, NodeId client) const;
   int exchange_box(int index) const;
   int queue_box(const std::string& name) const;
+  /// The audit's and the captions' name of an exchange box ("broker/exchange logs") and
+  /// of a queue box ("broker/queue q1").
+  std::string exchange_node(const Topology& topo, std::size_t box) const;
+  std::string queue_node(const Topology& topo, std::size_t box) const;
+  /// Adds the exchange and queue boxes to the canvas's nodes (before any caption is placed).
+  void report_nodes(const Topology& topo, CanvasText& ct) const;
 };
 
 /// Lay out the routing of the only broker of `topo` inside [lo, hi] (pixels). Inactive
@@ -52,12 +59,13 @@ struct RoutingLayout {
 RoutingLayout layout_routing(const Topology& topo, ImVec2 lo, ImVec2 hi, float em);
 
 /// Draw the broker's box, its bindings and dead-letter edges (under the frames in flight).
-void draw_routing_back(ImDrawList* dl, const Topology& topo, const RoutingLayout& lay, double t, float em);
+void draw_routing_back(ImDrawList* dl, const Topology& topo, const RoutingLayout& lay, double t, const CanvasText& ct);
 /// Draw the exchange and queue boxes and the routing decisions of (t - flash_s, t]: the
 /// bindings each message matched, lit in its colour with its key, a message leaving the
 /// exchange through no binding (unroutable, or returned), a dead-lettered message going
 /// to its dead-letter exchange. Drawn over the frames in flight.
+/// Captions go where `ct` finds room for them.
 void draw_routing_front(ImDrawList* dl, const Topology& topo, const RoutingLayout& lay, double t, double flash_s,
-                        MsgId selected, float em);
+                        MsgId selected, const CanvasText& ct);
 
 }  // namespace bs::gui

@@ -83,6 +83,12 @@ std::vector<std::string> problems() {
       out.push_back(buf);
     }
   }
+  // Nodes on top of nodes: one hides the other's name (consumers of a short canvas).
+  for (std::size_t i = 0; i < g_nodes.size(); ++i)
+    for (std::size_t j = i + 1; j < g_nodes.size(); ++j)
+      if (overlaps(g_nodes[i].r, g_nodes[j].r))
+        out.push_back("node " + g_nodes[i].name + " " + rect_text(g_nodes[i].r) + " overlaps node " + g_nodes[j].name + " " +
+                      rect_text(g_nodes[j].r));
   for (const auto& l : g_labels) {
     if (!l.canvas.Contains(ImRect(l.r.Min + ImVec2(kSlack, kSlack), l.r.Max - ImVec2(kSlack, kSlack))))
       out.push_back("label \"" + l.text + "\" " + rect_text(l.r) + " leaves its canvas " + rect_text(l.canvas));

@@ -23,7 +23,7 @@ void label(ImVec2 min, ImVec2 max, const std::string& text, ImVec2 canvas_min, I
            const std::string& owner = "");
 /// What is wrong with the frame just rendered: a window whose content is cut off without a
 /// scrollbar to reach it, a label over another node, a label outside its canvas. Empty if
-/// nothing. Call after ImGui::Render().
+/// nothing; also a node box on top of another. Call after ImGui::Render().
 std::vector<std::string> problems();
 
 }  // namespace bs::gui::audit

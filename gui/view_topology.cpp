@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "canvas_routing.hpp"
+#include "layout_audit.hpp"
 #include "model/colors.hpp"
 #include "theme.hpp"
 #include "views.hpp"
@@ -47,7 +48,7 @@ ImU32 with_alpha(ImU32 c, float a) {
   return (c & 0x00FFFFFFu) | (static_cast<ImU32>(std::clamp(a, 0.0f, 1.0f) * ((c >> 24) & 0xFF)) << 24);
 }
 
-void draw_link(ImDrawList* dl, ImVec2 a, ImVec2 b, bool down, float em) {
+void draw_link(ImDrawList* dl, ImVec2 a, ImVec2 b, bool down, float em, const CanvasText& ct) {
   if (!down) {
     dl->AddLine(a, b, theme::kLink, 0.18f * em);
     return;
@@ -66,7 +67,9 @@ void draw_link(ImDrawList* dl, ImVec2 a, ImVec2 b, bool down, float em) {
   }
   ImVec2 m = lerp(0.5f);
   float r = 0.6f * em;
-  dl->AddText(ImVec2(m.x - ImGui::CalcTextSize("DOWN").x / 2, m.y + r), theme::kDown, "DOWN");
+  const ImVec2 ds = ImGui::CalcTextSize("DOWN");
+  ct.text(dl, ct.place(ds, {ImVec2(m.x - ds.x / 2, m.y + r), ImVec2(m.x - ds.x / 2, m.y - r - ds.y), ImVec2(m.x + r, m.y - ds.y / 2)}, ""),
+          theme::kDown, "DOWN", "");
 }
 
 // Opposite directions on one link run side by side rather than on top of each other.
@@ -94,7 +97,7 @@ void draw_standby_link(ImDrawList* dl, ImVec2 a, ImVec2 b, float em) {
 // label sits beside the first broker, not above it, so a small canvas (large text) does
 // not push it off the top; the frame is as wide on the right, where "CRASHED" goes.
 void draw_cluster_frame(ImDrawList* dl, const Topology& topo, const Canvas& cv, float box_w, float box_h, float em,
-                        bool linked) {
+                        bool linked, const CanvasText& ct) {
   ImVec2 lo(1e9f, 1e9f), hi(-1e9f, -1e9f);
   for (NodeId n = 0; n < topo.size(); ++n) {
     if (topo.role(n) != Role::Broker) continue;
@@ -109,12 +112,15 @@ void draw_cluster_frame(ImDrawList* dl, const Topology& topo, const Canvas& cv, 
   hi = ImVec2(hi.x + side, hi.y + 0.45f * em);
   dl->AddRectFilled(lo, hi, theme::kClusterFill, 0.5f * em);
   dl->AddRect(lo, hi, with_alpha(theme::kLink, 0.8f), 0.5f * em, 0, 1.5f);
-  dl->AddText(ImVec2(lo.x + 0.45f * em, lo.y + 0.3f * em), theme::kDim, label);
+  const ImVec2 ls = ImGui::CalcTextSize(label);
+  ct.text(dl, ct.place(ls, {ImVec2(lo.x + 0.45f * em, lo.y + 0.3f * em), ImVec2(lo.x + 0.45f * em, hi.y - 0.3f * em - ls.y)}, ""),
+          theme::kDim, label, "");
 }
 
 // A link between two brokers: straight between neighbours of the column, bowed out to
 // the side when another broker sits between them (so it does not run through its box).
-void draw_peer_link(ImDrawList* dl, const Topology& topo, const Canvas& cv, const LinkTiming& l, bool down, float em) {
+void draw_peer_link(ImDrawList* dl, const Topology& topo, const Canvas& cv, const LinkTiming& l, bool down, float em,
+                    const CanvasText& ct) {
   ImVec2 a = cv.at(topo.pos(l.a)), b = cv.at(topo.pos(l.b));
   const float ylo = std::min(topo.pos(l.a).y, topo.pos(l.b).y), yhi = std::max(topo.pos(l.a).y, topo.pos(l.b).y);
   bool between = false;
@@ -122,7 +128,7 @@ void draw_peer_link(ImDrawList* dl, const Topology& topo, const Canvas& cv, cons
     if (topo.role(n) == Role::Broker && n != l.a && n != l.b && topo.pos(n).y > ylo && topo.pos(n).y < yhi) between = true;
   const ImU32 c = down ? theme::kDown : theme::kPeerLink;
   if (!between) {
-    if (down) return draw_link(dl, a, b, true, em);
+    if (down) return draw_link(dl, a, b, true, em, ct);
     dl->AddLine(a, b, c, 0.22f * em);
     return;
   }
@@ -130,19 +136,49 @@ void draw_peer_link(ImDrawList* dl, const Topology& topo, const Canvas& cv, cons
   dl->AddBezierCubic(a, ImVec2(a.x + bow, a.y), ImVec2(b.x + bow, b.y), b, c, 0.22f * em);
 }
 
-void draw_legend(ImDrawList* dl, ImVec2 p, float em) {
+// The key to the dot shapes along the bottom of the canvas, wrapping onto a second line
+// above the first when large text makes it wider than the canvas. Returns its height.
+float legend_height(float width, float em);
+float draw_legend(ImDrawList* dl, ImVec2 p, float width, float em, const CanvasText* ct) {
   const Op ops[] = {Op::Publish, Op::Deliver, Op::Ack, Op::Nack, Op::Confirm, Op::Heartbeat};
-  float x = p.x;
-  for (Op op : ops) {
-    theme::draw_op_shape(dl, ImVec2(x + 0.5f * em, p.y + 0.55f * em), 0.38f * em, op, theme::kText, theme::kBackground);
-    auto label = op_label(op);
-    dl->AddText(ImVec2(x + 1.2f * em, p.y), theme::kText, label.data(), label.data() + label.size());
-    x += 1.2f * em + ImGui::CalcTextSize(label.data(), label.data() + label.size()).x + 0.9f * em;
+  // Each entry: its shape (or the lost-frame cross), 1.2 em, its text, 0.9 em.
+  struct Entry {
+    std::string text;
+    int op;  // index into ops; -1: the cross
+  };
+  std::vector<Entry> entries;
+  for (int i = 0; i < 6; ++i) entries.push_back({std::string(op_label(ops[i])), i});
+  entries.push_back({"frame lost", -1});
+  std::vector<int> row(entries.size(), 0);
+  std::vector<float> xs(entries.size(), 0);
+  float x = 0;
+  int rows = 1;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const float w = 1.2f * em + ImGui::CalcTextSize(entries[i].text.c_str()).x;
+    if (x > 0 && x + w > width) {
+      x = 0;
+      ++rows;
+    }
+    row[i] = rows - 1;
+    xs[i] = x;
+    x += w + 0.9f * em;
   }
-  dl->AddLine(ImVec2(x, p.y + 0.2f * em), ImVec2(x + 0.8f * em, p.y + 0.9f * em), theme::kDown, 0.2f * em);
-  dl->AddLine(ImVec2(x, p.y + 0.9f * em), ImVec2(x + 0.8f * em, p.y + 0.2f * em), theme::kDown, 0.2f * em);
-  dl->AddText(ImVec2(x + 1.2f * em, p.y), theme::kText, "frame lost");
+  const float lh = 1.25f * em;
+  if (!ct) return static_cast<float>(rows) * lh;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const ImVec2 q(p.x + xs[i], p.y - static_cast<float>(rows - 1 - row[i]) * lh);
+    if (entries[i].op >= 0) {
+      theme::draw_op_shape(dl, ImVec2(q.x + 0.5f * em, q.y + 0.55f * em), 0.38f * em, ops[entries[i].op], theme::kText,
+                           theme::kBackground);
+    } else {
+      dl->AddLine(ImVec2(q.x, q.y + 0.2f * em), ImVec2(q.x + 0.8f * em, q.y + 0.9f * em), theme::kDown, 0.2f * em);
+      dl->AddLine(ImVec2(q.x, q.y + 0.9f * em), ImVec2(q.x + 0.8f * em, q.y + 0.2f * em), theme::kDown, 0.2f * em);
+    }
+    ct->text(dl, ImVec2(q.x + 1.2f * em, q.y), theme::kText, entries[i].text, "");
+  }
+  return static_cast<float>(rows) * lh;
 }
+float legend_height(float width, float em) { return draw_legend(nullptr, ImVec2(0, 0), width, em, nullptr); }
 
 
 // Past this many frames in flight dots overlap on every link: they lose their outlines
@@ -151,6 +187,9 @@ constexpr std::size_t kDenseDots = 150;
 
 void draw_dot(AppState& app, const Topology& topo, const Dot& d, ImVec2 p, float r, bool dense, float em, bool labels,
               ImDrawList* dl) {
+  // Its labels (id, routing key, "redelivered", "basic.return") are not reported to the
+  // layout audit: they ride with the dot from one node's centre to another's, so each
+  // lies on its sender and its receiver for a moment on every hop, in every lesson.
   const bool sel = app.selected != 0 && d.msg == app.selected;
   const ImU32 col = d.op == Op::Heartbeat ? theme::kDim : msg_color(d.msg, app.selected && !sel ? 110 : 255);
   theme::draw_op_shape(dl, p, sel ? r * 1.5f : r, d.op, col, sel ? theme::kSelected : dense ? 0 : IM_COL32(0, 0, 0, 255));
@@ -196,7 +235,7 @@ const char* group_thousands(std::size_t n, char (&buf)[32]) {
 // skipped, and the selected message and redeliveries are always drawn.
 bool draw_dots(AppState& app, const std::vector<Dot>& dots, const Topology& topo, const Canvas& cv,
                const std::function<ImVec2(const Dot&)>& place, ImVec2 lo, ImVec2 hi, ImVec2 mouse, float em,
-               ImDrawList* dl, MsgId& hit) {
+               ImDrawList* dl, MsgId& hit, const CanvasText& ct) {
   const bool dense = dots.size() > kDenseDots;
   const bool labels = app.show_labels && (!dense || app.view_zoom >= 4);
   const float r = (dense ? 0.28f : 0.5f) * em;
@@ -285,14 +324,20 @@ bool draw_dots(AppState& app, const std::vector<Dot>& dots, const Topology& topo
     char buf[32];
     group_thousands(count, buf);
     const ImVec2 ts = ImGui::CalcTextSize(buf);
-    const ImVec2 tl(p.x - ts.x / 2, p.y - ts.y / 2);
+    // On its lane, slid along it (or beside it) off a node box that sits there.
+    const ImVec2 q = cv.at(topo.along(from, to, 0.45f)), r = cv.at(topo.along(from, to, 0.15f));
+    const ImVec2 tl = ct.place(ts, {ImVec2(p.x - ts.x / 2, p.y - ts.y / 2), ImVec2(q.x + off.x * 2.2f - ts.x / 2, q.y + off.y * 2.2f - ts.y / 2),
+                                    ImVec2(r.x + off.x * 2.2f - ts.x / 2, r.y + off.y * 2.2f - ts.y / 2)},
+                               "");
     dl->AddRectFilled(ImVec2(tl.x - 2, tl.y), ImVec2(tl.x + ts.x + 2, tl.y + ts.y), theme::kBackground);
-    dl->AddText(tl, theme::kText, buf);
+    ct.text(dl, tl, theme::kText, buf, "");
   }
   if (app.view_zoom == 1) {  // zoomed in, the note would sit on the dots
     const char* note = "numbers: frames in flight, per direction";
     const ImVec2 ns = ImGui::CalcTextSize(note);
-    dl->AddText(ImVec2(hi.x - ns.x - 0.5f * em, hi.y - 2.9f * em), theme::kDim, note);
+    const float lg = legend_height(hi.x - lo.x - 1.0f * em, em);
+    ct.text(dl, ct.place(ns, {ImVec2(hi.x - ns.x - 0.5f * em, hi.y - lg - 0.6f * em - ns.y), ImVec2(lo.x + 0.5f * em, lo.y + 0.3f * em)}, ""),
+            theme::kDim, note, "");
   }
   return labels;
 }
@@ -313,7 +358,8 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
 
   // Leave room for node boxes at the edges and the legend at the bottom.
   float box_w = 5.0f * em, box_h = 2.6f * em;
-  Canvas cv{ImVec2(origin.x + box_w * 0.1f, origin.y + 0.4f * em), ImVec2(size.x - box_w * 0.2f, size.y - 2.4f * em)};
+  const float legend_h = legend_height(size.x - 1.0f * em, em);
+  Canvas cv{ImVec2(origin.x + box_w * 0.1f, origin.y + 0.4f * em), ImVec2(size.x - box_w * 0.2f, size.y - legend_h - 1.15f * em)};
   handle_zoom(app, cv, ImGui::IsItemHovered());
   cv.zoom = app.view_zoom;
   cv.center = app.view_center;
@@ -341,17 +387,63 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
   double flash_s = 0;
   for (const auto& l : topo.links()) flash_s = std::max(flash_s, l.latency_s);
   flash_s = std::max(3 * flash_s, 0.003);
-  if (routing.active) draw_routing_back(dl, topo, routing, t, em);
-
+  // Every node box before any text, so captions can be put where none is.
   bool linked = false;
   for (const auto& l : topo.links()) linked |= topo.peer_link(l);
   const bool cluster = topo.broker_count() > 1;
   const float compact_h = 1.7f * em;
-  if (cluster) draw_cluster_frame(dl, topo, cv, box_w, compact_h, em, linked);
+  // A column with more nodes than its height holds at two lines each: one-line boxes,
+  // as tall as the spacing leaves (consumers of a short canvas at large text).
+  std::vector<float> node_h(topo.size());
+  for (NodeId n = 0; n < topo.size(); ++n) {
+    node_h[n] = cluster && topo.role(n) == Role::Broker ? compact_h : box_h;
+    float spacing = 1e9f;
+    for (NodeId m = 0; m < topo.size(); ++m)
+      if (m != n && std::fabs(topo.pos(m).x - topo.pos(n).x) < 1e-4f && !(routing.active && m == routing.broker))
+        spacing = std::min(spacing, std::fabs(cv.at(topo.pos(m)).y - cv.at(topo.pos(n)).y));
+    // Down to a one-line box in ImGui's default text size (13 px) if need be.
+    node_h[n] = std::max(1.2f * std::min(em, std::max(13.0f, 0.6f * em)), std::min(node_h[n], spacing - 0.2f * em));
+  }
+  auto node_box = [&](NodeId n, ImVec2& a, ImVec2& b) {
+    const ImVec2 c = cv.at(topo.pos(n));
+    // Wide enough for the node's name; kept inside the canvas at the edges (unzoomed).
+    const float w = std::max(box_w, ImGui::CalcTextSize(topo.name(n).c_str()).x + 0.8f * em);
+    // Brokers of a cluster column: one line (the frame says what they are), so several
+    // fit one above the other.
+    const float h = node_h[n];
+    a = ImVec2(c.x - w / 2, c.y - h / 2);
+    b = ImVec2(c.x + w / 2, c.y + h / 2);
+    if (app.view_zoom == 1) a.x = std::max(a.x, origin.x + 2);  // when zoomed, off-canvas is off-canvas
+    b.x = a.x + w;
+    if (app.view_zoom == 1 && b.x > origin.x + size.x - 2) {
+      b.x = origin.x + size.x - 2;
+      a.x = b.x - w;
+    }
+    // Likewise at the top (controllers of a short canvas) and above the legend.
+    if (app.view_zoom == 1) {
+      const float h = b.y - a.y, bottom = origin.y + size.y - legend_h - 0.6f * em;
+      if (b.y > bottom) b.y = bottom, a.y = b.y - h;
+      if (a.y < origin.y + 2) a.y = origin.y + 2, b.y = a.y + h;
+    }
+  };
+  CanvasText ct{origin, ImVec2(origin.x + size.x, origin.y + size.y), {}, {}};
+  for (NodeId n = 0; n < topo.size(); ++n) {
+    if (routing.active && n == routing.broker) continue;
+    ImVec2 a, b;
+    node_box(n, a, b);
+    ct.node(a, b, topo.name(n));
+  }
+  routing.report_nodes(topo, ct);
+  // The legend's rows: captions keep off them too (not a node: the audit does not know it).
+  ct.boxes.push_back({origin.x, origin.y + size.y - legend_h - 0.5f * em, origin.x + size.x, origin.y + size.y});
+  ct.names.push_back("legend");
+  if (routing.active) draw_routing_back(dl, topo, routing, t, ct);
+
+  if (cluster) draw_cluster_frame(dl, topo, cv, box_w, compact_h, em, linked, ct);
   for (const auto& l : topo.links()) {
     const bool down = topo.link_down(l.a, l.b, t);
     if (topo.peer_link(l)) {
-      draw_peer_link(dl, topo, cv, l, down, em);
+      draw_peer_link(dl, topo, cv, l, down, em, ct);
       continue;
     }
     // A client's links to brokers of its list it is not using now are drawn dashed.
@@ -361,7 +453,7 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
       draw_standby_link(dl, cv.at(topo.pos(l.a)), cv.at(topo.pos(l.b)), em);
       continue;
     }
-    draw_link(dl, end_px(l.a, l.b), end_px(l.b, l.a), down, em);
+    draw_link(dl, end_px(l.a, l.b), end_px(l.b, l.a), down, em, ct);
   }
 
   // Frames in flight.
@@ -378,7 +470,7 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
     return ImVec2(p.x + off.x, p.y + off.y);
   };
   MsgId hit = 0;
-  const bool labels = draw_dots(app, dots, topo, cv, place, clip_lo, clip_hi, mouse, em, dl, hit);
+  const bool labels = draw_dots(app, dots, topo, cv, place, clip_lo, clip_hi, mouse, em, dl, hit, ct);
   // Frames that died recently: a red cross fading where it happened.
   static std::vector<Death> deaths;
   double fade = std::clamp(m.t_end * 0.03, 0.05, 1.0);
@@ -397,34 +489,71 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
     if (labels && pk.msg) {
       char buf[96];
       std::snprintf(buf, sizeof buf, "m%llu lost (%s)", static_cast<unsigned long long>(pk.msg), pk.drop_reason.c_str());
-      dl->AddText(ImVec2(p.x - ImGui::CalcTextSize(buf).x / 2, p.y - s - 1.2f * em), c, buf);
+      // Above the cross, else below or beside it: off the nodes it died between.
+      auto spot_for = [&](ImVec2 bs) {
+        std::vector<ImVec2> spots;
+        for (float dy : {-s - 1.2f * em, s + 0.2f * em, -bs.y / 2, -s - 2.4f * em, s + 1.4f * em, -s - 3.6f * em, s + 2.6f * em})
+          for (float dx : {-bs.x / 2, s + 0.3f * em, -s - 0.3f * em - bs.x})
+            if (!(dy == -bs.y / 2 && dx == -bs.x / 2)) spots.push_back(ImVec2(p.x + dx, p.y + dy));
+        // A frame lost at a node (its host was down) dies at the node's centre: around its box.
+        for (std::size_t i = 0; i < ct.boxes.size(); ++i) {
+          const PxRect& nb = ct.boxes[i];
+          if (p.x < nb.x0 - em || p.x > nb.x1 + em || p.y < nb.y0 - em || p.y > nb.y1 + em) continue;
+          const float mx = (nb.x0 + nb.x1) / 2, my = (nb.y0 + nb.y1) / 2;
+          spots.push_back(ImVec2(nb.x0 - 0.3f * em - bs.x, my - bs.y / 2));
+          spots.push_back(ImVec2(nb.x1 + 0.3f * em, my - bs.y / 2));
+          spots.push_back(ImVec2(mx - bs.x / 2, nb.y1 + 0.1f * em));
+          spots.push_back(ImVec2(mx - bs.x / 2, nb.y0 - 0.1f * em - bs.y));
+          spots.push_back(ImVec2(nb.x0 - 0.3f * em - bs.x, nb.y0 - 0.1f * em - bs.y));
+          spots.push_back(ImVec2(nb.x0 - 0.3f * em - bs.x, nb.y1 + 0.1f * em));
+        }
+        return ct.place(bs, spots, "");
+      };
+      // No free spot (a short canvas at large text): the caption in smaller text, if that finds one.
+      float fs = em;
+      ImVec2 bs = ImGui::CalcTextSize(buf), at = spot_for(bs);
+      if (!ct.clear(at, bs, "")) {
+        const float small = std::max(13.0f, 0.6f * em);
+        const ImVec2 ss = ImGui::GetFont()->CalcTextSizeA(small, 1e9f, 0, buf);
+        const ImVec2 at2 = spot_for(ss);
+        if (ct.clear(at2, ss, "")) {
+          ct.taken.erase(ct.taken.end() - 2);  // the first, larger try
+          fs = small, at = at2;
+        } else {
+          ct.taken.pop_back();
+        }
+      }
+      ct.text(dl, at, c, buf, "", fs);
     }
   }
 
-  if (routing.active) draw_routing_front(dl, topo, routing, t, flash_s, app.selected, em);
+  if (routing.active) draw_routing_front(dl, topo, routing, t, flash_s, app.selected, ct);
   // Nodes on top of links and dots.
   for (NodeId n = 0; n < topo.size(); ++n) {
     if (routing.active && n == routing.broker) continue;  // drawn as its routing
-    ImVec2 c = cv.at(topo.pos(n));
-    // Wide enough for the node's name; kept inside the canvas at the edges (unzoomed).
-    float w = std::max(box_w, ImGui::CalcTextSize(topo.name(n).c_str()).x + 0.8f * em);
-    // Brokers of a cluster column: one line (the frame says what they are), so several
-    // fit one above the other.
     const bool compact = cluster && topo.role(n) == Role::Broker;
-    const float h = compact ? compact_h : box_h;
-    ImVec2 a(c.x - w / 2, c.y - h / 2), b(c.x + w / 2, c.y + h / 2);
-    if (app.view_zoom == 1) a.x = std::max(a.x, origin.x + 2);  // when zoomed, off-canvas is off-canvas
-    b.x = a.x + w;
-    if (app.view_zoom == 1 && b.x > origin.x + size.x - 2) {
-      b.x = origin.x + size.x - 2;
-      a.x = b.x - w;
-    }
+    ImVec2 a, b;
+    node_box(n, a, b);
+    const ImVec2 c((a.x + b.x) / 2, (a.y + b.y) / 2);
+    const std::string& name = topo.name(n);
+    // A caption of this node: below it (or beside it, for a broker of a cluster column),
+    // else wherever around it there is room on the canvas.
+    auto caption = [&](const std::string& text, ImU32 col, float below) {
+      const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
+      const ImVec2 under((a.x + b.x - ts.x) / 2, b.y + below), right(b.x + 0.35f * em, c.y - ts.y / 2);
+      const ImVec2 left(a.x - 0.35f * em - ts.x, c.y - ts.y / 2), over((a.x + b.x - ts.x) / 2, a.y - ts.y - 0.1f * em);
+      ct.text(dl, ct.place(ts, compact ? std::vector<ImVec2>{right, left, under, over} : std::vector<ImVec2>{under, right, left, over}, name),
+              col, text, name);
+    };
     bool down = topo.node_down(n, t);
     dl->AddRectFilled(a, b, down ? theme::kCrashed : theme::role_color(topo.role(n)), 0.3f * em);
     dl->AddRect(a, b, theme::kText, 0.3f * em, 0, 1.5f);
-    const std::string& name = topo.name(n);
-    ImVec2 ts = ImGui::CalcTextSize(name.c_str());
-    dl->AddText(ImVec2((a.x + b.x - ts.x) / 2, a.y + 0.15f * em), theme::kText, name.c_str());
+    // Two lines when the box has room for the role under the name, else the name alone,
+    // smaller if the box is shorter than a line.
+    const bool two_lines = b.y - a.y >= box_h - 0.01f;
+    const float fs = std::min(em, (b.y - a.y) / 1.2f);
+    const ImVec2 ts = ImGui::GetFont()->CalcTextSizeA(fs, 1e9f, 0, name.c_str());
+    ct.text(dl, ImVec2((a.x + b.x - ts.x) / 2, two_lines ? a.y + 0.15f * em : c.y - ts.y / 2), theme::kText, name, name, fs);
     // The role under the name, unless the name already says it ("broker").
     const char* role = topo.role(n) == Role::Producer ? "producer" : topo.role(n) == Role::Broker ? "broker"
                      : topo.role(n) == Role::Consumer ? "consumer" : topo.role(n) == Role::Controller ? "controller" : "";
@@ -433,19 +562,17 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
       dl->AddRect(ImVec2(a.x - 3, a.y - 3), ImVec2(b.x + 3, b.y + 3), theme::kLeader, 0.35f * em, 0, 3.0f);
       char buf[48];
       std::snprintf(buf, sizeof buf, "active, term %lld", static_cast<long long>(run.play->state().raft_term()));
-      ImVec2 as = ImGui::CalcTextSize(buf);
-      dl->AddText(ImVec2((a.x + b.x - as.x) / 2, b.y + 0.25f * em), theme::kLeader, buf);
+      caption(buf, theme::kLeader, 0.25f * em);
     }
     // A publisher held by a memory alarm (connection.blocked): outlined and labelled.
     if (!down && run.play->state().blocked(n)) {
       dl->AddRect(ImVec2(a.x - 3, a.y - 3), ImVec2(b.x + 3, b.y + 3), IM_COL32(255, 170, 40, 255), 0.35f * em, 0, 3.0f);
-      ImVec2 bs = ImGui::CalcTextSize("BLOCKED");
-      dl->AddText(ImVec2((a.x + b.x - bs.x) / 2, b.y + 0.25f * em), IM_COL32(255, 170, 40, 255), "BLOCKED");
+      caption("BLOCKED", IM_COL32(255, 170, 40, 255), 0.25f * em);
     }
     if (down && compact) {
       dl->AddLine(a, b, theme::kDown, 0.22f * em);
       dl->AddLine(ImVec2(a.x, b.y), ImVec2(b.x, a.y), theme::kDown, 0.22f * em);
-      dl->AddText(ImVec2(b.x + 0.35f * em, c.y - 0.5f * em), theme::kDown, "CRASHED");
+      caption("CRASHED", theme::kDown, 0.1f * em);
       continue;
     }
     // A RabbitMQ cluster node: what it leads or mirrors now, or that it paused itself.
@@ -462,24 +589,23 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
         if (!part.empty()) what += (what.empty() ? "" : ", ") + part;
       }
       if (!what.empty())
-        dl->AddText(ImVec2(b.x + 0.35f * em, c.y - 0.5f * em), st.paused(n) ? theme::kDown : theme::kLeader, what.c_str());
+        caption(what, st.paused(n) ? theme::kDown : theme::kLeader, 0.1f * em);
     }
-    if (name != role && !compact) {
+    if (name != role && !compact && two_lines) {
       ImVec2 ss = ImGui::CalcTextSize(role);
-      dl->AddText(ImVec2((a.x + b.x - ss.x) / 2, a.y + 1.25f * em), theme::kText, role);
+      ct.text(dl, ImVec2((a.x + b.x - ss.x) / 2, a.y + 1.25f * em), theme::kText, role, name);
     }
     if (down) {
       dl->AddLine(a, b, theme::kDown, 0.22f * em);
       dl->AddLine(ImVec2(a.x, b.y), ImVec2(b.x, a.y), theme::kDown, 0.22f * em);
-      ImVec2 cs = ImGui::CalcTextSize("CRASHED");
-      dl->AddText(ImVec2((a.x + b.x - cs.x) / 2, b.y + 0.1f * em), theme::kDown, "CRASHED");
+      caption("CRASHED", theme::kDown, 0.1f * em);
     }
   }
-  draw_legend(dl, ImVec2(origin.x + 0.5f * em, origin.y + size.y - 1.6f * em), em);
+  draw_legend(dl, ImVec2(origin.x + 0.5f * em, origin.y + size.y - 1.6f * em), size.x - 1.0f * em, em, &ct);
   if (app.view_zoom > 1) {
     char z[64];
     std::snprintf(z, sizeof z, "zoom %.1fx (double-click to reset)", app.view_zoom);
-    dl->AddText(ImVec2(origin.x + 0.5f * em, origin.y + 0.3f * em), theme::kDim, z);
+    ct.text(dl, ImVec2(origin.x + 0.5f * em, origin.y + 0.3f * em), theme::kDim, z, "");
   }
   if (hit && ImGui::IsItemHovered()) {
     char buf[24];
