@@ -18,6 +18,11 @@ inline void flow(float w) {
   if (fits_after_last(w, ImGui::GetStyle().ItemSpacing.x)) ImGui::SameLine();
 }
 
+/// Whether a region `width` pixels wide holds fewer than about 70 characters of the
+/// current font (a projector at text scale 2): the window then switches to its narrow
+/// layout (canvas across the width, consumers as a tab, view options in a popup).
+inline bool is_narrow(float width) { return width / ImGui::GetFontSize() < 70.0f; }
+
 /// Width of a button with this label.
 inline float button_width(const char* label) {
   return ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "model/playback.hpp"
+#include "flow.hpp"
 #include "layout_audit.hpp"
 #include "theme.hpp"
 #include "model_panels.hpp"
@@ -41,10 +42,6 @@ void run_title(AppState& app, const Run& run) {
   ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
 }
-
-// Below about 70 characters of width (a projector at text scale 2) the canvas gets the
-// full width and the consumer view becomes a tab: side by side, nodes and labels collide.
-bool is_compact(float width, float em) { return width / em < 70.0f; }
 
 // Each run's canvas, side by side when two runs are shown, labelled with the run's name.
 void canvases(AppState& app, ImVec2 size) {
@@ -216,7 +213,8 @@ void draw_frame(AppState& app) {
   float sp = ImGui::GetStyle().ItemSpacing.y;
   float timeline_h = (2.0f + 2.4f * static_cast<float>(app.runs.size()) + 1.4f + (app.selected ? 1.2f : 0.0f)) * em;
   float main_h = std::max(8.0f * em, avail.y - timeline_h - sp);
-  if (is_compact(avail.x, em))
+  // Narrow (text scale 2): side by side, nodes and labels collide.
+  if (is_narrow(avail.x))
     compact_layout(app, ImVec2(avail.x, main_h));
   else
     wide_layout(app, ImVec2(avail.x, main_h));

@@ -18,6 +18,38 @@ bool tool_button(const char* label, const char* tip, bool first = false) {
   return pressed;
 }
 
+// Speed, text size, ids, frame stepping and slow hops: in the toolbar's row (`inline_row`)
+// or one under the other in a popup.
+void view_options(AppState& app, float em, bool inline_row) {
+  auto next = [&](float w) {
+    if (inline_row) flow(w);
+  };
+  // Speed on a log scale: 0.1x .. 100x simulated seconds per wall second.
+  char speed[32];
+  std::snprintf(speed, sizeof speed, "%.2gx speed", app.speed);
+  next(8 * em + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(speed).x);
+  float lg = std::log10(app.speed);
+  ImGui::SetNextItemWidth(8 * em);
+  if (ImGui::SliderFloat("##speed", &lg, -1.0f, 2.0f, "")) app.speed = std::pow(10.0f, lg);
+  ImGui::SameLine();
+  ImGui::TextUnformatted(speed);
+  next(5 * em);
+  ImGui::SetNextItemWidth(5 * em);
+  if (ImGui::SliderFloat("##font", &app.font_scale, 1.0f, 2.5f, "text %.1fx")) theme::set_font_scale(app.font_scale);
+  next(checkbox_width("ids"));
+  ImGui::Checkbox("ids", &app.show_labels);
+  next(checkbox_width("frames"));
+  ImGui::Checkbox("frames", &app.step_frames);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("< and > (and the arrow keys) stop at every network frame, heartbeats included\n"
+                      "(Alt+Left / Alt+Right do that at any time).");
+  next(checkbox_width("slow hops"));
+  ImGui::Checkbox("slow hops", &app.slow_motion);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Slow the clock while a message is on the wire, so millisecond hops can be seen.\n"
+                      "Positions stay exact; only the pace changes.");
+}
+
 }  // namespace
 
 void draw_toolbar(AppState& app) {
@@ -41,30 +73,19 @@ void draw_toolbar(AppState& app) {
   std::snprintf(clock, sizeof clock, "t = %.3f s / %.1f s", app.t, end);
   flow(ImGui::CalcTextSize(clock).x);
   ImGui::TextUnformatted(clock);
-  // Speed on a log scale: 0.1x .. 100x simulated seconds per wall second.
-  char speed[32];
-  std::snprintf(speed, sizeof speed, "%.2gx speed", app.speed);
-  flow(8 * em + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(speed).x);
-  float lg = std::log10(app.speed);
-  ImGui::SetNextItemWidth(8 * em);
-  if (ImGui::SliderFloat("##speed", &lg, -1.0f, 2.0f, "")) app.speed = std::pow(10.0f, lg);
-  ImGui::SameLine();
-  ImGui::TextUnformatted(speed);
-  flow(5 * em);
-  ImGui::SetNextItemWidth(5 * em);
-  if (ImGui::SliderFloat("##font", &app.font_scale, 1.0f, 2.5f, "text %.1fx")) theme::set_font_scale(app.font_scale);
-  flow(checkbox_width("ids"));
-  ImGui::Checkbox("ids", &app.show_labels);
-  flow(checkbox_width("frames"));
-  ImGui::Checkbox("frames", &app.step_frames);
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("< and > (and the arrow keys) stop at every network frame, heartbeats included\n"
-                      "(Alt+Left / Alt+Right do that at any time).");
-  flow(checkbox_width("slow hops"));
-  ImGui::Checkbox("slow hops", &app.slow_motion);
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Slow the clock while a message is on the wire, so millisecond hops can be seen.\n"
-                      "Positions stay exact; only the pace changes.");
+  // On a narrow window (text scale 2) the view options go into a popup, so the transport
+  // controls and the lesson title keep the toolbar to two lines.
+  if (is_narrow(ImGui::GetWindowWidth())) {
+    flow(button_width("view..."));
+    if (ImGui::Button("view...")) ImGui::OpenPopup("##view_options");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("speed, text size, ids, frame stepping, slow hops");
+    if (ImGui::BeginPopup("##view_options")) {
+      view_options(app, em, false);
+      ImGui::EndPopup();
+    }
+  } else {
+    view_options(app, em, true);
+  }
   // The title wraps on a line of its own when it does not fit after the controls.
   const auto& h = m.trace.header;
   const std::string& title = h.title.empty() ? h.scenario : h.title;
