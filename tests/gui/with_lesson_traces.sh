@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every lesson with a trace and checks that the GUI's model shows the checker's
-# figures at the end and in mid-run (see ledger_agreement.cpp).
-# Usage: ledger_agreement.sh BROKERSIM GUI_LEDGER_AGREEMENT SCENARIO_DIR
+# Runs every lesson with a trace and hands all the traces to a checking tool: the GUI's
+# figures against the checker's (ledger_agreement.cpp), nothing hidden (lesson_meaning.cpp),
+# the canvas's routing against the simulator's (routing_lessons.cpp).
+# Usage: with_lesson_traces.sh BROKERSIM TOOL SCENARIO_DIR
 set -euo pipefail
 bin="$1"; tool="$2"; dir="$3"
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
