@@ -182,6 +182,17 @@ LostMsg SimState::explain_loss(const Event& e, std::size_t index, MsgId id) cons
   }
 }
 
+ProcessedMsg SimState::consumer_box(const Event& e, std::size_t index) const {
+  ProcessedMsg p;
+  p.msg = e.msg;
+  p.queue = queue_name(e);
+  p.position = position_of(p.queue, e.msg);
+  p.redelivered = field::flag<"redelivered">(e);
+  p.t = e.t;
+  p.event = index;
+  return p;
+}
+
 void SimState::apply(const Event& e, std::size_t index) {
   ledger_->on_event(e);
   const Verdict& v = ledger_->last_verdict();
@@ -316,15 +327,9 @@ void SimState::apply(const Event& e, std::size_t index) {
         }
       auto& c = consumers_[e.node];
       c.node = e.node;
-      ProcessedMsg p;
-      p.msg = e.msg;
-      p.queue = queue_name(e);
+      ProcessedMsg p = consumer_box(e, index);
       // Queue model: the enqueue position. Log model: the record's offset (process `offset`).
-      p.position = position_of(p.queue, e.msg);
       if (p.position < 0) p.position = offset(e) >= 0 ? offset(e) : static_cast<std::int64_t>(e.msg);
-      p.redelivered = field::flag<"redelivered">(e);
-      p.t = e.t;
-      p.event = index;
       p.reordered = v.reordered;
       p.duplicate = v.duplicate;
       c.reordered += p.reordered;
@@ -335,14 +340,7 @@ void SimState::apply(const Event& e, std::size_t index) {
     case ev::DuplicateSkipped: {
       auto& c = consumers_[e.node];
       c.node = e.node;
-      ProcessedMsg p;
-      p.msg = e.msg;
-      p.queue = queue_name(e);
-      p.position = position_of(p.queue, e.msg);
-      p.redelivered = field::flag<"redelivered">(e);
-      p.t = e.t;
-      p.event = index;
-      c.skipped.push_back(std::move(p));
+      c.skipped.push_back(consumer_box(e, index));
       // An idempotent consumer acks what it skips; an auto-ack one just lets it go.
       for (auto& q : queues_)
         if (q.name == queue_name(e)) {

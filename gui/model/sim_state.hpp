@@ -158,6 +158,9 @@ class SimState {
   std::int64_t raft_term() const { return raft_term_; }
   /// Enqueue position of msg in queue, or -1.
   std::int64_t position_of(const std::string& queue, MsgId msg) const;
+  /// A consumer's box for a process or duplicate_skipped event (`index` in Trace::events):
+  /// message, queue, enqueue position (-1 if unknown), redelivered flag, time.
+  ProcessedMsg consumer_box(const Event& e, std::size_t index) const;
   /// Make `queue` appear even before its first event (the header lists queues), on
   /// `broker` when known (kNoNode: learnt from its first event).
   void declare_queue(const std::string& name, NodeId broker = kNoNode);
