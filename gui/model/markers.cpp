@@ -42,233 +42,232 @@ const char* marker_kind_name(MarkerKind k) {
   return "?";
 }
 
-std::vector<Marker> build_markers(const Trace& tr) {
-  const auto& names = tr.header.node_names;
-  auto nm = [&](NodeId n) { return n < names.size() ? names[n] : std::string("?"); };
-  std::vector<Marker> out;
-  // Replaying through the ledger is how a reorder, a duplicate or a loss is recognised:
-  // the checker's verdict on each event, so the marks agree with the CLI's totals.
-  SimState s = sim_state_for(tr);
-  std::unordered_map<std::uint64_t, MsgId> frame_msg;
-  // Replication: each partition's ISR as last committed (the header's replicas at first)
-  // and the partition epochs seen (the same election or ISR change can be traced twice).
-  const TopicReplicas replicas = topic_replicas_from_header(tr.header.raw);
-  std::map<std::string, std::set<NodeId>> isr_of;
-  std::set<std::pair<std::string, std::int64_t>> epochs_seen;
-  auto parse = [&](const std::string& csv) {
-    std::set<NodeId> out;
-    std::size_t b = 0;
-    while (b <= csv.size()) {
-      std::size_t e = csv.find(',', b);
-      if (e == std::string::npos) e = csv.size();
-      std::string item = csv.substr(b, e - b);
-      item.erase(0, item.find_first_not_of(' '));
-      item.erase(item.find_last_not_of(' ') + 1);
-      for (std::size_t i = 0; i < names.size(); ++i)
-        if (names[i] == item) out.insert(static_cast<NodeId>(i));
-      b = e + 1;
-    }
-    return out;
-  };
-  auto isr_before = [&](const std::string& part) -> std::set<NodeId>& {
-    auto it = isr_of.find(part);
-    if (it != isr_of.end()) return it->second;
-    std::set<NodeId>& s0 = isr_of[part];
-    const auto slash = part.rfind('/');
-    auto rit = replicas.find(part.substr(0, slash));
-    if (rit != replicas.end()) {
-      const std::size_t idx = slash == std::string::npos ? 0 : std::strtoul(part.c_str() + slash + 1, nullptr, 10);
-      if (idx < rit->second.replicas_csv.size()) s0 = parse(rit->second.replicas_csv[idx]);
-    }
-    return s0;
-  };
-  auto names_of = [&](const std::set<NodeId>& ns) {
-    std::string out;
-    for (NodeId n : ns) out += (out.empty() ? "" : ",") + nm(n);
-    return out.empty() ? std::string("none") : out;
-  };  // what each frame carried, to name a dead one
-  for (std::size_t i = 0; i < tr.events.size(); ++i) {
-    const Event& e = tr.events[i];
-    s.apply(e, i);
-    auto add = [&](MarkerKind k, std::string label) { out.push_back(Marker{e.t, k, i, e.msg, e.node, std::move(label)}); };
-    // Why each message is lost comes from SimState, so the hover and the queue view agree.
-    for (MsgId id : s.ledger().last_verdict().lost) {
-      const LostMsg* l = s.lost_entry(id);
-      out.push_back(Marker{e.t, MarkerKind::Loss, i, id, e.node, fmt::format("m{} lost: {}", id, l ? l->why : "?")});
-    }
-    switch (e.kind) {
-      case ev::Crash: add(MarkerKind::Crash, fmt::format("{} crashes", nm(e.node))); break;
-      case ev::Restart: add(MarkerKind::Restart, fmt::format("{} restarts", nm(e.node))); break;
-      case ev::LinkDown: add(MarkerKind::LinkDown, fmt::format("link {}-{} down", nm(e.node), nm(e.peer))); break;
-      case ev::LinkUp: add(MarkerKind::LinkUp, fmt::format("link {}-{} up", nm(e.node), nm(e.peer))); break;
-      case ev::Failover: add(MarkerKind::Failover, fmt::format("{} fails over to {}", nm(e.node), nm(e.peer))); break;
-      case ev::Deliver:
-        if (field::flag<"redelivered">(e)) add(MarkerKind::Redelivery, fmt::format("m{} redelivered to {}", e.msg, nm(e.peer)));
-        break;
-      case ev::Drop:
-        if (reason(e) == "expired") add(MarkerKind::Expired, fmt::format("m{} expired in {} (message TTL): dropped", e.msg, queue_name(e)));
-        // A drop that loses the message is already marked, with its reason, above.
-        else if (!std::count(s.ledger().last_verdict().lost.begin(), s.ledger().last_verdict().lost.end(), e.msg))
-          add(MarkerKind::Loss, fmt::format("m{} dropped from {} ({})", e.msg, queue_name(e), reason(e)));
-        break;
-      case ev::DeadLetter: {
-        // "dlx:expired": the exchange it is republished to, and why.
-        const std::string& dlx = field::text<"dead_letter_exchange">(e);
-        const auto colon = dlx.find(':');
-        add(MarkerKind::DeadLetter, colon == std::string::npos
-                                        ? fmt::format("m{} dead-lettered from {} to {}", e.msg, queue_name(e), dlx)
-                                        : fmt::format("m{} dead-lettered from {} to exchange {} ({})", e.msg, queue_name(e),
-                                                      dlx.substr(0, colon), dlx.substr(colon + 1)));
-        break;
-      }
-      case ev::Unroutable:
-        // A mandatory one comes back as basic.return: marked when the producer hears it.
-        if (!field::flag<"returned">(e))
-          add(MarkerKind::Returned, fmt::format("m{} unroutable at exchange '{}': no binding matched, dropped", e.msg,
-                                                field::text<"exchange">(e)));
-        break;
-      case ev::Returned:
-        add(MarkerKind::Returned, fmt::format("m{} returned to {} (basic.return: no queue for key '{}')", e.msg, nm(e.node),
-                                              field::text<"routing_key">(e)));
-        break;
-      case ev::Blocked:
-        if (field::flag<"blocked">(e))
-          add(MarkerKind::Blocked, fmt::format("{} blocked by {} (connection.blocked: {})", nm(e.node), nm(e.peer), reason(e)));
-        break;
-      case ev::Rebalance: {
-        const std::int64_t gen = field::integer<"generation">(e);
-        add(MarkerKind::Rebalance, gen <= 1 ? fmt::format("group {} forms (generation 1, {} member{})", group(e),
-                                                          field::integer<"members">(e), field::integer<"members">(e) == 1 ? "" : "s")
-                                            : fmt::format("group {} rebalances: generation {}, {} member{}", group(e), gen,
-                                                          field::integer<"members">(e), field::integer<"members">(e) == 1 ? "" : "s"));
-        break;
-      }
-      case ev::OffsetReset: {
-        // The first reset of a group without a committed offset is where it starts, not a jump.
-        const std::int64_t from = field::integer<"from_offset">(e), to = offset(e);
-        const bool seek = e.node == e.peer;
-        if (!seek && from < 0) break;
-        std::string what = from < 0 ? fmt::format("to offset {}", to)
-                           : to < from ? fmt::format("back from offset {} to {}: {} records read again", from, to, from - to)
-                                       : fmt::format("from offset {} to {}: {} records skipped", from, to, to - from);
-        add(MarkerKind::Seek, seek ? fmt::format("{} seeks {} {}", nm(e.peer), partition(e), what)
-                                   : fmt::format("auto.offset.reset moves {} on {} {}", group(e), partition(e), what));
-        break;
-      }
-      case ev::Process: {
-        const auto& c = s.consumers().at(e.node);
-        const auto& p = c.processed.back();
-        if (p.duplicate) add(MarkerKind::Duplicate, fmt::format("{} processed m{} again", nm(e.node), e.msg));
-        if (p.reordered) {
-          // Name the message that overtook it, the way a teacher would say it.
-          MsgId later = 0;
-          std::int64_t best = -1;
-          for (const auto& q : c.processed)
-            if (q.queue == p.queue && q.position > p.position && (best < 0 || q.position < best)) {
-              best = q.position;
-              later = q.msg;
-            }
-          add(MarkerKind::Reorder, fmt::format("{} processed m{} after m{}", nm(e.node), e.msg, later));
-        }
-        break;
-      }
-      case ev::LeaderElection: {
-        if (!epochs_seen.insert({"e" + partition(e), field::integer<"partition_epoch">(e)}).second) break;
-        const bool unclean = field::flag<"unclean">(e);
-        const std::int64_t epoch = field::integer<"leader_epoch">(e);
-        std::string label = e.peer == kNoNode
-                                ? fmt::format("{} offline: no replica can lead", partition(e))
-                                : fmt::format("{}{} leads {} (epoch {}, ISR {})", unclean ? "UNCLEAN: " : "", nm(e.peer), partition(e), epoch, field::text<"isr">(e));
-        out.push_back(Marker{e.t, unclean ? MarkerKind::UncleanElection : MarkerKind::Election, i, 0, e.peer, std::move(label)});
-        isr_before(partition(e)) = parse(field::text<"isr">(e));
-        break;
-      }
-      case ev::IsrChange: {
-        if (!epochs_seen.insert({"i" + partition(e), field::integer<"partition_epoch">(e)}).second) break;
-        std::set<NodeId>& before = isr_before(partition(e));
-        const std::set<NodeId> now = parse(field::text<"isr">(e));
-        std::set<NodeId> gone, added;
-        for (NodeId n : before)
-          if (!now.count(n)) gone.insert(n);
-        for (NodeId n : now)
-          if (!before.count(n)) added.insert(n);
-        if (!gone.empty())
-          add(MarkerKind::IsrShrink, fmt::format("{} leaves the ISR of {} (ISR {})", names_of(gone), partition(e), names_of(now)));
-        if (!added.empty())
-          add(MarkerKind::IsrExpand, fmt::format("{} rejoins the ISR of {} (ISR {})", names_of(added), partition(e), names_of(now)));
-        before = now;
-        break;
-      }
-      case ev::Truncate: {
-        // One event per record removed: one marker per replica and moment.
-        Marker* last = nullptr;
-        for (auto it = out.rbegin(); it != out.rend() && it->t == e.t; ++it)
-          if (it->kind == MarkerKind::Truncate && it->node == e.node && tr.events[it->event].queue == e.queue) {
-            last = &*it;
-            break;
-          }
-        if (last) {
-          const std::int64_t from = offset(tr.events[last->event]);
-          last->label = fmt::format("{} truncates {} from offset {} ({} records, {})", nm(e.node), partition(e), from,
-                                    offset(e) - from + 1, reason(e));
-        } else {
-          add(MarkerKind::Truncate, fmt::format("{} truncates {} from offset {} (m{}, {})", nm(e.node), partition(e), offset(e), e.msg, reason(e)));
-        }
-        break;
-      }
-      case ev::MemoryAlarm:
-        if (field::flag<"alarm">(e))
-          out.push_back(Marker{e.t, MarkerKind::MemoryAlarm, i, 0, e.node,
-                               fmt::format("{}: memory alarm, {} of {} bytes: publishers blocked", nm(e.node),
-                                           field::integer<"memory_bytes">(e), field::integer<"limit_bytes">(e))});
-        break;
-      case ev::RaftLeader: {
-        // A quorum queue's new leader (its first election is the queue's start).
-        static const std::string prefix = "queue ";
-        if (e.queue.compare(0, prefix.size(), prefix) != 0 || field::integer<"term">(e) < 2) break;
-        out.push_back(Marker{e.t, MarkerKind::Election, i, 0, e.node,
-                             fmt::format("{} leads quorum queue {} (Raft term {})", nm(e.node), e.queue.substr(prefix.size()),
-                                         field::integer<"term">(e))});
-        break;
-      }
-      case ev::MirrorPromoted: {
-        const bool synced = field::text<"sync">(e) == "synchronised";
-        if (field::flag<"promoted">(e))
-          out.push_back(Marker{e.t, synced ? MarkerKind::Election : MarkerKind::UncleanElection, i, 0, e.node,
-                               synced ? fmt::format("{} promoted to lead {} (synchronised mirror)", nm(e.node), e.queue)
-                                      : fmt::format("{} promoted to lead {} UNSYNCHRONISED: lacks {} messages", nm(e.node),
-                                                    e.queue, field::integer<"lacking">(e))});
-        else
-          out.push_back(Marker{e.t, MarkerKind::Paused, i, 0, e.node,
-                               fmt::format("{} (unsynchronised) does not take over {}: the queue is unavailable", nm(e.node), e.queue)});
-        break;
-      }
-      case ev::NodePaused:
-        out.push_back(Marker{e.t, MarkerKind::Paused, i, 0, e.node,
-                             field::flag<"paused">(e) ? fmt::format("{} sees {} of {} nodes: paused (pause_minority)", nm(e.node),
-                                                                    field::integer<"reachable">(e), field::integer<"cluster_size">(e))
-                                                      : fmt::format("{} sees a majority again: resumes", nm(e.node))});
-        break;
-      case ev::BrokerFenced:
-        if (field::flag<"fenced">(e))
-          out.push_back(Marker{e.t, MarkerKind::Fenced, i, 0, e.peer, fmt::format("controller fences {} ({})", nm(e.peer), reason(e))});
-        break;
-      case ev::NetSend:
-        for (const auto& it : e.items)
-          if (it.msg) frame_msg[e.pkt] = it.msg;
-        break;
-      case ev::NetDrop: {
-        // A transmission died (a link_down one is retransmitted; the message's own fate
-        // is the ledger's "lost" marker above).
-        auto f = frame_msg.find(e.pkt);
-        MsgId m = f == frame_msg.end() ? 0 : f->second;
-        if (m) out.push_back(Marker{e.t, MarkerKind::Loss, i, m, e.node, fmt::format("frame with m{} lost ({})", m, reason(e))});
-        break;
-      }
-      default: break;
-    }
+MarkerFinder::MarkerFinder(const Trace& tr) : tr_(tr), replicas_(topic_replicas_from_header(tr.header.raw)) {}
+
+std::string MarkerFinder::nm(NodeId n) const {
+  const auto& names = tr_.header.node_names;
+  return n < names.size() ? names[n] : std::string("?");
+}
+
+std::set<NodeId> MarkerFinder::parse(const std::string& csv) const {
+  const auto& names = tr_.header.node_names;
+  std::set<NodeId> out;
+  std::size_t b = 0;
+  while (b <= csv.size()) {
+    std::size_t e = csv.find(',', b);
+    if (e == std::string::npos) e = csv.size();
+    std::string item = csv.substr(b, e - b);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (names[i] == item) out.insert(static_cast<NodeId>(i));
+    b = e + 1;
   }
   return out;
+}
+
+std::set<NodeId>& MarkerFinder::isr_before(const std::string& part) {
+  auto it = isr_of_.find(part);
+  if (it != isr_of_.end()) return it->second;
+  std::set<NodeId>& s0 = isr_of_[part];
+  const auto slash = part.rfind('/');
+  auto rit = replicas_.find(part.substr(0, slash));
+  if (rit != replicas_.end()) {
+    const std::size_t idx = slash == std::string::npos ? 0 : std::strtoul(part.c_str() + slash + 1, nullptr, 10);
+    if (idx < rit->second.replicas_csv.size()) s0 = parse(rit->second.replicas_csv[idx]);
+  }
+  return s0;
+}
+
+std::string MarkerFinder::names_of(const std::set<NodeId>& ns) const {
+  std::string out;
+  for (NodeId n : ns) out += (out.empty() ? "" : ",") + nm(n);
+  return out.empty() ? std::string("none") : out;
+}
+
+void MarkerFinder::on_event(std::size_t i, const SimState& s) {
+  const Trace& tr = tr_;
+  auto& out = out_;
+  auto& frame_msg = frame_msg_;
+  auto& epochs_seen = epochs_seen_;
+  const Event& e = tr.events[i];
+  auto add = [&](MarkerKind k, std::string label) { out.push_back(Marker{e.t, k, i, e.msg, e.node, std::move(label)}); };
+  // Why each message is lost comes from SimState, so the hover and the queue view agree.
+  for (MsgId id : s.ledger().last_verdict().lost) {
+    const LostMsg* l = s.lost_entry(id);
+    out.push_back(Marker{e.t, MarkerKind::Loss, i, id, e.node, fmt::format("m{} lost: {}", id, l ? l->why : "?")});
+  }
+  switch (e.kind) {
+    case ev::Crash: add(MarkerKind::Crash, fmt::format("{} crashes", nm(e.node))); break;
+    case ev::Restart: add(MarkerKind::Restart, fmt::format("{} restarts", nm(e.node))); break;
+    case ev::LinkDown: add(MarkerKind::LinkDown, fmt::format("link {}-{} down", nm(e.node), nm(e.peer))); break;
+    case ev::LinkUp: add(MarkerKind::LinkUp, fmt::format("link {}-{} up", nm(e.node), nm(e.peer))); break;
+    case ev::Failover: add(MarkerKind::Failover, fmt::format("{} fails over to {}", nm(e.node), nm(e.peer))); break;
+    case ev::Deliver:
+      if (field::flag<"redelivered">(e)) add(MarkerKind::Redelivery, fmt::format("m{} redelivered to {}", e.msg, nm(e.peer)));
+      break;
+    case ev::Drop:
+      if (reason(e) == "expired") add(MarkerKind::Expired, fmt::format("m{} expired in {} (message TTL): dropped", e.msg, queue_name(e)));
+      // A drop that loses the message is already marked, with its reason, above.
+      else if (!std::count(s.ledger().last_verdict().lost.begin(), s.ledger().last_verdict().lost.end(), e.msg))
+        add(MarkerKind::Loss, fmt::format("m{} dropped from {} ({})", e.msg, queue_name(e), reason(e)));
+      break;
+    case ev::DeadLetter: {
+      // "dlx:expired": the exchange it is republished to, and why.
+      const std::string& dlx = field::text<"dead_letter_exchange">(e);
+      const auto colon = dlx.find(':');
+      add(MarkerKind::DeadLetter, colon == std::string::npos
+                                      ? fmt::format("m{} dead-lettered from {} to {}", e.msg, queue_name(e), dlx)
+                                      : fmt::format("m{} dead-lettered from {} to exchange {} ({})", e.msg, queue_name(e),
+                                                    dlx.substr(0, colon), dlx.substr(colon + 1)));
+      break;
+    }
+    case ev::Unroutable:
+      // A mandatory one comes back as basic.return: marked when the producer hears it.
+      if (!field::flag<"returned">(e))
+        add(MarkerKind::Returned, fmt::format("m{} unroutable at exchange '{}': no binding matched, dropped", e.msg,
+                                              field::text<"exchange">(e)));
+      break;
+    case ev::Returned:
+      add(MarkerKind::Returned, fmt::format("m{} returned to {} (basic.return: no queue for key '{}')", e.msg, nm(e.node),
+                                            field::text<"routing_key">(e)));
+      break;
+    case ev::Blocked:
+      if (field::flag<"blocked">(e))
+        add(MarkerKind::Blocked, fmt::format("{} blocked by {} (connection.blocked: {})", nm(e.node), nm(e.peer), reason(e)));
+      break;
+    case ev::Rebalance: {
+      const std::int64_t gen = field::integer<"generation">(e);
+      add(MarkerKind::Rebalance, gen <= 1 ? fmt::format("group {} forms (generation 1, {} member{})", group(e),
+                                                        field::integer<"members">(e), field::integer<"members">(e) == 1 ? "" : "s")
+                                          : fmt::format("group {} rebalances: generation {}, {} member{}", group(e), gen,
+                                                        field::integer<"members">(e), field::integer<"members">(e) == 1 ? "" : "s"));
+      break;
+    }
+    case ev::OffsetReset: {
+      // The first reset of a group without a committed offset is where it starts, not a jump.
+      const std::int64_t from = field::integer<"from_offset">(e), to = offset(e);
+      const bool seek = e.node == e.peer;
+      if (!seek && from < 0) break;
+      std::string what = from < 0 ? fmt::format("to offset {}", to)
+                         : to < from ? fmt::format("back from offset {} to {}: {} records read again", from, to, from - to)
+                                     : fmt::format("from offset {} to {}: {} records skipped", from, to, to - from);
+      add(MarkerKind::Seek, seek ? fmt::format("{} seeks {} {}", nm(e.peer), partition(e), what)
+                                 : fmt::format("auto.offset.reset moves {} on {} {}", group(e), partition(e), what));
+      break;
+    }
+    case ev::Process: {
+      const auto& c = s.consumers().at(e.node);
+      const auto& p = c.processed.back();
+      if (p.duplicate) add(MarkerKind::Duplicate, fmt::format("{} processed m{} again", nm(e.node), e.msg));
+      if (p.reordered) {
+        // Name the message that overtook it, the way a teacher would say it.
+        MsgId later = 0;
+        std::int64_t best = -1;
+        for (const auto& q : c.processed)
+          if (q.queue == p.queue && q.position > p.position && (best < 0 || q.position < best)) {
+            best = q.position;
+            later = q.msg;
+          }
+        add(MarkerKind::Reorder, fmt::format("{} processed m{} after m{}", nm(e.node), e.msg, later));
+      }
+      break;
+    }
+    case ev::LeaderElection: {
+      if (!epochs_seen.insert({"e" + partition(e), field::integer<"partition_epoch">(e)}).second) break;
+      const bool unclean = field::flag<"unclean">(e);
+      const std::int64_t epoch = field::integer<"leader_epoch">(e);
+      std::string label = e.peer == kNoNode
+                              ? fmt::format("{} offline: no replica can lead", partition(e))
+                              : fmt::format("{}{} leads {} (epoch {}, ISR {})", unclean ? "UNCLEAN: " : "", nm(e.peer), partition(e), epoch, field::text<"isr">(e));
+      out.push_back(Marker{e.t, unclean ? MarkerKind::UncleanElection : MarkerKind::Election, i, 0, e.peer, std::move(label)});
+      isr_before(partition(e)) = parse(field::text<"isr">(e));
+      break;
+    }
+    case ev::IsrChange: {
+      if (!epochs_seen.insert({"i" + partition(e), field::integer<"partition_epoch">(e)}).second) break;
+      std::set<NodeId>& before = isr_before(partition(e));
+      const std::set<NodeId> now = parse(field::text<"isr">(e));
+      std::set<NodeId> gone, added;
+      for (NodeId n : before)
+        if (!now.count(n)) gone.insert(n);
+      for (NodeId n : now)
+        if (!before.count(n)) added.insert(n);
+      if (!gone.empty())
+        add(MarkerKind::IsrShrink, fmt::format("{} leaves the ISR of {} (ISR {})", names_of(gone), partition(e), names_of(now)));
+      if (!added.empty())
+        add(MarkerKind::IsrExpand, fmt::format("{} rejoins the ISR of {} (ISR {})", names_of(added), partition(e), names_of(now)));
+      before = now;
+      break;
+    }
+    case ev::Truncate: {
+      // One event per record removed: one marker per replica and moment.
+      Marker* last = nullptr;
+      for (auto it = out.rbegin(); it != out.rend() && it->t == e.t; ++it)
+        if (it->kind == MarkerKind::Truncate && it->node == e.node && tr.events[it->event].queue == e.queue) {
+          last = &*it;
+          break;
+        }
+      if (last) {
+        const std::int64_t from = offset(tr.events[last->event]);
+        last->label = fmt::format("{} truncates {} from offset {} ({} records, {})", nm(e.node), partition(e), from,
+                                  offset(e) - from + 1, reason(e));
+      } else {
+        add(MarkerKind::Truncate, fmt::format("{} truncates {} from offset {} (m{}, {})", nm(e.node), partition(e), offset(e), e.msg, reason(e)));
+      }
+      break;
+    }
+    case ev::MemoryAlarm:
+      if (field::flag<"alarm">(e))
+        out.push_back(Marker{e.t, MarkerKind::MemoryAlarm, i, 0, e.node,
+                             fmt::format("{}: memory alarm, {} of {} bytes: publishers blocked", nm(e.node),
+                                         field::integer<"memory_bytes">(e), field::integer<"limit_bytes">(e))});
+      break;
+    case ev::RaftLeader: {
+      // A quorum queue's new leader (its first election is the queue's start).
+      static const std::string prefix = "queue ";
+      if (e.queue.compare(0, prefix.size(), prefix) != 0 || field::integer<"term">(e) < 2) break;
+      out.push_back(Marker{e.t, MarkerKind::Election, i, 0, e.node,
+                           fmt::format("{} leads quorum queue {} (Raft term {})", nm(e.node), e.queue.substr(prefix.size()),
+                                       field::integer<"term">(e))});
+      break;
+    }
+    case ev::MirrorPromoted: {
+      const bool synced = field::text<"sync">(e) == "synchronised";
+      if (field::flag<"promoted">(e))
+        out.push_back(Marker{e.t, synced ? MarkerKind::Election : MarkerKind::UncleanElection, i, 0, e.node,
+                             synced ? fmt::format("{} promoted to lead {} (synchronised mirror)", nm(e.node), e.queue)
+                                    : fmt::format("{} promoted to lead {} UNSYNCHRONISED: lacks {} messages", nm(e.node),
+                                                  e.queue, field::integer<"lacking">(e))});
+      else
+        out.push_back(Marker{e.t, MarkerKind::Paused, i, 0, e.node,
+                             fmt::format("{} (unsynchronised) does not take over {}: the queue is unavailable", nm(e.node), e.queue)});
+      break;
+    }
+    case ev::NodePaused:
+      out.push_back(Marker{e.t, MarkerKind::Paused, i, 0, e.node,
+                           field::flag<"paused">(e) ? fmt::format("{} sees {} of {} nodes: paused (pause_minority)", nm(e.node),
+                                                                  field::integer<"reachable">(e), field::integer<"cluster_size">(e))
+                                                    : fmt::format("{} sees a majority again: resumes", nm(e.node))});
+      break;
+    case ev::BrokerFenced:
+      if (field::flag<"fenced">(e))
+        out.push_back(Marker{e.t, MarkerKind::Fenced, i, 0, e.peer, fmt::format("controller fences {} ({})", nm(e.peer), reason(e))});
+      break;
+    case ev::NetSend:
+      for (const auto& it : e.items)
+        if (it.msg) frame_msg[e.pkt] = it.msg;
+      break;
+    case ev::NetDrop: {
+      // A transmission died (a link_down one is retransmitted; the message's own fate
+      // is the ledger's "lost" marker above).
+      auto f = frame_msg.find(e.pkt);
+      MsgId m = f == frame_msg.end() ? 0 : f->second;
+      if (m) out.push_back(Marker{e.t, MarkerKind::Loss, i, m, e.node, fmt::format("frame with m{} lost ({})", m, reason(e))});
+      break;
+    }
+    default: break;
+  }
 }
 
 }  // namespace bs::gui

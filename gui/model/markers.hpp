@@ -1,8 +1,14 @@
 // Timeline markers: faults, and the anomalies a lesson is about.
 #pragma once
+#include <cstdint>
+#include <map>
+#include <set>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
+#include "model/sim_state.hpp"
 #include "trace/trace.hpp"
 
 namespace bs::gui {
@@ -34,7 +40,31 @@ struct Marker {
   std::string label;      ///< e.g. "c2 processed m3 after m4"
 };
 
-/// Every marker of a trace, in time order.
-std::vector<Marker> build_markers(const Trace& tr);
+/// Finds the markers of a trace while it is replayed: call on_event(i, s) after applying
+/// event i to `s` (the SimState folding the trace from its start), for every event in
+/// order; take() returns them in time order. Reorders, duplicates and losses are the
+/// checker's verdicts on each event, so the marks agree with the CLI's totals.
+class MarkerFinder {
+ public:
+  /// `tr` must outlive the finder.
+  explicit MarkerFinder(const Trace& tr);
+  void on_event(std::size_t i, const SimState& s);
+  std::vector<Marker> take() { return std::move(out_); }
+
+ private:
+  std::string nm(NodeId n) const;
+  std::set<NodeId> parse(const std::string& csv) const;  // "b1,b2" -> node ids
+  std::set<NodeId>& isr_before(const std::string& part);
+  std::string names_of(const std::set<NodeId>& ns) const;
+
+  const Trace& tr_;
+  TopicReplicas replicas_;
+  std::vector<Marker> out_;
+  std::unordered_map<std::uint64_t, MsgId> frame_msg_;  // what each frame carried, to name a dead one
+  // Replication: each partition's ISR as last committed (the header's replicas at first)
+  // and the partition epochs seen (the same election or ISR change can be traced twice).
+  std::map<std::string, std::set<NodeId>> isr_of_;
+  std::set<std::pair<std::string, std::int64_t>> epochs_seen_;
+};
 
 }  // namespace bs::gui

@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "model/checkpoints.hpp"
 #include "model/sim_state.hpp"
 #include "model/trace_model.hpp"
 
@@ -12,14 +13,12 @@ namespace bs::gui {
 
 /// The state at a viewed time. Moving forward a little applies the new events; a jump
 /// (backward, or far forward) restores the nearest checkpoint at or before the target and
-/// replays from there. Checkpoints are copies of the folded state (SimState and its
-/// checker ledger) taken every `checkpoint_every()` events in a first pass when the
-/// Playhead is made; they leave out the consumers' processed lists, which only grow, and
-/// take their entries back from a later state.
+/// replays from there. The checkpoints are the model's (taken when it was built), shared
+/// by every Playhead of that model.
 class Playhead {
  public:
-  /// `checkpoint_every`: events between checkpoints; 0 chooses from the trace's length
-  /// (a short trace replays from the start in well under a millisecond and gets none).
+  /// `checkpoint_every`: events between checkpoints; 0 (or the model's own spacing) uses
+  /// the model's checkpoints, another value replays the trace once to take its own.
   explicit Playhead(std::shared_ptr<const TraceModel> m, std::size_t checkpoint_every = 0);
   /// Make state() reflect every event with time <= t (simulated seconds).
   void seek(double t);
@@ -30,23 +29,16 @@ class Playhead {
   std::size_t applied() const { return next_; }
   const TraceModel& model() const { return *model_; }
   /// Events between two checkpoints; number of checkpoints (the first is the empty state).
-  std::size_t checkpoint_every() const { return every_; }
-  std::size_t checkpoint_count() const { return checkpoints_.size(); }
+  std::size_t checkpoint_every() const { return cps_->every; }
+  std::size_t checkpoint_count() const { return cps_->list.size(); }
 
  private:
-  struct Checkpoint {
-    std::size_t next = 0;  // events applied
-    SimState state;        // without the processed lists (SimState::without_history)
-  };
-  SimState initial_state() const;
   void apply_until(std::size_t n);
   void restore(std::size_t k);
   std::shared_ptr<const TraceModel> model_;
-  SimState state_;
+  std::shared_ptr<const Checkpoints> cps_;
+  SimState state_;  // starts as cps_->list.front().state
   std::size_t next_ = 0;
-  std::size_t every_ = 0;
-  std::vector<Checkpoint> checkpoints_;
-  SimState::History final_;  // the processed lists after the last event: checkpoints take theirs back from them
 };
 
 }  // namespace bs::gui

@@ -22,48 +22,11 @@ SimState::SimState(std::vector<std::string> node_names, TopicGroups topic_groups
 SimState::SimState(const SimState& o)
     : queues_(o.queues_), consumers_(o.consumers_), partitions_(o.partitions_), raft_leader_(o.raft_leader_),
       blocked_(o.blocked_), paused_(o.paused_), raft_term_(o.raft_term_), ledger_(std::make_unique<Checker>(*o.ledger_)),
-      lost_(o.lost_), positions_(o.positions_), sparse_positions_(o.sparse_positions_), history_len_(o.history_len_) {}
+      lost_(o.lost_), positions_(o.positions_), sparse_positions_(o.sparse_positions_) {}
 
 SimState& SimState::operator=(const SimState& o) {
   if (this != &o) *this = SimState(o);
   return *this;
-}
-
-SimState SimState::without_history() {
-  // Copy everything but the processed entries: move them aside for the copy, then back.
-  auto& self = *this;
-  std::map<NodeId, std::vector<ProcessedMsg>> lists;
-  for (auto& [n, c] : self.consumers_) lists[n] = std::move(c.processed);
-  SimState copy(*this);
-  for (auto& [n, c] : self.consumers_) {
-    c.processed = std::move(lists[n]);
-    copy.history_len_[n] = c.processed.size();
-  }
-  return copy;
-}
-
-SimState::History SimState::take_history() {
-  History h;
-  for (auto& [n, c] : consumers_) h[n] = std::move(c.processed);
-  return h;
-}
-
-void SimState::with_history(History&& current, const History& complete) {
-  for (auto& [n, c] : consumers_) {
-    const auto len = history_len_.find(n);
-    if (len == history_len_.end()) continue;
-    auto cur = current.find(n);
-    if (cur != current.end()) c.processed = std::move(cur->second);
-    if (c.processed.size() >= len->second) {
-      c.processed.resize(len->second);
-      continue;
-    }
-    auto all = complete.find(n);
-    if (all == complete.end() || all->second.size() < len->second) continue;  // cannot happen for one trace
-    c.processed.insert(c.processed.end(), all->second.begin() + static_cast<std::ptrdiff_t>(c.processed.size()),
-                       all->second.begin() + static_cast<std::ptrdiff_t>(len->second));
-  }
-  history_len_.clear();
 }
 
 void SimState::set_position(const std::string& queue, MsgId msg, std::int64_t pos) {

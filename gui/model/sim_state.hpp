@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "check/checker.hpp"
+#include "model/shared_prefix.hpp"
 #include "core/event.hpp"
 #include "trace/trace.hpp"
 
@@ -70,10 +71,10 @@ struct ProcessedMsg {
 /// What one consumer has processed, in order.
 struct ConsumerState {
   NodeId node = kNoNode;
-  std::vector<ProcessedMsg> processed;
+  SharedPrefix<ProcessedMsg> processed;
   /// Deliveries an idempotent consumer recognised and did not process again
   /// (duplicate_skipped): `event` orders them among `processed`.
-  std::vector<ProcessedMsg> skipped;
+  SharedPrefix<ProcessedMsg> skipped;
   std::uint64_t reordered = 0;   ///< processings flagged reordered ("late" boxes)
   std::uint64_t duplicates = 0;  ///< processings flagged duplicate
 };
@@ -119,22 +120,11 @@ class SimState {
   SimState(std::vector<std::string> node_names, TopicGroups topic_groups, TopicReplicas topic_replicas = {},
            QuorumReplicas quorum_replicas = {});
   /// Copies are deep (the ledger too) and go on independently: the Playhead's checkpoints.
+  /// The processed lists are shared prefixes of one list (SharedPrefix).
   SimState(const SimState& other);
   SimState& operator=(const SimState& other);
   SimState(SimState&&) noexcept = default;
   SimState& operator=(SimState&&) noexcept = default;
-  /// A copy without the consumers' processed lists, which only grow: the checkpoint keeps
-  /// their lengths and takes the entries back from a later state (with_history).
-  SimState without_history();
-  /// Each consumer's processed list, by consumer.
-  using History = std::map<NodeId, std::vector<ProcessedMsg>>;
-  /// This state (made by without_history) made whole: each consumer's processed list is
-  /// the first entries of `complete`'s (the lists after the trace's last event). `current`
-  /// (the lists of another state of the same trace) is reused: cut down if longer, only
-  /// the missing entries copied if shorter, so a seek costs what it moves.
-  void with_history(History&& current, const History& complete);
-  /// Moves the processed lists out (this state is then only fit for with_history).
-  History take_history();
   /// Apply the next event in trace order (`index` is its place in Trace::events).
   void apply(const Event& e, std::size_t index);
   /// The checker fed the same events: its totals are what the Summary and the consumer
@@ -189,7 +179,6 @@ class SimState {
   std::map<std::string, std::vector<std::shared_ptr<PositionPage>>> positions_;
   std::map<std::pair<std::string, MsgId>, std::int64_t> sparse_positions_;  // ids too large for a vector
   void set_position(const std::string& queue, MsgId msg, std::int64_t pos);
-  std::map<NodeId, std::size_t> history_len_;  // set by without_history: processed lengths to restore
 };
 
 /// An empty SimState for `tr`, its ledger set up from the header (node names, topic groups).

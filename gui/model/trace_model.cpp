@@ -2,18 +2,26 @@
 #include "vocabulary/vocabulary.hpp"
 
 #include <algorithm>
+#include <future>
 
 namespace bs::gui {
-std::shared_ptr<const TraceModel> TraceModel::build(Trace tr) {
+std::shared_ptr<const TraceModel> TraceModel::build(Trace tr, std::size_t checkpoint_every) {
   auto m = std::make_shared<TraceModel>();
   m->trace = std::move(tr);
   const Trace& t = m->trace;
   m->topo = Topology(t);
+  // The replay is most of the work on a long trace; the frame index and the keys only
+  // read the trace, so they are built meanwhile.
+  MarkerFinder finder(t);
+  auto replay = std::async(std::launch::async, [&] {
+    return replay_with_checkpoints(t, m->topo, checkpoint_every, [&](std::size_t i, const SimState& s) { finder.on_event(i, s); });
+  });
   m->packets = PacketIndex(t, m->topo.links());
-  m->markers = build_markers(t);
-  m->steps = StepIndex(t, m->markers);
   for (const auto& e : t.events)
     if (e.kind == ev::Publish && !e.text.empty()) m->routing_key.emplace(e.msg, e.text);
+  m->checkpoints = std::make_shared<const Checkpoints>(replay.get());
+  m->markers = finder.take();
+  m->steps = StepIndex(t, m->markers);
   double last = t.events.empty() ? 0 : t.events.back().t;
   double end = last;
   if (t.footer.is_object() && t.footer.contains("end_t") && t.footer["end_t"].is_number())

@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "model/checkpoints.hpp"
 #include "model/markers.hpp"
 #include "model/packets.hpp"
 #include "model/sim_state.hpp"
@@ -20,13 +21,16 @@ struct TraceModel {
   Topology topo;
   PacketIndex packets;
   std::vector<Marker> markers;
+  std::shared_ptr<const Checkpoints> checkpoints;  ///< the folded state along the trace, for seeking
   StepIndex steps;                 ///< where → / ←, Alt+→ / Alt+← and Shift+→ / Shift+← stop
   double t_end = 0;                ///< footer end_t, else header duration_s, else the last event
   std::unordered_map<MsgId, std::string> routing_key;  ///< from publish events (shown on hover)
   double activity_end = 0;         ///< last event that changes what is drawn: after it only frames and polls go by
 
-  /// Build the indexes of a trace (takes ownership).
-  static std::shared_ptr<const TraceModel> build(Trace tr);
+  /// Build the indexes of a trace (takes ownership): one replay through the checker finds
+  /// the markers and takes the checkpoints (every `checkpoint_every` events; 0: the
+  /// default), on a second thread while this one indexes the frames.
+  static std::shared_ptr<const TraceModel> build(Trace tr, std::size_t checkpoint_every = 0);
   /// → : the first event after t that changes what the student sees (t_end if none).
   double next_step(double t) const;
   /// ← : the last such event before t (0 if none).

@@ -171,3 +171,31 @@ TEST_CASE("a seek through a checkpoint gives the state a replay from the start g
   CHECK(dflt.checkpoint_every() >= 10000);
   CHECK(dflt.checkpoint_count() == (n + dflt.checkpoint_every() - 1) / dflt.checkpoint_every());
 }
+
+TEST_CASE("copies of a state share its processed boxes until one goes another way") {
+  struct Box {
+    std::size_t event = 0;
+  };
+  SharedPrefix<Box> a;
+  for (std::size_t i = 0; i < 5; ++i) a.push_back(Box{i * 10});
+  SharedPrefix<Box> b = a, c = a;
+  // b replays the same events further: it extends the shared list.
+  b.push_back(Box{50});
+  CHECK(a.size() == 5);
+  CHECK(b.size() == 6);
+  CHECK(b.back().event == 50);
+  CHECK(a.end() == a.begin() + 5);
+  CHECK(b.begin() == a.begin());  // one vector, two lengths
+  // c, a copy from before, meets the same entry: it shares it instead of copying.
+  c.push_back(Box{50});
+  CHECK(c.begin() == b.begin());
+  // a goes another way: it gets a list of its own, the others keep theirs.
+  a.push_back(Box{99});
+  CHECK(a.begin() != b.begin());
+  CHECK(a.back().event == 99);
+  CHECK(b.back().event == 50);
+  CHECK(c.size() == 6);
+  std::vector<std::size_t> seen;
+  for (auto it = a.rbegin(); it != a.rend(); ++it) seen.push_back(it->event);
+  CHECK(seen == std::vector<std::size_t>{99, 40, 30, 20, 10, 0});
+}
