@@ -14,6 +14,7 @@ ImU32 role_color(Role r) {
     case Role::Consumer: return IM_COL32(30, 150, 80, 255);
     case Role::Other: return IM_COL32(110, 110, 120, 255);
     case Role::Controller: return IM_COL32(120, 80, 180, 255);
+    case Role::Store: return IM_COL32(70, 130, 140, 255);
   }
   return IM_COL32(110, 110, 120, 255);
 }

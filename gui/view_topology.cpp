@@ -538,12 +538,14 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
     const std::string& name = topo.name(n);
     // A caption of this node: below it (or beside it, for a broker of a cluster column),
     // else wherever around it there is room on the canvas.
-    auto caption = [&](const std::string& text, ImU32 col, float below) {
+    // `off_box`: keep off the node's own box too (its name and second line are inside).
+    auto caption = [&](const std::string& text, ImU32 col, float below, bool off_box = false) {
       const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
       const ImVec2 under((a.x + b.x - ts.x) / 2, b.y + below), right(b.x + 0.35f * em, c.y - ts.y / 2);
       const ImVec2 left(a.x - 0.35f * em - ts.x, c.y - ts.y / 2), over((a.x + b.x - ts.x) / 2, a.y - ts.y - 0.1f * em);
-      ct.text(dl, ct.place(ts, compact ? std::vector<ImVec2>{right, left, under, over} : std::vector<ImVec2>{under, right, left, over}, name),
-              col, text, name);
+      const std::string owner = off_box ? std::string() : name;
+      ct.text(dl, ct.place(ts, compact ? std::vector<ImVec2>{right, left, under, over} : std::vector<ImVec2>{under, right, left, over}, owner),
+              col, text, owner);
     };
     bool down = topo.node_down(n, t);
     dl->AddRectFilled(a, b, down ? theme::kCrashed : theme::role_color(topo.role(n)), 0.3f * em);
@@ -556,7 +558,8 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
     ct.text(dl, ImVec2((a.x + b.x - ts.x) / 2, two_lines ? a.y + 0.15f * em : c.y - ts.y / 2), theme::kText, name, name, fs);
     // The role under the name, unless the name already says it ("broker").
     const char* role = topo.role(n) == Role::Producer ? "producer" : topo.role(n) == Role::Broker ? "broker"
-                     : topo.role(n) == Role::Consumer ? "consumer" : topo.role(n) == Role::Controller ? "controller" : "";
+                     : topo.role(n) == Role::Consumer ? "consumer" : topo.role(n) == Role::Controller ? "controller"
+                     : topo.role(n) == Role::Store ? "store" : "";
     // The active controller: the Raft leader of the controller quorum, with its term.
     if (topo.role(n) == Role::Controller && !down && run.play->state().raft_leader() == n) {
       dl->AddRect(ImVec2(a.x - 3, a.y - 3), ImVec2(b.x + 3, b.y + 3), theme::kLeader, 0.35f * em, 0, 3.0f);
@@ -568,6 +571,13 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
     if (!down && run.play->state().blocked(n)) {
       dl->AddRect(ImVec2(a.x - 3, a.y - 3), ImVec2(b.x + 3, b.y + 3), IM_COL32(255, 170, 40, 255), 0.35f * em, 0, 3.0f);
       caption("BLOCKED", IM_COL32(255, 170, 40, 255), 0.25f * em);
+    }
+    // The consumers' database: what landed there so far, and what landed twice or never.
+    if (topo.role(n) == Role::Store) {
+      const Totals& t = run.summary->totals();
+      // The count is the box's second line (below); each anomaly a caption of its own.
+      if (t.duplicate_effects) caption(std::to_string(t.duplicate_effects) + " applied twice", theme::kDown, 0.25f * em, true);
+      if (t.effects_lost) caption(std::to_string(t.effects_lost) + " never applied", theme::kDown, 0.25f * em, true);
     }
     if (down && compact) {
       dl->AddLine(a, b, theme::kDown, 0.22f * em);
@@ -592,8 +602,19 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
         caption(what, st.paused(n) ? theme::kDown : theme::kLeader, 0.1f * em);
     }
     if (name != role && !compact && two_lines) {
-      ImVec2 ss = ImGui::CalcTextSize(role);
-      ct.text(dl, ImVec2((a.x + b.x - ss.x) / 2, a.y + 1.25f * em), theme::kText, role, name);
+      // A store says what landed in it, shrunk to its box when the count is long.
+      std::string line = role;
+      if (topo.role(n) == Role::Store) {
+        const std::uint64_t k = run.summary->totals().effects;
+        line = std::to_string(k) + (k == 1 ? " effect" : " effects");
+      }
+      float lf = em;
+      ImVec2 ss = ImGui::GetFont()->CalcTextSizeA(lf, 1e9f, 0, line.c_str());
+      if (ss.x > b.x - a.x - 0.3f * em) {
+        lf = std::max(0.6f * em, em * (b.x - a.x - 0.3f * em) / ss.x);
+        ss = ImGui::GetFont()->CalcTextSizeA(lf, 1e9f, 0, line.c_str());
+      }
+      ct.text(dl, ImVec2((a.x + b.x - ss.x) / 2, a.y + 1.25f * em), theme::kText, line, name, lf);
     }
     if (down) {
       dl->AddLine(a, b, theme::kDown, 0.22f * em);

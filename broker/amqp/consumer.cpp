@@ -2,9 +2,11 @@
 
 #include <algorithm>
 
+#include "store/events.hpp"
+
 namespace bs::amqp {
 namespace {
-enum TimerKind : std::uint32_t { kStart = 1, kWorkDone = 2, kHeartbeat = 3, kReconnect = 4 };
+enum TimerKind : std::uint32_t { kStart = 1, kWorkDone = 2, kHeartbeat = 3, kReconnect = 4, kStoreTimeout = 5 };
 
 BrokerList broker_list(const ConsumerConfig& c) {
   if (c.bootstrap.empty()) return BrokerList({c.broker});
@@ -51,6 +53,10 @@ void Consumer::drop_connection(Context& ctx, const char* reason) {
 }
 
 void Consumer::on_packet(Context& ctx, NodeId from, const Packet& p) {
+  if (from == cfg_.store && cfg_.store != kNoNode) {
+    if (const auto* ok = p.as<store::StoreWriteOk>()) on_store_answer(ctx, *ok);
+    return;
+  }
   // Only the broker of the current connection counts: one we left may still send
   // heartbeats or deliveries for a channel we gave up on.
   if (from != brokers_.current()) return;
@@ -89,22 +95,76 @@ void Consumer::maybe_start(Context& ctx) {
 }
 
 void Consumer::finish_current(Context& ctx) {
-  busy_ = false;
   const Deliver& d = current_.d;
+  if (cfg_.store != kNoNode) {
+    // The effect is the store's to apply: a transaction, then the ack (or the other way).
+    acked_current_ = false;
+    ++store_request_;
+    if (cfg_.effect_order == ConsumerConfig::EffectOrder::AckThenEffect) {
+      ctx.emit(Event{.kind = ev::Process, .msg = d.msg.id, .peer = d.msg.producer, .queue = d.queue,
+                     .tag = static_cast<std::int64_t>(d.tag), .flag = d.redelivered});
+      ack_current(ctx);
+      acked_current_ = true;
+    }
+    write_effect(ctx, false);
+    return;
+  }
+  busy_ = false;
   ctx.emit(Event{.kind = ev::Process, .msg = d.msg.id, .peer = d.msg.producer, .queue = d.queue,
                  .tag = static_cast<std::int64_t>(d.tag), .flag = d.redelivered});
   if (cfg_.dedupe) cfg_.dedupe->record(d.msg.id);
-  if (!cfg_.auto_ack) {
-    // Acks for an older connection still go out, to the broker that delivered: it
-    // answers connection.close, which is how a partitioned consumer learns its work
-    // was handed to someone else.
-    if (d.connection != connection_ || waiting_) {
-      last_sent_ = ctx.now();
-      ctx.send(current_.from, Ack{d.tag, false, d.connection, d.msg.id});
-    } else {
-      pending_tag_ = d.tag;
-      pending_msg_ = d.msg.id;
-      if (++pending_count_ >= cfg_.ack_every) flush_acks(ctx);
+  ack_current(ctx);
+  maybe_start(ctx);
+}
+
+void Consumer::ack_current(Context& ctx) {
+  if (cfg_.auto_ack) return;
+  const Deliver& d = current_.d;
+  // Acks for an older connection still go out, to the broker that delivered: it
+  // answers connection.close, which is how a partitioned consumer learns its work
+  // was handed to someone else.
+  if (d.connection != connection_ || waiting_) {
+    last_sent_ = ctx.now();
+    ctx.send(current_.from, Ack{d.tag, false, d.connection, d.msg.id});
+  } else {
+    pending_tag_ = d.tag;
+    pending_msg_ = d.msg.id;
+    if (++pending_count_ >= cfg_.ack_every) flush_acks(ctx);
+  }
+}
+
+void Consumer::write_effect(Context& ctx, bool retry) {
+  const MsgId id = current_.d.msg.id;
+  const bool with_id = cfg_.record_id == ConsumerConfig::RecordId::WithEffect;
+  const bool check = cfg_.record_id != ConsumerConfig::RecordId::None;
+  store_wait_ = true;
+  ctx.emit(Event{.kind = ev::StoreWrite, .msg = id, .peer = cfg_.store, .tag = static_cast<std::int64_t>(store_request_),
+                 .flag = retry, .text = with_id ? "effect+id" : "effect"});
+  ctx.send(cfg_.store, store::StoreWrite{store_request_, id, true, with_id, check});
+  ctx.set_timer(cfg_.store_timeout_s, Timer{kStoreTimeout, store_request_});
+}
+
+void Consumer::on_store_answer(Context& ctx, const store::StoreWriteOk& ok) {
+  if (!busy_ || !store_wait_ || ok.request != store_request_) return;  // an answer to a retry we no longer wait for
+  store_wait_ = false;
+  busy_ = false;
+  const Deliver& d = current_.d;
+  if (ok.duplicate) {
+    // The store's processed-ids table already had it: its effect is there, only the ack is missing.
+    ctx.emit(Event{.kind = ev::DuplicateSkipped, .msg = d.msg.id, .queue = d.queue,
+                   .tag = static_cast<std::int64_t>(d.tag), .flag = d.redelivered});
+    if (!acked_current_) ack_current(ctx);
+  } else if (!acked_current_) {
+    ctx.emit(Event{.kind = ev::Process, .msg = d.msg.id, .peer = d.msg.producer, .queue = d.queue,
+                   .tag = static_cast<std::int64_t>(d.tag), .flag = d.redelivered});
+    ack_current(ctx);
+    if (cfg_.record_id == ConsumerConfig::RecordId::AfterAck) {
+      // The processed id in a transaction of its own, not waited for: until it commits,
+      // a redelivery of this message finds no id and applies the effect again.
+      ++store_request_;
+      ctx.emit(Event{.kind = ev::StoreWrite, .msg = d.msg.id, .peer = cfg_.store,
+                     .tag = static_cast<std::int64_t>(store_request_), .text = "id"});
+      ctx.send(cfg_.store, store::StoreWrite{store_request_, d.msg.id, false, true, false});
     }
   }
   maybe_start(ctx);
@@ -141,6 +201,9 @@ void Consumer::on_timer(Context& ctx, const Timer& t) {
     case kReconnect:
       if (waiting_ && t.arg == reconnect_gen_) connect(ctx);
       break;
+    case kStoreTimeout:
+      if (busy_ && store_wait_ && t.arg == store_request_) write_effect(ctx, true);
+      break;
     default: break;
   }
 }
@@ -148,6 +211,7 @@ void Consumer::on_timer(Context& ctx, const Timer& t) {
 void Consumer::on_crash(Context&) {
   connected_ = false;
   busy_ = false;
+  store_wait_ = false;
   waiting_ = false;
   buffer_.clear();
   pending_count_ = 0;

@@ -11,6 +11,7 @@
 #include "core/node.hpp"
 #include "amqp/events.hpp"
 #include "amqp/packets.hpp"
+#include "store/packets.hpp"
 
 namespace bs::amqp {
 
@@ -32,6 +33,17 @@ struct ConsumerConfig {
   bool reject_requeue = false;            ///< basic.reject requeue flag for those
   double start_s = 0;
   double heartbeat_s = 1.0;     ///< AMQP heartbeat; the broker is dead after two missed
+  /// Where each message's effect is written (a store node); kNoNode: the processing is the effect.
+  NodeId store = kNoNode;
+  /// EffectThenAck: commit the effect, then ack (at-least-once effects). AckThenEffect:
+  /// ack, then commit the effect; a crash in between loses the effect (at-most-once).
+  enum class EffectOrder { EffectThenAck, AckThenEffect } effect_order = EffectOrder::EffectThenAck;
+  /// Idempotent consumer with a store: WithEffect puts the processed id in the effect's
+  /// transaction (duplicates are refused by the store); AfterAck writes it in its own
+  /// transaction after the ack, which leaves a window where a redelivery applies the
+  /// effect again; None keeps no processed ids.
+  enum class RecordId { None, WithEffect, AfterAck } record_id = RecordId::None;
+  double store_timeout_s = 1.0;  ///< no answer from the store in this long: send the transaction again
 };
 
 /// Subscribes to a queue, processes deliveries one at a time in arrival order, acks
@@ -40,7 +52,9 @@ struct ConsumerConfig {
 /// not hold the queue answers basic.consume: RabbitMQ's 404 NOT_FOUND closes the
 /// channel). Each new connection goes to the next broker of its bootstrap list after
 /// reconnect_s, cycling. A crash loses its buffered deliveries and the message in its
-/// hands.
+/// hands. With a store, each message's effect is a transaction on the store node, and the
+/// consumer waits for it to commit (resending it when the store does not answer) before it
+/// takes the next message.
 class Consumer final : public Node {
  public:
   explicit Consumer(ConsumerConfig cfg);
@@ -62,6 +76,9 @@ class Consumer final : public Node {
   void finish_current(Context& ctx);
   void flush_acks(Context& ctx);
   void drop_connection(Context& ctx, const char* reason);
+  void ack_current(Context& ctx);
+  void write_effect(Context& ctx, bool retry);
+  void on_store_answer(Context& ctx, const store::StoreWriteOk& ok);
 
   /// A delivery and the broker it came from (its ack must go back there).
   struct Held {
@@ -84,6 +101,10 @@ class Consumer final : public Node {
   std::uint32_t pending_count_ = 0;
   double last_sent_ = 0;
   double last_heard_ = 0;
+  // The transaction with the store for current_, while busy_ (a crash forgets it).
+  bool store_wait_ = false;
+  std::uint64_t store_request_ = 0;  // grows with every new transaction, across crashes
+  bool acked_current_ = false;       // AckThenEffect: current_ is acked already
 };
 
 }  // namespace bs::amqp

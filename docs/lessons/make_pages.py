@@ -73,6 +73,13 @@ NOTES.update({
     "four-queues-four-cores": "`throughput` about 396 messages per second, p99 latency about 38 ms; compare with `brokersim compare scenarios/37-one-queue-four-cores.json scenarios/37-four-queues-four-cores.json`.",
 })
 
+# Exactly-once (docs/exactly-once.md): effects in the consumers' store.
+NOTES.update({
+    "idempotent-consumer-store": "In the trace, db's `effect` of message 8 (`id_recorded: true`) at 0.900 s, c2's crash at 0.905 s, the `requeue` at 2 s and the redelivery to c1, whose `store_write` ends in `duplicate_skipped`. The summary's effects line: `effects 20`, `DUPLICATE EFFECTS 0`, `skipped as duplicates 1`; on the canvas, db's caption counts the effects.",
+    "idempotent-consumer-id-after-ack": "Two `effect` events for message 8 on db (from c2 at 0.900 s, from c1 after the redelivery) and no `id_recorded` for it in between: `DUPLICATE EFFECTS 1` while `DUPLICATES` is 0, since c2 crashed before it could report processing message 8. db's caption turns red: \"1 applied twice\".",
+    "ack-before-effect": "c2's `store_write` of message 8 dies on the wire (`net_drop`, sender_down) while its `ack` reached the broker: `LOST 0` and `acked 20`, yet `effects 19` and `EFFECTS LOST 1`; the timeline's loss marker names it.",
+})
+
 def main():
     pages = []
     for s in sorted((ROOT / "scenarios").glob("*.json")):

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "store/events.hpp"
 #include "vocabulary/event_read.hpp"
 #include "model/sim_state.hpp"
 
@@ -97,6 +98,13 @@ void MarkerFinder::on_event(std::size_t i, const SimState& s) {
     const LostMsg* l = s.lost_entry(id);
     out.push_back(Marker{e.t, MarkerKind::Loss, i, id, e.node, fmt::format("m{} lost: {}", id, l ? l->why : "?")});
   }
+  // Effects in a consumer's store: one applied a second time, or one that will never be.
+  const Verdict& v = s.ledger().last_verdict();
+  if (v.duplicate_effect)
+    add(MarkerKind::Duplicate, fmt::format("m{}'s effect applied again at {} (written by {})", e.msg, nm(e.node), nm(e.peer)));
+  for (MsgId id : v.effects_lost)
+    out.push_back(Marker{e.t, MarkerKind::Loss, i, id, e.node,
+                         fmt::format("m{}'s effect lost: acked, but its writer crashed before the store committed it", id)});
   switch (e.kind) {
     case ev::Crash: add(MarkerKind::Crash, fmt::format("{} crashes", nm(e.node))); break;
     case ev::Restart: add(MarkerKind::Restart, fmt::format("{} restarts", nm(e.node))); break;

@@ -10,6 +10,7 @@
 namespace bs::gui {
 namespace {
 // Rows top to bottom follow the canvas's columns left to right: who sends first is on top.
+constexpr int kRanks = 6;
 int row_rank(Role r) {
   switch (r) {
     case Role::Producer: return 0;
@@ -17,6 +18,7 @@ int row_rank(Role r) {
     case Role::Broker: return 2;
     case Role::Other: return 3;
     case Role::Consumer: return 4;
+    case Role::Store: return 5;
   }
   return 3;
 }
@@ -28,6 +30,7 @@ const char* role_plural(Role r) {
     case Role::Broker: return "brokers";
     case Role::Consumer: return "consumers";
     case Role::Other: return "others";
+    case Role::Store: return "stores";
   }
   return "others";
 }
@@ -43,19 +46,19 @@ float dist_to_segment(float px, float py, const Arrow& a) {
 
 SpaceTimeIndex::SpaceTimeIndex(const Trace& tr, const Topology& topo, const PacketIndex& packets, std::size_t max_lanes) {
   const std::size_t n = topo.size();
-  std::vector<std::vector<NodeId>> by_rank(5);
+  std::vector<std::vector<NodeId>> by_rank(kRanks);
   for (NodeId i = 0; i < n; ++i) by_rank[row_rank(topo.role(i))].push_back(i);
   // Fold the largest client groups first until the lanes fit; brokers fold last.
-  std::vector<bool> fold(5, false);
+  std::vector<bool> fold(kRanks, false);
   auto count = [&] {
     std::size_t c = 0;
-    for (int r = 0; r < 5; ++r) c += fold[r] ? (by_rank[r].empty() ? 0 : 1) : by_rank[r].size();
+    for (int r = 0; r < kRanks; ++r) c += fold[r] ? (by_rank[r].empty() ? 0 : 1) : by_rank[r].size();
     return c;
   };
-  for (int r : {4, 0, 3, 1, 2})
+  for (int r : {4, 0, 3, 5, 1, 2})
     if (count() > max_lanes && by_rank[r].size() > 1) fold[r] = true;
   lane_of_.assign(n, -1);
-  for (int r = 0; r < 5; ++r) {
+  for (int r = 0; r < kRanks; ++r) {
     if (by_rank[r].empty()) continue;
     if (fold[r]) {
       Lane l;

@@ -11,6 +11,7 @@ Role role_of(const std::string& r) {
   if (r == "broker") return Role::Broker;
   if (r == "consumer") return Role::Consumer;
   if (r == "controller") return Role::Controller;
+  if (r == "store") return Role::Store;
   return Role::Other;
 }
 
@@ -28,23 +29,25 @@ Topology::Topology(const Trace& tr) : routing_(tr) {
   roles_.resize(n);
   pos_.resize(n);
   node_tr_.resize(n);
-  std::vector<NodeId> cols[3], controllers;
+  std::vector<NodeId> cols[4], controllers;
   for (NodeId i = 0; i < n; ++i) {
     roles_[i] = role_of(i < h.node_roles.size() ? h.node_roles[i] : "");
     if (roles_[i] == Role::Controller) {
       controllers.push_back(i);
       continue;
     }
-    int c = roles_[i] == Role::Producer ? 0 : roles_[i] == Role::Consumer ? 2 : 1;
+    // A store (the consumers' database) sits right of the consumers that write to it.
+    int c = roles_[i] == Role::Producer ? 0 : roles_[i] == Role::Consumer ? 2 : roles_[i] == Role::Store ? 3 : 1;
     cols[c].push_back(i);
   }
   brokers_ = cols[1].size();
-  const float xs[3] = {0.1f, 0.5f, 0.9f};
+  const bool stores = !cols[3].empty();
+  const float xs[4] = {0.1f, stores ? 0.4f : 0.5f, stores ? 0.68f : 0.9f, 0.92f};
   // Controllers (a KRaft quorum) sit in a row above the brokers they manage.
   const float top = controllers.empty() ? 0.0f : 0.2f;
   for (std::size_t k = 0; k < controllers.size(); ++k)
     pos_[controllers[k]] = P2{0.5f + 0.16f * (static_cast<float>(k) - 0.5f * static_cast<float>(controllers.size() - 1)), 0.08f};
-  for (int c = 0; c < 3; ++c)
+  for (int c = 0; c < 4; ++c)
     for (std::size_t k = 0; k < cols[c].size(); ++k)
       pos_[cols[c][k]] =
           P2{xs[c], top + (1.0f - top) * (static_cast<float>(k) + 0.5f) / static_cast<float>(cols[c].size())};

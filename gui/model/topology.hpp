@@ -16,7 +16,7 @@ struct P2 {
 };
 
 /// What a node is, from the header's "role".
-enum class Role { Producer, Broker, Consumer, Other, Controller };
+enum class Role { Producer, Broker, Consumer, Other, Controller, Store };
 
 /// Node placement, links and fault history of one trace.
 class Topology {

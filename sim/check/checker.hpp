@@ -48,6 +48,9 @@ struct Verdict {
   std::vector<MsgId> lost;       ///< messages that became lost with this event
   std::vector<MsgId> recovered;  ///< messages lost until this event (a retried copy or a re-read processed them)
   double latency_ms = -1;  ///< process: the publish-to-processing latency this processing added to the totals' percentiles (-1: none)
+  bool duplicate_effect = false;     ///< effect: the store had applied this message's effect already
+  std::vector<MsgId> effects_lost;   ///< crash: acked messages whose effect the crashed writer never had applied
+  std::vector<MsgId> effects_found;  ///< effect: it lands after all (a write still on the wire when its writer crashed)
 };
 
 /// Log model: one partition's replication as the checker follows it now

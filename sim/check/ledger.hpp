@@ -181,6 +181,14 @@ struct Ledger {
   Verdict verdict;
   std::vector<MsgId> touched;  // messages whose lost state an event may have changed
   std::map<std::string, IdInversions> group_order;  // per group: publish order vs processing order
+  // Effects written to store nodes (rules/store.cpp): how often each message's effect
+  // was applied; the effects asked for and not yet applied, by writer (kNoNode once the
+  // writer crashed: its ack arriving now loses the effect); those of them already acked
+  // (a crash of the writer now loses them); those lost so.
+  std::unordered_map<MsgId, std::uint32_t> effects;
+  std::map<MsgId, NodeId> effect_awaited;
+  std::set<MsgId> acked_awaiting_effect;
+  std::set<MsgId> effects_lost;
 
   ConsumerTotals& consumer(NodeId id) { return t.consumers[id < names.size() ? names[id] : "?"]; }
 
@@ -343,6 +351,12 @@ struct Ledger {
   void on_nack(const Event& e);
   void on_requeue(const Event& e);
   void on_drop(const Event& e);
+  // Store nodes' rules (rules/store.cpp), any model.
+  void on_store_write(const Event& e);
+  void on_effect(const Event& e);
+  void effects_on_ack(MsgId id);
+  void effects_on_crash(NodeId node);
+  void lose_effect(MsgId id);
   // Flow control (RabbitMQ memory alarm): alarms, and each publisher's blocked time.
   void on_memory_alarm(const Event& e);
   void on_blocked(const Event& e);

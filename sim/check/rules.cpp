@@ -14,6 +14,11 @@ void core_rules(Rules& r) {
   r[static_cast<std::size_t>(ev::Restart)] = &Ledger::on_restart;
 }
 
+void store_rules(Rules& r) {
+  r[static_cast<std::size_t>(ev::StoreWrite)] = &Ledger::on_store_write;
+  r[static_cast<std::size_t>(ev::Effect)] = &Ledger::on_effect;
+}
+
 void amqp_rules(Rules& r) {
   r[static_cast<std::size_t>(ev::Enqueue)] = &Ledger::on_enqueue;
   r[static_cast<std::size_t>(ev::Unroutable)] = &Ledger::on_unroutable;
@@ -51,6 +56,7 @@ const std::array<Ledger::Rule, kEventKindLimit>& Ledger::rules() {
   static const Rules table = [] {
     Rules r{};
     core_rules(r);
+    store_rules(r);  // a store serves any model
     amqp_rules(r);   // one line per model
     kafka_rules(r);
     return r;

@@ -12,7 +12,7 @@ const std::vector<std::pair<std::string, Getter>>& table() {
       BS_TOTAL(confirmed),      BS_TOTAL(delivered),     BS_TOTAL(redelivered),       BS_TOTAL(processed),
       BS_TOTAL(acked),          BS_TOTAL(nacked),        BS_TOTAL(requeued),          BS_TOTAL(dead_lettered),
       BS_TOTAL(dropped),        BS_TOTAL(lost),          BS_TOTAL(pending),           BS_TOTAL(duplicates),
-      BS_TOTAL(duplicates_skipped), BS_TOTAL(reordered), BS_TOTAL(reordered_across_consumers), BS_TOTAL(missed),
+      BS_TOTAL(duplicates_skipped), BS_TOTAL(effects), BS_TOTAL(duplicate_effects), BS_TOTAL(effects_lost), BS_TOTAL(reordered), BS_TOTAL(reordered_across_consumers), BS_TOTAL(missed),
       BS_TOTAL(reordered_per_key), BS_TOTAL(reordered_across_partitions),
       BS_TOTAL(latency_p50_ms), BS_TOTAL(latency_p95_ms), BS_TOTAL(latency_p99_ms), BS_TOTAL(latency_max_ms),
       BS_TOTAL(throughput_per_s),

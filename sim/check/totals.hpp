@@ -68,6 +68,9 @@ struct Totals {
   std::uint64_t pending = 0;         ///< still held by a broker or consumer when the trace ends
   std::uint64_t duplicates = 0;      ///< extra processings of one id within one queue or group
   std::uint64_t duplicates_skipped = 0;
+  std::uint64_t effects = 0;            ///< store nodes: messages whose effect was applied (once or more)
+  std::uint64_t duplicate_effects = 0;  ///< store nodes: extra applications of a message's effect, however the broker delivered it
+  std::uint64_t effects_lost = 0;       ///< store nodes: messages acked whose effect never landed (the writer crashed between the ack and the commit)
   std::uint64_t reordered = 0;       ///< sum over consumers of inverted pairs
   std::uint64_t reordered_across_consumers = 0;  ///< sum over queues of inverted pairs in the queue's processing order
   std::uint64_t missed = 0;          ///< log model: (record, group) pairs skipped by an offset reset or seek

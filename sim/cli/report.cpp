@@ -2,6 +2,7 @@
 
 #include "models/model.hpp"
 
+#include <algorithm>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -59,6 +60,10 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r) {
   if (model) model->summary_totals(out, t);
   fmt::print(out, "  LOST {:>13}   DUPLICATES {:>7}   REORDERED {:>7} (across consumers {})\n", t.lost, t.duplicates,
              t.reordered, t.reordered_across_consumers);
+  // What landed in the consumers' database, when they have one: the effects, not the deliveries.
+  if (std::count(s.node_roles.begin(), s.node_roles.end(), "store"))
+    fmt::print(out, "  effects {:>10}   DUPLICATE EFFECTS {:>3}   EFFECTS LOST {:>4}   skipped as duplicates {}\n", t.effects,
+               t.duplicate_effects, t.effects_lost, t.duplicates_skipped);
   fmt::print(out, "  latency ms  p50 {:.1f}  p95 {:.1f}  p99 {:.1f}  max {:.1f}    throughput {:.1f} msg/s\n\n",
              t.latency_p50_ms, t.latency_p95_ms, t.latency_p99_ms, t.latency_max_ms, t.throughput_per_s);
   if (!t.consumers.empty()) {

@@ -8,6 +8,7 @@
 #include "scenario/json_in.hpp"
 #include "models/model.hpp"
 #include "scenario/scenario.hpp"
+#include "scenario/store_keys.hpp"
 
 namespace bs {
 namespace {
@@ -68,8 +69,10 @@ void load_network(const JsonIn& root, Scenario& s) {
       if (controllers)
         for (NodeId peer : servers)
           if (peer > self) add_link(self, peer, lat_ms, bw_mbps);
-    } else {
+    } else if (role != "store") {
       for (NodeId b : load_client_brokers(n, s, 0).ids) add_link(self, b, lat_ms, bw_mbps);
+      const NodeId store = load_store_ref(n, s);
+      if (store != kNoNode) add_link(self, store, lat_ms, bw_mbps);
       if (controllers)
         for (NodeId b : servers)
           if (s.node_roles[b] == "broker") add_link(self, b, lat_ms, bw_mbps);
@@ -262,11 +265,12 @@ Scenario load_document(const nlohmann::json& j, const std::string& file) {
       n.at("name").fail("expected a non-empty name without spaces, ':', '/' or quotes");
     if (s.find_node(name) != kNoNode) n.at("name").fail(fmt::format("duplicate node name \"{}\"", name));
     s.node_names.push_back(name);
-    s.node_roles.push_back(n.one_of("role", {"broker", "producer", "consumer", "controller"}, nullptr));
+    s.node_roles.push_back(n.one_of("role", {"broker", "producer", "consumer", "controller", "store"}, nullptr));
     s.node_cores.push_back(static_cast<int>(n.integer("cores", 1, kMaxCores, 1)));
   }
   load_network(root, s);
   find_model(s.model)->load(nodes.with_shared_element_keys(&kSharedNodeKeys), s);
+  load_store_nodes(nodes.with_shared_element_keys(&kSharedNodeKeys), s);
   load_faults(root, s);
   load_expect(root, s);
   s.header_extra["faults"] = faults_json(s);

@@ -25,8 +25,9 @@ def nodes_and_links(sc):
     links = set()
     for n in sc["nodes"]:
         # A client is linked to its one broker ("broker") or to each broker of its
-        # bootstrap list; brokers to their peers.
-        for b in ([n["broker"]] if "broker" in n else []) + n.get("bootstrap", []) + n.get("peers", []):
+        # bootstrap list, and to its store; brokers to their peers.
+        for b in ([n["broker"]] if "broker" in n else []) + n.get("bootstrap", []) + n.get("peers", []) + \
+                ([n["store"]] if "store" in n else []):
             links.add(tuple(sorted((n["name"], b))))
     # A cluster with controllers (KRaft) is one network: servers reach each other and
     # clients reach every broker.
@@ -120,6 +121,10 @@ def main():
                     why.append(f"pending {t['pending']}")
                 if t.get("diverged", 0) != 0:  # in-sync replicas must agree below the high watermark
                     why.append(f"diverged {t['diverged']}")
+                if any(n["role"] == "store" for n in sc["nodes"]):  # idempotent consumers: one effect each
+                    if t["duplicate_effects"] != 0 or t["effects_lost"] != 0 or t["effects"] != t["routed"]:
+                        why.append(f"effects {t['effects']} of {t['routed']} routed, duplicate {t['duplicate_effects']}, "
+                                   f"lost {t['effects_lost']}")
             if why:
                 failed += 1
                 print(f"FAIL {', '.join(why)}: {' '.join(cmd[:3])} " + " ".join(f"--fault {f}" for f in faults))

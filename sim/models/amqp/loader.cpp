@@ -8,11 +8,36 @@
 #include "amqp/producer.hpp"
 #include "amqp/broker.hpp"
 #include "scenario/client_keys.hpp"
+#include "scenario/store_keys.hpp"
 #include "models/model.hpp"
 #include "models/amqp/routing_header.hpp"
 
 namespace bs {
 namespace {
+// A consumer's "store" and how it writes its effects there: "effect_order" ("effect_then_ack",
+// the default, or "ack_then_effect") and, for an idempotent consumer, "record_id"
+// ("with_effect", the default, or "after_ack").
+void load_consumer_store(const JsonIn& n, const Scenario& s, bool idempotent, amqp::ConsumerConfig& c) {
+  using Cfg = amqp::ConsumerConfig;
+  c.store = load_store_ref(n, s);
+  if (c.store == kNoNode) {
+    for (const char* k : {"effect_order", "record_id", "store_timeout_ms"})
+      if (n.has(k)) n.at(k).fail("only a consumer with a \"store\" writes effects: add \"store\": \"<a node with role store>\"");
+    return;
+  }
+  if (c.auto_ack) n.at("store").fail("a consumer that writes effects to a store acks them: use \"ack\": \"manual\"");
+  c.effect_order = n.one_of("effect_order", {"effect_then_ack", "ack_then_effect"}, "effect_then_ack") == "ack_then_effect"
+                       ? Cfg::EffectOrder::AckThenEffect
+                       : Cfg::EffectOrder::EffectThenAck;
+  if (n.has("record_id") && !idempotent)
+    n.at("record_id").fail("only an idempotent consumer records processed ids: add \"idempotent\": true");
+  if (idempotent)
+    c.record_id = n.one_of("record_id", {"with_effect", "after_ack"}, "with_effect") == "after_ack" ? Cfg::RecordId::AfterAck
+                                                                                                   : Cfg::RecordId::WithEffect;
+  if (c.record_id == Cfg::RecordId::AfterAck && c.effect_order == Cfg::EffectOrder::AckThenEffect)
+    n.at("record_id").fail("\"after_ack\" writes the id after an ack that follows the effect; with \"ack_then_effect\" use \"with_effect\"");
+  c.store_timeout_s = n.num("store_timeout_ms", 1, 1e7, 1000) / 1000;
+}
 struct BrokerDecl {
   amqp::BrokerConfig cfg;
   std::vector<std::int64_t> group_sizes;  // per queue: quorum_initial_group_size, -1 = default
@@ -395,9 +420,10 @@ void load_amqp_model(const JsonIn& nodes, Scenario& s) {
       if (c.retry_s >= 0 && !c.confirm) n.at("retry_ms").fail("retries need publisher confirms (\"confirm\": true)");
       routing.add_publisher(s, static_cast<NodeId>(i), c);
       s.factories[i] = [c](RunShared&) { return std::make_unique<amqp::Producer>(c); };
-    } else {
+    } else if (role == "consumer") {
       n.expect_object({"name", "role", "broker", "bootstrap", "reconnect_ms", "queue", "prefetch", "ack", "processing_ms",
-                       "ack_every", "idempotent", "reject_routing_keys", "reject_requeue", "start_s"});
+                       "ack_every", "idempotent", "reject_routing_keys", "reject_requeue", "start_s", "store",
+                       "effect_order", "record_id", "store_timeout_ms"});
       amqp::ConsumerConfig c;
       const ClientBrokers cb = load_client_brokers(n, s, 0);
       c.broker = cb.ids.front();
@@ -426,9 +452,12 @@ void load_amqp_model(const JsonIn& nodes, Scenario& s) {
       c.reject_requeue = n.boolean("reject_requeue", false);
       c.start_s = n.num("start_s", 0, 1e7, 0);
       c.heartbeat_s = b.cfg.heartbeat_s;  // AMQP negotiates one interval per connection
-      const bool idempotent = n.boolean("idempotent", false);
-      // The idempotency table is the service's database: one per queue of the first
-      // broker in the list that holds it (it survives a failover).
+      bool idempotent = n.boolean("idempotent", false);
+      load_consumer_store(n, s, idempotent, c);
+      if (c.store != kNoNode) idempotent = false;  // the store's processed-ids table is the idempotency table
+      // Without a store, the idempotency table stands for the service's database, shared
+      // and instantaneous: one per queue of the first broker in the list that holds it (it
+      // survives a failover).
       const std::string scope = s.node_names[holder] + "/" + c.queue;
       s.factories[i] = [c, idempotent, scope](RunShared& shared) {
         amqp::ConsumerConfig cc = c;

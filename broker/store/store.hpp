@@ -1,0 +1,53 @@
+// The database a consumer writes its effects to.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <unordered_set>
+
+#include "core/node.hpp"
+#include "store/events.hpp"
+#include "store/packets.hpp"
+
+namespace bs::store {
+
+/// How the store behaves. Times are simulated seconds.
+struct StoreConfig {
+  /// Time to commit one transaction (the write and its log flush), on the store's host.
+  double commit_s = 0.005;
+};
+
+/// A key-value store with a processed-ids table (the idempotent consumer's database,
+/// microservices.io's "Idempotent Consumer": record the ids of processed messages in the
+/// same transaction as the business update). Transactions commit one at a time, each
+/// taking commit_s; a committed transaction is durable: a crash forgets only the ones not
+/// yet committed (their client hears nothing and retries), never the table or the effects.
+class Store final : public Node {
+ public:
+  explicit Store(StoreConfig cfg) : cfg_(cfg) {}
+
+  void on_start(Context& ctx) override;
+  void on_packet(Context& ctx, NodeId from, const Packet& p) override;
+  void on_timer(Context& ctx, const Timer& t) override;
+  void on_crash(Context& ctx) override;
+
+  /// Effects applied so far, repeats included (the checker tells repeats apart).
+  std::uint64_t effects_applied() const { return effects_applied_; }
+  /// Whether `id` is in the processed-ids table.
+  bool has_id(MsgId id) const { return processed_ids_.count(id) != 0; }
+
+ private:
+  struct Pending {
+    NodeId from = kNoNode;
+    StoreWrite w;
+  };
+  void commit_next(Context& ctx);
+
+  StoreConfig cfg_;
+  std::unordered_set<MsgId> processed_ids_;  // durable
+  std::uint64_t effects_applied_ = 0;       // durable
+  std::deque<Pending> queue_;               // received, not yet committed (lost in a crash)
+  bool committing_ = false;
+  std::uint64_t generation_ = 0;            // a commit from before a crash never completes
+};
+
+}  // namespace bs::store
