@@ -539,13 +539,28 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
     // A caption of this node: below it (or beside it, for a broker of a cluster column),
     // else wherever around it there is room on the canvas.
     // `off_box`: keep off the node's own box too (its name and second line are inside).
+    // No free spot (a short canvas at large text): the caption in smaller text, if that finds one.
     auto caption = [&](const std::string& text, ImU32 col, float below, bool off_box = false) {
-      const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
-      const ImVec2 under((a.x + b.x - ts.x) / 2, b.y + below), right(b.x + 0.35f * em, c.y - ts.y / 2);
-      const ImVec2 left(a.x - 0.35f * em - ts.x, c.y - ts.y / 2), over((a.x + b.x - ts.x) / 2, a.y - ts.y - 0.1f * em);
       const std::string owner = off_box ? std::string() : name;
-      ct.text(dl, ct.place(ts, compact ? std::vector<ImVec2>{right, left, under, over} : std::vector<ImVec2>{under, right, left, over}, owner),
-              col, text, owner);
+      auto spot = [&](ImVec2 ts) {
+        const ImVec2 under((a.x + b.x - ts.x) / 2, b.y + below), right(b.x + 0.35f * em, c.y - ts.y / 2);
+        const ImVec2 left(a.x - 0.35f * em - ts.x, c.y - ts.y / 2), over((a.x + b.x - ts.x) / 2, a.y - ts.y - 0.1f * em);
+        return ct.place(ts, compact ? std::vector<ImVec2>{right, left, under, over} : std::vector<ImVec2>{under, right, left, over}, owner);
+      };
+      ImVec2 ts = ImGui::CalcTextSize(text.c_str()), at = spot(ts);
+      float fs = em;
+      if (!ct.clear(at, ts, owner)) {
+        const float small = std::max(13.0f, 0.6f * em);
+        const ImVec2 ss = ImGui::GetFont()->CalcTextSizeA(small, 1e9f, 0, text.c_str());
+        const ImVec2 at2 = spot(ss);
+        if (ct.clear(at2, ss, owner)) {
+          ct.taken.erase(ct.taken.end() - 2);  // the first, larger try
+          at = at2, fs = small;
+        } else {
+          ct.taken.pop_back();
+        }
+      }
+      ct.text(dl, at, col, text, owner, fs);
     };
     bool down = topo.node_down(n, t);
     dl->AddRectFilled(a, b, down ? theme::kCrashed : theme::role_color(topo.role(n)), 0.3f * em);
@@ -572,12 +587,18 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
       dl->AddRect(ImVec2(a.x - 3, a.y - 3), ImVec2(b.x + 3, b.y + 3), IM_COL32(255, 170, 40, 255), 0.35f * em, 0, 3.0f);
       caption("BLOCKED", IM_COL32(255, 170, 40, 255), 0.25f * em);
     }
-    // The consumers' database: what landed there so far, and what landed twice or never.
+    // A store: what landed there so far, and what landed twice, never, or not yet.
     if (topo.role(n) == Role::Store) {
-      const Totals& t = run.summary->totals();
+      const auto& stores = run.summary->totals().stores;
+      const auto it = stores.find(name);
+      const StoreTotals st = it == stores.end() ? StoreTotals{} : it->second;
       // The count is the box's second line (below); each anomaly a caption of its own.
-      if (t.duplicate_effects) caption(std::to_string(t.duplicate_effects) + " applied twice", theme::kDown, 0.25f * em, true);
-      if (t.effects_lost) caption(std::to_string(t.effects_lost) + " never applied", theme::kDown, 0.25f * em, true);
+      if (st.duplicate_effects) caption(std::to_string(st.duplicate_effects) + " applied twice", theme::kDown, 0.25f * em, true);
+      if (st.effects_lost) caption(std::to_string(st.effects_lost) + " never applied", theme::kDown, 0.25f * em, true);
+      // With an outbox the relay will publish them: waiting, not wrong.
+      if (st.unpublished)
+        caption(std::to_string(st.unpublished) + " not published", st.outbox_unsent ? theme::kText : theme::kDown, 0.25f * em, true);
+      if (st.outbox_unsent) caption("outbox: " + std::to_string(st.outbox_unsent) + " unsent", theme::kText, 0.25f * em, true);
     }
     if (down && compact) {
       dl->AddLine(a, b, theme::kDown, 0.22f * em);
@@ -605,8 +626,12 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
       // A store says what landed in it, shrunk to its box when the count is long.
       std::string line = role;
       if (topo.role(n) == Role::Store) {
-        const std::uint64_t k = run.summary->totals().effects;
-        line = std::to_string(k) + (k == 1 ? " effect" : " effects");
+        const auto& stores = run.summary->totals().stores;
+        const auto it = stores.find(name);
+        const StoreTotals st = it == stores.end() ? StoreTotals{} : it->second;
+        const bool service = st.state_changes > 0 && st.effects == 0;  // a producing service's database
+        const std::uint64_t k = service ? st.state_changes : st.effects;
+        line = std::to_string(k) + (service ? (k == 1 ? " change" : " changes") : (k == 1 ? " effect" : " effects"));
       }
       float lf = em;
       ImVec2 ss = ImGui::GetFont()->CalcTextSizeA(lf, 1e9f, 0, line.c_str());

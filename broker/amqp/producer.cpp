@@ -4,7 +4,7 @@
 
 namespace bs::amqp {
 namespace {
-enum TimerKind : std::uint32_t { kTick = 1, kRetry = 2, kHeartbeat = 3, kReconnect = 4 };
+enum TimerKind : std::uint32_t { kTick = 1, kRetry = 2, kHeartbeat = 3, kReconnect = 4, kRelay = 5 };
 
 BrokerList broker_list(const ProducerConfig& c) {
   if (c.bootstrap.empty()) return BrokerList({c.broker});
@@ -20,6 +20,7 @@ void Producer::on_start(Context& ctx) {
   const double first = std::max(0.0, cfg_.start_s - ctx.now());
   if (published_ < cfg_.count) ctx.set_timer(first, Timer{kTick, 0});
   if (cfg_.retry_s >= 0) ctx.set_timer(cfg_.retry_s, Timer{kRetry, 0});
+  if (cfg_.outbox) ctx.set_timer(std::max(first, cfg_.relay_interval_s), Timer{kRelay, 0});
   if (cfg_.recovery) {
     brokers_.restart();
     tick_due_ = false;
@@ -66,7 +67,30 @@ void Producer::publish(Context& ctx, AmqpMessage m) {
   send(ctx, Publish{std::move(m), seq, cfg_.mandatory, cfg_.confirm});
 }
 
+AmqpMessage Producer::make_message(Context& ctx, MsgId id, std::uint64_t index) const {
+  AmqpMessage m;
+  m.id = id;
+  m.producer = ctx.self();
+  m.exchange = cfg_.exchange;
+  if (!cfg_.routing_keys.empty()) m.key = cfg_.routing_keys[index % cfg_.routing_keys.size()];
+  if (!cfg_.headers.empty()) m.headers = cfg_.headers[index % cfg_.headers.size()];
+  m.size_bytes = cfg_.size_bytes;
+  m.persistent = cfg_.persistent;
+  m.ttl_s = cfg_.ttl_s;
+  m.published_at = ctx.now();
+  return m;
+}
+
 void Producer::tick(Context& ctx) {
+  if (cfg_.outbox) {
+    // The service records its orders whatever the broker is doing: that is the outbox's point.
+    for (std::uint32_t i = 0; i < cfg_.batch && published_ < cfg_.count; ++i) {
+      AmqpMessage m = make_message(ctx, ctx.next_msg_id(), published_++);
+      ctx.send(cfg_.store, store::StateWrite{++store_request_, m.id, m.key, ctx.now(), true});
+    }
+    if (published_ < cfg_.count) ctx.set_timer(cfg_.interval_s, Timer{kTick, 0});
+    return;
+  }
   if ((cfg_.recovery && !connected_) || blocked_) {
     // Publishing waits for the connection (resumed by open-ok), or, while the node has a
     // resource alarm, for connection.unblocked (RabbitMQ's clients block in publish).
@@ -74,18 +98,15 @@ void Producer::tick(Context& ctx) {
     return;
   }
   for (std::uint32_t i = 0; i < cfg_.batch && published_ < cfg_.count; ++i) {
-    AmqpMessage m;
-    m.id = ctx.next_msg_id();
-    m.producer = ctx.self();
-    m.exchange = cfg_.exchange;
-    if (!cfg_.routing_keys.empty()) m.key = cfg_.routing_keys[published_ % cfg_.routing_keys.size()];
-    if (!cfg_.headers.empty()) m.headers = cfg_.headers[published_ % cfg_.headers.size()];
-    m.size_bytes = cfg_.size_bytes;
-    m.persistent = cfg_.persistent;
-    m.ttl_s = cfg_.ttl_s;
-    m.published_at = ctx.now();
+    AmqpMessage m = make_message(ctx, ctx.next_msg_id(), published_);
     ++published_;
-    publish(ctx, std::move(m));
+    if (cfg_.store != kNoNode) {
+      // The dual write: the state change first; the publish when it has committed.
+      ctx.send(cfg_.store, store::StateWrite{++store_request_, m.id, m.key, ctx.now(), false});
+      state_pending_[store_request_] = std::move(m);
+    } else {
+      publish(ctx, std::move(m));
+    }
   }
   if (published_ < cfg_.count) ctx.set_timer(cfg_.interval_s, Timer{kTick, 0});
 }
@@ -123,11 +144,53 @@ void Producer::on_timer(Context& ctx, const Timer& t) {
     case kReconnect:
       if (state_ == Conn::Waiting && t.arg == reconnect_gen_) connect(ctx);
       break;
+    case kRelay:
+      relay_poll(ctx);
+      ctx.set_timer(cfg_.relay_interval_s, Timer{kRelay, 0});
+      break;
     default: break;
   }
 }
 
+void Producer::relay_poll(Context& ctx) {
+  if (fetch_sent_at_ >= 0 && ctx.now() - fetch_sent_at_ < cfg_.store_timeout_s) return;  // the last read is still out
+  fetch_sent_at_ = ctx.now();
+  ctx.send(cfg_.store, store::OutboxFetch{++fetch_request_});
+}
+
+void Producer::relay_rows(Context& ctx, const store::OutboxRows& rows) {
+  if (rows.request != fetch_request_) return;
+  fetch_sent_at_ = -1;
+  // A row no longer listed was marked sent: forget it.
+  std::set<MsgId> still;
+  for (const auto& r : rows.rows)
+    if (relayed_.count(r.msg)) still.insert(r.msg);
+  relayed_ = std::move(still);
+  if ((cfg_.recovery && !connected_) || blocked_) return;  // the next read tries again
+  for (const auto& r : rows.rows) {
+    if (relayed_.count(r.msg)) continue;
+    relayed_.insert(r.msg);
+    AmqpMessage m = make_message(ctx, r.msg, 0);
+    m.key = r.key;
+    m.published_at = r.created_at;
+    publish(ctx, std::move(m));
+  }
+}
+
 void Producer::on_packet(Context& ctx, NodeId from, const Packet& p) {
+  if (from == cfg_.store && cfg_.store != kNoNode) {
+    if (const auto* ok = p.as<store::StoreWriteOk>()) {
+      auto it = state_pending_.find(ok->request);
+      if (it == state_pending_.end()) return;
+      AmqpMessage m = std::move(it->second);
+      state_pending_.erase(it);
+      if (cfg_.recovery && !connected_) orphans_.push_back(std::move(m));  // published on the next connection, if retrying
+      else publish(ctx, std::move(m));
+    } else if (const auto* rows = p.as<store::OutboxRows>()) {
+      relay_rows(ctx, *rows);
+    }
+    return;
+  }
   // A broker this producer has left may still answer; its confirms belong to a channel
   // that is gone.
   if (cfg_.recovery && from != brokers_.current()) return;
@@ -167,9 +230,15 @@ void Producer::on_packet(Context& ctx, NodeId from, const Packet& p) {
       if (end == unconfirmed_.end()) return;  // confirm of a seq we retried or forgot
       ++end;
     }
-    for (auto it = begin; it != end; ++it)
+    for (auto it = begin; it != end; ++it) {
       ctx.emit(Event{.kind = ev::Confirm, .msg = it->second.msg.id, .peer = from,
                      .seq = static_cast<std::int64_t>(it->first), .flag = c->ack});
+      // The relay marks a row sent once the broker has it; a nack leaves it for the next read.
+      if (cfg_.outbox && relayed_.count(it->second.msg.id)) {
+        if (c->ack) ctx.send(cfg_.store, store::OutboxMark{it->second.msg.id});
+        else relayed_.erase(it->second.msg.id);
+      }
+    }
     unconfirmed_.erase(begin, end);
   } else if (auto* r = p.as<Return>()) {
     ctx.emit(Event{.kind = ev::Returned, .msg = r->msg.id, .peer = from, .text = r->msg.key});
@@ -181,6 +250,9 @@ void Producer::on_crash(Context&) {
   unconfirmed_.clear();
   orphans_.clear();
   blocked_ = false;  // a new connection starts unblocked
+  state_pending_.clear();
+  relayed_.clear();  // what the relay had published: it will read the unsent rows again
+  fetch_sent_at_ = -1;
   connected_ = false;
   state_ = Conn::Connecting;
 }

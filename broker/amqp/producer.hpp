@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,7 @@
 #include "core/node.hpp"
 #include "amqp/events.hpp"
 #include "amqp/packets.hpp"
+#include "store/packets.hpp"
 
 namespace bs::amqp {
 
@@ -37,6 +39,16 @@ struct ProducerConfig {
   bool persistent = false;
   double ttl_s = -1;                     ///< per-message expiration; < 0 none
   double retry_s = -1;                   ///< republish (same id) if unconfirmed this long; < 0 never
+  /// The service's database (a store node): each message starts as a state change there
+  /// (the order the service records). kNoNode: messages are just published.
+  NodeId store = kNoNode;
+  /// With a store. false, the dual write: commit the state change, then publish (a crash
+  /// in between leaves a state change whose message is never sent). true, the
+  /// transactional outbox: the message is a row of the state change's own transaction,
+  /// and the relay publishes it.
+  bool outbox = false;
+  double relay_interval_s = 0.1;         ///< outbox: how often the relay reads the unsent rows
+  double store_timeout_s = 1.0;          ///< outbox: a read of the rows unanswered this long is sent again
 };
 
 /// Publishes `count` messages in batches, tracks publisher confirms by sequence number
@@ -48,6 +60,12 @@ struct ProducerConfig {
 /// call would), and once a new connection is open it republishes, when it retries at
 /// all, what the lost connection left unconfirmed — a new channel numbers its confirms
 /// from 1 again, so the old sequence numbers mean nothing there.
+///
+/// With a store, each message is first a state change committed there (a failed commit
+/// makes no message). With the outbox, a relay in the same service reads the unsent rows
+/// every relay_interval_s, publishes those it has not published since it started, and
+/// marks a row sent when its publish is confirmed: a crash after the confirm and before
+/// the mark publishes that row again after the restart (at-least-once, never lost).
 class Producer final : public Node {
  public:
   explicit Producer(ProducerConfig cfg);
@@ -70,6 +88,9 @@ class Producer final : public Node {
   void connect(Context& ctx);
   void connection_lost(Context& ctx, const char* reason);
   void send(Context& ctx, Packet p);
+  AmqpMessage make_message(Context& ctx, MsgId id, std::uint64_t index) const;
+  void relay_poll(Context& ctx);
+  void relay_rows(Context& ctx, const store::OutboxRows& rows);
   struct Pending {
     AmqpMessage msg;
     double sent_at = 0;
@@ -88,6 +109,13 @@ class Producer final : public Node {
   std::uint64_t reconnect_gen_ = 0;
   std::vector<AmqpMessage> orphans_;       // unconfirmed on a lost connection, in publish order
   double last_sent_ = 0, last_heard_ = 0;
+  // With a store: state changes sent and not yet answered, by request (a crash forgets them).
+  std::uint64_t store_request_ = 0;
+  std::map<std::uint64_t, AmqpMessage> state_pending_;
+  // The outbox relay: rows published since the start and not yet seen marked.
+  std::set<MsgId> relayed_;
+  std::uint64_t fetch_request_ = 0;
+  double fetch_sent_at_ = -1;  // < 0: no read of the rows outstanding
 };
 
 }  // namespace bs::amqp

@@ -14,6 +14,11 @@ inline constexpr EventKind StoreWrite{112};
 inline constexpr EventKind Effect{113};
 /// The store committed the processed id of a message to its processed-ids table.
 inline constexpr EventKind IdRecorded{114};
+/// The store committed a producing service's state change (the origin of a message), with
+/// the message in its outbox table when `outbox`.
+inline constexpr EventKind StateChange{115};
+/// The outbox relay's mark committed: the row's message counts as sent.
+inline constexpr EventKind OutboxSent{116};
 }  // namespace ev
 
 namespace store {
@@ -23,6 +28,8 @@ inline constexpr std::array kEvents = {
     EventSchema{ev::StoreWrite, "store_write", {"store", nullptr, "request", nullptr, "retry", "writes"}},
     EventSchema{ev::Effect, "effect", {"consumer", nullptr, "request", nullptr, "id_recorded", nullptr}},
     EventSchema{ev::IdRecorded, "id_recorded", {"consumer", nullptr, "request", nullptr, nullptr, nullptr}},
+    EventSchema{ev::StateChange, "state_change", {"producer", nullptr, "request", nullptr, "outbox", "routing_key"}},
+    EventSchema{ev::OutboxSent, "outbox_sent", {"producer", nullptr, nullptr, nullptr, nullptr, nullptr}},
 };
 }  // namespace store
 }  // namespace bs

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <unordered_set>
 
 #include "core/node.hpp"
@@ -16,11 +17,14 @@ struct StoreConfig {
   double commit_s = 0.005;
 };
 
-/// A key-value store with a processed-ids table (the idempotent consumer's database,
+/// A key-value store with a processed-ids table and an outbox table (the idempotent consumer's database,
 /// microservices.io's "Idempotent Consumer": record the ids of processed messages in the
 /// same transaction as the business update). Transactions commit one at a time, each
 /// taking commit_s; a committed transaction is durable: a crash forgets only the ones not
-/// yet committed (their client hears nothing and retries), never the table or the effects.
+/// yet committed (their client hears nothing and retries), never the tables or the effects.
+/// The outbox (microservices.io, "Transactional outbox"): a service's state change and its
+/// outgoing message commit together; a relay reads the unsent rows and marks each sent
+/// once its publish is confirmed.
 class Store final : public Node {
  public:
   explicit Store(StoreConfig cfg) : cfg_(cfg) {}
@@ -38,13 +42,17 @@ class Store final : public Node {
  private:
   struct Pending {
     NodeId from = kNoNode;
-    StoreWrite w;
+    Packet p;
   };
   void commit_next(Context& ctx);
+  void commit_write(Context& ctx, NodeId from, const StoreWrite& w);
+  void commit_state(Context& ctx, NodeId from, const StateWrite& w);
 
   StoreConfig cfg_;
   std::unordered_set<MsgId> processed_ids_;  // durable
   std::uint64_t effects_applied_ = 0;       // durable
+  std::map<MsgId, OutboxRow> outbox_;        // durable: rows not yet marked sent, by id
+  std::map<MsgId, NodeId> outbox_owner_;     // durable: the service that wrote each row
   std::deque<Pending> queue_;               // received, not yet committed (lost in a crash)
   bool committing_ = false;
   std::uint64_t generation_ = 0;            // a commit from before a crash never completes

@@ -78,6 +78,8 @@ NOTES.update({
     "idempotent-consumer-store": "In the trace, db's `effect` of message 8 (`id_recorded: true`) at 0.900 s, c2's crash at 0.905 s, the `requeue` at 2 s and the redelivery to c1, whose `store_write` ends in `duplicate_skipped`. The summary's effects line: `effects 20`, `DUPLICATE EFFECTS 0`, `skipped as duplicates 1`; on the canvas, db's caption counts the effects.",
     "idempotent-consumer-id-after-ack": "Two `effect` events for message 8 on db (from c2 at 0.900 s, from c1 after the redelivery) and no `id_recorded` for it in between: `DUPLICATE EFFECTS 1` while `DUPLICATES` is 0, since c2 crashed before it could report processing message 8. db's caption turns red: \"1 applied twice\".",
     "ack-before-effect": "c2's `store_write` of message 8 dies on the wire (`net_drop`, sender_down) while its `ack` reached the broker: `LOST 0` and `acked 20`, yet `effects 19` and `EFFECTS LOST 1`; the timeline's loss marker names it.",
+    "dual-write": "orders-db's `state_change` of order 8 at 0.710 s, the service's crash at 0.712 s, and no `publish` of message 8 anywhere: `published 19` against `state changes 20`, `UNPUBLISHED 1`, and on the canvas orders-db's red caption \"1 not published\".",
+    "transactional-outbox": "The two `publish` events of message 8 (0.815 s, and 1.443 s after the restart), the mark that died with the service (`net_drop` of `outbox_mark`), the second copy's `duplicate_skipped` at shipping, then `outbox_sent`. `retries 1`, `UNPUBLISHED 0`, `DUPLICATE EFFECTS 0`, and the store table: orders-db 20 state changes, shipping-db 20 effects.",
 })
 
 def main():

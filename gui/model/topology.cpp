@@ -15,6 +15,24 @@ Role role_of(const std::string& r) {
   return Role::Other;
 }
 
+// Whether every node linked to store `s` in the header is a producer (and one is).
+bool only_producers_use(const TraceHeader& h, NodeId s) {
+  if (!h.raw.contains("links") || !h.raw["links"].is_array() || s >= h.node_names.size()) return false;
+  bool any = false;
+  for (const auto& l : h.raw["links"]) {
+    if (!l.is_object()) continue;
+    const std::string a = l.value("a", ""), b = l.value("b", "");
+    const std::string* other = a == h.node_names[s] ? &b : b == h.node_names[s] ? &a : nullptr;
+    if (!other) continue;
+    const auto it = std::find(h.node_names.begin(), h.node_names.end(), *other);
+    if (it == h.node_names.end()) continue;
+    const std::size_t k = static_cast<std::size_t>(it - h.node_names.begin());
+    if (k >= h.node_roles.size() || h.node_roles[k] != "producer") return false;
+    any = true;
+  }
+  return any;
+}
+
 bool state_at(const std::vector<std::pair<double, bool>>& tr, double t) {
   // Last transition at or before t decides.
   auto it = std::upper_bound(tr.begin(), tr.end(), t, [](double v, const auto& p) { return v < p.first; });
@@ -36,8 +54,10 @@ Topology::Topology(const Trace& tr) : routing_(tr) {
       controllers.push_back(i);
       continue;
     }
-    // A store (the consumers' database) sits right of the consumers that write to it.
+    // A store sits by the clients that use it: a producing service's database in the
+    // producers' column, the consumers' database right of the consumers.
     int c = roles_[i] == Role::Producer ? 0 : roles_[i] == Role::Consumer ? 2 : roles_[i] == Role::Store ? 3 : 1;
+    if (roles_[i] == Role::Store && only_producers_use(h, i)) c = 0;
     cols[c].push_back(i);
   }
   brokers_ = cols[1].size();

@@ -184,13 +184,22 @@ void Ledger::on_crash(const Event& e) {
 }
 
 void Ledger::on_publish(const Event& e) {
+  if (auto u = unpublished.find(e.msg); u != unpublished.end()) {
+    --t.unpublished;
+    --store(u->second).unpublished;
+    unpublished.erase(u);
+  }
   MsgState& m = msgs[e.msg];
   m.confirm_mode = publish_seq(e) >= 0;
   if (m.published_at >= 0) {
     ++t.retries;  // a producer retry re-sends the same id: one message, one more send
     return;
   }
-  ++t.published;
+  // An id sent again after its first copy was settled and forgotten (an outbox relay
+  // restarting): one message, one more send, followed as a new copy from here.
+  if (id_flag(e.msg) & kEverPublished) ++t.retries;
+  else ++t.published;
+  set_id_flag(e.msg, kEverPublished);
   m.published_at = e.t;
   m.producer = e.node;
   m.broker = e.peer;
@@ -205,7 +214,8 @@ void Ledger::on_confirm(const Event& e) {
   if (!field::flag<"ack">(e)) return;  // a nack: the broker refused it
   auto it = msgs.find(e.msg);
   if (it == msgs.end() || it->second.confirmed) return;
-  ++t.confirmed;
+  if (!(id_flag(e.msg) & kEverConfirmed)) ++t.confirmed;
+  set_id_flag(e.msg, kEverConfirmed);
   it->second.confirmed = true;
   maybe_retire(e.msg);
 }

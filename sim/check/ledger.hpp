@@ -181,14 +181,31 @@ struct Ledger {
   Verdict verdict;
   std::vector<MsgId> touched;  // messages whose lost state an event may have changed
   std::map<std::string, IdInversions> group_order;  // per group: publish order vs processing order
-  // Effects written to store nodes (rules/store.cpp): how often each message's effect
-  // was applied; the effects asked for and not yet applied, by writer (kNoNode once the
-  // writer crashed: its ack arriving now loses the effect); those of them already acked
-  // (a crash of the writer now loses them); those lost so.
-  std::unordered_map<MsgId, std::uint32_t> effects;
-  std::map<MsgId, NodeId> effect_awaited;
-  std::set<MsgId> acked_awaiting_effect;
-  std::set<MsgId> effects_lost;
+  // Effects written to store nodes (rules/store.cpp), each keyed by (message, store): how
+  // often it was applied; the effects asked for and not yet applied, with their writer
+  // (orphaned once the writer crashed: its ack arriving now loses the effect); those of
+  // them already acked (a crash of the writer now loses them); those lost so. A message
+  // fanned out to two queues has an effect in each consumer's store: not a duplicate.
+  using EffectKey = std::pair<MsgId, NodeId>;
+  std::map<EffectKey, std::uint32_t> effects;
+  struct AwaitedEffect {
+    NodeId writer = kNoNode;
+    bool orphaned = false;
+  };
+  std::map<EffectKey, AwaitedEffect> effect_awaited;
+  std::set<EffectKey> acked_awaiting_effect;
+  std::set<EffectKey> effects_lost;
+  std::map<MsgId, NodeId> unpublished;  // state changes whose message no producer has published yet -> store
+  StoreTotals& store(NodeId id) { return t.stores[id < names.size() ? names[id] : "?"]; }
+  // By id, what outlives a retired message: published once, confirmed once (an outbox
+  // relay restarting sends an id again after its first copy was settled).
+  static constexpr std::uint8_t kEverPublished = 1, kEverConfirmed = 2;
+  std::vector<std::uint8_t> id_flags;
+  std::uint8_t id_flag(MsgId id) const { return id < id_flags.size() ? id_flags[id] : 0; }
+  void set_id_flag(MsgId id, std::uint8_t f) {
+    if (id >= id_flags.size()) id_flags.resize(std::max<std::size_t>(id + 1, 2 * id_flags.size()), 0);
+    id_flags[id] |= f;
+  }  // state changes committed whose message no producer has published yet
 
   ConsumerTotals& consumer(NodeId id) { return t.consumers[id < names.size() ? names[id] : "?"]; }
 
@@ -354,9 +371,11 @@ struct Ledger {
   // Store nodes' rules (rules/store.cpp), any model.
   void on_store_write(const Event& e);
   void on_effect(const Event& e);
-  void effects_on_ack(MsgId id);
+  void on_state_change(const Event& e);
+  void on_outbox_sent(const Event& e);
+  void effects_on_ack(MsgId id, NodeId consumer);
   void effects_on_crash(NodeId node);
-  void lose_effect(MsgId id);
+  void lose_effect(const EffectKey& k);
   // Flow control (RabbitMQ memory alarm): alarms, and each publisher's blocked time.
   void on_memory_alarm(const Event& e);
   void on_blocked(const Event& e);

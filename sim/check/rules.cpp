@@ -17,6 +17,8 @@ void core_rules(Rules& r) {
 void store_rules(Rules& r) {
   r[static_cast<std::size_t>(ev::StoreWrite)] = &Ledger::on_store_write;
   r[static_cast<std::size_t>(ev::Effect)] = &Ledger::on_effect;
+  r[static_cast<std::size_t>(ev::StateChange)] = &Ledger::on_state_change;
+  r[static_cast<std::size_t>(ev::OutboxSent)] = &Ledger::on_outbox_sent;
 }
 
 void amqp_rules(Rules& r) {

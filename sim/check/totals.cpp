@@ -12,7 +12,8 @@ const std::vector<std::pair<std::string, Getter>>& table() {
       BS_TOTAL(confirmed),      BS_TOTAL(delivered),     BS_TOTAL(redelivered),       BS_TOTAL(processed),
       BS_TOTAL(acked),          BS_TOTAL(nacked),        BS_TOTAL(requeued),          BS_TOTAL(dead_lettered),
       BS_TOTAL(dropped),        BS_TOTAL(lost),          BS_TOTAL(pending),           BS_TOTAL(duplicates),
-      BS_TOTAL(duplicates_skipped), BS_TOTAL(effects), BS_TOTAL(duplicate_effects), BS_TOTAL(effects_lost), BS_TOTAL(reordered), BS_TOTAL(reordered_across_consumers), BS_TOTAL(missed),
+      BS_TOTAL(duplicates_skipped), BS_TOTAL(effects), BS_TOTAL(duplicate_effects), BS_TOTAL(effects_lost),
+      BS_TOTAL(state_changes), BS_TOTAL(unpublished), BS_TOTAL(reordered), BS_TOTAL(reordered_across_consumers), BS_TOTAL(missed),
       BS_TOTAL(reordered_per_key), BS_TOTAL(reordered_across_partitions),
       BS_TOTAL(latency_p50_ms), BS_TOTAL(latency_p95_ms), BS_TOTAL(latency_p99_ms), BS_TOTAL(latency_max_ms),
       BS_TOTAL(throughput_per_s),
@@ -70,6 +71,18 @@ bool total_by_name(const Totals& t, const std::string& name, double& out) {
     else if (f == "duplicates") out = static_cast<double>(c.duplicates);
     else if (f == "duplicates_skipped") out = static_cast<double>(c.duplicates_skipped);
     else if (f == "reordered") out = static_cast<double>(c.reordered);
+    else return false;
+    return true;
+  }
+  if (auto [who, f] = field("stores."); !who.empty()) {
+    auto it = t.stores.find(who);
+    const StoreTotals s = it == t.stores.end() ? StoreTotals{} : it->second;
+    if (f == "effects") out = static_cast<double>(s.effects);
+    else if (f == "duplicate_effects") out = static_cast<double>(s.duplicate_effects);
+    else if (f == "effects_lost") out = static_cast<double>(s.effects_lost);
+    else if (f == "state_changes") out = static_cast<double>(s.state_changes);
+    else if (f == "unpublished") out = static_cast<double>(s.unpublished);
+    else if (f == "outbox_unsent") out = static_cast<double>(s.outbox_unsent);
     else return false;
     return true;
   }

@@ -20,6 +20,16 @@ struct ConsumerTotals {
   std::vector<std::uint64_t> order;  ///< message ids in processing order (first 10,000)
 };
 
+/// Per-store figures (store nodes: a consumer's or a producing service's database).
+struct StoreTotals {
+  std::uint64_t effects = 0;            ///< messages whose effect this store applied
+  std::uint64_t duplicate_effects = 0;  ///< extra applications here
+  std::uint64_t effects_lost = 0;       ///< acked messages whose effect here never landed
+  std::uint64_t state_changes = 0;      ///< a producing service's committed state changes
+  std::uint64_t unpublished = 0;        ///< of those, messages never published
+  std::uint64_t outbox_unsent = 0;      ///< outbox rows not (yet) marked sent by the relay
+};
+
 /// Per-queue (or per-partition) figures.
 struct QueueTotals {
   std::uint64_t routed = 0;      ///< messages enqueued here
@@ -71,6 +81,8 @@ struct Totals {
   std::uint64_t effects = 0;            ///< store nodes: messages whose effect was applied (once or more)
   std::uint64_t duplicate_effects = 0;  ///< store nodes: extra applications of a message's effect, however the broker delivered it
   std::uint64_t effects_lost = 0;       ///< store nodes: messages acked whose effect never landed (the writer crashed between the ack and the commit)
+  std::uint64_t state_changes = 0;      ///< store nodes: producing services' committed state changes (each the origin of one message)
+  std::uint64_t unpublished = 0;        ///< store nodes: state changes whose message was never published (a dual write cut by a crash)
   std::uint64_t reordered = 0;       ///< sum over consumers of inverted pairs
   std::uint64_t reordered_across_consumers = 0;  ///< sum over queues of inverted pairs in the queue's processing order
   std::uint64_t missed = 0;          ///< log model: (record, group) pairs skipped by an offset reset or seek
@@ -111,6 +123,7 @@ struct Totals {
   double end_t = 0;
   std::map<std::string, ConsumerTotals> consumers;  ///< by consumer node name
   std::map<std::string, QueueTotals> queues;        ///< by queue or partition name
+  std::map<std::string, StoreTotals> stores;        ///< by store node name
 };
 
 /// Look a total up by name ("lost", "latency_p99_ms", "consumers.c1.processed",

@@ -61,9 +61,12 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r) {
   fmt::print(out, "  LOST {:>13}   DUPLICATES {:>7}   REORDERED {:>7} (across consumers {})\n", t.lost, t.duplicates,
              t.reordered, t.reordered_across_consumers);
   // What landed in the consumers' database, when they have one: the effects, not the deliveries.
-  if (std::count(s.node_roles.begin(), s.node_roles.end(), "store"))
+  if (std::count(s.node_roles.begin(), s.node_roles.end(), "store")) {
+    if (t.state_changes)
+      fmt::print(out, "  state changes {:>4}   UNPUBLISHED {:>6}\n", t.state_changes, t.unpublished);
     fmt::print(out, "  effects {:>10}   DUPLICATE EFFECTS {:>3}   EFFECTS LOST {:>4}   skipped as duplicates {}\n", t.effects,
                t.duplicate_effects, t.effects_lost, t.duplicates_skipped);
+  }
   fmt::print(out, "  latency ms  p50 {:.1f}  p95 {:.1f}  p99 {:.1f}  max {:.1f}    throughput {:.1f} msg/s\n\n",
              t.latency_p50_ms, t.latency_p95_ms, t.latency_p99_ms, t.latency_max_ms, t.throughput_per_s);
   if (!t.consumers.empty()) {
@@ -76,6 +79,14 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r) {
       fmt::print(out, "  {:<12} {:>9} {:>11} {:>9} {:>10} {:>9}  {}\n", name, c.delivered, c.redelivered, c.processed,
                  c.duplicates, c.reordered, order);
     }
+    fmt::print(out, "\n");
+  }
+  if (!t.stores.empty()) {
+    fmt::print(out, "  {:<12} {:>8} {:>17} {:>12} {:>13} {:>11} {:>13}\n", "store", "effects", "duplicate effects",
+               "effects lost", "state changes", "unpublished", "outbox unsent");
+    for (const auto& [name, st] : t.stores)
+      fmt::print(out, "  {:<12} {:>8} {:>17} {:>12} {:>13} {:>11} {:>13}\n", name, st.effects, st.duplicate_effects,
+                 st.effects_lost, st.state_changes, st.unpublished, st.outbox_unsent);
     fmt::print(out, "\n");
   }
   if (model) model->summary_tables(out, t);

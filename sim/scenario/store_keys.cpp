@@ -20,7 +20,7 @@ NodeId load_store_ref(const JsonIn& n, const Scenario& s) {
                                    stores.empty() ? "none" : fmt::format("{}", fmt::join(stores, ", "))));
   }
   if (s.node_roles[id] != "store")
-    n.at("store").fail(fmt::format("\"{}\" has role \"{}\"; a consumer writes its effects to a node with role \"store\"",
+    n.at("store").fail(fmt::format("\"{}\" has role \"{}\"; a client's \"store\" must be a node with role \"store\"",
                                    name, s.node_roles[id]));
   return id;
 }

@@ -6,7 +6,8 @@
 
 namespace bs {
 
-/// A client's "store": the name of a node with role "store", or kNoNode when absent.
+/// A client's "store" (a consumer's, where it writes its effects; a producer's, where it
+/// records its state changes): the name of a node with role "store", or kNoNode when absent.
 /// Throws ScenarioError (file, JSON path) for an unknown node or one that is not a store.
 NodeId load_store_ref(const JsonIn& n, const Scenario& s);
 

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "amqp/consumer.hpp"
+#include "amqp/producer.hpp"
 #include "check/checker.hpp"
 #include "harness.hpp"
 #include "store/store.hpp"
@@ -201,4 +202,96 @@ TEST_CASE("checker: an acked message whose writer crashed before the commit is a
   f.write(3);
   f.crash(kC);
   CHECK(f.checker.totals().effects_lost == 1);
+}
+
+TEST_CASE("store: the outbox keeps a row until the relay marks it sent, across the store's crash", "[store][outbox]") {
+  store::Store db(store::StoreConfig{0.005});
+  Driver d(db, kDb);
+  d.start();
+  d.packet(kP, store::StateWrite{1, 4, "ship", 0.0, true});
+  d.packet(kP, store::StateWrite{2, 5, "ship", 0.0, false});  // a dual write: no row
+  d.run_until(0.1);
+  CHECK(d.rec.of(ev::StateChange).size() == 2);
+  CHECK(d.take<store::StoreWriteOk>(kP).size() == 2);
+  d.crash();
+  d.start();
+  d.packet(kP, store::OutboxFetch{7});
+  d.run_until(0.2);
+  auto rows = d.take<store::OutboxRows>(kP);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].request == 7);
+  REQUIRE(rows[0].rows.size() == 1);
+  CHECK(rows[0].rows[0].msg == 4);
+  d.packet(kP, store::OutboxMark{4});
+  d.packet(kP, store::OutboxFetch{8});
+  d.run_until(0.3);
+  CHECK(d.rec.of(ev::OutboxSent).size() == 1);
+  rows = d.take<store::OutboxRows>(kP);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].rows.empty());
+}
+
+TEST_CASE("outbox producer: orders go to the store, the relay publishes the rows and marks them on confirm", "[store][outbox]") {
+  amqp::ProducerConfig cfg;
+  cfg.broker = kB;
+  cfg.routing_keys = {"ship"};
+  cfg.count = 2;
+  cfg.interval_s = 0.1;
+  cfg.store = kDb;
+  cfg.outbox = true;
+  amqp::Producer p(cfg);
+  Driver d(p, kP);
+  d.start();
+  d.run_until(0.15);  // two ticks: two orders, no publish yet
+  auto writes = d.take<store::StateWrite>(kDb);
+  REQUIRE(writes.size() == 2);
+  CHECK(writes[0].outbox_row);
+  CHECK(d.take<amqp::Publish>(kB).empty());
+  // The relay's read, answered with both rows: both published.
+  d.run_until(0.2);
+  auto fetch = d.take<store::OutboxFetch>(kDb);
+  REQUIRE(fetch.size() == 1);
+  d.packet(kDb, store::OutboxRows{fetch[0].request, {{writes[0].msg, "ship", 0.0}, {writes[1].msg, "ship", 0.1}}});
+  auto pubs = d.take<amqp::Publish>(kB);
+  REQUIRE(pubs.size() == 2);
+  // Confirmed: marked sent. The next read still lists row 2 (its mark not committed): not published again.
+  d.packet(kB, amqp::Confirm{pubs[0].seq, false, true, pubs[0].msg.id});
+  auto marks = d.take<store::OutboxMark>(kDb);
+  REQUIRE(marks.size() == 1);
+  CHECK(marks[0].msg == writes[0].msg);
+  d.run_until(0.3);
+  fetch = d.take<store::OutboxFetch>(kDb);
+  REQUIRE(fetch.size() == 1);
+  d.packet(kDb, store::OutboxRows{fetch[0].request, {{writes[1].msg, "ship", 0.1}}});
+  CHECK(d.take<amqp::Publish>(kB).empty());
+  // After a crash the relay has forgotten what it published: row 2 goes out again.
+  d.crash();
+  d.start();
+  d.run_until(0.5);
+  fetch = d.take<store::OutboxFetch>(kDb);
+  REQUIRE_FALSE(fetch.empty());
+  d.packet(kDb, store::OutboxRows{fetch.back().request, {{writes[1].msg, "ship", 0.1}}});
+  pubs = d.take<amqp::Publish>(kB);
+  REQUIRE(pubs.size() == 1);
+  CHECK(pubs[0].msg.id == writes[1].msg);
+}
+
+TEST_CASE("checker: a state change never published is unpublished, and the outbox counts its unsent rows", "[store][checker]") {
+  Checker c{{"broker", "p1", "c1", "db"}};
+  double t = 0;
+  auto emit = [&](Event e) {
+    e.t = (t += 0.001);
+    c.on_event(e);
+  };
+  emit(Event{.kind = ev::StateChange, .node = kDb, .msg = 1, .peer = kP, .flag = true});
+  emit(Event{.kind = ev::StateChange, .node = kDb, .msg = 2, .peer = kP, .flag = false});
+  CHECK(c.totals().unpublished == 2);
+  emit(Event{.kind = ev::Publish, .node = kP, .msg = 1, .peer = kB, .seq = 1});
+  Totals tot = c.totals();
+  CHECK(tot.unpublished == 1);
+  CHECK(tot.stores.at("db").state_changes == 2);
+  CHECK(tot.stores.at("db").unpublished == 1);
+  CHECK(tot.stores.at("db").outbox_unsent == 1);
+  emit(Event{.kind = ev::OutboxSent, .node = kDb, .msg = 1, .peer = kP});
+  CHECK(c.totals().stores.at("db").outbox_unsent == 0);
 }

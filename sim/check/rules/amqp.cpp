@@ -68,7 +68,7 @@ void Ledger::on_duplicate_skipped(const Event& e) {
 
 void Ledger::on_ack(const Event& e) {
   ++t.acked;
-  effects_on_ack(e.msg);
+  effects_on_ack(e.msg, e.peer);
   auto it = msgs.find(e.msg);
   if (it == msgs.end()) return;
   Copy* c = held_copy(it->second, queue_name(e), e.peer, delivery_tag(e));

@@ -382,7 +382,8 @@ void load_amqp_model(const JsonIn& nodes, Scenario& s) {
         return std::make_unique<amqp::QueueBroker>(c);
       };
     } else if (role == "producer") {
-      n.expect_object({"name", "role", "broker", "bootstrap", "reconnect_ms", "exchange", "routing_key", "routing_keys",
+      n.expect_object({"name", "role", "broker", "bootstrap", "reconnect_ms", "exchange", "routing_key", "routing_keys", "store",
+                       "outbox", "relay_interval_ms",
                        "headers", "count", "start_s", "interval_ms", "batch", "size_bytes", "confirm", "mandatory",
                        "persistent", "ttl_ms", "retry_ms"});
       amqp::ProducerConfig c;
@@ -418,6 +419,13 @@ void load_amqp_model(const JsonIn& nodes, Scenario& s) {
       c.ttl_s = n.has("ttl_ms") ? n.num("ttl_ms", 0, 1e10) / 1000 : -1;
       c.retry_s = n.has("retry_ms") ? n.num("retry_ms", 1, 1e10) / 1000 : -1;
       if (c.retry_s >= 0 && !c.confirm) n.at("retry_ms").fail("retries need publisher confirms (\"confirm\": true)");
+      // The service's own database: a dual write, or the transactional outbox.
+      c.store = load_store_ref(n, s);
+      c.outbox = n.boolean("outbox", false);
+      if (c.outbox && c.store == kNoNode) n.at("outbox").fail("the outbox is a table of the service's database: add \"store\": \"<a node with role store>\"");
+      if (c.outbox && !c.confirm) n.at("outbox").fail("the relay marks a row sent when its publish is confirmed: the outbox needs \"confirm\": true");
+      if (n.has("relay_interval_ms") && !c.outbox) n.at("relay_interval_ms").fail("only an outbox has a relay: add \"outbox\": true");
+      c.relay_interval_s = n.num("relay_interval_ms", 1, 1e7, 100) / 1000;
       routing.add_publisher(s, static_cast<NodeId>(i), c);
       s.factories[i] = [c](RunShared&) { return std::make_unique<amqp::Producer>(c); };
     } else if (role == "consumer") {
