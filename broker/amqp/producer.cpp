@@ -161,15 +161,17 @@ void Producer::relay_poll(Context& ctx) {
 void Producer::relay_rows(Context& ctx, const store::OutboxRows& rows) {
   if (rows.request != fetch_request_) return;
   fetch_sent_at_ = -1;
-  // A row no longer listed was marked sent: forget it.
-  std::set<MsgId> still;
+  // A row no longer listed was marked sent: forget it. One published too long ago without
+  // a confirm (its broker died, the frame was lost) goes out again.
+  const double give_up = cfg_.retry_s >= 0 ? cfg_.retry_s : 1.0;
+  std::map<MsgId, double> still;
   for (const auto& r : rows.rows)
-    if (relayed_.count(r.msg)) still.insert(r.msg);
+    if (auto it = relayed_.find(r.msg); it != relayed_.end() && ctx.now() - it->second < give_up) still.insert(*it);
   relayed_ = std::move(still);
   if ((cfg_.recovery && !connected_) || blocked_) return;  // the next read tries again
   for (const auto& r : rows.rows) {
     if (relayed_.count(r.msg)) continue;
-    relayed_.insert(r.msg);
+    relayed_[r.msg] = ctx.now();
     AmqpMessage m = make_message(ctx, r.msg, 0);
     m.key = r.key;
     m.published_at = r.created_at;

@@ -65,7 +65,8 @@ struct ProducerConfig {
 /// makes no message). With the outbox, a relay in the same service reads the unsent rows
 /// every relay_interval_s, publishes those it has not published since it started, and
 /// marks a row sent when its publish is confirmed: a crash after the confirm and before
-/// the mark publishes that row again after the restart (at-least-once, never lost).
+/// the mark publishes that row again after the restart (at-least-once, never lost). A row
+/// whose publish is not confirmed within retry_s (1 s when retry_s < 0) is published again.
 class Producer final : public Node {
  public:
   explicit Producer(ProducerConfig cfg);
@@ -112,8 +113,8 @@ class Producer final : public Node {
   // With a store: state changes sent and not yet answered, by request (a crash forgets them).
   std::uint64_t store_request_ = 0;
   std::map<std::uint64_t, AmqpMessage> state_pending_;
-  // The outbox relay: rows published since the start and not yet seen marked.
-  std::set<MsgId> relayed_;
+  // The outbox relay: rows published since the start and not yet seen marked, with when.
+  std::map<MsgId, double> relayed_;
   std::uint64_t fetch_request_ = 0;
   double fetch_sent_at_ = -1;  // < 0: no read of the rows outstanding
 };

@@ -197,9 +197,9 @@ struct Ledger {
   std::set<EffectKey> effects_lost;
   std::map<MsgId, NodeId> unpublished;  // state changes whose message no producer has published yet -> store
   StoreTotals& store(NodeId id) { return t.stores[id < names.size() ? names[id] : "?"]; }
-  // By id, what outlives a retired message: published once, confirmed once (an outbox
-  // relay restarting sends an id again after its first copy was settled).
-  static constexpr std::uint8_t kEverPublished = 1, kEverConfirmed = 2;
+  // By id, what outlives a retired message: published once, confirmed once, routed once
+  // (an outbox relay restarting sends an id again after its first copy was settled).
+  static constexpr std::uint8_t kEverPublished = 1, kEverConfirmed = 2, kEverRouted = 4;
   std::vector<std::uint8_t> id_flags;
   std::uint8_t id_flag(MsgId id) const { return id < id_flags.size() ? id_flags[id] : 0; }
   void set_id_flag(MsgId id, std::uint8_t f) {

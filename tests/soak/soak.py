@@ -125,6 +125,9 @@ def main():
                     if t["duplicate_effects"] != 0 or t["effects_lost"] != 0 or t["effects"] != t["routed"]:
                         why.append(f"effects {t['effects']} of {t['routed']} routed, duplicate {t['duplicate_effects']}, "
                                    f"lost {t['effects_lost']}")
+                    # An outbox: every state change published, every one with its effect.
+                    if t["state_changes"] and (t["unpublished"] != 0 or t["effects"] != t["state_changes"]):
+                        why.append(f"state changes {t['state_changes']}, unpublished {t['unpublished']}, effects {t['effects']}")
             if why:
                 failed += 1
                 print(f"FAIL {', '.join(why)}: {' '.join(cmd[:3])} " + " ".join(f"--fault {f}" for f in faults))

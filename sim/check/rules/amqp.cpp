@@ -7,7 +7,8 @@ namespace bs::check {
 void Ledger::on_enqueue(const Event& e) {
   in_flight.erase(e.msg);
   MsgState& m = msgs[e.msg];
-  if (!m.enqueued) ++t.routed;
+  if (!m.enqueued && !(id_flag(e.msg) & kEverRouted)) ++t.routed;
+  set_id_flag(e.msg, kEverRouted);
   m.enqueued = true;
   const std::string& q = queue_name(e);
   Copy c;
