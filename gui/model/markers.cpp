@@ -105,6 +105,19 @@ void MarkerFinder::on_event(std::size_t i, const SimState& s) {
   for (MsgId id : v.effects_lost)
     out.push_back(Marker{e.t, MarkerKind::Loss, i, id, e.node,
                          fmt::format("m{}'s effect lost: acked, but its writer crashed before the store committed it", id)});
+  if (e.kind == ev::StateChange) state_change_at_[e.msg] = i;
+  // After the last event: the state changes whose message was never published, marked
+  // where they were committed (a dual write cut by a crash).
+  if (i + 1 == tr.events.size()) {
+    for (MsgId id : s.ledger().unpublished()) {
+      const auto at = state_change_at_.find(id);
+      if (at == state_change_at_.end()) continue;
+      const Event& sc = tr.events[at->second];
+      Marker m{sc.t, MarkerKind::Loss, at->second, id, sc.node,
+               fmt::format("m{} saved at {} by {}, never published", id, nm(sc.node), nm(sc.peer))};
+      out.insert(std::upper_bound(out.begin(), out.end(), m, [](const Marker& a, const Marker& b) { return a.t < b.t; }), std::move(m));
+    }
+  }
   switch (e.kind) {
     case ev::Crash: add(MarkerKind::Crash, fmt::format("{} crashes", nm(e.node))); break;
     case ev::Restart: add(MarkerKind::Restart, fmt::format("{} restarts", nm(e.node))); break;

@@ -65,6 +65,7 @@ class MarkerFinder {
   // and the partition epochs seen (the same election or ISR change can be traced twice).
   std::map<std::string, std::set<NodeId>> isr_of_;
   std::set<std::pair<std::string, std::int64_t>> epochs_seen_;
+  std::unordered_map<MsgId, std::size_t> state_change_at_;  // store nodes: event of each message's state change
 };
 
 }  // namespace bs::gui

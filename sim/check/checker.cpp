@@ -80,6 +80,12 @@ Checker& Checker::operator=(const Checker& other) {
 
 const Verdict& Checker::last_verdict() const { return impl_->verdict; }
 
+std::vector<MsgId> Checker::unpublished() const {
+  std::vector<MsgId> out;
+  for (const auto& [id, store] : impl_->unpublished) out.push_back(id);
+  return out;
+}
+
 std::int64_t Checker::committed_offset(const std::string& group, const std::string& partition) const {
   auto it = impl_->committed.find({group, partition});
   return it == impl_->committed.end() ? -1 : it->second;

@@ -95,6 +95,9 @@ class Checker final : public EventSink {
   /// `partition` ("topic/2"), or -1 before its first accepted commit. Kafka keeps it per
   /// (group, partition), not per member.
   std::int64_t committed_offset(const std::string& group, const std::string& partition) const;
+  /// Store nodes: the messages whose state change committed and that no producer has
+  /// published so far, in id order.
+  std::vector<MsgId> unpublished() const;
   /// Log model: every partition the trace has mentioned so far, by name.
   std::vector<ReplicationView> replication() const;
 
