@@ -4,8 +4,10 @@
 //   - each message that becomes lost gets a "lost" marker at that event, with the same
 //     reason the queue view prints;
 //   - each consumer's "skipped dup" boxes equal the checker's duplicates_skipped;
-//   - a message an auto-ack consumer holds is delivered, not yet processed, not lost.
-// At the end no auto-ack delivery is still held unless the checker has pending messages.
+//   - a message an auto-ack consumer holds is delivered, not yet processed, not lost;
+//   - an effect a store applies a second time, or one that becomes lost, has its marker.
+// At the end no auto-ack delivery is still held unless the checker has pending messages,
+// and each state change never published has its marker.
 // Usage: gui_lesson_meaning [--print] TRACE.jsonl...   (--print lists markers and stops)
 #include <algorithm>
 #include <cstdio>
@@ -14,6 +16,7 @@
 #include <string>
 
 #include "model/trace_model.hpp"
+#include "store/events.hpp"
 
 using namespace bs;
 using namespace bs::gui;
@@ -57,6 +60,15 @@ int main(int argc, char** argv) {
             }))
           fail(where, "no marker \"" + label + "\"");
       }
+      const Verdict& v = s.ledger().last_verdict();
+      auto marked = [&](MarkerKind kind, MsgId id, std::size_t at) {
+        return std::any_of(model->markers.begin(), model->markers.end(),
+                           [&](const Marker& mk) { return mk.kind == kind && mk.event == at && mk.msg == id; });
+      };
+      if (v.duplicate_effect && !marked(MarkerKind::Duplicate, e.msg, k))
+        fail(where, "m" + std::to_string(e.msg) + "'s effect applied again, no marker");
+      for (MsgId id : v.effects_lost)
+        if (!marked(MarkerKind::Loss, id, k)) fail(where, "m" + std::to_string(id) + "'s effect lost, no marker");
       const Totals t = s.ledger().totals();
       for (const auto& [node, c] : s.consumers()) {
         auto it = t.consumers.find(model->node_name(node));
@@ -74,6 +86,11 @@ int main(int argc, char** argv) {
                 fail(where, "m" + std::to_string(h.msg) + " still held by " + model->node_name(node) + " at the end, nothing pending");
             }
     }
+    for (MsgId id : s.ledger().unpublished())
+      if (std::none_of(model->markers.begin(), model->markers.end(), [&](const Marker& mk) {
+            return mk.kind == MarkerKind::Loss && mk.msg == id && tr.events[mk.event].kind == ev::StateChange;
+          }))
+        fail(path, "m" + std::to_string(id) + " saved, never published, no marker");
     std::printf("%s: %s (%zu markers, %zu meaning stops, %zu frame stops, activity ends at %.3f s of %.3f s)\n", path.c_str(),
                 failures == before ? "ok" : "FAILED", model->markers.size(), model->steps.meaning().size(),
                 model->steps.frames().size(), model->activity_end, model->t_end);
