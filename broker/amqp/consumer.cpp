@@ -101,8 +101,7 @@ void Consumer::finish_current(Context& ctx) {
     acked_current_ = false;
     ++store_request_;
     if (cfg_.effect_order == ConsumerConfig::EffectOrder::AckThenEffect) {
-      ctx.emit(Event{.kind = ev::Process, .msg = d.msg.id, .peer = d.msg.producer, .queue = d.queue,
-                     .tag = static_cast<std::int64_t>(d.tag), .flag = d.redelivered});
+      emit_process(ctx);
       ack_current(ctx);
       acked_current_ = true;
     }
@@ -110,11 +109,16 @@ void Consumer::finish_current(Context& ctx) {
     return;
   }
   busy_ = false;
-  ctx.emit(Event{.kind = ev::Process, .msg = d.msg.id, .peer = d.msg.producer, .queue = d.queue,
-                 .tag = static_cast<std::int64_t>(d.tag), .flag = d.redelivered});
+  emit_process(ctx);
   if (cfg_.dedupe) cfg_.dedupe->record(d.msg.id);
   ack_current(ctx);
   maybe_start(ctx);
+}
+
+void Consumer::emit_process(Context& ctx) {
+  const Deliver& d = current_.d;
+  ctx.emit(Event{.kind = ev::Process, .msg = d.msg.id, .peer = d.msg.producer, .queue = d.queue,
+                 .tag = static_cast<std::int64_t>(d.tag), .flag = d.redelivered});
 }
 
 void Consumer::ack_current(Context& ctx) {
@@ -155,8 +159,7 @@ void Consumer::on_store_answer(Context& ctx, const store::StoreWriteOk& ok) {
                    .tag = static_cast<std::int64_t>(d.tag), .flag = d.redelivered});
     if (!acked_current_) ack_current(ctx);
   } else if (!acked_current_) {
-    ctx.emit(Event{.kind = ev::Process, .msg = d.msg.id, .peer = d.msg.producer, .queue = d.queue,
-                   .tag = static_cast<std::int64_t>(d.tag), .flag = d.redelivered});
+    emit_process(ctx);
     ack_current(ctx);
     if (cfg_.record_id == ConsumerConfig::RecordId::AfterAck) {
       // The processed id in a transaction of its own, not waited for: until it commits,

@@ -76,6 +76,7 @@ class Consumer final : public Node {
   void finish_current(Context& ctx);
   void flush_acks(Context& ctx);
   void drop_connection(Context& ctx, const char* reason);
+  void emit_process(Context& ctx);  // current_ is processed (its effect happened, or was written)
   void ack_current(Context& ctx);
   void write_effect(Context& ctx, bool retry);
   void on_store_answer(Context& ctx, const store::StoreWriteOk& ok);
