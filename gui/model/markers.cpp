@@ -177,6 +177,10 @@ void MarkerFinder::on_event(std::size_t i, const SimState& s) {
                                  : fmt::format("auto.offset.reset moves {} on {} {}", group(e), partition(e), what));
       break;
     }
+    case ev::DuplicateSkipped:
+      // The duplicate an idempotent consumer absorbed: what lessons 6, 38 and 39b are about.
+      add(MarkerKind::Duplicate, fmt::format("{} skipped m{}: already processed (idempotent consumer)", nm(e.node), e.msg));
+      break;
     case ev::Process: {
       const auto& c = s.consumers().at(e.node);
       const auto& p = c.processed.back();

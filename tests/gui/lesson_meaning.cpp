@@ -5,7 +5,8 @@
 //     reason the queue view prints;
 //   - each consumer's "skipped dup" boxes equal the checker's duplicates_skipped;
 //   - a message an auto-ack consumer holds is delivered, not yet processed, not lost;
-//   - an effect a store applies a second time, or one that becomes lost, has its marker.
+//   - a duplicate an idempotent consumer skips, an effect a store applies a second time,
+//     and one that becomes lost each have their marker.
 // At the end no auto-ack delivery is still held unless the checker has pending messages,
 // and each state change never published has its marker.
 // Usage: gui_lesson_meaning [--print] TRACE.jsonl...   (--print lists markers and stops)
@@ -16,6 +17,7 @@
 #include <string>
 
 #include "model/trace_model.hpp"
+#include "amqp/events.hpp"
 #include "store/events.hpp"
 
 using namespace bs;
@@ -65,6 +67,8 @@ int main(int argc, char** argv) {
         return std::any_of(model->markers.begin(), model->markers.end(),
                            [&](const Marker& mk) { return mk.kind == kind && mk.event == at && mk.msg == id; });
       };
+      if (e.kind == ev::DuplicateSkipped && !marked(MarkerKind::Duplicate, e.msg, k))
+        fail(where, "m" + std::to_string(e.msg) + " skipped as a duplicate, no marker");
       if (v.duplicate_effect && !marked(MarkerKind::Duplicate, e.msg, k))
         fail(where, "m" + std::to_string(e.msg) + "'s effect applied again, no marker");
       for (MsgId id : v.effects_lost)
