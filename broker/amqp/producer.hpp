@@ -90,6 +90,8 @@ class Producer final : public Node {
   void connection_lost(Context& ctx, const char* reason);
   void send(Context& ctx, Packet p);
   AmqpMessage make_message(Context& ctx, MsgId id, std::uint64_t index) const;
+  // producer_outbox.cpp: the service's store (dual write, outbox relay).
+  void on_store_packet(Context& ctx, const Packet& p);
   void relay_poll(Context& ctx);
   void relay_rows(Context& ctx, const store::OutboxRows& rows);
   struct Pending {
