@@ -214,6 +214,13 @@ void draw_dot(AppState& app, const Topology& topo, const Dot& d, ImVec2 p, float
   }
 }
 
+// A store node's figures at the viewed time (the checker's, through the Summary's totals).
+StoreTotals store_totals(const Run& run, const std::string& name) {
+  const auto& stores = run.summary->totals().stores;
+  const auto it = stores.find(name);
+  return it == stores.end() ? StoreTotals{} : it->second;
+}
+
 // "2,500" with thousands separators: a count read from across a lecture room.
 const char* group_thousands(std::size_t n, char (&buf)[32]) {
   char raw[24];
@@ -589,9 +596,7 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
     }
     // A store: what landed there so far, and what landed twice, never, or not yet.
     if (topo.role(n) == Role::Store) {
-      const auto& stores = run.summary->totals().stores;
-      const auto it = stores.find(name);
-      const StoreTotals st = it == stores.end() ? StoreTotals{} : it->second;
+      const StoreTotals st = store_totals(run, name);
       // The count is the box's second line (below); each anomaly a caption of its own.
       if (st.duplicate_effects) caption(std::to_string(st.duplicate_effects) + " applied twice", theme::kDown, 0.25f * em, true);
       if (st.effects_lost) caption(std::to_string(st.effects_lost) + " never applied", theme::kDown, 0.25f * em, true);
@@ -626,9 +631,7 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
       // A store says what landed in it, shrunk to its box when the count is long.
       std::string line = role;
       if (topo.role(n) == Role::Store) {
-        const auto& stores = run.summary->totals().stores;
-        const auto it = stores.find(name);
-        const StoreTotals st = it == stores.end() ? StoreTotals{} : it->second;
+        const StoreTotals st = store_totals(run, name);
         const bool service = st.state_changes > 0 && st.effects == 0;  // a producing service's database
         const std::uint64_t k = service ? st.state_changes : st.effects;
         line = std::to_string(k) + (service ? (k == 1 ? " change" : " changes") : (k == 1 ? " effect" : " effects"));

@@ -10,6 +10,7 @@
 
 #include "store/events.hpp"
 #include "vocabulary/event_read.hpp"
+#include "check/ledger.hpp"
 #include "model/sim_state.hpp"
 
 namespace bs::gui {
@@ -51,20 +52,8 @@ std::string MarkerFinder::nm(NodeId n) const {
 }
 
 std::set<NodeId> MarkerFinder::parse(const std::string& csv) const {
-  const auto& names = tr_.header.node_names;
-  std::set<NodeId> out;
-  std::size_t b = 0;
-  while (b <= csv.size()) {
-    std::size_t e = csv.find(',', b);
-    if (e == std::string::npos) e = csv.size();
-    std::string item = csv.substr(b, e - b);
-    item.erase(0, item.find_first_not_of(' '));
-    item.erase(item.find_last_not_of(' ') + 1);
-    for (std::size_t i = 0; i < names.size(); ++i)
-      if (names[i] == item) out.insert(static_cast<NodeId>(i));
-    b = e + 1;
-  }
-  return out;
+  const std::vector<NodeId> ids = check::parse_isr(csv, tr_.header.node_names);  // the checker's reading
+  return {ids.begin(), ids.end()};
 }
 
 std::set<NodeId>& MarkerFinder::isr_before(const std::string& part) {
@@ -94,12 +83,12 @@ void MarkerFinder::on_event(std::size_t i, const SimState& s) {
   const Event& e = tr.events[i];
   auto add = [&](MarkerKind k, std::string label) { out.push_back(Marker{e.t, k, i, e.msg, e.node, std::move(label)}); };
   // Why each message is lost comes from SimState, so the hover and the queue view agree.
-  for (MsgId id : s.ledger().last_verdict().lost) {
+  const Verdict& v = s.ledger().last_verdict();
+  for (MsgId id : v.lost) {
     const LostMsg* l = s.lost_entry(id);
     out.push_back(Marker{e.t, MarkerKind::Loss, i, id, e.node, fmt::format("m{} lost: {}", id, l ? l->why : "?")});
   }
   // Effects in a consumer's store: one applied a second time, or one that will never be.
-  const Verdict& v = s.ledger().last_verdict();
   if (v.duplicate_effect)
     add(MarkerKind::Duplicate, fmt::format("m{}'s effect applied again at {} (written by {})", e.msg, nm(e.node), nm(e.peer)));
   for (MsgId id : v.effects_lost)
@@ -130,7 +119,7 @@ void MarkerFinder::on_event(std::size_t i, const SimState& s) {
     case ev::Drop:
       if (reason(e) == "expired") add(MarkerKind::Expired, fmt::format("m{} expired in {} (message TTL): dropped", e.msg, queue_name(e)));
       // A drop that loses the message is already marked, with its reason, above.
-      else if (!std::count(s.ledger().last_verdict().lost.begin(), s.ledger().last_verdict().lost.end(), e.msg))
+      else if (!std::count(v.lost.begin(), v.lost.end(), e.msg))
         add(MarkerKind::Loss, fmt::format("m{} dropped from {} ({})", e.msg, queue_name(e), reason(e)));
       break;
     case ev::DeadLetter: {
