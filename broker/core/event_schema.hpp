@@ -37,7 +37,8 @@ inline constexpr std::array kCoreEvents = {
     EventSchema{ev::NetRecv, "net_recv", {"from", nullptr, nullptr, nullptr, nullptr, nullptr}},
     EventSchema{ev::NetDrop, "net_drop", {"from", nullptr, nullptr, nullptr, nullptr, "reason"}},
     // A queue-model publish names its exchange and routing key; a log-model one leaves them.
-    EventSchema{ev::Publish, "publish", {"broker", "exchange", nullptr, "seq", "mandatory", "routing_key"}},
+    // source: the input record a consume-transform-produce application made it from.
+    EventSchema{ev::Publish, "publish", {"broker", "exchange", "source", "seq", "mandatory", "routing_key"}},
     EventSchema{ev::Confirm, "confirm", {"broker", nullptr, nullptr, "seq", "ack", nullptr}},
     // Queue model: queue and delivery tag; log model: partition (in `queue`), offset, group.
     EventSchema{ev::Process, "process", {"producer", "queue", "tag", "offset", "redelivered", "group"}},

@@ -19,15 +19,21 @@ std::int64_t LogBroker::resolve(const FetchRequest& r, const FetchPartition& fp,
   return off;
 }
 
+std::int64_t LogBroker::readable_end(const FetchRequest& r, const Replica& rep) const {
+  // Kafka, KIP-98: read_committed reads up to the last stable offset.
+  return r.read_committed ? rep.txns.last_stable_offset(rep.log.high_watermark()) : rep.log.high_watermark();
+}
+
 bool LogBroker::has_data(const FetchRequest& r) const {
   for (const auto& fp : r.partitions) {
     const Replica* rep = find(fp.tp);
     if (!rep) continue;
     if (!rep->leader(self_)) return kraft();  // answer NOT_LEADER_OR_FOLLOWER at once
+    if (fp.offset == kCommittedOffset && unstable_offset(r.group, fp.tp)) return true;  // UNSTABLE_OFFSET_COMMIT
     bool reset = false;
     std::int64_t from = 0;
     const std::int64_t off = resolve(r, fp, &reset, &from);
-    if (reset || off < rep->log.high_watermark()) return true;
+    if (reset || off < readable_end(r, *rep)) return true;
   }
   return false;
 }
@@ -48,7 +54,16 @@ void LogBroker::answer_fetch(Context& ctx, NodeId to, const FetchRequest& r) {
       if (kraft()) resp.parts.push_back(FetchPartitionData{fp.tp, fp.offset, 0, 0, {}, {}, ErrorCode::NotLeaderOrFollower});
       continue;
     }
+    if (fp.offset == kCommittedOffset && unstable_offset(r.group, fp.tp)) {
+      // KIP-447: a transaction's offset commit for this partition is pending; the
+      // consumer asks again rather than start from an offset about to change.
+      resp.parts.push_back(FetchPartitionData{fp.tp, fp.offset, 0, 0, {}, {}, ErrorCode::UnstableOffsetCommit});
+      continue;
+    }
     const PartitionLog& log = rep->log;
+    const std::int64_t end = readable_end(r, *rep);
+    const bool txns = rep->txns.used();
+    std::int64_t data = 0;  // records the application will see
     bool reset = false;
     std::int64_t from = 0;
     std::int64_t off = resolve(r, fp, &reset, &from);
@@ -56,7 +71,7 @@ void LogBroker::answer_fetch(Context& ctx, NodeId to, const FetchRequest& r) {
       ctx.emit(Event{.kind = ev::OffsetReset, .peer = to, .queue = rep->name, .tag = off, .seq = from, .text = r.group});
     FetchPartitionData d{fp.tp, off, log.high_watermark(), log.log_start_offset(), {}, {}};
     std::uint64_t bytes = 0;
-    while (off < log.high_watermark() && records_left > 0) {
+    while (off < end && records_left > 0) {
       const StoredRecord* rec = log.at(off);
       const std::uint64_t size = rec->msg.size_bytes + rec->msg.key.size();
       // The first record always goes, even if larger than max_bytes (Kafka does the same,
@@ -65,13 +80,19 @@ void LogBroker::answer_fetch(Context& ctx, NodeId to, const FetchRequest& r) {
       bytes += size;
       d.records.push_back(rec->msg);
       d.timestamps.push_back(rec->timestamp);
+      if (txns) {
+        d.producer_ids.push_back(rec->producer_id);
+        d.control.push_back(rec->control);
+      }
+      if (rec->control == 0 && !(r.read_committed && rec->transactional && rep->txns.aborted(rec->producer_id, off))) ++data;
       ++off;
       --records_left;
     }
     bytes_left = bytes_left > bytes ? bytes_left - bytes : 0;
-    if (!d.records.empty())
-      ctx.emit(Event{.kind = ev::Fetch, .peer = to, .queue = rep->name, .tag = d.fetch_offset,
-                     .seq = static_cast<std::int64_t>(d.records.size()), .text = r.group});
+    if (txns && r.read_committed)
+      for (const auto& a : rep->txns.aborted_between(d.fetch_offset, off)) d.aborted.emplace_back(a.producer_id, a.first_offset);
+    if (data > 0)
+      ctx.emit(Event{.kind = ev::Fetch, .peer = to, .queue = rep->name, .tag = d.fetch_offset, .seq = data, .text = r.group});
     resp.parts.push_back(std::move(d));
   }
   ctx.send(to, std::move(resp));

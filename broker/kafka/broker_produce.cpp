@@ -20,9 +20,11 @@ void LogBroker::handle_init_producer_id(Context& ctx, NodeId from, const InitPro
 }
 
 void LogBroker::remember_record(Replica& r, const StoredRecord& rec, std::int64_t offset) {
-  if (rec.producer_id < 0 || rec.sequence < 0) return;
+  r.txns.on_append(rec, offset);
+  if (rec.producer_id < 0) return;
   ProducerEntry& e = r.producers[rec.producer_id];
   if (rec.producer_epoch > e.epoch) e = ProducerEntry{rec.producer_epoch, -1, {}};
+  if (rec.sequence < 0) return;  // a transaction's record or marker: only its epoch counts
   e.last_seq = rec.sequence;
   e.recent.emplace_back(rec.sequence, offset);
   if (e.recent.size() > kProducerWindow) e.recent.pop_front();
@@ -30,6 +32,7 @@ void LogBroker::remember_record(Replica& r, const StoredRecord& rec, std::int64_
 
 void LogBroker::rebuild_producers(Replica& r) {
   r.producers.clear();
+  r.txns = TxnIndex{};
   for (std::int64_t o = r.log.log_start_offset(); o < r.log.log_end_offset(); ++o) remember_record(r, *r.log.at(o), o);
 }
 
@@ -71,7 +74,7 @@ std::int64_t LogBroker::append_local(Context& ctx, Replica& r, StoredRecord rec,
   if (rolled && !r.internal)
     ctx.emit(Event{.kind = ev::SegmentRoll, .queue = r.name, .tag = offset,
                    .seq = static_cast<std::int64_t>(r.log.segments_rolled())});
-  if (id != 0)  // __consumer_offsets records are not messages
+  if (id != 0)  // internal records and markers are not messages
     ctx.emit(Event{.kind = ev::Append, .msg = id, .peer = producer, .queue = r.name, .tag = offset, .seq = epoch,
                    .text = std::move(key)});
   return offset;
@@ -97,6 +100,18 @@ void LogBroker::handle_produce(Context& ctx, NodeId from, const ProduceRequest& 
       resp.parts.push_back(part);
       continue;
     }
+    // Kafka, KIP-98: a write from an older epoch of a producer id is a zombie's
+    // (INVALID_PRODUCER_EPOCH; the client reports ProducerFencedException).
+    if (req.producer_id >= 0) {
+      auto pe = r->producers.find(req.producer_id);
+      if (pe != r->producers.end() && pe->second.epoch > req.producer_epoch) {
+        ctx.emit(Event{.kind = ev::TxnFenced, .peer = from, .queue = r->name, .tag = req.producer_id,
+                       .seq = req.producer_epoch, .text = "produce"});
+        part.error = ErrorCode::InvalidProducerEpoch;
+        resp.parts.push_back(part);
+        continue;
+      }
+    }
     std::int64_t dup = -1;
     const ErrorCode seq = check_sequence(ctx, *r, from, req, b, &dup);
     if (seq == ErrorCode::OutOfOrderSequenceNumber) {
@@ -114,7 +129,7 @@ void LogBroker::handle_produce(Context& ctx, NodeId from, const ProduceRequest& 
       std::int32_t seqno = b.base_sequence;
       for (const auto& m : b.records) {
         StoredRecord rec{m, ctx.now(), r->state.leader_epoch, req.producer_id, req.producer_epoch,
-                         req.producer_id >= 0 ? seqno++ : -1};
+                         req.producer_id >= 0 && seqno >= 0 ? seqno++ : -1, req.transactional};
         append_local(ctx, *r, std::move(rec), from);
         ++part.count;
       }
@@ -153,6 +168,7 @@ void LogBroker::advance_high_watermark(Context& ctx, Replica& r) {
   if (r.topic && r.topic->replication_factor > 1 && !r.internal)
     ctx.emit(Event{.kind = ev::HighWatermark, .queue = r.name, .tag = hw, .seq = r.state.leader_epoch});
   complete_delayed(ctx, r.tp);
+  if (r.txn_state) on_txn_state_committed(ctx, r);
 }
 
 void LogBroker::complete_delayed(Context& ctx, const TopicPartition& tp, ErrorCode fail) {

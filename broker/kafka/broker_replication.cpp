@@ -190,7 +190,8 @@ void LogBroker::apply_state(Context& ctx, Replica& r, const PartitionState& s) {
                                            r.log.log_end_offset(), r.log.high_watermark(), ctx.now());
       r.pending_adds.clear();
       r.alter_sent_at = -1;
-      if (r.internal) load_groups(r);
+      if (r.internal && !r.txn_state) load_groups(r);
+      if (r.txn_state) load_txns(ctx, r);
     } else {
       // Same epoch: the controller committed an ISR change.
       std::vector<NodeId> still;
@@ -219,7 +220,8 @@ void LogBroker::apply_state(Context& ctx, Replica& r, const PartitionState& s) {
     r.pending_adds.clear();
     complete_delayed(ctx, r.tp, ErrorCode::NotLeaderOrFollower);
     wake_fetches(ctx);  // parked consumers hear NOT_LEADER_OR_FOLLOWER
-    if (r.internal) unload_groups(r);
+    if (r.internal && !r.txn_state) unload_groups(r);
+    if (r.txn_state) unload_txns(r);
   }
 }
 

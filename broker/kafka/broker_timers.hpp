@@ -15,6 +15,7 @@ enum BrokerTimer : std::uint32_t {
   kReplicaFetchBackoff,   ///< arg: leader to fetch from again
   kIsrCheck,
   kControllerHeartbeat,
+  kTxnCheck,              ///< transaction timeouts and unacknowledged markers
 };
 
 }  // namespace bs::kafka

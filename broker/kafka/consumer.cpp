@@ -6,7 +6,7 @@ namespace bs::kafka {
 namespace {
 enum TimerKind : std::uint32_t {
   kStart = 1, kWorkDone, kHeartbeat, kAutoCommit, kSeek, kFetchTimeout, kStop, kMetadataTimeout, kMetadataRetry,
-  kFetchRetry, kHeartbeatTimeout, kOffsetFetchTimeout
+  kFetchRetry, kHeartbeatTimeout, kOffsetFetchTimeout, kOffsetFetchRetry
 };
 constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 /// Internal position: waiting for the coordinator's OffsetFetch answer.
@@ -15,11 +15,16 @@ constexpr std::int64_t kAwaitingOffset = -3;
 
 Consumer::Consumer(ConsumerConfig cfg) : cfg_(std::move(cfg)), bootstrap_(cfg_.bootstrap, cfg_.bootstrap_names) {
   if (cfg_.bootstrap.empty()) coordinator_ = cfg_.broker;
+  if (!cfg_.transform.topic.empty())
+    txn_ = std::make_unique<TxnClient>(cfg_.transform, cfg_.broker, cfg_.bootstrap,
+                                       [this](const TopicPartition& tp) { return leader_of(tp); });
 }
 
 void Consumer::ask_metadata(Context& ctx) {
   metadata_id_ = ++metadata_seq_;
-  ctx.send(bootstrap_.current(), MetadataRequest{cfg_.topics, cfg_.group, metadata_id_});
+  std::vector<std::string> topics = cfg_.topics;
+  if (txn_) topics.push_back(cfg_.transform.topic);
+  ctx.send(bootstrap_.current(), MetadataRequest{std::move(topics), cfg_.group, metadata_id_});
   ctx.set_timer(cfg_.request_timeout_s, Timer{kMetadataTimeout, metadata_id_});
 }
 
@@ -118,12 +123,16 @@ void Consumer::join(Context& ctx) {
 
 void Consumer::on_packet(Context& ctx, NodeId from, const Packet& p) {
   if (stopped_) return;
+  if (txn_ && (p.is<TxnResponse>() || p.is<FindTxnCoordinatorResponse>() || p.is<ProduceResponse>()))
+    return on_txn_outcome(ctx, txn_->on_packet(ctx, from, p));
   if (auto* m = p.as<MetadataResponse>()) {
     if (m->request_id != metadata_id_ || m->request_id == 0) return;
     metadata_id_ = 0;
     bool leaderless = false;
     for (const auto& pm : m->partitions) {
-      if (std::find(cfg_.topics.begin(), cfg_.topics.end(), pm.tp.topic) == cfg_.topics.end()) continue;
+      if (std::find(cfg_.topics.begin(), cfg_.topics.end(), pm.tp.topic) == cfg_.topics.end() &&
+          !(txn_ && pm.tp.topic == cfg_.transform.topic))
+        continue;
       leaders_[pm.tp] = pm.leader;
     }
     for (const auto& o : owned_) leaderless |= leader_of(o.tp) == kNoNode;
@@ -154,7 +163,8 @@ void Consumer::on_packet(Context& ctx, NodeId from, const Packet& p) {
   if (auto* a = p.as<Assignment>()) return on_assignment(ctx, *a);
   if (p.as<UnknownMember>()) {
     // Evicted (or the coordinator restarted): our partitions may already be someone
-    // else's. Forget them and rejoin.
+    // else's. Forget them and rejoin (an application's open transaction is aborted).
+    if (txn_ && txn_->open()) on_txn_outcome(ctx, txn_->abort(ctx));
     const std::uint64_t f = fetch_id_;
     heartbeat_acked_ = heartbeat_sent_;  // the coordinator is alive: it answered
     reset_volatile();
@@ -176,18 +186,33 @@ void Consumer::on_assignment(Context& ctx, const Assignment& a) {
   // After a coordinator move the new coordinator's generation is taken as it is.
   if (!member_ || (a.generation <= generation_ && !rejoin_pending_)) return;
   rejoin_pending_ = false;
-  if (busy_) {
+  if (busy_ || (txn_ && txn_->busy())) {
     waiting_ = a;
     assignment_waiting_ = true;
     return;
   }
   assignment_waiting_ = false;
   // What we processed in the partitions we are about to lose (or keep: the eager
-  // protocol revokes everything) is committed first, as onPartitionsRevoked does.
-  if (cfg_.commit != CommitMode::BeforeProcessing) commit(ctx, false);
+  // protocol revokes everything) is committed first, as onPartitionsRevoked does; an
+  // application's open transaction is aborted instead (its partitions start over from the
+  // committed offsets).
+  if (txn_) {
+    if (txn_->open()) txn_->abort(ctx);
+  } else if (cfg_.commit != CommitMode::BeforeProcessing) {
+    commit(ctx, false);
+  }
   generation_ = a.generation;
   owned_.clear();
   for (const auto& tp : a.partitions) owned_.push_back(Owned{tp, tp_name(tp)});
+  start_from_committed(ctx);
+}
+
+void Consumer::start_from_committed(Context& ctx) {
+  for (auto& o : owned_) {
+    o.position = kCommittedOffset;
+    o.processed = o.committed_sent = -1;
+    o.retry_at = -1;
+  }
   // In a cluster a partition led by another broker than the coordinator starts at the
   // offset the coordinator returns (OffsetFetch); the coordinator's own partitions (and
   // all of them with one broker) are fetched from kCommittedOffset, resolved there.
@@ -214,6 +239,13 @@ void Consumer::on_offset_fetch(Context& ctx, const OffsetFetchResponse& r) {
     // -1: no committed offset; the leader applies auto.offset.reset.
     if (i != kNone && owned_[i].position == kAwaitingOffset) owned_[i].position = f.offset < 0 ? -1 : f.offset;
   }
+  if (!r.unstable.empty() && coordinator_ != kNoNode) {
+    // KIP-447: a transaction is about to change these offsets: ask again shortly.
+    OffsetFetch again{cfg_.group, r.unstable, ++list_request_};
+    offset_fetch_id_ = again.request_id;
+    ctx.set_timer(cfg_.reconnect_s, Timer{kOffsetFetchRetry, offset_fetch_id_});
+    pending_offset_fetch_ = std::move(again);
+  }
   maybe_fetch(ctx);
 }
 
@@ -223,7 +255,7 @@ void Consumer::maybe_fetch(Context& ctx) {
   std::map<NodeId, std::vector<FetchPartition>> by_leader;
   for (const auto& o : owned_) {
     const NodeId leader = leader_of(o.tp);
-    if (leader == kNoNode || o.position == kAwaitingOffset || fetching_.count(leader)) continue;
+    if (leader == kNoNode || o.position == kAwaitingOffset || fetching_.count(leader) || o.retry_at > ctx.now()) continue;
     by_leader[leader].push_back(FetchPartition{o.tp, o.position});
   }
   for (auto& [leader, parts] : by_leader) {
@@ -236,6 +268,7 @@ void Consumer::maybe_fetch(Context& ctx) {
     r.max_bytes = cfg_.max_bytes;
     r.max_wait_s = cfg_.max_wait_s;
     r.reset_earliest = cfg_.reset_earliest;
+    r.read_committed = cfg_.read_committed;
     fetching_[leader] = r.fetch_id;
     ctx.send(leader, std::move(r));
     // A response lost with a dead link must not stall us forever; in a cluster an
@@ -254,6 +287,11 @@ void Consumer::on_fetch_response(Context& ctx, const FetchResponse& r) {
     const std::size_t i = find_owned(d.tp);
     if (i == kNone) continue;
     Owned& o = owned_[i];
+    if (d.error == ErrorCode::UnstableOffsetCommit) {
+      o.retry_at = ctx.now() + cfg_.reconnect_s;
+      ctx.set_timer(cfg_.reconnect_s, Timer{kFetchRetry, 0});
+      continue;
+    }
     if (d.error != ErrorCode::None) {
       // NOT_LEADER_OR_FOLLOWER (or another partition error): ask who leads it now.
       lose_leader(ctx, d.tp);
@@ -262,11 +300,14 @@ void Consumer::on_fetch_response(Context& ctx, const FetchResponse& r) {
     // Nothing of this partition waits to be processed: the processed position follows
     // the fetch offset (it moves on an auto.offset.reset, or is learned from the
     // committed offset on the first fetch).
-    if (o.processed < 0 || o.processed == o.position) o.processed = d.fetch_offset;
+    const bool idle = o.processed < 0 || o.processed == o.position;
+    if (idle) o.processed = d.fetch_offset;
     o.position = d.fetch_offset + static_cast<std::int64_t>(d.records.size());
-    for (std::size_t k = 0; k < d.records.size(); ++k)
-      buffer_.push_back(Buffered{i, d.fetch_offset + static_cast<std::int64_t>(k), epoch_, o.name, d.records[k]});
-    got |= !d.records.empty();
+    const std::size_t before = buffer_.size();
+    buffer_records(i, d);
+    // Only markers or aborted records: nothing to process, the position moves on.
+    if (idle && buffer_.size() == before) o.processed = o.position;
+    got |= buffer_.size() != before;
   }
   // At-most-once: the position is saved before the records are processed.
   if (got && cfg_.commit == CommitMode::BeforeProcessing) commit(ctx, true);
@@ -281,7 +322,7 @@ double Consumer::processing_time(Context& ctx, const Message& m) {
 }
 
 void Consumer::process_ready(Context& ctx) {
-  while (!busy_ && !buffer_.empty()) {
+  while (!busy_ && !transform_waits() && !buffer_.empty()) {
     Buffered b = std::move(buffer_.front());
     buffer_.pop_front();
     const double t = processing_time(ctx, b.msg);
@@ -297,6 +338,9 @@ void Consumer::process_ready(Context& ctx) {
 }
 
 void Consumer::finish(Context& ctx, const Buffered& b) {
+  // An application's output for a record whose partition was rewound (an abort, a
+  // rebalance) is dropped with its transaction: nothing happened.
+  if (txn_) return transform(ctx, b);
   // The side effect happens whether or not the partition is still ours: a record
   // processed after its partition moved is processed twice.
   ctx.emit(Event{.kind = ev::Process, .msg = b.msg.id, .peer = b.msg.producer,
@@ -308,6 +352,7 @@ void Consumer::finish(Context& ctx, const Buffered& b) {
 }
 
 void Consumer::commit(Context& ctx, bool positions) {
+  if (txn_) return commit_transform(ctx);
   if (coordinator_ == kNoNode) return;  // no coordinator to commit to: the positions wait
   OffsetCommit c{cfg_.group, generation_, {}};
   for (auto& o : owned_) {
@@ -345,14 +390,27 @@ void Consumer::seek(Context& ctx, std::size_t i, std::int64_t offset) {
   refetch(ctx);
 }
 
+void Consumer::begin(Context& ctx) {
+  if (coordinator_ == kNoNode) ask_metadata(ctx);  // join once the metadata names the coordinator
+  else join(ctx);
+  ctx.set_timer(cfg_.heartbeat_s, Timer{kHeartbeat, 0});
+  if (cfg_.commit == CommitMode::Auto) ctx.set_timer(cfg_.auto_commit_interval_s, Timer{kAutoCommit, 0});
+}
+
 void Consumer::on_timer(Context& ctx, const Timer& t) {
   if (stopped_) return;
+  if (txn_ && t.kind >= TxnClient::kTimerBase) return on_txn_outcome(ctx, txn_->on_timer(ctx, t));
   switch (t.kind) {
     case kStart:
-      if (coordinator_ == kNoNode) ask_metadata(ctx);  // join once the metadata names the coordinator
-      else join(ctx);
-      ctx.set_timer(cfg_.heartbeat_s, Timer{kHeartbeat, 0});
-      if (cfg_.commit == CommitMode::Auto) ctx.set_timer(cfg_.auto_commit_interval_s, Timer{kAutoCommit, 0});
+      // A transactional application calls initTransactions() before it polls.
+      if (txn_) on_txn_outcome(ctx, txn_->start(ctx));
+      else begin(ctx);
+      break;
+    case kOffsetFetchRetry:
+      if (t.arg == offset_fetch_id_ && offset_fetch_id_ != 0 && coordinator_ != kNoNode) {
+        ctx.set_timer(cfg_.request_timeout_s, Timer{kOffsetFetchTimeout, offset_fetch_id_});
+        ctx.send(coordinator_, pending_offset_fetch_);
+      }
       break;
     case kWorkDone:
       if (busy_ && t.arg == work_gen_) {
@@ -376,7 +434,9 @@ void Consumer::on_timer(Context& ctx, const Timer& t) {
           ctx.set_timer(cfg_.request_timeout_s, Timer{kHeartbeatTimeout, (coordinator_gen_ << 32) | (heartbeat_sent_ & 0xffffffffu)});
       }
       // Commits of the last few records should not wait for more traffic.
-      if (cfg_.commit == CommitMode::AfterProcessing && !busy_ && buffer_.empty() && since_commit_ > 0) commit(ctx, false);
+      if (cfg_.commit == CommitMode::AfterProcessing && !busy_ && buffer_.empty() && since_commit_ > 0 &&
+          !transform_waits())
+        commit(ctx, false);
       ctx.set_timer(cfg_.heartbeat_s, Timer{kHeartbeat, 0});
       break;
     case kAutoCommit:
@@ -430,7 +490,11 @@ void Consumer::on_timer(Context& ctx, const Timer& t) {
       break;
     }
     case kStop:
-      if (cfg_.commit != CommitMode::BeforeProcessing) commit(ctx, false);
+      if (txn_) {
+        if (txn_->open()) txn_->abort(ctx);  // close(): what is not committed is aborted
+      } else if (cfg_.commit != CommitMode::BeforeProcessing) {
+        commit(ctx, false);
+      }
       if (member_ && coordinator_ != kNoNode) ctx.send(coordinator_, LeaveGroup{cfg_.group});
       reset_volatile();
       stopped_ = true;
@@ -448,6 +512,9 @@ void Consumer::on_timer(Context& ctx, const Timer& t) {
   }
 }
 
-void Consumer::on_crash(Context&) { reset_volatile(); }
+void Consumer::on_crash(Context&) {
+  reset_volatile();
+  if (txn_) txn_->crash();
+}
 
 }  // namespace bs::kafka

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "core/node.hpp"
 #include "kafka/events.hpp"
 #include "kafka/packets.hpp"
+#include "kafka/txn_client.hpp"
 
 namespace bs::kafka {
 
@@ -63,6 +65,13 @@ struct ConsumerConfig {
   std::vector<SeekSpec> seeks;
   double start_s = 0;
   double stop_s = -1;                   ///< commit and leave the group then; < 0 never
+  /// isolation.level (KIP-98): read_committed reads below the last stable offset and
+  /// drops records of aborted transactions; read_uncommitted (Kafka's default) reads
+  /// everything below the high watermark.
+  bool read_committed = false;
+  /// A consume-transform-produce application: each processed record produces one output
+  /// record (same key) to transform.topic, transactionally with a transactional.id.
+  TransformConfig transform;
 };
 
 /// Joins its group, fetches its assigned partitions from their committed offsets
@@ -90,6 +99,23 @@ struct ConsumerConfig {
 /// HeartbeatResponse for request.timeout.ms, the member marks the coordinator unknown
 /// (traced `failover`), finds it again (FindCoordinator) and rejoins the group there.
 /// Without a bootstrap list everything is at `broker` and fetches use kCommittedOffset.
+///
+/// Control records (transaction markers) are never given to the application; with
+/// read_committed it also drops the records of the aborted transactions the broker lists
+/// (Kafka's Fetcher: a producer's records from an aborted transaction's first offset up to
+/// its abort marker). A partition whose committed offset is pending in a transaction
+/// (UNSTABLE_OFFSET_COMMIT) is asked again after reconnect.backoff.ms.
+///
+/// As a consume-transform-produce application (transform.topic), processing a record
+/// sends its output through a TxnClient; every commit_every records (or when idle) it
+/// commits: with a transactional.id, the outputs and the consumed offsets in one
+/// transaction (sendOffsetsToTransaction + commitTransaction) and no processing until it
+/// is done; without, the outputs' acknowledgements and then an OffsetCommit. An aborted
+/// transaction, a rebalance or an eviction rewinds every partition to the group's
+/// committed offsets (the aborted outputs are never read by read_committed consumers); a
+/// fenced producer closes the application (it leaves the group and stops). A restart
+/// calls initTransactions() again before joining, which aborts what the crashed instance
+/// left open.
 class Consumer final : public Node {
  public:
   explicit Consumer(ConsumerConfig cfg);
@@ -116,6 +142,7 @@ class Consumer final : public Node {
     std::int64_t position = kCommittedOffset;   // next offset to fetch
     std::int64_t processed = -1;                // next offset to process (-1 unknown)
     std::int64_t committed_sent = -1;
+    double retry_at = -1;                       // UNSTABLE_OFFSET_COMMIT: not fetched before then
   };
   struct Buffered {
     std::size_t part = 0;
@@ -145,6 +172,19 @@ class Consumer final : public Node {
   void seek(Context& ctx, std::size_t part, std::int64_t offset);
   double processing_time(Context& ctx, const Message& m);
   std::size_t find_owned(const TopicPartition& tp) const;
+  // Consume-transform-produce (consumer_transform.cpp).
+  /// After kStart (and initTransactions() when transactional): find the coordinator and join.
+  void begin(Context& ctx);
+  /// Produce the output of a processed record.
+  void transform(Context& ctx, const Buffered& b);
+  /// Commit the outputs and positions processed so far (a transaction, or acks + OffsetCommit).
+  void commit_transform(Context& ctx);
+  void on_txn_outcome(Context& ctx, TxnOutcome o);
+  /// Where fetching starts for every owned partition: the group's committed offsets.
+  void start_from_committed(Context& ctx);
+  /// Drop control records and, with read_committed, aborted records from a fetch of partition i.
+  void buffer_records(std::size_t i, const FetchPartitionData& d);
+  bool transform_waits() const { return txn_ && (txn_->busy() || !txn_->ready()); }
 
   ConsumerConfig cfg_;
   BrokerList bootstrap_;
@@ -176,6 +216,9 @@ class Consumer final : public Node {
   // rebalance runs inside poll(), it takes effect between records, not in the middle.
   bool assignment_waiting_ = false;
   Assignment waiting_;  // partition of the ListOffsets in flight (-1 = all)
+  std::unique_ptr<TxnClient> txn_;  // a consume-transform-produce application's producer
+  OffsetFetch pending_offset_fetch_;  // asked again after UNSTABLE_OFFSET_COMMIT
+  std::uint64_t round_robin_ = 0;   // output partition of keyless records
 };
 
 }  // namespace bs::kafka

@@ -20,6 +20,12 @@ enum class ErrorCode : std::int16_t {
   DuplicateSequenceNumber = 46,    ///< idempotent producer: already written (answered as success)
   FencedLeaderEpoch = 74,          ///< the request names an older leader epoch than the replica's
   UnknownLeaderEpoch = 75,         ///< the request names a newer leader epoch than the replica knows
+  InvalidProducerEpoch = 47,       ///< a partition leader saw this producer id with a newer epoch: a zombie's write
+  InvalidTxnState = 48,            ///< the request does not fit the transaction's state (e.g. commit after abort)
+  InvalidProducerIdMapping = 49,   ///< the coordinator does not know this transactional.id's producer id
+  ConcurrentTransactions = 51,     ///< the coordinator is still completing the previous transaction: retry
+  UnstableOffsetCommit = 88,       ///< a transaction's offset commit for the partition is pending (KIP-447): retry
+  ProducerFenced = 90,             ///< a newer instance with the same transactional.id has a newer epoch
   DeliveryTimeout = -2,            ///< client side: delivery.timeout.ms passed (Kafka's TimeoutException)
 };
 
@@ -39,10 +45,20 @@ constexpr std::string_view error_name(ErrorCode e) {
     case ErrorCode::DuplicateSequenceNumber: return "DUPLICATE_SEQUENCE_NUMBER";
     case ErrorCode::FencedLeaderEpoch: return "FENCED_LEADER_EPOCH";
     case ErrorCode::UnknownLeaderEpoch: return "UNKNOWN_LEADER_EPOCH";
+    case ErrorCode::InvalidProducerEpoch: return "INVALID_PRODUCER_EPOCH";
+    case ErrorCode::InvalidTxnState: return "INVALID_TXN_STATE";
+    case ErrorCode::InvalidProducerIdMapping: return "INVALID_PRODUCER_ID_MAPPING";
+    case ErrorCode::ConcurrentTransactions: return "CONCURRENT_TRANSACTIONS";
+    case ErrorCode::UnstableOffsetCommit: return "UNSTABLE_OFFSET_COMMIT";
+    case ErrorCode::ProducerFenced: return "PRODUCER_FENCED";
     case ErrorCode::DeliveryTimeout: return "DELIVERY_TIMEOUT";
   }
   return "UNKNOWN";
 }
+
+/// A newer instance took over the producer's transactional.id: Kafka's fatal
+/// ProducerFencedException; the application must close this producer.
+constexpr bool fenced(ErrorCode e) { return e == ErrorCode::ProducerFenced || e == ErrorCode::InvalidProducerEpoch; }
 
 /// Errors after which Kafka's producer retries the batch (RetriableException).
 constexpr bool retriable(ErrorCode e) {
@@ -50,7 +66,8 @@ constexpr bool retriable(ErrorCode e) {
          e == ErrorCode::NotEnoughReplicasAfterAppend || e == ErrorCode::RequestTimedOut ||
          e == ErrorCode::UnknownTopicOrPartition || e == ErrorCode::OutOfOrderSequenceNumber ||
          e == ErrorCode::FencedLeaderEpoch || e == ErrorCode::UnknownLeaderEpoch ||
-         e == ErrorCode::NotCoordinator || e == ErrorCode::CoordinatorNotAvailable;
+         e == ErrorCode::NotCoordinator || e == ErrorCode::CoordinatorNotAvailable ||
+         e == ErrorCode::ConcurrentTransactions || e == ErrorCode::UnstableOffsetCommit;
 }
 
 }  // namespace bs::kafka

@@ -23,6 +23,10 @@ inline constexpr EventKind HighWatermark{76};  ///< a partition leader's high wa
 inline constexpr EventKind ProduceError{77};   ///< a producer learnt that a record was not written (error or timeout)
 inline constexpr EventKind BrokerFenced{78};   ///< the controller fenced (or unfenced) a broker
 inline constexpr EventKind SequenceCheck{79};  ///< an idempotent producer's batch was refused as a duplicate or out of order
+// Transactions (KIP-98).
+inline constexpr EventKind TxnState{80};       ///< the transaction coordinator moved a transactional.id's transaction to a new state
+inline constexpr EventKind TxnMarker{81};      ///< a partition leader appended a commit or abort marker (a control record)
+inline constexpr EventKind TxnFenced{82};      ///< a broker refused a request from an older producer epoch (a zombie)
 }  // namespace ev
 
 namespace kafka {
@@ -44,6 +48,9 @@ inline constexpr std::array kEvents = {
     EventSchema{ev::ProduceError, "produce_error", {"broker", "partition", nullptr, "attempt", "retriable", "error"}},
     EventSchema{ev::BrokerFenced, "broker_fenced", {"broker", nullptr, nullptr, nullptr, "fenced", "reason"}},
     EventSchema{ev::SequenceCheck, "sequence_check", {"producer", "partition", "offset", "sequence", nullptr, "result"}},
+    EventSchema{ev::TxnState, "txn_state", {"client", "transactional_id", "producer_id", "producer_epoch", nullptr, "state"}},
+    EventSchema{ev::TxnMarker, "txn_marker", {"coordinator", "partition", "offset", "producer_id", "committed", "transactional_id"}},
+    EventSchema{ev::TxnFenced, "txn_fenced", {"client", "where", "producer_id", "producer_epoch", nullptr, "request"}},
 };
 }  // namespace kafka
 }  // namespace bs

@@ -2,6 +2,7 @@
 // KRaft cluster the coordinator of a group is the leader of its __consumer_offsets
 // partition, and commits and generations are records of that partition.
 #include <algorithm>
+#include <sstream>
 
 #include "kafka/broker_timers.hpp"
 #include "kafka/log_broker.hpp"
@@ -86,11 +87,27 @@ void LogBroker::load_groups(Replica& r) {
     if (offsets_partition_for(g.name, cfg_.offsets_partitions) == r.tp.partition) {
       g.members.clear();
       g.committed.clear();
+      g.pending_txn.clear();
       g.rebalance_scheduled = false;
     }
   // Records: "commit <group> <topic/p> <offset>" and "generation <group> <n>".
+  // Transactions add "txncommit <group> <producer id> <member> <generation> <topic/p>
+  // <offset>" (pending until the producer's marker) and the markers themselves.
   for (std::int64_t o = r.log.log_start_offset(); o < r.log.log_end_offset(); ++o) {
-    const std::string& k = r.log.at(o)->msg.key;
+    const StoredRecord& rec = *r.log.at(o);
+    if (rec.control != 0) {
+      for (auto& g : groups_) {
+        if (offsets_partition_for(g.name, cfg_.offsets_partitions) != r.tp.partition) continue;
+        g.txn_epochs[rec.producer_id] = std::max(g.txn_epochs[rec.producer_id], rec.producer_epoch);
+        auto it = g.pending_txn.find(rec.producer_id);
+        if (it == g.pending_txn.end()) continue;
+        if (rec.control == 1)
+          for (const auto& [tp, off] : it->second.offsets) g.committed[tp] = off;
+        g.pending_txn.erase(it);
+      }
+      continue;
+    }
+    const std::string& k = rec.msg.key;
     const auto last = k.rfind(' ');
     const auto kind_end = k.find(' ');
     if (last == std::string::npos || kind_end == last) continue;
@@ -99,6 +116,18 @@ void LogBroker::load_groups(Replica& r) {
     std::string rest = k.substr(kind_end + 1, last - kind_end - 1);
     if (kind == "generation") {
       group(rest).generation = static_cast<std::int32_t>(value);
+    } else if (kind == "txncommit") {
+      std::istringstream in(rest);
+      std::string name, tpn;
+      std::int64_t pid = -1;
+      NodeId member = kNoNode;
+      std::int32_t generation = 0;
+      in >> name >> pid >> member >> generation >> tpn;
+      const auto slash = tpn.rfind('/');
+      auto& p = group(name).pending_txn[pid];
+      p.member = member;
+      p.generation = generation;
+      p.offsets[TopicPartition{tpn.substr(0, slash), std::stoi(tpn.substr(slash + 1))}] = value;
     } else if (kind == "commit") {
       const auto sp = rest.rfind(' ');
       const std::string tpn = rest.substr(sp + 1);
@@ -166,7 +195,7 @@ void LogBroker::rebalance(Context& ctx, Group& g) {
   for (const auto& [id, m] : g.members) subs.push_back(MemberSubscription{id, m.topics});
   std::map<std::string, std::int32_t> partitions_of;
   for (const auto& [name, t] : topics_)
-    if (name != kOffsetsTopic) partitions_of[name] = t.partitions;
+    if (!internal_topic(name)) partitions_of[name] = t.partitions;
   auto plan = assign(g.assignor, subs, partitions_of);
   ctx.emit(Event{.kind = ev::Rebalance, .tag = static_cast<std::int64_t>(g.members.size()), .seq = g.generation,
                  .text = g.name});
@@ -209,7 +238,10 @@ void LogBroker::handle_commit(Context& ctx, NodeId from, const OffsetCommit& c) 
 void LogBroker::handle_offset_fetch(Context& ctx, NodeId from, const OffsetFetch& f) {
   if (refuse_if_not_coordinator(ctx, from, f.group)) return;
   OffsetFetchResponse resp{f.group, f.request_id, {}};
-  for (const auto& tp : f.partitions) resp.offsets.push_back(FetchPartition{tp, committed(f.group, tp)});
+  for (const auto& tp : f.partitions) {
+    if (unstable_offset(f.group, tp)) resp.unstable.push_back(tp);  // KIP-447: UNSTABLE_OFFSET_COMMIT
+    else resp.offsets.push_back(FetchPartition{tp, committed(f.group, tp)});
+  }
   ctx.send(from, std::move(resp));
 }
 

@@ -29,7 +29,8 @@ void LogBroker::init(Context& ctx) {
       r.topic = &t->second;
       r.log = PartitionLog(t->second.log);
     }
-    r.internal = s.tp.topic == kOffsetsTopic;
+    r.internal = internal_topic(s.tp.topic);
+    r.txn_state = s.tp.topic == kTxnStateTopic;
   }
 }
 
@@ -104,6 +105,14 @@ void LogBroker::on_packet(Context& ctx, NodeId from, const Packet& p) {
   if (auto* x = p.as<ListOffsets>()) return handle_list_offsets(ctx, from, *x);
   if (auto* x = p.as<MetadataRequest>()) return answer_metadata(ctx, from, *x);
   if (auto* x = p.as<InitProducerId>()) return handle_init_producer_id(ctx, from, *x);
+  if (auto* x = p.as<FindTxnCoordinator>()) return answer_find_txn_coordinator(ctx, from, *x);
+  if (auto* x = p.as<InitTxnProducerId>()) return handle_init_txn_producer_id(ctx, from, *x);
+  if (auto* x = p.as<AddPartitionsToTxn>()) return handle_add_partitions(ctx, from, *x);
+  if (auto* x = p.as<AddOffsetsToTxn>()) return handle_add_offsets(ctx, from, *x);
+  if (auto* x = p.as<TxnOffsetCommit>()) return handle_txn_offset_commit(ctx, from, *x);
+  if (auto* x = p.as<EndTxn>()) return handle_end_txn(ctx, from, *x);
+  if (auto* x = p.as<WriteTxnMarkers>()) return handle_write_markers(ctx, from, *x);
+  if (auto* x = p.as<WriteTxnMarkersResponse>()) return handle_markers_response(ctx, from, *x);
   if (auto* x = p.as<MetadataUpdate>()) {
     // Only the active controller pushes metadata: talk to it from now on.
     for (std::size_t i = 0; i < cfg_.controllers.size(); ++i)
@@ -190,6 +199,10 @@ void LogBroker::on_timer(Context& ctx, const Timer& t) {
     case kControllerHeartbeat:
       heartbeat_controller(ctx);
       break;
+    case kTxnCheck:
+      txn_check_set_ = false;
+      check_txn_timeouts(ctx);
+      break;
     default: break;
   }
 }
@@ -201,6 +214,10 @@ void LogBroker::on_crash(Context&) {
     g.rebalance_scheduled = false;
     if (cfg_.offsets_partitions > 0) g.committed.clear();  // reloaded from __consumer_offsets
   }
+  txns_.clear();  // reloaded from __transaction_state
+  txn_check_set_ = false;
+  for (auto& g : groups_)
+    if (cfg_.offsets_partitions > 0) g.pending_txn.clear();  // reloaded from __consumer_offsets
   parked_.clear();
   parked_replicas_.clear();
   delayed_.clear();

@@ -15,6 +15,8 @@
 #include "kafka/packets.hpp"
 #include "kafka/replica_set.hpp"
 #include "kafka/replication_packets.hpp"
+#include "kafka/txn_index.hpp"
+#include "kafka/txn_packets.hpp"
 
 namespace bs::kafka {
 
@@ -37,6 +39,13 @@ namespace bs::kafka {
 /// whose __consumer_offsets partition it leads; committed offsets are records of that
 /// partition, replicated like any other. Without controllers the metadata is fixed and it
 /// coordinates the groups declared on it.
+///
+/// It is the transaction coordinator (KIP-98) of the transactional.ids whose
+/// __transaction_state partition it leads (txn_coordinator.cpp): each transaction's state
+/// is a record of that partition, replicated like any other, and acted on (answers,
+/// markers) only once the high watermark passes it. As a partition leader it refuses
+/// writes from an older producer epoch, appends the coordinator's commit and abort
+/// markers, keeps the last stable offset, and serves read_committed fetches below it.
 ///
 /// A crash loses what lives in memory (roles, group membership, parked fetches, the
 /// metadata cache); the logs survive (as if flushed: Kafka relies on replication, not
@@ -82,7 +91,9 @@ class LogBroker final : public Node {
     std::vector<NodeId> pending_adds;   // ISR additions sent to the controller, not committed yet
     double alter_sent_at = -1;          // an AlterPartition in flight since then
     std::map<std::int64_t, ProducerEntry> producers;
-    bool internal = false;              // __consumer_offsets
+    TxnIndex txns;                      // open and aborted transactions in this partition
+    bool internal = false;              // __consumer_offsets or __transaction_state
+    bool txn_state = false;             // __transaction_state
     bool leader(NodeId self) const { return known && state.leader == self && isr; }
   };
   struct Member {
@@ -98,6 +109,39 @@ class LogBroker final : public Node {
     std::map<NodeId, Member> members;
     std::map<TopicPartition, std::int64_t> committed;
     bool rebalance_scheduled = false;
+    /// TxnOffsetCommit: offsets a transaction will commit, by producer id (with the
+    /// committing member and its generation, for the trace).
+    struct PendingTxnOffsets {
+      NodeId member = kNoNode;
+      std::int32_t generation = 0;
+      std::int16_t epoch = 0;
+      std::map<TopicPartition, std::int64_t> offsets;
+    };
+    std::map<std::int64_t, PendingTxnOffsets> pending_txn;
+    std::map<std::int64_t, std::int16_t> txn_epochs;  // newest epoch seen per producer id (fencing)
+  };
+  /// A transactional.id's state at its coordinator (Kafka's TransactionMetadata).
+  enum class TxnStatus : std::uint8_t { Empty, Ongoing, PrepareCommit, PrepareAbort, CompleteCommit, CompleteAbort };
+  struct TxnReply {
+    std::int64_t offset = 0;  // answered once the high watermark passes this state record
+    NodeId to = kNoNode;
+    TxnResponse resp;
+  };
+  struct TxnMeta {
+    std::string id;
+    std::int64_t producer_id = -1;
+    std::int16_t epoch = 0;
+    TxnStatus status = TxnStatus::Empty;
+    double timeout_s = 60;
+    double started_at = 0;
+    NodeId client = kNoNode;                  // the instance that last initialised or used it
+    std::vector<TopicPartition> partitions;   // touched by the open transaction
+    std::vector<std::string> groups;          // whose offsets it commits
+    std::vector<TopicPartition> markers_pending;
+    std::vector<std::string> groups_pending;
+    std::int64_t state_offset = -1;           // the record that must be committed before markers go out
+    bool markers_sent = false;
+    std::vector<TxnReply> replies;
   };
   /// A long-polling fetch (a consumer's or a follower's) waiting for records or its deadline.
   template <class Request>
@@ -164,6 +208,9 @@ class LogBroker final : public Node {
   void handle_fetch(Context& ctx, NodeId from, const FetchRequest& r);
   std::int64_t resolve(const FetchRequest& r, const FetchPartition& fp, bool* reset, std::int64_t* from) const;
   bool has_data(const FetchRequest& r) const;
+  /// Where a fetch may read up to in rep: the high watermark, or for read_committed the
+  /// last stable offset.
+  std::int64_t readable_end(const FetchRequest& r, const Replica& rep) const;
   void answer_fetch(Context& ctx, NodeId to, const FetchRequest& r);
   void wake_fetches(Context& ctx);
   void handle_list_offsets(Context& ctx, NodeId from, const ListOffsets& l);
@@ -200,6 +247,37 @@ class LogBroker final : public Node {
   void rebalance(Context& ctx, Group& g);
   void check_sessions(Context& ctx);
   void apply_retention(Context& ctx);
+  // txn_coordinator.cpp: the transaction coordinator.
+  Replica* txn_partition(const std::string& transactional_id);
+  void answer_find_txn_coordinator(Context& ctx, NodeId from, const FindTxnCoordinator& f);
+  /// The request's transaction, or nullptr after answering NOT_COORDINATOR /
+  /// PRODUCER_FENCED / CONCURRENT_TRANSACTIONS.
+  TxnMeta* txn_for(Context& ctx, NodeId from, const TxnIdentity& who, std::uint64_t request_id, const char* request);
+  void handle_init_txn_producer_id(Context& ctx, NodeId from, const InitTxnProducerId& r);
+  void handle_add_partitions(Context& ctx, NodeId from, const AddPartitionsToTxn& r);
+  void handle_add_offsets(Context& ctx, NodeId from, const AddOffsetsToTxn& r);
+  void handle_end_txn(Context& ctx, NodeId from, const EndTxn& r);
+  void handle_markers_response(Context& ctx, NodeId from, const WriteTxnMarkersResponse& r);
+  /// Start the transaction if it is not open, then record `t`'s state; `reply` (if any)
+  /// is sent once the state is committed.
+  void write_txn_state(Context& ctx, TxnMeta& t, TxnStatus status, NodeId reply_to = kNoNode, TxnResponse reply = {});
+  /// Begin ending the open transaction (PrepareCommit or PrepareAbort).
+  void end_txn(Context& ctx, TxnMeta& t, bool commit, NodeId reply_to, TxnResponse reply);
+  /// The high watermark of a __transaction_state partition moved: send the answers and
+  /// markers that waited for it.
+  void on_txn_state_committed(Context& ctx, Replica& r);
+  void send_markers(Context& ctx, TxnMeta& t);
+  void check_txn_timeouts(Context& ctx);
+  void load_txns(Context& ctx, Replica& r);
+  void unload_txns(Replica& r);
+  // txn_partition.cpp: a partition leader's side of transactions.
+  void handle_write_markers(Context& ctx, NodeId from, const WriteTxnMarkers& m);
+  /// Append a commit or abort marker for `who` to r unless the same marker is its last.
+  void append_marker(Context& ctx, Replica& r, NodeId coordinator, const TxnIdentity& who, bool commit);
+  void handle_txn_offset_commit(Context& ctx, NodeId from, const TxnOffsetCommit& c);
+  /// A marker reached the group's offsets: its pending offsets become committed or vanish.
+  void settle_txn_offsets(Context& ctx, Group& g, const TxnIdentity& who, bool commit);
+  bool unstable_offset(const std::string& group, const TopicPartition& tp) const;
 
   LogBrokerConfig cfg_;
   NodeId self_ = kNoNode;
@@ -218,6 +296,9 @@ class LogBroker final : public Node {
   std::size_t controller_index_ = 0;   // which voter we think is active
   bool heartbeat_answered_ = true;
   std::int64_t next_producer_id_ = 0;
+  std::map<std::string, TxnMeta> txns_;  // transactional.ids this broker coordinates now
+  bool txn_check_set_ = false;           // the transaction-timeout check is scheduled
+  std::uint64_t next_marker_request_ = 1;
 };
 
 }  // namespace bs::kafka

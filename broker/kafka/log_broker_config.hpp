@@ -60,6 +60,14 @@ struct LogBrokerConfig {
   /// offsets.topic.num.partitions: partitions of __consumer_offsets; a group is coordinated
   /// by the leader of partition abs(hashCode(group)) % this. 0 = no such topic (static).
   std::int32_t offsets_partitions = 0;
+  /// transaction.state.log.num.partitions: partitions of __transaction_state; a
+  /// transactional.id is coordinated by the leader of partition
+  /// abs(hashCode(transactional.id)) % this. 0 = no transactions in this cluster.
+  std::int32_t txn_partitions = 0;
+  /// How often the coordinator looks for transactions open longer than their
+  /// transaction.timeout.ms (transaction.abort.timed.out.transaction.cleanup.interval.ms,
+  /// Kafka default 10 s) and resends markers a leader did not acknowledge.
+  double txn_check_s = 0.1;
 };
 
 }  // namespace bs::kafka

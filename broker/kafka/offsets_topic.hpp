@@ -8,6 +8,10 @@
 namespace bs::kafka {
 
 inline constexpr std::string_view kOffsetsTopic = "__consumer_offsets";
+/// Kafka's internal topic holding the transaction coordinator's state (KIP-98).
+inline constexpr std::string_view kTxnStateTopic = "__transaction_state";
+/// Topics no application reads or writes.
+inline bool internal_topic(std::string_view name) { return name == kOffsetsTopic || name == kTxnStateTopic; }
 
 /// Java's String.hashCode (s[0]*31^(n-1) + ... + s[n-1], 32-bit wrap-around), over the
 /// name's bytes (the same as Java's UTF-16 code units for ASCII names).

@@ -50,6 +50,7 @@ struct ProduceRequest {
   std::int64_t producer_id = -1;
   std::int16_t producer_epoch = 0;
   double timeout_s = 30;  ///< how long an acks=all request may wait for replication (request.timeout.ms)
+  bool transactional = false;  ///< the records belong to the producer's open transaction (KIP-98)
 };
 
 /// ProduceResponse: per partition, the base offset the leader gave the batch, or an error
@@ -88,6 +89,8 @@ struct FetchRequest {
   std::uint64_t max_bytes = 50 * 1024 * 1024;
   double max_wait_s = 0.5;
   bool reset_earliest = true;  ///< auto.offset.reset: true = earliest, false = latest
+  /// isolation.level=read_committed: read below the last stable offset only (KIP-98).
+  bool read_committed = false;
 };
 
 /// The records returned for one partition.
@@ -99,6 +102,12 @@ struct FetchPartitionData {
   std::vector<Message> records;   ///< offsets fetch_offset, fetch_offset + 1, ...
   std::vector<double> timestamps; ///< append time of each record (LogAppendTime)
   ErrorCode error = ErrorCode::None;  ///< NOT_LEADER_OR_FOLLOWER: fetch it from its new leader
+  // Transactions (KIP-98), filled only for a partition that ever held one: each record's
+  // producer id and control type (0 data, 1 commit marker, 2 abort marker), and for
+  // read_committed the aborted transactions among the records, which the consumer drops.
+  std::vector<std::int64_t> producer_ids;
+  std::vector<std::int8_t> control;
+  std::vector<std::pair<std::int64_t, std::int64_t>> aborted;  ///< (producer id, first offset)
 };
 
 /// FetchResponse.
@@ -158,6 +167,9 @@ struct OffsetFetchResponse {
   std::string group;
   std::uint64_t request_id = 0;
   std::vector<FetchPartition> offsets;
+  /// KIP-447: partitions with a transaction's offset commit pending
+  /// (UNSTABLE_OFFSET_COMMIT): ask again shortly.
+  std::vector<TopicPartition> unstable;
 };
 
 /// The coordinator does not know this member (evicted, or the broker restarted):

@@ -27,6 +27,10 @@ struct StoredRecord {
   std::int64_t producer_id = -1;  ///< idempotent producer's id (KIP-98), -1 = none
   std::int16_t producer_epoch = 0;
   std::int32_t sequence = -1;     ///< the producer's sequence number for this record in this partition
+  bool transactional = false;     ///< written inside a transaction (KIP-98): hidden from read_committed until its commit marker
+  /// A control record (KIP-98): a transaction marker, never given to an application.
+  /// 0 = an ordinary record, 1 = commit marker, 2 = abort marker.
+  std::int8_t control = 0;
 };
 
 /// A record removed by truncation, with the offset it had.

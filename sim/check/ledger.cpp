@@ -101,6 +101,7 @@ void Ledger::on_process(const Event& e) {
   ConsumerTotals& ct = consumer(e.node);
   ++ct.processed;
   if (ct.order.size() < 10000) ct.order.push_back(e.msg);
+  note_txn_read(e, ct);
   const bool log = !group(e).empty();
   const std::string& scope = log ? group(e) : queue_name(e);  // a copy per queue, or per consumer group
   auto it = msgs.find(e.msg);
@@ -191,6 +192,10 @@ void Ledger::on_publish(const Event& e) {
   }
   MsgState& m = msgs[e.msg];
   m.confirm_mode = publish_seq(e) >= 0;
+  if (const std::int64_t src = field::integer<"source">(e); src > 0) {
+    source_of[e.msg] = static_cast<MsgId>(src);
+    t.transforms = true;
+  }
   if (m.published_at >= 0) {
     ++t.retries;  // a producer retry re-sends the same id: one message, one more send
     return;

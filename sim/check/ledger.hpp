@@ -112,6 +112,7 @@ struct MsgState {
   PartitionState* rpart = nullptr;
   double appended_at = -1;
   bool log_gone = false;
+  bool txn_aborted = false;  // log model: written by a transaction that aborted (never for read_committed eyes)
 };
 
 struct OrderScope {
@@ -195,7 +196,25 @@ struct Ledger {
   std::map<EffectKey, AwaitedEffect> effect_awaited;
   std::set<EffectKey> acked_awaiting_effect;
   std::set<EffectKey> effects_lost;
-  std::map<MsgId, NodeId> unpublished;  // state changes whose message no producer has published yet -> store
+  std::map<MsgId, NodeId> unpublished;
+  // Kafka transactions (rules/kafka_txn.cpp): each transactional record still open or
+  // aborted, with how often it was processed; the open ones per (partition, producer
+  // id), resolved by that producer's marker; each client's producer id; and a
+  // consume-transform-produce application's outputs by the input they were made from.
+  struct TxnRecord {
+    bool aborted = false;
+    std::vector<NodeId> readers;  // one entry per processing
+  };
+  std::unordered_map<MsgId, TxnRecord> txn_records;
+  std::map<std::pair<std::string, std::int64_t>, std::vector<MsgId>> open_txn;
+  std::map<NodeId, std::int64_t> producer_id_of;
+  std::unordered_map<MsgId, MsgId> source_of;
+  std::map<std::pair<std::string, MsgId>, MsgId> output_read;  // (group, input) -> first output of it read
+  /// A processing of e.msg: an aborted record read, or a second output of one input.
+  void note_txn_read(const Event& e, ConsumerTotals& ct);
+  void on_txn_state(const Event& e);
+  void on_txn_marker(const Event& e);
+  void on_txn_fenced(const Event& e);  // state changes whose message no producer has published yet -> store
   StoreTotals& store(NodeId id) { return t.stores[id < names.size() ? names[id] : "?"]; }
   // By id, what outlives a retired message: published once, confirmed once, routed once
   // (an outbox relay restarting sends an id again after its first copy was settled).

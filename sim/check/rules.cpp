@@ -51,6 +51,9 @@ void kafka_rules(Rules& r) {
   r[static_cast<std::size_t>(ev::ProduceError)] = &Ledger::on_produce_error;
   r[static_cast<std::size_t>(ev::BrokerFenced)] = &Ledger::on_broker_fenced;
   r[static_cast<std::size_t>(ev::SequenceCheck)] = &Ledger::on_sequence_check;
+  r[static_cast<std::size_t>(ev::TxnState)] = &Ledger::on_txn_state;
+  r[static_cast<std::size_t>(ev::TxnMarker)] = &Ledger::on_txn_marker;
+  r[static_cast<std::size_t>(ev::TxnFenced)] = &Ledger::on_txn_fenced;
 }
 }  // namespace
 

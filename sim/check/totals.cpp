@@ -13,7 +13,9 @@ const std::vector<std::pair<std::string, Getter>>& table() {
       BS_TOTAL(acked),          BS_TOTAL(nacked),        BS_TOTAL(requeued),          BS_TOTAL(dead_lettered),
       BS_TOTAL(dropped),        BS_TOTAL(lost),          BS_TOTAL(pending),           BS_TOTAL(duplicates),
       BS_TOTAL(duplicates_skipped), BS_TOTAL(effects), BS_TOTAL(duplicate_effects), BS_TOTAL(effects_lost),
-      BS_TOTAL(state_changes), BS_TOTAL(unpublished), BS_TOTAL(reordered), BS_TOTAL(reordered_across_consumers), BS_TOTAL(missed),
+      BS_TOTAL(state_changes), BS_TOTAL(unpublished), BS_TOTAL(txn_committed), BS_TOTAL(txn_aborted),
+      BS_TOTAL(aborted_records), BS_TOTAL(aborted_read), BS_TOTAL(fenced_writes), BS_TOTAL(duplicate_outputs),
+      BS_TOTAL(reordered), BS_TOTAL(reordered_across_consumers), BS_TOTAL(missed),
       BS_TOTAL(reordered_per_key), BS_TOTAL(reordered_across_partitions),
       BS_TOTAL(latency_p50_ms), BS_TOTAL(latency_p95_ms), BS_TOTAL(latency_p99_ms), BS_TOTAL(latency_max_ms),
       BS_TOTAL(throughput_per_s),
@@ -71,6 +73,8 @@ bool total_by_name(const Totals& t, const std::string& name, double& out) {
     else if (f == "duplicates") out = static_cast<double>(c.duplicates);
     else if (f == "duplicates_skipped") out = static_cast<double>(c.duplicates_skipped);
     else if (f == "reordered") out = static_cast<double>(c.reordered);
+    else if (f == "aborted_read") out = static_cast<double>(c.aborted_read);
+    else if (f == "duplicate_outputs") out = static_cast<double>(c.duplicate_outputs);
     else return false;
     return true;
   }

@@ -17,6 +17,8 @@ struct ConsumerTotals {
   std::uint64_t duplicates = 0;  ///< processings of an id this consumer's queue/group had already processed
   std::uint64_t duplicates_skipped = 0;
   std::uint64_t reordered = 0;   ///< inverted pairs in this consumer's processing order (per queue)
+  std::uint64_t aborted_read = 0;  ///< log model: records of aborted transactions it processed (read_uncommitted)
+  std::uint64_t duplicate_outputs = 0;  ///< log model: outputs it processed that another output of the same input preceded in its group
   std::vector<std::uint64_t> order;  ///< message ids in processing order (first 10,000)
 };
 
@@ -28,6 +30,15 @@ struct StoreTotals {
   std::uint64_t state_changes = 0;      ///< a producing service's committed state changes
   std::uint64_t unpublished = 0;        ///< of those, messages never published
   std::uint64_t outbox_unsent = 0;      ///< outbox rows not (yet) marked sent by the relay
+};
+
+/// Log model: one transactional.id as its transaction coordinator last described it.
+struct TransactionTotals {
+  std::string state;          ///< Kafka's TransactionState: Empty, Ongoing, PrepareCommit, CompleteCommit, ...
+  std::string client;         ///< the instance that last used it
+  std::int64_t producer_epoch = -1;
+  std::uint64_t committed = 0;  ///< transactions completed by commit markers
+  std::uint64_t aborted = 0;    ///< transactions completed by abort markers
 };
 
 /// Per-queue (or per-partition) figures.
@@ -83,6 +94,14 @@ struct Totals {
   std::uint64_t effects_lost = 0;       ///< store nodes: messages acked whose effect never landed (the writer crashed between the ack and the commit)
   std::uint64_t state_changes = 0;      ///< store nodes: producing services' committed state changes (each the origin of one message)
   std::uint64_t unpublished = 0;        ///< store nodes: state changes whose message was never published (a dual write cut by a crash)
+  // Log model, transactions (KIP-98); zero without them.
+  std::uint64_t txn_committed = 0;      ///< transactions that completed with commit markers
+  std::uint64_t txn_aborted = 0;        ///< transactions that completed with abort markers
+  std::uint64_t aborted_records = 0;    ///< records written by transactions that aborted
+  std::uint64_t aborted_read = 0;       ///< processings of such records (read_uncommitted consumers)
+  std::uint64_t fenced_writes = 0;      ///< requests from a fenced (older) producer epoch that a broker refused
+  std::uint64_t duplicate_outputs = 0;  ///< a consume-transform-produce application's outputs: a group read a second output made from the same input
+  bool transforms = false;              ///< the trace has outputs of a consume-transform-produce application
   std::uint64_t reordered = 0;       ///< sum over consumers of inverted pairs
   std::uint64_t reordered_across_consumers = 0;  ///< sum over queues of inverted pairs in the queue's processing order
   std::uint64_t missed = 0;          ///< log model: (record, group) pairs skipped by an offset reset or seek
@@ -124,6 +143,7 @@ struct Totals {
   std::map<std::string, ConsumerTotals> consumers;  ///< by consumer node name
   std::map<std::string, QueueTotals> queues;        ///< by queue or partition name
   std::map<std::string, StoreTotals> stores;        ///< by store node name
+  std::map<std::string, TransactionTotals> transactions;  ///< by transactional.id
 };
 
 /// Look a total up by name ("lost", "latency_p99_ms", "consumers.c1.processed",

@@ -16,6 +16,12 @@ void Ledger::on_append(const Event& e) {
   PartitionState& p = partition_state(partition(e));
   ++p.totals->routed;
   const std::int64_t off = offset(e);
+  // A transactional producer's record (its client got a producer id from a transaction
+  // coordinator): open until that producer's marker in this partition.
+  if (auto pid = producer_id_of.find(e.peer); pid != producer_id_of.end()) {
+    open_txn[{p.name, pid->second}].push_back(e.msg);
+    txn_records.try_emplace(e.msg);
+  }
   p.high_watermark = std::max(p.high_watermark, off + 1);
   // The appender leads: adopt it when no controller named a leader yet, or when its
   // leader epoch is newer than the last election seen.
@@ -40,6 +46,7 @@ void Ledger::on_append(const Event& e) {
 void Ledger::add_copies(PartitionState& p, MsgState& m, MsgId id, std::int64_t off, std::int64_t lag_end) {
   m.enqueued = true;
   for (std::size_t g = 0; g < p.groups.size(); ++g) {
+    if (m.txn_aborted) continue;  // aborted before it became visible: no group will read it
     Copy c;
     c.scope = p.groups[g];
     c.order_scope = p.name;

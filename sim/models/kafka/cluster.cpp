@@ -68,7 +68,7 @@ void load_broker_replication(const JsonIn& n, kafka::LogBrokerConfig& cfg) {
 }
 
 KraftCluster load_kraft_cluster(const JsonIn& nodes, Scenario& s, std::vector<kafka::TopicConfig>& topics,
-                                const std::vector<TopicReplicationDecl>& decls) {
+                                const std::vector<TopicReplicationDecl>& decls, bool transactions) {
   KraftCluster k;
   for (std::size_t i = 0; i < s.node_names.size(); ++i) {
     if (s.node_roles[i] == "controller") k.controllers.push_back(static_cast<NodeId>(i));
@@ -134,6 +134,15 @@ KraftCluster load_kraft_cluster(const JsonIn& nodes, Scenario& s, std::vector<ka
   k.offsets_topic.replication_factor = offsets_rf;
   k.offsets_topic.min_insync = 1;
   place(k.offsets_topic, {}, &nodes);
+  if (transactions) {
+    // Kafka's transaction.state.log.num.partitions defaults to 50; one keeps the
+    // transaction coordinator easy to find, like __consumer_offsets above.
+    k.txn_topic = k.offsets_topic;
+    k.txn_topic.name = std::string(kafka::kTxnStateTopic);
+    place(k.txn_topic, {}, &nodes);
+  } else {
+    k.txn_topic.partitions = 0;
+  }
   cc.partitions = k.partitions;
   return k;
 }

@@ -27,6 +27,7 @@ struct KraftCluster {
   std::vector<kafka::PartitionState> partitions;
   kafka::ControllerConfig controller;
   kafka::TopicConfig offsets_topic;
+  kafka::TopicConfig txn_topic;  ///< __transaction_state; partitions 0 when no client is transactional
 };
 
 /// Read the topic's "replication_factor", "replicas", "min_insync_replicas" and
@@ -38,8 +39,10 @@ void load_topic_replication(const JsonIn& t, const Scenario& s, bool kraft, kafk
 /// Read the controller nodes and place every topic's replicas (explicit lists, or Kafka's
 /// rack-unaware assignment drawn from the scenario's seed). Checks the replication
 /// factor against the brokers. Throws ScenarioError.
+/// With `transactions` (a client has a transactional.id) the cluster also gets
+/// __transaction_state: one partition, replicated like __consumer_offsets.
 KraftCluster load_kraft_cluster(const JsonIn& nodes, Scenario& s, std::vector<kafka::TopicConfig>& topics,
-                                const std::vector<TopicReplicationDecl>& decls);
+                                const std::vector<TopicReplicationDecl>& decls, bool transactions);
 
 /// Read a broker's replication keys (replica_lag_time_max_ms, ...) into cfg.
 void load_broker_replication(const JsonIn& n, kafka::LogBrokerConfig& cfg);

@@ -113,6 +113,45 @@ TopicPartition partition_ref(const LogDecl& d, const JsonIn& at, const std::stri
     at.fail(fmt::format("partition \"{}\" does not exist: topic \"{}\" has partitions 0..{}", text, topic, t->partitions - 1));
   return TopicPartition{topic, p};
 }
+/// A consume-transform-produce application's keys: "produce_to", "transactional_id",
+/// "processing_guarantee" (Kafka Streams' at_least_once / exactly_once_v2),
+/// "transaction_timeout_ms", "retry_backoff_ms".
+void load_transform(const JsonIn& n, const LogDecl& decl, kafka::ConsumerConfig& c) {
+  const bool has_tid = n.has("transactional_id");
+  if (!n.has("produce_to")) {
+    for (const char* k : {"transactional_id", "processing_guarantee", "transaction_timeout_ms", "retry_backoff_ms"})
+      if (n.has(k))
+        n.at(k).fail(fmt::format("\"{}\" is for a consume-transform-produce application: give \"produce_to\" (its output topic)", k));
+    return;
+  }
+  auto& t = c.transform;
+  t.topic = n.str("produce_to");
+  const auto* out = decl.topic(t.topic);
+  if (!out) n.at("produce_to").fail(fmt::format("unknown topic \"{}\" (topics: {})", t.topic, fmt::join(decl.topic_names(), ", ")));
+  if (std::find(c.topics.begin(), c.topics.end(), t.topic) != c.topics.end())
+    n.at("produce_to").fail("expected an output topic this application does not read (it would read its own output)");
+  t.partitions = out->partitions;
+  const std::string guarantee =
+      n.one_of("processing_guarantee", {"at_least_once", "exactly_once_v2"}, has_tid ? "exactly_once_v2" : "at_least_once");
+  if (guarantee == "exactly_once_v2") {
+    if (!has_tid)
+      n.at("processing_guarantee").fail("exactly_once_v2 needs a \"transactional_id\": the transactional producer is "
+                                        "found and fenced by it (KIP-98)");
+    t.transactional_id = n.str("transactional_id");
+    if (t.transactional_id.empty() || t.transactional_id.find_first_of(" ,") != std::string::npos)
+      n.at("transactional_id").fail("expected a non-empty transactional id without spaces or commas");
+  } else if (has_tid) {
+    n.at("transactional_id").fail("a transactional_id makes the application transactional: drop it, or use "
+                                  "\"processing_guarantee\": \"exactly_once_v2\"");
+  }
+  if (n.has("transaction_timeout_ms") && t.transactional_id.empty())
+    n.at("transaction_timeout_ms").fail("\"transaction_timeout_ms\" needs a \"transactional_id\"");
+  t.transaction_timeout_s = n.num("transaction_timeout_ms", 1, 1e9, 60000) / 1000;
+  t.retry_backoff_s = n.num("retry_backoff_ms", 0, 1e9, 100) / 1000;
+  t.request_timeout_s = c.request_timeout_s;
+  if (c.commit != kafka::CommitMode::AfterProcessing)
+    n.at("commit").fail("an application that produces commits after processing (with its outputs): drop \"commit\"");
+}
 }  // namespace
 
 void load_kafka_model(const JsonIn& nodes, Scenario& s) {
@@ -125,6 +164,10 @@ void load_kafka_model(const JsonIn& nodes, Scenario& s) {
   std::map<std::string, NodeId> leader_of, coordinator_of;
   const bool kraft = std::find(s.node_roles.begin(), s.node_roles.end(), "controller") != s.node_roles.end();
   std::vector<TopicReplicationDecl> reps;
+  // A transactional client needs a transaction coordinator: __transaction_state exists.
+  bool transactions = false;
+  for (std::size_t i = 0; i < s.node_names.size(); ++i)
+    transactions |= s.node_roles[i] == "consumer" && nodes.at(i).has("transactional_id");
   for (std::size_t i = 0; i < s.node_names.size(); ++i) {
     if (s.node_roles[i] != "broker") continue;
     const auto id = static_cast<NodeId>(i);
@@ -160,7 +203,7 @@ void load_kafka_model(const JsonIn& nodes, Scenario& s) {
   s.factories.resize(s.node_names.size());
   KraftCluster kc;
   if (kraft) {
-    kc = load_kraft_cluster(nodes, s, decl.cfg.topics, reps);
+    kc = load_kraft_cluster(nodes, s, decl.cfg.topics, reps, transactions);
     for (NodeId c : kc.controllers) {
       kafka::ControllerConfig cfg = kc.controller;
       s.factories[c] = [cfg, c](RunShared&) { return std::make_unique<kafka::Controller>(cfg, c); };
@@ -178,23 +221,36 @@ void load_kafka_model(const JsonIn& nodes, Scenario& s) {
   for (const auto& t : decl.cfg.topics)
     for (std::int32_t p = 0; p < t.partitions; ++p) queues.push_back(kafka::tp_name(TopicPartition{t.name, p}));
   s.header_extra["queues"] = queues;
+  // Without controllers __transaction_state is one unreplicated partition on the first broker.
+  kafka::TopicConfig txn_topic;
+  txn_topic.name = std::string(kafka::kTxnStateTopic);
   for (NodeId b : brokers) {
     kafka::LogBrokerConfig cfg = decls[b].cfg;
     if (kraft) {
       cfg.topics = decl.cfg.topics;
       cfg.topics.push_back(kc.offsets_topic);
+      if (transactions) cfg.topics.push_back(kc.txn_topic);
       cfg.groups = decl.cfg.groups;
       cfg.partitions = kc.partitions;
       cfg.controllers = kc.controllers;
       cfg.offsets_partitions = kc.offsets_topic.partitions;
+      cfg.txn_partitions = kc.txn_topic.partitions;
     } else if (cluster) {
       for (const auto& t : decl.cfg.topics)
         for (std::int32_t p = 0; p < t.partitions; ++p) {
           const NodeId l = leader_of[t.name];
           cfg.partitions.push_back(kafka::PartitionState{TopicPartition{t.name, p}, {l}, {l}, l, 0, 0, false});
         }
+      if (transactions) {
+        const NodeId l = brokers.front();
+        cfg.topics.push_back(txn_topic);
+        cfg.partitions.push_back(kafka::PartitionState{TopicPartition{txn_topic.name, 0}, {l}, {l}, l, 0, 0, false});
+      }
       cfg.group_coordinators = coordinator_of;
+    } else if (transactions) {
+      cfg.topics.push_back(txn_topic);  // the lone broker leads it with the rest
     }
+    if (transactions && !kraft) cfg.txn_partitions = 1;
     s.factories[b] = [cfg](RunShared&) { return std::make_unique<kafka::LogBroker>(cfg); };
   }
 
@@ -280,7 +336,8 @@ void load_kafka_model(const JsonIn& nodes, Scenario& s) {
     n.expect_object({"name", "role", "broker", "bootstrap", "reconnect_ms", "request_timeout_ms", "group", "topic", "topics",
                      "commit", "commit_every", "auto_commit_interval_ms", "heartbeat_ms", "session_timeout_ms",
                      "max_poll_records", "fetch_max_bytes", "fetch_max_wait_ms", "auto_offset_reset", "processing_ms", "slow",
-                     "seek", "start_s", "stop_s"});
+                     "seek", "start_s", "stop_s", "isolation_level", "produce_to", "transactional_id",
+                     "processing_guarantee", "transaction_timeout_ms", "retry_backoff_ms"});
     kafka::ConsumerConfig c;
     const ClientBrokers cb = load_client_brokers(n, s, 50);
     c.reconnect_s = cb.reconnect_s;
@@ -325,6 +382,9 @@ void load_kafka_model(const JsonIn& nodes, Scenario& s) {
     c.max_wait_s = n.num("fetch_max_wait_ms", 0, 1e9, 500) / 1000;
     c.reset_earliest = n.one_of("auto_offset_reset", {"earliest", "latest"}, "latest") == "earliest";  // Kafka's default: latest
     c.processing = load_processing(n);
+    c.read_committed = n.one_of("isolation_level", {"read_uncommitted", "read_committed"}, "read_uncommitted") ==
+                       "read_committed";  // Kafka's default: read_uncommitted
+    load_transform(n, decl, c);
     c.start_s = n.num("start_s", 0, 1e7, 0);
     c.stop_s = n.has("stop_s") ? n.num("stop_s", 0, 1e7) : -1;
     if (c.stop_s >= 0 && c.stop_s < c.start_s) n.at("stop_s").fail("expected stop_s >= start_s");

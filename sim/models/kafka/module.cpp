@@ -12,6 +12,11 @@ namespace {
 void totals(std::ostream& out, const Totals& t) {
   fmt::print(out, "  missed {:>11}   reordered per key {:>4}   reordered across partitions {}\n", t.missed,
              t.reordered_per_key, t.reordered_across_partitions);
+  if (!t.transactions.empty())
+    fmt::print(out, "  transactions committed {}   ABORTED {} ({} records)   ABORTED READ {}   FENCED WRITES {}\n",
+               t.txn_committed, t.txn_aborted, t.aborted_records, t.aborted_read, t.fenced_writes);
+  if (t.transforms)
+    fmt::print(out, "  DUPLICATE OUTPUTS {} (a group read two outputs made from one input)\n", t.duplicate_outputs);
   if (!t.replication) return;  // single-replica runs print what they always did
   fmt::print(out, "  lost from the log: truncated {}   unclean election {}   not replicated {}   not written {}\n",
              t.lost_truncated, t.lost_unclean_election, t.lost_not_replicated, t.not_written);
@@ -33,6 +38,22 @@ void tables(std::ostream& out, const Totals& t) {
     fmt::print(out, "  {:<16} {:>8} {:>9} {:>9} {:>6} {:>7} {:>8}\n", name, q.routed, q.processed, q.reordered, q.lost,
                q.missed, q.max_lag);
   fmt::print(out, "\n");
+  if (!t.transactions.empty()) {
+    fmt::print(out, "  {:<16} {:<15} {:<12} {:>5} {:>9} {:>7}\n", "transactional.id", "state", "client", "epoch",
+               "committed", "aborted");
+    for (const auto& [id, x] : t.transactions)
+      fmt::print(out, "  {:<16} {:<15} {:<12} {:>5} {:>9} {:>7}\n", id, x.state, x.client.empty() ? "-" : x.client,
+                 x.producer_epoch, x.committed, x.aborted);
+  }
+  if (t.transforms) {
+    std::string readers;
+    for (const auto& [name, c] : t.consumers)
+      if (c.aborted_read || c.duplicate_outputs)
+        readers += fmt::format("{}{} {} aborted, {} duplicate outputs", readers.empty() ? "" : "; ", name, c.aborted_read,
+                               c.duplicate_outputs);
+    fmt::print(out, "  read downstream: {}\n", readers.empty() ? "no aborted record, no duplicate output" : readers);
+  }
+  if (!t.transactions.empty() || t.transforms) fmt::print(out, "\n");
   if (!t.replication || t.replicas.empty() || t.replicas.size() > 32) return;
   fmt::print(out, "  {:<16} {:>8} {:>5} {:<14} {:>6} {:>6} {:>9} {:>11} {:>8}\n", "partition", "leader", "epoch", "ISR",
              "HW", "LEO", "offline s", "below min s", "log dups");
