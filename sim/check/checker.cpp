@@ -151,6 +151,7 @@ Totals Checker::totals() const {
   impl_->replication_totals(t);
   impl_->flow_totals(t);
   impl_->quorum_totals(t);
+  impl_->two_phase_totals(t);
   t.latency_p50_ms = impl_->latency.quantile(0.50);
   t.latency_p95_ms = impl_->latency.quantile(0.95);
   t.latency_p99_ms = impl_->latency.quantile(0.99);

@@ -29,6 +29,14 @@ const std::vector<std::pair<std::string, Getter>>& table() {
       BS_TOTAL(mirror_promotions), BS_TOTAL(queue_leader_changes), BS_TOTAL(unavailable_s)};
   return t;
 }
+// Two-phase commit's totals: looked up always, written (footer, metrics) only when the
+// run had a two-phase commit, so other runs' output is unchanged.
+const std::vector<std::pair<std::string, Getter>>& two_phase_table() {
+  static const std::vector<std::pair<std::string, Getter>> t = {
+      BS_TOTAL(in_doubt_s), BS_TOTAL(in_doubt_max_s), BS_TOTAL(lock_wait_max_s), BS_TOTAL(xa_commits),
+      BS_TOTAL(xa_rollbacks)};
+  return t;
+}
 #undef BS_TOTAL
 }  // namespace
 
@@ -36,6 +44,7 @@ const std::vector<std::string>& total_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> n;
     for (const auto& [k, g] : table()) n.push_back(k);
+    for (const auto& [k, g] : two_phase_table()) n.push_back(k);
     return n;
   }();
   return names;
@@ -44,11 +53,15 @@ const std::vector<std::string>& total_names() {
 nlohmann::ordered_json totals_json(const Totals& t) {
   nlohmann::ordered_json out;
   for (const auto& [name, get] : table()) out[name] = get(t);
+  if (t.two_phase)
+    for (const auto& [name, get] : two_phase_table()) out[name] = get(t);
   return out;
 }
 
 bool total_by_name(const Totals& t, const std::string& name, double& out) {
   for (const auto& [k, g] : table())
+    if (k == name) return out = g(t), true;
+  for (const auto& [k, g] : two_phase_table())
     if (k == name) return out = g(t), true;
   if (name.rfind("produce_errors.", 0) == 0) {
     auto it = t.produce_errors_by_name.find(name.substr(15));
@@ -83,6 +96,18 @@ bool total_by_name(const Totals& t, const std::string& name, double& out) {
     else if (f == "state_changes") out = static_cast<double>(s.state_changes);
     else if (f == "unpublished") out = static_cast<double>(s.unpublished);
     else if (f == "outbox_unsent") out = static_cast<double>(s.outbox_unsent);
+    else return false;
+    return true;
+  }
+  if (auto [who, f] = field("participants."); !who.empty()) {
+    auto it = t.participants.find(who);
+    const ParticipantTotals p = it == t.participants.end() ? ParticipantTotals{} : it->second;
+    if (f == "prepared") out = static_cast<double>(p.prepared);
+    else if (f == "committed") out = static_cast<double>(p.committed);
+    else if (f == "rolled_back") out = static_cast<double>(p.rolled_back);
+    else if (f == "in_doubt") out = static_cast<double>(p.in_doubt);
+    else if (f == "in_doubt_s") out = p.in_doubt_s;
+    else if (f == "in_doubt_max_s") out = p.in_doubt_max_s;
     else return false;
     return true;
   }

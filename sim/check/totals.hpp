@@ -30,6 +30,16 @@ struct StoreTotals {
   std::uint64_t outbox_unsent = 0;      ///< outbox rows not (yet) marked sent by the relay
 };
 
+/// Per-participant figures of two-phase commit (a broker with XA, a store).
+struct ParticipantTotals {
+  std::uint64_t prepared = 0;     ///< transactions it prepared (voted yes)
+  std::uint64_t committed = 0;
+  std::uint64_t rolled_back = 0;  ///< of prepared ones
+  std::uint64_t in_doubt = 0;     ///< prepared and not yet told the outcome (now, or at the end)
+  double in_doubt_s = 0;          ///< simulated seconds, summed over its transactions, from prepare to outcome
+  double in_doubt_max_s = 0;      ///< the longest one
+};
+
 /// Per-queue (or per-partition) figures.
 struct QueueTotals {
   std::uint64_t routed = 0;      ///< messages enqueued here
@@ -124,6 +134,14 @@ struct Totals {
   std::map<std::string, ConsumerTotals> consumers;  ///< by consumer node name
   std::map<std::string, QueueTotals> queues;        ///< by queue or partition name
   std::map<std::string, StoreTotals> stores;        ///< by store node name
+  // Two-phase commit (the trace has xa_* events); written to the footer and metrics only then.
+  bool two_phase = false;
+  double in_doubt_s = 0;             ///< simulated seconds participants spent in doubt (prepared, outcome unknown), summed
+  double in_doubt_max_s = 0;         ///< the longest any one participant was in doubt about one transaction
+  double lock_wait_max_s = 0;        ///< the longest a store's prepare waited for a key another prepared transaction locked
+  std::uint64_t xa_commits = 0;      ///< coordinators' commit decisions
+  std::uint64_t xa_rollbacks = 0;    ///< coordinators' rollback decisions (a no vote, a timeout, presumed abort after a restart)
+  std::map<std::string, ParticipantTotals> participants;  ///< by node name
 };
 
 /// Look a total up by name ("lost", "latency_p99_ms", "consumers.c1.processed",
