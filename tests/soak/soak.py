@@ -4,7 +4,8 @@ over the lessons. Every run must end with exit 0 or 1 and a complete trace (head
 footer last). On the scenarios that promise at-least-once end to end (manual acks,
 confirms with retries, durable queues and persistent messages; or commit after
 processing), every fault is undone early enough to recover, and then nothing confirmed
-may be lost and nothing may stay pending.
+may be lost and nothing may stay pending; with a store, every message has one effect;
+with two-phase commit, one commit decision, and nobody stays in doubt.
 
 Usage: soak.py BROKERSIM SCENARIO_DIR SAFE_DIR [--runs N] [--seed S]
 Prints each failure with the command that reproduces it, then 'N passed, N failed'.
@@ -125,6 +126,12 @@ def main():
                     if t["duplicate_effects"] != 0 or t["effects_lost"] != 0 or t["effects"] != t["routed"]:
                         why.append(f"effects {t['effects']} of {t['routed']} routed, duplicate {t['duplicate_effects']}, "
                                    f"lost {t['effects_lost']}")
+                    # Two-phase commit: each message committed by exactly one decision, and no
+                    # participant left in doubt once the faults are undone.
+                    if t.get("xa_commits", t["routed"]) != t["routed"]:
+                        why.append(f"xa commits {t['xa_commits']} of {t['routed']} routed")
+                    if "in_doubt_max_s" in t and t["in_doubt_max_s"] > 0.55 * sc["duration_s"]:
+                        why.append(f"in doubt for {t['in_doubt_max_s']} s")
                     # An outbox: every state change published, every one with its effect.
                     if t["state_changes"] and (t["unpublished"] != 0 or t["effects"] != t["state_changes"]):
                         why.append(f"state changes {t['state_changes']}, unpublished {t['unpublished']}, effects {t['effects']}")
