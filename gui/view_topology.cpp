@@ -594,6 +594,12 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
       dl->AddRect(ImVec2(a.x - 3, a.y - 3), ImVec2(b.x + 3, b.y + 3), IM_COL32(255, 170, 40, 255), 0.35f * em, 0, 3.0f);
       caption("BLOCKED", IM_COL32(255, 170, 40, 255), 0.25f * em);
     }
+    // Two-phase commit: a participant holding prepared transactions it may not decide on
+    // alone (the broker holds their messages, a store their locks), from the checker's ledger.
+    if (const auto& ps = run.summary->totals().participants; !down && ps.count(name) && ps.at(name).in_doubt) {
+      dl->AddRect(ImVec2(a.x - 3, a.y - 3), ImVec2(b.x + 3, b.y + 3), IM_COL32(255, 170, 40, 255), 0.35f * em, 0, 3.0f);
+      caption(std::to_string(ps.at(name).in_doubt) + " in doubt (prepared)", IM_COL32(255, 170, 40, 255), 0.25f * em, true);
+    }
     // A store: what landed there so far, and what landed twice, never, or not yet.
     if (topo.role(n) == Role::Store) {
       const StoreTotals st = store_totals(run, name);
