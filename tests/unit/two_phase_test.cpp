@@ -176,7 +176,7 @@ TEST_CASE("broker with XA: commit is the ack", "[two_phase]") {
   CHECK(d.take<xa::Done>(kC).size() == 2);
 }
 
-TEST_CASE("coordinator: prepare both, log the commit, commit both; process once the commit is decided", "[two_phase]") {
+TEST_CASE("coordinator: prepare both, log the commit, commit both, process once the commit is decided", "[two_phase]") {
   amqp::Consumer c(coordinator());
   Driver d(c, kC);
   boot(d);
@@ -202,7 +202,7 @@ TEST_CASE("coordinator: prepare both, log the commit, commit both; process once 
   CHECK(c.transactions() == 0);
 }
 
-TEST_CASE("coordinator: a crash after the logged commit re-sends it; a crash before any decision rolls back", "[two_phase]") {
+TEST_CASE("coordinator: a crash after the logged commit re-sends it, a crash before any decision rolls back", "[two_phase]") {
   amqp::Consumer c(coordinator());
   Driver d(c, kC);
   boot(d);
