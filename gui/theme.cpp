@@ -44,6 +44,8 @@ ImU32 marker_color(MarkerKind k) {
     case MarkerKind::Expired: return IM_COL32(170, 170, 170, 255);
     case MarkerKind::Returned: return IM_COL32(255, 160, 110, 255);
     case MarkerKind::Blocked: return IM_COL32(255, 90, 40, 255);
+    case MarkerKind::TxnCommit: return IM_COL32(120, 220, 120, 255);
+    case MarkerKind::TxnAbort: return IM_COL32(255, 80, 80, 255);
   }
   return kText;
 }

@@ -27,6 +27,8 @@ const OffsetResets& offset_resets(const std::shared_ptr<const TraceModel>& m) {
 }
 
 constexpr ImU32 kHw = IM_COL32(120, 220, 255, 255);  // the high watermark line
+constexpr ImU32 kOpenTxn = IM_COL32(255, 200, 60, 255);       // an open transaction's records and the LSO
+constexpr ImU32 kCommitMarker = IM_COL32(120, 220, 120, 255);  // a commit marker
 
 // Click and hover on one record box.
 void record_box_input(AppState& app, ImVec2 a, ImVec2 b, std::int64_t offset, MsgId msg, const char* extra) {
@@ -146,10 +148,14 @@ void draw_partitions(AppState& app, Run& run, ImVec2 size) {
   const char* const replica_legend[] = {"one tape per replica", "blue line: high watermark", "red cross: lost record",
                                         "green triangle: next fetch"};
   const char* const log_legend[] = {"green triangle: consumer's next fetch offset", "white bar: committed",
-                                    "yellow: segment start"};
+                                    "yellow: segment start", "dashed: open transaction, LSO before it",
+                                    "red cross: aborted", "C / A: transaction marker"};
   const bool has_legend = !(st.partitions().empty() && tapes.empty());
   const char* const* legend = tapes.empty() ? log_legend : replica_legend;
-  const int legend_n = tapes.empty() ? 3 : 4;
+  bool txns = false;  // a transaction marker anywhere: the legend explains the tape's transaction glyphs
+  for (const PartitionState& p : st.partitions())
+    for (const Record& r : p.records) txns |= r.control != 0;
+  const int legend_n = tapes.empty() ? (txns ? 6 : 3) : 4;
   auto draw_legend = [&] {
     for (int i = 0; i < legend_n; ++i) i == 0 ? wrap_dim("%s", legend[i]) : wrap_more_dim("%s", legend[i]);
   };
@@ -214,9 +220,19 @@ void draw_partitions(AppState& app, Run& run, ImVec2 size) {
     // Only the records shown (records are by offset): a long log costs nothing per frame.
     auto shown = std::lower_bound(p.records.begin(), p.records.end(), w.first,
                                   [](const Record& r, std::int64_t off) { return r.offset < off; });
+    std::int64_t lso = -1;  // the first record of an open transaction: read_committed readers stop there
     for (auto it = shown; it != p.records.end(); ++it) {
       const Record& r = *it;
       ImVec2 a(x_of(r.offset), o.y), b(a.x + cell - 2, o.y + ch);
+      if (r.control) {  // a marker: a dark tile, green C or red A
+        dl->AddRectFilled(a, b, IM_COL32(40, 40, 48, 255), 0.15f * em);
+        dl->AddRect(a, b, r.control == 1 ? kCommitMarker : theme::kDown, 0.15f * em, 0, 2.0f);
+        dl->AddText(ImVec2(a.x + 0.2f * em, a.y + 0.2f * em), r.control == 1 ? kCommitMarker : theme::kDown,
+                    r.control == 1 ? "C" : "A");
+        continue;
+      }
+      const Checker::TxnRecord txn = st.ledger().txn_record(r.msg);
+      if (txn == Checker::TxnRecord::Open && lso < 0) lso = r.offset;
       bool sel = app.selected && r.msg == app.selected;
       dl->AddRectFilled(a, b, msg_color(r.msg, app.selected && !sel ? 90 : 255), 0.15f * em);
       dl->AddRect(a, b, sel ? theme::kSelected : IM_COL32(0, 0, 0, 255), 0.15f * em, 0, sel ? 3.0f : 1.0f);
@@ -228,12 +244,30 @@ void draw_partitions(AppState& app, Run& run, ImVec2 size) {
         dl->AddText(ImVec2(a.x + 0.2f * em, a.y + 1.3f * em), IM_COL32(0, 0, 0, 255), r.key.c_str());
         dl->PopClipRect();
       }
+      if (txn == Checker::TxnRecord::Open) {  // written, not committed yet: a dashed inner outline
+        for (float x = a.x + 0.2f * em; x < b.x - 0.3f * em; x += 0.6f * em) {
+          dl->AddLine(ImVec2(x, a.y + 2), ImVec2(x + 0.3f * em, a.y + 2), kOpenTxn, 2.0f);
+          dl->AddLine(ImVec2(x, b.y - 2), ImVec2(x + 0.3f * em, b.y - 2), kOpenTxn, 2.0f);
+        }
+      } else if (txn == Checker::TxnRecord::Aborted) {  // its transaction aborted: void for read_committed
+        dl->AddLine(a, b, theme::kDown, 2.0f);
+        dl->AddLine(ImVec2(a.x, b.y), ImVec2(b.x, a.y), theme::kDown, 2.0f);
+      }
       ImVec2 mouse = ImGui::GetIO().MousePos;
       if (mouse.x >= a.x && mouse.x < b.x && mouse.y >= a.y && mouse.y < b.y && ImGui::IsWindowHovered()) {
-        ImGui::SetTooltip("offset %lld: m%llu key %s", static_cast<long long>(r.offset),
-                          static_cast<unsigned long long>(r.msg), r.key.c_str());
+        ImGui::SetTooltip("offset %lld: m%llu key %s%s", static_cast<long long>(r.offset),
+                          static_cast<unsigned long long>(r.msg), r.key.c_str(),
+                          txn == Checker::TxnRecord::Open      ? " (transaction open)"
+                          : txn == Checker::TxnRecord::Aborted ? " (transaction aborted)"
+                                                               : "");
         if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) app.select(r.msg);
       }
+    }
+    if (lso >= 0) {  // the last stable offset, when a transaction is open
+      const float x = x_of(lso) - 1;
+      dl->AddLine(ImVec2(x, o.y - 0.2f * em), ImVec2(x, o.y + ch + 0.2f * em), kOpenTxn, 3.0f);
+      // Under the row, left of the line: above it sit the partition's own figures.
+      dl->AddText(ImVec2(x - ImGui::CalcTextSize("LSO").x - 0.5f * em, o.y + ch), kOpenTxn, "LSO");
     }
     for (std::int64_t b : p.segment_bases)
       if (b >= w.first) dl->AddLine(ImVec2(x_of(b) - 1, o.y - 0.2f * em), ImVec2(x_of(b) - 1, o.y + ch + 0.2f * em), theme::kRedelivered, 3.0f);

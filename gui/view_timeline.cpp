@@ -96,6 +96,14 @@ void draw_marker_glyph(ImDrawList* dl, ImVec2 p, float r, MarkerKind k) {
       dl->AddCircleFilled(p, r, c, 12);
       dl->AddRectFilled(ImVec2(p.x - r * 0.65f, p.y - r * 0.2f), ImVec2(p.x + r * 0.65f, p.y + r * 0.2f), theme::kBackground);
       break;
+    case MarkerKind::TxnCommit:  // a tick: the transaction's writes become visible
+      dl->AddLine(ImVec2(p.x - r, p.y), ImVec2(p.x - r * 0.3f, p.y + r * 0.7f), c, 2.5f);
+      dl->AddLine(ImVec2(p.x - r * 0.3f, p.y + r * 0.7f), ImVec2(p.x + r, p.y - r * 0.8f), c, 2.5f);
+      break;
+    case MarkerKind::TxnAbort:  // a struck-through box: the transaction's writes are void
+      dl->AddRect(ImVec2(p.x - r * 0.8f, p.y - r * 0.8f), ImVec2(p.x + r * 0.8f, p.y + r * 0.8f), c, 0, 0, 2.0f);
+      dl->AddLine(ImVec2(p.x - r * 0.8f, p.y + r * 0.8f), ImVec2(p.x + r * 0.8f, p.y - r * 0.8f), c, 2.5f);
+      break;
   }
 }
 

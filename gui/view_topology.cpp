@@ -594,6 +594,28 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
       dl->AddRect(ImVec2(a.x - 3, a.y - 3), ImVec2(b.x + 3, b.y + 3), IM_COL32(255, 170, 40, 255), 0.35f * em, 0, 3.0f);
       caption("BLOCKED", IM_COL32(255, 170, 40, 255), 0.25f * em);
     }
+    // Two-phase commit: a participant holding prepared transactions it may not decide on
+    // alone (the broker holds their messages, a store their locks), from the checker's ledger.
+    if (const auto& ps = run.summary->totals().participants; !down && ps.count(name) && ps.at(name).in_doubt) {
+      dl->AddRect(ImVec2(a.x - 3, a.y - 3), ImVec2(b.x + 3, b.y + 3), IM_COL32(255, 170, 40, 255), 0.35f * em, 0, 3.0f);
+      caption(std::to_string(ps.at(name).in_doubt) + " in doubt (prepared)", IM_COL32(255, 170, 40, 255), 0.25f * em, true);
+    }
+    // A transactional application: its transaction's state at the coordinator, or that a
+    // newer instance fenced it (from the checker's ledger).
+    if (!down) {
+      const Totals& tt = run.summary->totals();
+      if (tt.fenced_clients.count(name)) {
+        caption("FENCED (zombie)", theme::kDown, 0.25f * em, true);
+      } else {
+        for (const auto& [id, x] : tt.transactions)
+          if (x.client == name) {
+            const bool open = x.state == "Ongoing" || x.state.rfind("Prepare", 0) == 0;
+            caption("txn " + x.state + " (epoch " + std::to_string(x.producer_epoch) + ")",
+                    x.state.find("Abort") != std::string::npos ? theme::kDown : open ? IM_COL32(255, 200, 60, 255) : theme::kDim,
+                    0.25f * em, true);
+          }
+      }
+    }
     // A store: what landed there so far, and what landed twice, never, or not yet.
     if (topo.role(n) == Role::Store) {
       const StoreTotals st = store_totals(run, name);

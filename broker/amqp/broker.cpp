@@ -127,6 +127,7 @@ void QueueBroker::on_packet(Context& ctx, NodeId from, const Packet& p) {
     if (it->second.proxy_to != kNoNode && (p.is<Ack>() || p.is<Nack>())) return ctx.send(it->second.proxy_to, Relay{from, p});
     if (it->second.quorum && (p.is<Ack>() || p.is<Nack>())) return quorum_settle(ctx, from, p);
   }
+  if (cfg_.xa && xa_packet(ctx, from, p)) return;
   if (auto* x = p.as<Publish>()) return handle_publish(ctx, from, *x);
   if (auto* x = p.as<Ack>()) return handle_ack(ctx, from, *x);
   if (auto* x = p.as<Nack>()) return handle_nack(ctx, from, *x);
@@ -603,6 +604,7 @@ void QueueBroker::on_timer(Context& ctx, const Timer& t) {
 }
 
 void QueueBroker::on_crash(Context& ctx) {
+  if (cfg_.xa) xa_crash(ctx);
   // Durable queues keep persistent messages, delivered-but-unacked ones included.
   // Everything else lived only in memory. A crash is an unclean shutdown: RabbitMQ's
   // queue index cannot tell which recovered messages had been delivered, so every one

@@ -17,6 +17,8 @@
 #include "amqp/quorum_ops.hpp"
 #include "amqp/quorum_state.hpp"
 #include "raft/peer.hpp"
+#include "store/xa_events.hpp"
+#include "store/xa_packets.hpp"
 
 namespace bs::amqp {
 
@@ -47,6 +49,8 @@ class QueueBroker final : public Node {
   // Read-only views for unit tests.
   const MessageQueue* queue(const std::string& name) const;
   std::size_t unacked_count(NodeId consumer) const;
+  /// XA: acks prepared here and not yet committed or rolled back (each holds its message).
+  std::size_t prepared_count() const { return prepared_.size(); }
 
  private:
   struct Unacked {
@@ -276,7 +280,19 @@ class QueueBroker final : public Node {
   void check_memory(Context& ctx);
   bool has_capacity(const Connection& c) const;
 
+  // XA transactions (broker_xa.cpp). A prepared ack, by (coordinator, xid).
+  struct PreparedAck {
+    Unacked u;
+    std::uint64_t tag = 0;  // the delivery tag it had (the trace names the copy by it)
+  };
+  /// An XA request from a consumer; false when `p` is not one.
+  bool xa_packet(Context& ctx, NodeId from, const Packet& p);
+  void xa_prepare(Context& ctx, NodeId from, const xa::Prepare& p);
+  /// A crash keeps the prepared acks of persistent messages in durable queues.
+  void xa_crash(Context& ctx);
+
   BrokerConfig cfg_;
+  std::map<std::pair<NodeId, std::uint64_t>, PreparedAck> prepared_;  // durable (see xa_crash)
   std::map<std::string, Exchange> exchanges_;
   std::map<std::string, QueueState> queues_;
   bool memory_alarm_ = false;

@@ -123,6 +123,14 @@ struct BrokerConfig {
     bool modelled() const { return publish_s > 0 || deliver_s > 0 || ack_s > 0; }
   };
   CpuCost cpu;
+  /// XA transactions (two-phase commit), as ActiveMQ Classic offers them to a JMS
+  /// XASession: a consumer may prepare the ack of a delivery and later commit it (the
+  /// message leaves the queue) or roll it back (requeued, redelivered). A prepared ack
+  /// holds its message: it is not redelivered when the consumer's connection drops and
+  /// goes to nobody else. Prepared acks of persistent messages in durable queues survive
+  /// a crash and are listed to a coordinator's xa_recover (ActiveMQ replays unresolved
+  /// prepared transactions on restart). RabbitMQ has no XA: its tx class is one resource.
+  bool xa = false;
 };
 
 }  // namespace bs::amqp

@@ -7,6 +7,7 @@
 namespace bs::amqp {
 namespace {
 enum TimerKind : std::uint32_t { kStart = 1, kWorkDone = 2, kHeartbeat = 3, kReconnect = 4, kStoreTimeout = 5 };
+// Two-phase commit's timers (kXaTimeout = 6, kXaRecover = 7) are in consumer_two_phase.cpp.
 
 BrokerList broker_list(const ConsumerConfig& c) {
   if (c.bootstrap.empty()) return BrokerList({c.broker});
@@ -24,6 +25,8 @@ void Consumer::on_start(Context& ctx) {
   pending_count_ = 0;
   brokers_.restart();  // a restarted client process starts from the top of its list
   ctx.set_timer(std::max(0.0, cfg_.start_s - ctx.now()), Timer{kStart, 0});
+  if (two_phase() && ever_started_) start_recovery(ctx);  // the coordinator reads its log
+  ever_started_ = true;
 }
 
 void Consumer::send(Context& ctx, Packet p) {
@@ -53,6 +56,7 @@ void Consumer::drop_connection(Context& ctx, const char* reason) {
 }
 
 void Consumer::on_packet(Context& ctx, NodeId from, const Packet& p) {
+  if (two_phase() && (p.is<xa::Vote>() || p.is<xa::Done>() || p.is<xa::InDoubt>())) return on_xa(ctx, from, p);
   if (from == cfg_.store && cfg_.store != kNoNode) {
     if (const auto* ok = p.as<store::StoreWriteOk>()) on_store_answer(ctx, *ok);
     return;
@@ -97,6 +101,7 @@ void Consumer::maybe_start(Context& ctx) {
 void Consumer::finish_current(Context& ctx) {
   const Deliver& d = current_.d;
   if (cfg_.store != kNoNode) {
+    if (two_phase()) return begin_two_phase(ctx);
     // The effect is the store's to apply: a transaction, then the ack (or the other way).
     acked_current_ = false;
     ++store_request_;
@@ -207,7 +212,7 @@ void Consumer::on_timer(Context& ctx, const Timer& t) {
     case kStoreTimeout:
       if (busy_ && store_wait_ && t.arg == store_request_) write_effect(ctx, true);
       break;
-    default: break;
+    default: on_xa_timer(ctx, t); break;
   }
 }
 
@@ -218,6 +223,8 @@ void Consumer::on_crash(Context&) {
   waiting_ = false;
   buffer_.clear();
   pending_count_ = 0;
+  txns_.clear();  // the coordinator's log (xa_log_) is on disk: it stays
+  recover_wait_.clear();
 }
 
 }  // namespace bs::amqp

@@ -2,6 +2,8 @@
 #pragma once
 #include <cstdint>
 #include <deque>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,7 @@
 #include "amqp/events.hpp"
 #include "amqp/packets.hpp"
 #include "store/packets.hpp"
+#include "store/xa_packets.hpp"
 
 namespace bs::amqp {
 
@@ -37,13 +40,17 @@ struct ConsumerConfig {
   NodeId store = kNoNode;
   /// EffectThenAck: commit the effect, then ack (at-least-once effects). AckThenEffect:
   /// ack, then commit the effect; a crash in between loses the effect (at-most-once).
-  enum class EffectOrder { EffectThenAck, AckThenEffect } effect_order = EffectOrder::EffectThenAck;
+  /// TwoPhase: the consumer coordinates a two-phase commit of the ack (on a broker with
+  /// XA) and the effect (on the store): both or neither (consumer_two_phase.cpp).
+  enum class EffectOrder { EffectThenAck, AckThenEffect, TwoPhase } effect_order = EffectOrder::EffectThenAck;
   /// Idempotent consumer with a store: WithEffect puts the processed id in the effect's
   /// transaction (duplicates are refused by the store); AfterAck writes it in its own
   /// transaction after the ack, which leaves a window where a redelivery applies the
   /// effect again; None keeps no processed ids.
   enum class RecordId { None, WithEffect, AfterAck } record_id = RecordId::None;
   double store_timeout_s = 1.0;  ///< no answer from the store in this long: send the transaction again
+  ///< (two-phase: a participant that has not voted in this long makes the outcome rollback;
+  ///< an outcome not acknowledged in this long is sent again)
 };
 
 /// Subscribes to a queue, processes deliveries one at a time in arrival order, acks
@@ -68,6 +75,11 @@ class Consumer final : public Node {
   /// The broker the consumer is connected (or connecting) to now.
   NodeId broker() const { return brokers_.current(); }
   std::size_t buffered() const { return buffer_.size(); }
+  /// Two-phase commit: the coordinator's log (the commits decided and not yet
+  /// acknowledged by every participant); it survives the consumer's crash.
+  std::size_t logged_commits() const { return xa_log_.size(); }
+  /// Two-phase commit: transactions this coordinator is driving now.
+  std::size_t transactions() const { return txns_.size(); }
 
  private:
   void connect(Context& ctx);
@@ -80,6 +92,15 @@ class Consumer final : public Node {
   void ack_current(Context& ctx);
   void write_effect(Context& ctx, bool retry);
   void on_store_answer(Context& ctx, const store::StoreWriteOk& ok);
+  // Two-phase commit (consumer_two_phase.cpp).
+  bool two_phase() const { return cfg_.effect_order == ConsumerConfig::EffectOrder::TwoPhase; }
+  void begin_two_phase(Context& ctx);
+  void on_xa(Context& ctx, NodeId from, const Packet& p);
+  void on_in_doubt(Context& ctx, NodeId from, const xa::InDoubt& d);
+  void decide(Context& ctx, std::uint64_t xid, bool commit, const char* reason);
+  void send_outcome(Context& ctx, std::uint64_t xid);
+  void start_recovery(Context& ctx);
+  void on_xa_timer(Context& ctx, const Timer& t);
 
   /// A delivery and the broker it came from (its ack must go back there).
   struct Held {
@@ -106,6 +127,22 @@ class Consumer final : public Node {
   bool store_wait_ = false;
   std::uint64_t store_request_ = 0;  // grows with every new transaction, across crashes
   bool acked_current_ = false;       // AckThenEffect: current_ is acked already
+  // Two-phase commit. One transaction per message (xid = its store_request_), and after a
+  // restart one per transaction a participant reported in doubt.
+  struct Txn {
+    MsgId msg = 0;
+    NodeId broker = kNoNode;
+    bool deciding = false;  // phase two: the outcome is being delivered
+    bool commit = false;
+    bool current = false;   // current_'s transaction (not one recovered after a restart)
+    std::set<NodeId> waiting;  // participants whose vote (phase one) or done (phase two) is awaited
+    double due = 0;            // its timeout (an older timer firing earlier is ignored)
+  };
+  std::map<std::uint64_t, Txn> txns_;             // lost in a crash
+  std::map<std::uint64_t, MsgId> xa_log_;         // durable: commits decided, not yet done everywhere
+  std::set<NodeId> recover_wait_;                 // participants yet to answer xa_recover
+  std::set<std::uint64_t> recovered_;             // xids resolved since the restart (one decision each)
+  bool ever_started_ = false;                     // durable: a start after this one is a restart
 };
 
 }  // namespace bs::amqp

@@ -169,6 +169,7 @@ void LogBroker::advance_high_watermark(Context& ctx, Replica& r) {
     ctx.emit(Event{.kind = ev::HighWatermark, .queue = r.name, .tag = hw, .seq = r.state.leader_epoch});
   complete_delayed(ctx, r.tp);
   if (r.txn_state) on_txn_state_committed(ctx, r);
+  else if (r.internal) flush_offset_replies(ctx, r);
 }
 
 void LogBroker::complete_delayed(Context& ctx, const TopicPartition& tp, ErrorCode fail) {

@@ -221,6 +221,7 @@ void LogBroker::apply_state(Context& ctx, Replica& r, const PartitionState& s) {
     complete_delayed(ctx, r.tp, ErrorCode::NotLeaderOrFollower);
     wake_fetches(ctx);  // parked consumers hear NOT_LEADER_OR_FOLLOWER
     if (r.internal && !r.txn_state) unload_groups(r);
+    offset_replies_.erase(r.tp);  // unanswered: the client times out and aborts
     if (r.txn_state) unload_txns(r);
   }
 }

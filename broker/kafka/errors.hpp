@@ -13,7 +13,8 @@ enum class ErrorCode : std::int16_t {
   NotLeaderOrFollower = 6,         ///< this broker does not lead the partition (refresh metadata)
   CoordinatorNotAvailable = 15,
   NotCoordinator = 16,             ///< this broker does not coordinate the group (FindCoordinator again)
-  NotEnoughReplicas = 19,          ///< acks=all and the ISR is smaller than min.insync.replicas
+  NotEnoughReplicas = 19,
+  IllegalGeneration = 22,          ///< the request names a group generation older than the coordinator's          ///< acks=all and the ISR is smaller than min.insync.replicas
   NotEnoughReplicasAfterAppend = 20,  ///< written, but the ISR shrank below min.insync.replicas before it was replicated
   NotController = 41,
   OutOfOrderSequenceNumber = 45,   ///< idempotent producer: a gap in the sequence (KIP-98)
@@ -39,6 +40,7 @@ constexpr std::string_view error_name(ErrorCode e) {
     case ErrorCode::CoordinatorNotAvailable: return "COORDINATOR_NOT_AVAILABLE";
     case ErrorCode::NotCoordinator: return "NOT_COORDINATOR";
     case ErrorCode::NotEnoughReplicas: return "NOT_ENOUGH_REPLICAS";
+    case ErrorCode::IllegalGeneration: return "ILLEGAL_GENERATION";
     case ErrorCode::NotEnoughReplicasAfterAppend: return "NOT_ENOUGH_REPLICAS_AFTER_APPEND";
     case ErrorCode::NotController: return "NOT_CONTROLLER";
     case ErrorCode::OutOfOrderSequenceNumber: return "OUT_OF_ORDER_SEQUENCE_NUMBER";
@@ -57,8 +59,10 @@ constexpr std::string_view error_name(ErrorCode e) {
 }
 
 /// A newer instance took over the producer's transactional.id: Kafka's fatal
-/// ProducerFencedException; the application must close this producer.
-constexpr bool fenced(ErrorCode e) { return e == ErrorCode::ProducerFenced || e == ErrorCode::InvalidProducerEpoch; }
+/// ProducerFencedException; the application must close this producer. (An
+/// INVALID_PRODUCER_EPOCH is not fatal by itself, KIP-360: the producer asks the
+/// coordinator for a new epoch, which refuses if another instance took over.)
+constexpr bool fenced(ErrorCode e) { return e == ErrorCode::ProducerFenced; }
 
 /// Errors after which Kafka's producer retries the batch (RetriableException).
 constexpr bool retriable(ErrorCode e) {

@@ -70,13 +70,16 @@ bool LogBroker::refuse_if_not_coordinator(Context& ctx, NodeId from, const std::
   return true;
 }
 
-void LogBroker::store_group_record(Context& ctx, const std::string& group, std::string text) {
+void LogBroker::store_group_record(Context& ctx, const std::string& group, std::string text, const TxnIdentity* who) {
   Replica* r = offsets_partition(group);
   if (!r || !r->leader(self_)) return;
   Message m;
   m.key = std::move(text);
   m.size_bytes = 16;
-  append_local(ctx, *r, StoredRecord{std::move(m), ctx.now(), r->state.leader_epoch, -1, 0, -1}, kNoNode);
+  append_local(ctx, *r,
+               StoredRecord{std::move(m), ctx.now(), r->state.leader_epoch, who ? who->producer_id : -1,
+                            who ? who->producer_epoch : std::int16_t{0}, -1, who != nullptr},
+               kNoNode);
   r->isr->leader_appended(r->log.log_end_offset());
   advance_high_watermark(ctx, *r);
   wake_fetches(ctx);

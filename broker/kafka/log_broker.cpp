@@ -215,6 +215,7 @@ void LogBroker::on_crash(Context&) {
     if (cfg_.offsets_partitions > 0) g.committed.clear();  // reloaded from __consumer_offsets
   }
   txns_.clear();  // reloaded from __transaction_state
+  offset_replies_.clear();
   txn_check_set_ = false;
   for (auto& g : groups_)
     if (cfg_.offsets_partitions > 0) g.pending_txn.clear();  // reloaded from __consumer_offsets

@@ -131,6 +131,8 @@ class LogBroker final : public Node {
     std::string id;
     std::int64_t producer_id = -1;
     std::int16_t epoch = 0;
+    std::int16_t last_epoch = -1;             // before EndTxn bumped it: that EndTxn may be retried
+    std::int16_t expired_epoch = -1;          // before a timeout abort bumped it: that producer may recover (KIP-360)
     TxnStatus status = TxnStatus::Empty;
     double timeout_s = 60;
     double started_at = 0;
@@ -236,7 +238,9 @@ class LogBroker final : public Node {
   void handle_leave(Context& ctx, NodeId from, const LeaveGroup& l);
   void handle_commit(Context& ctx, NodeId from, const OffsetCommit& c);
   void handle_offset_fetch(Context& ctx, NodeId from, const OffsetFetch& f);
-  void store_group_record(Context& ctx, const std::string& group, std::string text);
+  /// Append a record to the group's __consumer_offsets partition; a transaction's offset
+  /// commit is a transactional record of its producer (`who`), open until its marker.
+  void store_group_record(Context& ctx, const std::string& group, std::string text, const TxnIdentity* who = nullptr);
   /// Becoming leader of a __consumer_offsets partition: rebuild its groups' committed
   /// offsets and generations from its records (Kafka's GroupMetadataManager load).
   void load_groups(Replica& r);
@@ -252,7 +256,9 @@ class LogBroker final : public Node {
   void answer_find_txn_coordinator(Context& ctx, NodeId from, const FindTxnCoordinator& f);
   /// The request's transaction, or nullptr after answering NOT_COORDINATOR /
   /// PRODUCER_FENCED / CONCURRENT_TRANSACTIONS.
-  TxnMeta* txn_for(Context& ctx, NodeId from, const TxnIdentity& who, std::uint64_t request_id, const char* request);
+  /// `retry_ok`: an EndTxn retried with the epoch its first attempt bumped is not fenced.
+  TxnMeta* txn_for(Context& ctx, NodeId from, const TxnIdentity& who, std::uint64_t request_id, const char* request,
+                   bool retry_ok = false);
   void handle_init_txn_producer_id(Context& ctx, NodeId from, const InitTxnProducerId& r);
   void handle_add_partitions(Context& ctx, NodeId from, const AddPartitionsToTxn& r);
   void handle_add_offsets(Context& ctx, NodeId from, const AddOffsetsToTxn& r);
@@ -278,6 +284,8 @@ class LogBroker final : public Node {
   /// A marker reached the group's offsets: its pending offsets become committed or vanish.
   void settle_txn_offsets(Context& ctx, Group& g, const TxnIdentity& who, bool commit);
   bool unstable_offset(const std::string& group, const TopicPartition& tp) const;
+  /// Answer the TxnOffsetCommits whose records r's high watermark has passed.
+  void flush_offset_replies(Context& ctx, Replica& r);
 
   LogBrokerConfig cfg_;
   NodeId self_ = kNoNode;
@@ -297,6 +305,9 @@ class LogBroker final : public Node {
   bool heartbeat_answered_ = true;
   std::int64_t next_producer_id_ = 0;
   std::map<std::string, TxnMeta> txns_;  // transactional.ids this broker coordinates now
+  // TxnOffsetCommits answered once their records are replicated (Kafka appends them with
+  // acks=all): a deposed coordinator that still takes them never answers.
+  std::map<TopicPartition, std::vector<TxnReply>> offset_replies_;
   bool txn_check_set_ = false;           // the transaction-timeout check is scheduled
   std::uint64_t next_marker_request_ = 1;
 };

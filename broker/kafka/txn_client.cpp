@@ -57,7 +57,10 @@ void TxnClient::send_step(Context& ctx) {
       to = bootstrap_[bootstrap_next_++ % bootstrap_.size()];
       p = FindTxnCoordinator{cfg_.transactional_id, step_id_};
       break;
-    case Step::Init: p = InitTxnProducerId{cfg_.transactional_id, cfg_.transaction_timeout_s, step_id_}; break;
+    case Step::Init:
+      p = InitTxnProducerId{cfg_.transactional_id, cfg_.transaction_timeout_s, step_id_, producer_id_,
+                            producer_id_ >= 0 ? epoch_ : std::int16_t{-1}};
+      break;
     case Step::AddPartitions: {
       AddPartitionsToTxn a{who(), {}, step_id_};
       adding_.clear();
@@ -195,9 +198,15 @@ TxnOutcome TxnClient::on_txn_response(Context& ctx, const TxnResponse& r) {
   if (fenced(r.error)) return finish(TxnOutcome::Fenced);
   switch (r.error) {
     case ErrorCode::None: break;
+    case ErrorCode::InvalidProducerEpoch: return recover(ctx);
     case ErrorCode::NotCoordinator:
     case ErrorCode::CoordinatorNotAvailable:
-      if (s != Step::OffsetCommit && !bootstrap_.empty()) {
+      if (s == Step::OffsetCommit) {  // the group moved: give this transaction up
+        failed_ = true;
+        step_ = Step::None;
+        return advance(ctx);
+      }
+      if (!bootstrap_.empty()) {
         resume_ = s;
         find_coordinator(ctx);
         return TxnOutcome::None;
@@ -251,7 +260,10 @@ TxnOutcome TxnClient::on_txn_response(Context& ctx, const TxnResponse& r) {
       begin_step(ctx, Step::OffsetCommit);
       return TxnOutcome::None;
     case Step::OffsetCommit: begin_step(ctx, Step::End); return TxnOutcome::None;
-    case Step::End: return finish(phase_ == Phase::Committing && !failed_ ? TxnOutcome::Committed : TxnOutcome::Aborted);
+    case Step::End:
+      // KIP-890: the transaction ended with the epoch bumped; the next one uses it.
+      if (r.producer_id == producer_id_ && r.producer_epoch > epoch_) epoch_ = r.producer_epoch;
+      return finish(phase_ == Phase::Committing && !failed_ ? TxnOutcome::Committed : TxnOutcome::Aborted);
     default: return TxnOutcome::None;
   }
 }
@@ -273,8 +285,21 @@ TxnOutcome TxnClient::on_produce_response(Context& ctx, NodeId from, const Produ
                    .flag = e == ErrorCode::None});
   }
   if (fenced(e)) return finish(TxnOutcome::Fenced);
+  if (e == ErrorCode::InvalidProducerEpoch) return recover(ctx);
   if (e != ErrorCode::None) failed_ = true;
   return advance(ctx);
+}
+
+TxnOutcome TxnClient::recover(Context& ctx) {
+  // KIP-360: the coordinator aborted our transaction (it timed out) and bumped the epoch.
+  // Ask for a new epoch with the one we had; Aborted follows once it is granted, Fenced
+  // if another instance owns the id by now.
+  phase_ = Phase::Aborting;
+  ready_ = false;
+  step_id_ = 0;
+  queued_.clear();
+  begin_step(ctx, Step::Init);
+  return TxnOutcome::None;
 }
 
 TxnOutcome TxnClient::on_packet(Context& ctx, NodeId from, const Packet& p) {

@@ -45,10 +45,13 @@ enum class TxnOutcome : std::uint8_t {
 /// sendOffsetsToTransaction() (AddOffsetsToTxn, then TxnOffsetCommit to the group
 /// coordinator), commitTransaction() / abortTransaction() (EndTxn, after every send is
 /// answered). Coordinator errors (NOT_COORDINATOR, timeouts, CONCURRENT_TRANSACTIONS) are
-/// retried after retry.backoff.ms; a failed send makes the transaction abortable (Kafka's
-/// TransactionManager: the application must abort); PRODUCER_FENCED or
-/// INVALID_PRODUCER_EPOCH is fatal. A send within a transaction is not retried here
-/// (the transaction is aborted instead), so sequence numbers are not needed.
+/// retried after retry.backoff.ms; a failed send, or a group coordinator that refuses or
+/// moved, makes the transaction abortable (Kafka's TransactionManager: the application
+/// must abort). INVALID_PRODUCER_EPOCH (the coordinator aborted a timed-out transaction)
+/// makes it ask for a new epoch with its old one (KIP-360); PRODUCER_FENCED (a newer
+/// instance owns the transactional.id) is fatal. Each commit or abort returns the next
+/// epoch (KIP-890). A send within a transaction is not retried here (the transaction is
+/// aborted instead), so sequence numbers are not needed.
 ///
 /// Without a transactional.id: send() produces with acks=all at once, commit() waits
 /// for every output's acknowledgement (Committed) and the owner commits its offsets.
@@ -99,6 +102,8 @@ class TxnClient {
   TxnOutcome advance(Context& ctx);
   TxnOutcome on_txn_response(Context& ctx, const TxnResponse& r);
   TxnOutcome on_produce_response(Context& ctx, NodeId from, const ProduceResponse& r);
+  /// INVALID_PRODUCER_EPOCH: get a new epoch for the same producer id (KIP-360).
+  TxnOutcome recover(Context& ctx);
   TxnOutcome finish(TxnOutcome o);
   TxnIdentity who() const { return TxnIdentity{cfg_.transactional_id, producer_id_, epoch_}; }
 

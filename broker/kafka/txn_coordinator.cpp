@@ -58,7 +58,7 @@ void LogBroker::answer_find_txn_coordinator(Context& ctx, NodeId from, const Fin
 }
 
 LogBroker::TxnMeta* LogBroker::txn_for(Context& ctx, NodeId from, const TxnIdentity& who, std::uint64_t request_id,
-                                       const char* request) {
+                                       const char* request, bool retry_ok) {
   Replica* r = txn_partition(who.transactional_id);
   if (!r || !r->leader(self_)) {
     ctx.send(from, TxnResponse{request_id, ErrorCode::NotCoordinator});
@@ -71,10 +71,12 @@ LogBroker::TxnMeta* LogBroker::txn_for(Context& ctx, NodeId from, const TxnIdent
   }
   TxnMeta& t = it->second;
   // Kafka: a request from an older epoch comes from a fenced instance (a zombie).
-  if (who.producer_epoch < t.epoch) {
+  if (who.producer_epoch < t.epoch && !(retry_ok && who.producer_epoch == t.last_epoch)) {
     ctx.emit(Event{.kind = ev::TxnFenced, .peer = from, .queue = t.id, .tag = t.producer_id, .seq = who.producer_epoch,
                    .text = request});
-    ctx.send(from, TxnResponse{request_id, ErrorCode::ProducerFenced});
+    // KIP-360: the epoch a timeout abort replaced may still ask for a new one.
+    ctx.send(from, TxnResponse{request_id, who.producer_epoch == t.expired_epoch ? ErrorCode::InvalidProducerEpoch
+                                                                               : ErrorCode::ProducerFenced});
     return nullptr;
   }
   t.client = from;
@@ -209,6 +211,15 @@ void LogBroker::handle_init_txn_producer_id(Context& ctx, NodeId from, const Ini
     t.producer_id = (static_cast<std::int64_t>(self_) << 32) | next_producer_id_++;
     t.epoch = -1;
   }
+  // KIP-360: an instance recovering its own epoch after a timeout abort gets a new one;
+  // any other older epoch belongs to an instance a newer one replaced.
+  if (r.producer_id >= 0 && !fresh &&
+      (r.producer_id != t.producer_id || (r.producer_epoch < t.epoch && r.producer_epoch != t.expired_epoch))) {
+    ctx.emit(Event{.kind = ev::TxnFenced, .peer = from, .queue = t.id, .tag = r.producer_id, .seq = r.producer_epoch,
+                   .text = "init_producer_id"});
+    ctx.send(from, TxnResponse{r.request_id, ErrorCode::ProducerFenced});
+    return;
+  }
   t.timeout_s = r.transaction_timeout_s;
   t.client = from;
   switch (t.status) {
@@ -216,6 +227,7 @@ void LogBroker::handle_init_txn_producer_id(Context& ctx, NodeId from, const Ini
       // Kafka: the previous instance left a transaction open; bump the epoch (fencing
       // it) and abort that transaction. The new instance retries until it is complete.
       ++t.epoch;
+      t.last_epoch = t.expired_epoch = -1;  // the old instance's requests count no more
       end_txn(ctx, t, false, kNoNode, {});
       ctx.send(from, TxnResponse{r.request_id, ErrorCode::ConcurrentTransactions});
       return;
@@ -226,6 +238,7 @@ void LogBroker::handle_init_txn_producer_id(Context& ctx, NodeId from, const Ini
     default: break;
   }
   ++t.epoch;
+  t.last_epoch = t.expired_epoch = -1;
   write_txn_state(ctx, t, TxnStatus::Empty, from, TxnResponse{r.request_id, ErrorCode::None, t.producer_id, t.epoch});
 }
 
@@ -263,11 +276,21 @@ void LogBroker::handle_add_offsets(Context& ctx, NodeId from, const AddOffsetsTo
 }
 
 void LogBroker::handle_end_txn(Context& ctx, NodeId from, const EndTxn& r) {
-  TxnMeta* t = txn_for(ctx, from, r.who, r.request_id, r.commit ? "commit_txn" : "abort_txn");
+  TxnMeta* t = txn_for(ctx, from, r.who, r.request_id, r.commit ? "commit_txn" : "abort_txn", true);
   if (!t) return;
+  // A retry of the EndTxn that already bumped the epoch learns the outcome below.
+  const bool retry = r.who.producer_epoch == t->last_epoch && t->status != TxnStatus::Ongoing;
   ErrorCode e = ErrorCode::None;
   switch (t->status) {
-    case TxnStatus::Ongoing: end_txn(ctx, *t, r.commit, from, TxnResponse{r.request_id, ErrorCode::None}); return;
+    case TxnStatus::Ongoing:
+      if (r.who.producer_epoch != t->epoch) break;
+      // Kafka 4.0 (KIP-890, transactions server-side defense): every transaction ends with
+      // the epoch bumped, and its markers carry the new one, so a request of the ended
+      // transaction still on its way (a produce, a TxnOffsetCommit) is fenced on arrival
+      // instead of opening a transaction nobody will end.
+      t->last_epoch = t->epoch++;
+      end_txn(ctx, *t, r.commit, from, TxnResponse{r.request_id, ErrorCode::None, t->producer_id, t->epoch});
+      return;
     case TxnStatus::PrepareCommit:
     case TxnStatus::PrepareAbort:
       e = (t->status == TxnStatus::PrepareCommit) == r.commit ? ErrorCode::ConcurrentTransactions : ErrorCode::InvalidTxnState;
@@ -276,10 +299,15 @@ void LogBroker::handle_end_txn(Context& ctx, NodeId from, const EndTxn& r) {
     case TxnStatus::CompleteAbort: e = r.commit ? ErrorCode::InvalidTxnState : ErrorCode::None; break;
     case TxnStatus::Empty: e = r.commit ? ErrorCode::InvalidTxnState : ErrorCode::None; break;
   }
-  ctx.send(from, TxnResponse{r.request_id, e});
+  if (!retry && r.who.producer_epoch != t->epoch) e = ErrorCode::ProducerFenced;
+  ctx.send(from, TxnResponse{r.request_id, e, t->producer_id, t->epoch});
 }
 
 void LogBroker::check_txn_timeouts(Context& ctx) {
+  // What a new leader loaded may be committed already, with no high watermark move to
+  // announce it: answer and send markers for it now.
+  for (auto& [tp, r] : replicas_)
+    if (r.txn_state && r.leader(self_)) on_txn_state_committed(ctx, r);
   std::vector<std::string> expired, resend;
   bool open = false;
   for (auto& [id, t] : txns_) {
@@ -297,7 +325,8 @@ void LogBroker::check_txn_timeouts(Context& ctx) {
   // bumped so that its producer, if it is still alive, is fenced.
   for (const auto& id : expired) {
     TxnMeta& t = txns_.at(id);
-    ++t.epoch;
+    t.expired_epoch = t.epoch++;
+    t.last_epoch = -1;
     end_txn(ctx, t, false, kNoNode, {});
   }
   for (const auto& id : resend) send_markers(ctx, txns_.at(id));

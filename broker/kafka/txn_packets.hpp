@@ -31,6 +31,10 @@ struct InitTxnProducerId {
   std::string transactional_id;
   double transaction_timeout_s = 60;  ///< transaction.timeout.ms
   std::uint64_t request_id = 0;
+  /// KIP-360: a producer whose epoch went stale (its transaction timed out) asks again
+  /// with the id and epoch it had; -1 for a new instance.
+  std::int64_t producer_id = -1;
+  std::int16_t producer_epoch = -1;
 };
 
 /// Every transactional request carries the producer's identity; the coordinator (or the

@@ -73,6 +73,17 @@ void LogBroker::handle_txn_offset_commit(Context& ctx, NodeId from, const TxnOff
     return;
   }
   newest = c.who.producer_epoch;
+  // KIP-447: offsets from a member of an older generation are refused (its partitions
+  // may be someone else's already); its transaction must abort.
+  if (c.generation != g.generation || !g.members.count(from)) {
+    ctx.send(from, TxnResponse{c.request_id, ErrorCode::IllegalGeneration});
+    return;
+  }
+  Replica* log = offsets_partition(g.name);
+  if (cfg_.offsets_partitions > 0 && (!log || !log->leader(self_))) {
+    ctx.send(from, TxnResponse{c.request_id, ErrorCode::NotCoordinator});
+    return;
+  }
   auto& p = g.pending_txn[c.who.producer_id];
   p.member = from;
   p.generation = c.generation;
@@ -81,9 +92,26 @@ void LogBroker::handle_txn_offset_commit(Context& ctx, NodeId from, const TxnOff
     p.offsets[o.tp] = o.offset;
     store_group_record(ctx, g.name,
                        "txncommit " + g.name + " " + std::to_string(c.who.producer_id) + " " + std::to_string(from) + " " +
-                           std::to_string(c.generation) + " " + tp_name(o.tp) + " " + std::to_string(o.offset));
+                           std::to_string(c.generation) + " " + tp_name(o.tp) + " " + std::to_string(o.offset),
+                       &c.who);
   }
-  ctx.send(from, TxnResponse{c.request_id, ErrorCode::None});
+  if (!log) {  // no __consumer_offsets (no controllers): the coordinator's memory is the record
+    ctx.send(from, TxnResponse{c.request_id, ErrorCode::None});
+    return;
+  }
+  offset_replies_[log->tp].push_back(TxnReply{log->log.log_end_offset() - 1, from, TxnResponse{c.request_id, ErrorCode::None}});
+  flush_offset_replies(ctx, *log);
+}
+
+void LogBroker::flush_offset_replies(Context& ctx, Replica& r) {
+  auto it = offset_replies_.find(r.tp);
+  if (it == offset_replies_.end()) return;
+  std::vector<TxnReply> keep;
+  for (auto& rep : it->second) {
+    if (rep.offset < r.log.high_watermark()) ctx.send(rep.to, rep.resp);
+    else keep.push_back(std::move(rep));
+  }
+  it->second = std::move(keep);
 }
 
 void LogBroker::settle_txn_offsets(Context& ctx, Group& g, const TxnIdentity& who, bool commit) {

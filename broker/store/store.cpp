@@ -13,6 +13,7 @@ void Store::on_start(Context&) {
 
 void Store::on_crash(Context&) {
   queue_.clear();
+  lock_waiters_.clear();
   committing_ = false;
   ++generation_;
 }
@@ -21,6 +22,11 @@ void Store::on_packet(Context& ctx, NodeId from, const Packet& p) {
   if (p.is<StoreWrite>() || p.is<StateWrite>() || p.is<OutboxFetch>() || p.is<OutboxMark>()) {
     queue_.push_back(Pending{from, p});
     commit_next(ctx);
+  } else if (p.is<xa::Prepare>() || p.is<xa::Commit>() || p.is<xa::Rollback>()) {
+    queue_.push_back(Pending{from, p});  // each writes (and flushes) the store's log
+    commit_next(ctx);
+  } else if (p.is<xa::Recover>()) {
+    xa_recover(ctx, from);  // a read of what is prepared: no commit to wait for
   }
 }
 
@@ -47,6 +53,8 @@ void Store::on_timer(Context& ctx, const Timer& t) {
     ctx.send(p.from, std::move(rows));
   } else if (const auto* m = p.p.as<OutboxMark>()) {
     if (outbox_.erase(m->msg)) ctx.emit(Event{.kind = ev::OutboxSent, .msg = m->msg, .peer = p.from});
+  } else {
+    xa_apply(ctx, p.from, p.p);
   }
   commit_next(ctx);
 }

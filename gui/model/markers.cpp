@@ -40,6 +40,8 @@ const char* marker_kind_name(MarkerKind k) {
     case MarkerKind::Expired: return "expired";
     case MarkerKind::Returned: return "returned / unroutable";
     case MarkerKind::Blocked: return "publisher blocked";
+    case MarkerKind::TxnCommit: return "transaction commit";
+    case MarkerKind::TxnAbort: return "transaction abort";
   }
   return "?";
 }
@@ -263,6 +265,21 @@ void MarkerFinder::on_event(std::size_t i, const SimState& s) {
                            field::flag<"paused">(e) ? fmt::format("{} sees {} of {} nodes: paused (pause_minority)", nm(e.node),
                                                                   field::integer<"reachable">(e), field::integer<"cluster_size">(e))
                                                     : fmt::format("{} sees a majority again: resumes", nm(e.node))});
+      break;
+    case ev::TxnState: {
+      // One mark per transaction, when the coordinator completes it (every marker written).
+      const std::string st = field::text<"state">(e);
+      if (st == "CompleteCommit" || st == "CompleteAbort")
+        out.push_back(Marker{e.t, st == "CompleteCommit" ? MarkerKind::TxnCommit : MarkerKind::TxnAbort, i, 0, e.peer,
+                             fmt::format("{} {} transaction of {} (producer epoch {})", nm(e.node),
+                                         st == "CompleteCommit" ? "commits" : "aborts", field::text<"transactional_id">(e),
+                                         field::integer<"producer_epoch">(e))});
+      break;
+    }
+    case ev::TxnFenced:
+      out.push_back(Marker{e.t, MarkerKind::Fenced, i, 0, e.peer,
+                           fmt::format("{} refuses {}'s {}: producer epoch {} is fenced by a newer instance", nm(e.node),
+                                       nm(e.peer), field::text<"request">(e), field::integer<"producer_epoch">(e))});
       break;
     case ev::BrokerFenced:
       if (field::flag<"fenced">(e))

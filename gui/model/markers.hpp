@@ -23,9 +23,9 @@ namespace bs::gui {
 enum class MarkerKind {
   Crash, Restart, LinkDown, LinkUp, Redelivery, Reorder, Loss, Duplicate, Failover,
   Election, UncleanElection, IsrShrink, IsrExpand, Truncate, Fenced, MemoryAlarm, Paused,
-  Rebalance, Seek, DeadLetter, Expired, Returned, Blocked
+  Rebalance, Seek, DeadLetter, Expired, Returned, Blocked, TxnCommit, TxnAbort
 };
-inline constexpr int kMarkerKindCount = 23;
+inline constexpr int kMarkerKindCount = 25;
 
 /// Name of a marker kind for the legend ("crash", "reorder", ...).
 const char* marker_kind_name(MarkerKind k);

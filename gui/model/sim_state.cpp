@@ -319,6 +319,13 @@ void SimState::apply(const Event& e, std::size_t index) {
       p.next_offset = std::max(p.next_offset, offset(e) + 1);
       break;
     }
+    case ev::TxnMarker: {
+      // A control record: it takes an offset of the log but is no message.
+      auto& p = partition_state(partition(e), e.node);
+      p.records.push_back(Record{offset(e), 0, "", static_cast<std::int8_t>(field::flag<"committed">(e) ? 1 : 2)});
+      p.next_offset = std::max(p.next_offset, offset(e) + 1);
+      break;
+    }
     case ev::Fetch: {
       auto& cur = partition_state(partition(e), kNoNode).cursors[e.peer];
       cur.position = offset(e) + std::max<std::int64_t>(field::integer<"count">(e), 0);

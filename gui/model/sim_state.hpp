@@ -91,8 +91,9 @@ struct LostMsg {
 /// Log model: one record of a partition.
 struct Record {
   std::int64_t offset = 0;
-  MsgId msg = 0;
+  MsgId msg = 0;        ///< 0 for a transaction marker
   std::string key;
+  std::int8_t control = 0;  ///< a transaction marker (KIP-98 control record): 1 commit, 2 abort
 };
 
 /// Log model: a consumer's place in a partition.

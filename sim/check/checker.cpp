@@ -86,6 +86,12 @@ std::vector<MsgId> Checker::unpublished() const {
   return out;
 }
 
+Checker::TxnRecord Checker::txn_record(MsgId msg) const {
+  auto it = impl_->txn_records.find(msg);
+  if (it == impl_->txn_records.end()) return TxnRecord::None;  // not transactional, or committed
+  return it->second.aborted ? TxnRecord::Aborted : TxnRecord::Open;
+}
+
 std::int64_t Checker::committed_offset(const std::string& group, const std::string& partition) const {
   auto it = impl_->committed.find({group, partition});
   return it == impl_->committed.end() ? -1 : it->second;
@@ -151,6 +157,7 @@ Totals Checker::totals() const {
   impl_->replication_totals(t);
   impl_->flow_totals(t);
   impl_->quorum_totals(t);
+  impl_->two_phase_totals(t);
   t.latency_p50_ms = impl_->latency.quantile(0.50);
   t.latency_p95_ms = impl_->latency.quantile(0.95);
   t.latency_p99_ms = impl_->latency.quantile(0.99);

@@ -98,6 +98,9 @@ class Checker final : public EventSink {
   /// Store nodes: the messages whose state change committed and that no producer has
   /// published so far, in id order.
   std::vector<MsgId> unpublished() const;
+  /// Log model, Kafka transactions: where a record's transaction stands as of now.
+  enum class TxnRecord { None, Open, Aborted };
+  TxnRecord txn_record(MsgId msg) const;
   /// Log model: every partition the trace has mentioned so far, by name.
   std::vector<ReplicationView> replication() const;
 

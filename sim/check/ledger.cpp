@@ -228,6 +228,7 @@ void Ledger::on_confirm(const Event& e) {
 void Ledger::on_crash_event(const Event& e) {
   down.insert(e.node);
   effects_on_crash(e.node);
+  xa_on_crash(e.node);
   on_crash(e);
   vanish_in_flight(e.node);
   update_availability_all(e.t);

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -395,6 +396,25 @@ struct Ledger {
   void effects_on_ack(MsgId id, NodeId consumer);
   void effects_on_crash(NodeId node);
   void lose_effect(const EffectKey& k);
+  // Two-phase commit (rules/two_phase.cpp): each participant's transactions in doubt
+  // (from its xa_prepare to its xa_commit / xa_rollback), the outcome each participant
+  // applied (a broker that committed the ack while the store rolled the effect back has
+  // lost the effect), and the stores' lock waits.
+  using XaKey = std::tuple<NodeId, NodeId, std::int64_t>;  // (participant, coordinator, xid)
+  std::map<XaKey, double> in_doubt_since;
+  std::map<XaKey, double> lock_wait_since;
+  struct XaOutcome {
+    MsgId msg = 0;
+    NodeId store = kNoNode;
+    bool broker_committed = false, store_rolled_back = false;
+  };
+  std::map<std::pair<NodeId, std::int64_t>, XaOutcome> xa_outcomes;  // (coordinator, xid)
+  void on_xa_prepare(const Event& e);
+  void on_xa_outcome(const Event& e);
+  void on_xa_decision(const Event& e);
+  void on_xa_lock_wait(const Event& e);
+  void xa_on_crash(NodeId node);
+  void two_phase_totals(Totals& into) const;
   // Flow control (RabbitMQ memory alarm): alarms, and each publisher's blocked time.
   void on_memory_alarm(const Event& e);
   void on_blocked(const Event& e);

@@ -21,6 +21,14 @@ void store_rules(Rules& r) {
   r[static_cast<std::size_t>(ev::OutboxSent)] = &Ledger::on_outbox_sent;
 }
 
+void two_phase_rules(Rules& r) {
+  r[static_cast<std::size_t>(ev::XaPrepare)] = &Ledger::on_xa_prepare;
+  r[static_cast<std::size_t>(ev::XaCommit)] = &Ledger::on_xa_outcome;
+  r[static_cast<std::size_t>(ev::XaRollback)] = &Ledger::on_xa_outcome;
+  r[static_cast<std::size_t>(ev::XaDecision)] = &Ledger::on_xa_decision;
+  r[static_cast<std::size_t>(ev::XaLockWait)] = &Ledger::on_xa_lock_wait;
+}
+
 void amqp_rules(Rules& r) {
   r[static_cast<std::size_t>(ev::Enqueue)] = &Ledger::on_enqueue;
   r[static_cast<std::size_t>(ev::Unroutable)] = &Ledger::on_unroutable;
@@ -62,6 +70,7 @@ const std::array<Ledger::Rule, kEventKindLimit>& Ledger::rules() {
     Rules r{};
     core_rules(r);
     store_rules(r);  // a store serves any model
+    two_phase_rules(r);
     amqp_rules(r);   // one line per model
     kafka_rules(r);
     return r;

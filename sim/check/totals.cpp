@@ -13,9 +13,7 @@ const std::vector<std::pair<std::string, Getter>>& table() {
       BS_TOTAL(acked),          BS_TOTAL(nacked),        BS_TOTAL(requeued),          BS_TOTAL(dead_lettered),
       BS_TOTAL(dropped),        BS_TOTAL(lost),          BS_TOTAL(pending),           BS_TOTAL(duplicates),
       BS_TOTAL(duplicates_skipped), BS_TOTAL(effects), BS_TOTAL(duplicate_effects), BS_TOTAL(effects_lost),
-      BS_TOTAL(state_changes), BS_TOTAL(unpublished), BS_TOTAL(txn_committed), BS_TOTAL(txn_aborted),
-      BS_TOTAL(aborted_records), BS_TOTAL(aborted_read), BS_TOTAL(fenced_writes), BS_TOTAL(duplicate_outputs),
-      BS_TOTAL(reordered), BS_TOTAL(reordered_across_consumers), BS_TOTAL(missed),
+      BS_TOTAL(state_changes), BS_TOTAL(unpublished), BS_TOTAL(reordered), BS_TOTAL(reordered_across_consumers), BS_TOTAL(missed),
       BS_TOTAL(reordered_per_key), BS_TOTAL(reordered_across_partitions),
       BS_TOTAL(latency_p50_ms), BS_TOTAL(latency_p95_ms), BS_TOTAL(latency_p99_ms), BS_TOTAL(latency_max_ms),
       BS_TOTAL(throughput_per_s),
@@ -31,6 +29,23 @@ const std::vector<std::pair<std::string, Getter>>& table() {
       BS_TOTAL(mirror_promotions), BS_TOTAL(queue_leader_changes), BS_TOTAL(unavailable_s)};
   return t;
 }
+// Totals of one feature (two-phase commit, Kafka transactions): looked up always,
+// written (footer, metrics) only when the run used it, so other runs' output is unchanged.
+struct Section {
+  bool (*used)(const Totals&);
+  std::vector<std::pair<std::string, Getter>> rows;
+};
+const std::vector<Section>& sections() {
+  static const std::vector<Section> s = {
+      {[](const Totals& t) { return t.two_phase; },
+       {BS_TOTAL(in_doubt_s), BS_TOTAL(in_doubt_max_s), BS_TOTAL(lock_wait_max_s), BS_TOTAL(xa_commits),
+        BS_TOTAL(xa_rollbacks)}},
+      {[](const Totals& t) { return !t.transactions.empty() || t.transforms; },
+       {BS_TOTAL(txn_committed), BS_TOTAL(txn_aborted), BS_TOTAL(aborted_records), BS_TOTAL(aborted_read),
+        BS_TOTAL(fenced_writes), BS_TOTAL(duplicate_outputs)}},
+  };
+  return s;
+}
 #undef BS_TOTAL
 }  // namespace
 
@@ -38,6 +53,8 @@ const std::vector<std::string>& total_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> n;
     for (const auto& [k, g] : table()) n.push_back(k);
+    for (const auto& sec : sections())
+      for (const auto& [k, g] : sec.rows) n.push_back(k);
     return n;
   }();
   return names;
@@ -46,12 +63,18 @@ const std::vector<std::string>& total_names() {
 nlohmann::ordered_json totals_json(const Totals& t) {
   nlohmann::ordered_json out;
   for (const auto& [name, get] : table()) out[name] = get(t);
+  for (const auto& sec : sections())
+    if (sec.used(t))
+      for (const auto& [name, get] : sec.rows) out[name] = get(t);
   return out;
 }
 
 bool total_by_name(const Totals& t, const std::string& name, double& out) {
   for (const auto& [k, g] : table())
     if (k == name) return out = g(t), true;
+  for (const auto& sec : sections())
+    for (const auto& [k, g] : sec.rows)
+      if (k == name) return out = g(t), true;
   if (name.rfind("produce_errors.", 0) == 0) {
     auto it = t.produce_errors_by_name.find(name.substr(15));
     out = it == t.produce_errors_by_name.end() ? 0.0 : static_cast<double>(it->second);
@@ -87,6 +110,18 @@ bool total_by_name(const Totals& t, const std::string& name, double& out) {
     else if (f == "state_changes") out = static_cast<double>(s.state_changes);
     else if (f == "unpublished") out = static_cast<double>(s.unpublished);
     else if (f == "outbox_unsent") out = static_cast<double>(s.outbox_unsent);
+    else return false;
+    return true;
+  }
+  if (auto [who, f] = field("participants."); !who.empty()) {
+    auto it = t.participants.find(who);
+    const ParticipantTotals p = it == t.participants.end() ? ParticipantTotals{} : it->second;
+    if (f == "prepared") out = static_cast<double>(p.prepared);
+    else if (f == "committed") out = static_cast<double>(p.committed);
+    else if (f == "rolled_back") out = static_cast<double>(p.rolled_back);
+    else if (f == "in_doubt") out = static_cast<double>(p.in_doubt);
+    else if (f == "in_doubt_s") out = p.in_doubt_s;
+    else if (f == "in_doubt_max_s") out = p.in_doubt_max_s;
     else return false;
     return true;
   }

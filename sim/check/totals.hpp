@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,16 @@ struct TransactionTotals {
   std::int64_t producer_epoch = -1;
   std::uint64_t committed = 0;  ///< transactions completed by commit markers
   std::uint64_t aborted = 0;    ///< transactions completed by abort markers
+};
+
+/// Per-participant figures of two-phase commit (a broker with XA, a store).
+struct ParticipantTotals {
+  std::uint64_t prepared = 0;     ///< transactions it prepared (voted yes)
+  std::uint64_t committed = 0;
+  std::uint64_t rolled_back = 0;  ///< of prepared ones
+  std::uint64_t in_doubt = 0;     ///< prepared and not yet told the outcome (now, or at the end)
+  double in_doubt_s = 0;          ///< simulated seconds, summed over its transactions, from prepare to outcome
+  double in_doubt_max_s = 0;      ///< the longest one
 };
 
 /// Per-queue (or per-partition) figures.
@@ -144,6 +155,15 @@ struct Totals {
   std::map<std::string, QueueTotals> queues;        ///< by queue or partition name
   std::map<std::string, StoreTotals> stores;        ///< by store node name
   std::map<std::string, TransactionTotals> transactions;  ///< by transactional.id
+  std::set<std::string> fenced_clients;  ///< instances a broker refused for an older producer epoch (zombies)
+  // Two-phase commit (the trace has xa_* events); written to the footer and metrics only then.
+  bool two_phase = false;
+  double in_doubt_s = 0;             ///< simulated seconds participants spent in doubt (prepared, outcome unknown), summed
+  double in_doubt_max_s = 0;         ///< the longest any one participant was in doubt about one transaction
+  double lock_wait_max_s = 0;        ///< the longest a store's prepare waited for a key another prepared transaction locked
+  std::uint64_t xa_commits = 0;      ///< coordinators' commit decisions
+  std::uint64_t xa_rollbacks = 0;    ///< coordinators' rollback decisions (a no vote, a timeout, presumed abort after a restart)
+  std::map<std::string, ParticipantTotals> participants;  ///< by node name
 };
 
 /// Look a total up by name ("lost", "latency_p99_ms", "consumers.c1.processed",

@@ -81,7 +81,8 @@ int cmd_compare(const std::string& a, const std::string& b, std::optional<std::u
   fmt::print("{:<28} {:>22} {:>22}\n", "", ra.metrics.value("scenario", a), rb.metrics.value("scenario", b));
   fmt::print("{:<28} {:>22} {:>22}\n", "model", ra.metrics.value("model", ""), rb.metrics.value("model", ""));
   for (const char* k : {"published", "confirmed", "delivered", "redelivered", "processed", "lost", "duplicates",
-                        "effects", "duplicate_effects", "effects_lost", "aborted_read", "duplicate_outputs", "reordered", "reordered_across_consumers", "reordered_per_key",
+                        "effects", "duplicate_effects", "effects_lost", "in_doubt_s", "in_doubt_max_s", "aborted_read",
+                        "duplicate_outputs", "reordered", "reordered_across_consumers", "reordered_per_key",
                         "reordered_across_partitions", "missed", "pending", "latency_p50_ms",
                         "latency_p95_ms", "latency_p99_ms", "throughput_per_s"})
     fmt::print("{:<28} {:>22} {:>22}\n", k, cell(ra.metrics, k), cell(rb.metrics, k));

@@ -67,6 +67,10 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r) {
     fmt::print(out, "  effects {:>10}   DUPLICATE EFFECTS {:>3}   EFFECTS LOST {:>4}   skipped as duplicates {}\n", t.effects,
                t.duplicate_effects, t.effects_lost, t.duplicates_skipped);
   }
+  // Two-phase commit's price: how long participants could decide nothing (docs/exactly-once.md).
+  if (t.two_phase)
+    fmt::print(out, "  xa commits {:>7}   xa rollbacks {:>5}   IN DOUBT {:.3f} s (longest {:.3f} s)   lock waits up to {:.3f} s\n",
+               t.xa_commits, t.xa_rollbacks, t.in_doubt_s, t.in_doubt_max_s, t.lock_wait_max_s);
   fmt::print(out, "  latency ms  p50 {:.1f}  p95 {:.1f}  p99 {:.1f}  max {:.1f}    throughput {:.1f} msg/s\n\n",
              t.latency_p50_ms, t.latency_p95_ms, t.latency_p99_ms, t.latency_max_ms, t.throughput_per_s);
   if (!t.consumers.empty()) {
@@ -87,6 +91,14 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r) {
     for (const auto& [name, st] : t.stores)
       fmt::print(out, "  {:<12} {:>8} {:>17} {:>12} {:>13} {:>11} {:>13}\n", name, st.effects, st.duplicate_effects,
                  st.effects_lost, st.state_changes, st.unpublished, st.outbox_unsent);
+    fmt::print(out, "\n");
+  }
+  if (!t.participants.empty()) {
+    fmt::print(out, "  {:<12} {:>8} {:>9} {:>11} {:>13} {:>12} {:>8}\n", "participant", "prepared", "committed", "rolled back",
+               "in doubt (s)", "longest (s)", "at end");
+    for (const auto& [name, p] : t.participants)
+      fmt::print(out, "  {:<12} {:>8} {:>9} {:>11} {:>13.3f} {:>12.3f} {:>8}\n", name, p.prepared, p.committed, p.rolled_back,
+                 p.in_doubt_s, p.in_doubt_max_s, p.in_doubt);
     fmt::print(out, "\n");
   }
   if (model) model->summary_tables(out, t);

@@ -151,6 +151,13 @@ std::vector<Expectation> read_expect(const JsonIn& ex, const Scenario& s) {
       }
       known = true;
     }
+    if (!known && metric.rfind("participants.", 0) == 0) {
+      // Two-phase commit: participants.NODE.field (a broker with XA or a store).
+      const auto dot2 = metric.rfind('.');
+      const std::string who = dot2 > 13 ? metric.substr(13, dot2 - 13) : "";
+      if (s.find_node(who) == kNoNode) v.fail(fmt::format("metric \"{}\" names unknown node \"{}\"", metric, who));
+      known = true;
+    }
     if (!known) v.fail(fmt::format("unknown metric \"{}\" (known: {}, consumers.NAME.*, queues.NAME.*)", metric, fmt::join(total_names(), ", ")));
     Expectation e;
     e.metric = metric;

@@ -6,7 +6,9 @@
 //   - each consumer's "skipped dup" boxes equal the checker's duplicates_skipped;
 //   - a message an auto-ack consumer holds is delivered, not yet processed, not lost;
 //   - a duplicate an idempotent consumer skips, an effect a store applies a second time,
-//     and one that becomes lost each have their marker.
+//     and one that becomes lost each have their marker;
+//   - each completed Kafka transaction has its commit or abort marker, each fenced request
+//     its fencing marker, and the tapes cross out as many aborted records as the checker counts.
 // At the end no auto-ack delivery is still held unless the checker has pending messages,
 // and each state change never published has its marker.
 // Usage: gui_lesson_meaning [--print] TRACE.jsonl...   (--print lists markers and stops)
@@ -19,6 +21,8 @@
 #include "model/trace_model.hpp"
 #include "amqp/events.hpp"
 #include "store/events.hpp"
+#include "kafka/events.hpp"
+#include "vocabulary/event_read.hpp"
 
 using namespace bs;
 using namespace bs::gui;
@@ -73,6 +77,15 @@ int main(int argc, char** argv) {
         fail(where, "m" + std::to_string(e.msg) + "'s effect applied again, no marker");
       for (MsgId id : v.effects_lost)
         if (!marked(MarkerKind::Loss, id, k)) fail(where, "m" + std::to_string(id) + "'s effect lost, no marker");
+      // Kafka transactions: each completed one has its commit or abort mark, each refused
+      // zombie request its fencing mark.
+      if (e.kind == ev::TxnState) {
+        const std::string st = field::text<"state">(e);
+        if ((st == "CompleteCommit" && !marked(MarkerKind::TxnCommit, 0, k)) ||
+            (st == "CompleteAbort" && !marked(MarkerKind::TxnAbort, 0, k)))
+          fail(where, "transaction " + st + " without its marker");
+      }
+      if (e.kind == ev::TxnFenced && !marked(MarkerKind::Fenced, 0, k)) fail(where, "fenced request without its marker");
       const Totals t = s.ledger().totals();
       for (const auto& [node, c] : s.consumers()) {
         auto it = t.consumers.find(model->node_name(node));
@@ -90,6 +103,14 @@ int main(int argc, char** argv) {
                 fail(where, "m" + std::to_string(h.msg) + " still held by " + model->node_name(node) + " at the end, nothing pending");
             }
     }
+    // Every record an aborted transaction wrote is crossed out on its tape: as many as the
+    // checker's aborted_records.
+    std::uint64_t crossed = 0;
+    for (const PartitionState& p : s.partitions())
+      for (const Record& r : p.records) crossed += r.msg && s.ledger().txn_record(r.msg) == Checker::TxnRecord::Aborted;
+    if (crossed != s.ledger().totals().aborted_records)
+      fail(path, std::to_string(crossed) + " aborted records on the tapes, checker says " +
+                     std::to_string(s.ledger().totals().aborted_records));
     for (MsgId id : s.ledger().unpublished())
       if (std::none_of(model->markers.begin(), model->markers.end(), [&](const Marker& mk) {
             return mk.kind == MarkerKind::Loss && mk.msg == id && tr.events[mk.event].kind == ev::StateChange;

@@ -4,7 +4,9 @@ over the lessons. Every run must end with exit 0 or 1 and a complete trace (head
 footer last). On the scenarios that promise at-least-once end to end (manual acks,
 confirms with retries, durable queues and persistent messages; or commit after
 processing), every fault is undone early enough to recover, and then nothing confirmed
-may be lost and nothing may stay pending.
+may be lost and nothing may stay pending; with a store, every message has one effect;
+with two-phase commit, one commit decision, and nobody stays in doubt; with Kafka
+transactions, read_committed readers read each output once and no aborted record.
 
 Usage: soak.py BROKERSIM SCENARIO_DIR SAFE_DIR [--runs N] [--seed S]
 Prints each failure with the command that reproduces it, then 'N passed, N failed'.
@@ -121,10 +123,21 @@ def main():
                     why.append(f"pending {t['pending']}")
                 if t.get("diverged", 0) != 0:  # in-sync replicas must agree below the high watermark
                     why.append(f"diverged {t['diverged']}")
+                # Kafka transactions with read_committed readers: each input's output read once,
+                # never an aborted one.
+                if any("transactional_id" in n for n in sc["nodes"]):
+                    if t.get("duplicate_outputs", 0) != 0 or t.get("aborted_read", 0) != 0:
+                        why.append(f"duplicate outputs {t.get('duplicate_outputs')}, aborted read {t.get('aborted_read')}")
                 if any(n["role"] == "store" for n in sc["nodes"]):  # idempotent consumers: one effect each
                     if t["duplicate_effects"] != 0 or t["effects_lost"] != 0 or t["effects"] != t["routed"]:
                         why.append(f"effects {t['effects']} of {t['routed']} routed, duplicate {t['duplicate_effects']}, "
                                    f"lost {t['effects_lost']}")
+                    # Two-phase commit: each message committed by exactly one decision, and no
+                    # participant left in doubt once the faults are undone.
+                    if t.get("xa_commits", t["routed"]) != t["routed"]:
+                        why.append(f"xa commits {t['xa_commits']} of {t['routed']} routed")
+                    if "in_doubt_max_s" in t and t["in_doubt_max_s"] > 0.55 * sc["duration_s"]:
+                        why.append(f"in doubt for {t['in_doubt_max_s']} s")
                     # An outbox: every state change published, every one with its effect.
                     if t["state_changes"] and (t["unpublished"] != 0 or t["effects"] != t["state_changes"]):
                         why.append(f"state changes {t['state_changes']}, unpublished {t['unpublished']}, effects {t['effects']}")

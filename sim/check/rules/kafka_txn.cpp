@@ -21,6 +21,11 @@ void Ledger::on_txn_state(const Event& e) {
 // their unread copies are settled as discarded (neither lost nor pending), and every
 // reading of them so far counts as an aborted record read.
 void Ledger::on_txn_marker(const Event& e) {
+  // The marker takes an offset of the leader's log (a control record, no message).
+  if (const std::int64_t off = offset(e); off >= 0) {
+    auto& log = partition_state(partition(e)).logs[e.node];
+    if (log.size() <= static_cast<std::size_t>(off)) log.resize(static_cast<std::size_t>(off) + 1, 0);
+  }
   auto it = open_txn.find({partition(e), field::integer<"producer_id">(e)});
   if (it == open_txn.end()) return;
   const bool commit = field::flag<"committed">(e);
@@ -49,7 +54,10 @@ void Ledger::on_txn_marker(const Event& e) {
   open_txn.erase(it);
 }
 
-void Ledger::on_txn_fenced(const Event&) { ++t.fenced_writes; }
+void Ledger::on_txn_fenced(const Event& e) {
+  ++t.fenced_writes;
+  if (e.peer < names.size()) t.fenced_clients.insert(names[e.peer]);
+}
 
 void Ledger::note_txn_read(const Event& e, ConsumerTotals& ct) {
   if (auto r = txn_records.find(e.msg); r != txn_records.end()) {

@@ -26,14 +26,17 @@ void load_consumer_store(const JsonIn& n, const Scenario& s, bool idempotent, am
     return;
   }
   if (c.auto_ack) n.at("store").fail("a consumer that writes effects to a store acks them: use \"ack\": \"manual\"");
-  c.effect_order = n.one_of("effect_order", {"effect_then_ack", "ack_then_effect"}, "effect_then_ack") == "ack_then_effect"
-                       ? Cfg::EffectOrder::AckThenEffect
-                       : Cfg::EffectOrder::EffectThenAck;
+  const std::string order = n.one_of("effect_order", {"effect_then_ack", "ack_then_effect", "two_phase"}, "effect_then_ack");
+  c.effect_order = order == "ack_then_effect" ? Cfg::EffectOrder::AckThenEffect
+                   : order == "two_phase"     ? Cfg::EffectOrder::TwoPhase
+                                              : Cfg::EffectOrder::EffectThenAck;
   if (n.has("record_id") && !idempotent)
     n.at("record_id").fail("only an idempotent consumer records processed ids: add \"idempotent\": true");
   if (idempotent)
     c.record_id = n.one_of("record_id", {"with_effect", "after_ack"}, "with_effect") == "after_ack" ? Cfg::RecordId::AfterAck
                                                                                                    : Cfg::RecordId::WithEffect;
+  if (n.has("record_id") && c.effect_order == Cfg::EffectOrder::TwoPhase)
+    n.at("record_id").fail("with \"two_phase\" the ack and the effect commit together: there is no processed id to record");
   if (c.record_id == Cfg::RecordId::AfterAck && c.effect_order == Cfg::EffectOrder::AckThenEffect)
     n.at("record_id").fail("\"after_ack\" writes the id after an ack that follows the effect; with \"ack_then_effect\" use \"with_effect\"");
   c.store_timeout_s = n.num("store_timeout_ms", 1, 1e7, 1000) / 1000;
@@ -110,8 +113,11 @@ BrokerDecl::Mirroring load_policy(const JsonIn& q, amqp::QueueConfig& c) {
 BrokerDecl load_broker(const JsonIn& n) {
   n.expect_object({"name", "role", "exchanges", "queues", "bindings", "heartbeat_s", "peers", "total_memory_bytes",
                    "vm_memory_high_watermark", "message_overhead_bytes", "memory_monitor_interval_ms", "cluster_nodes",
-                   "net_ticktime_s", "cluster_partition_handling", "cpu_cost_ms"});
+                   "net_ticktime_s", "cluster_partition_handling", "cpu_cost_ms", "xa"});
   BrokerDecl d;
+  // XA transactions as ActiveMQ Classic offers them (a JMS XASession); RabbitMQ has none.
+  d.cfg.xa = n.boolean("xa", false);
+  if (d.cfg.xa && n.has("cluster_nodes")) n.at("xa").fail("XA transactions are modelled on a standalone broker: remove \"cluster_nodes\" or \"xa\"");
   d.cfg.heartbeat_s = n.num("heartbeat_s", 0.01, 3600, 1.0);
   d.cfg.total_memory_bytes = static_cast<std::uint64_t>(n.integer("total_memory_bytes", 1, INT64_MAX, 0));
   if (n.has("vm_memory_high_watermark")) {
@@ -462,6 +468,13 @@ void load_amqp_model(const JsonIn& nodes, Scenario& s) {
       c.heartbeat_s = b.cfg.heartbeat_s;  // AMQP negotiates one interval per connection
       bool idempotent = n.boolean("idempotent", false);
       load_consumer_store(n, s, idempotent, c);
+      if (c.effect_order == amqp::ConsumerConfig::EffectOrder::TwoPhase)
+        for (NodeId id : cb.ids)
+          if (!brokers[id].cfg.xa || brokers[id].cfg.cluster.clustered())
+            n.at("effect_order").fail(fmt::format(
+                "\"two_phase\" prepares the ack on the broker, and broker \"{}\" does not support XA transactions: "
+                "add \"xa\": true to it (a standalone broker, as ActiveMQ offers XA; RabbitMQ has none)",
+                s.node_names[id]));
       if (c.store != kNoNode) idempotent = false;  // the store's processed-ids table is the idempotency table
       // Without a store, the idempotency table stands for the service's database, shared
       // and instantaneous: one per queue of the first broker in the list that holds it (it
