@@ -46,6 +46,7 @@ ImU32 marker_color(MarkerKind k) {
     case MarkerKind::Blocked: return IM_COL32(255, 90, 40, 255);
     case MarkerKind::TxnCommit: return IM_COL32(120, 220, 120, 255);
     case MarkerKind::TxnAbort: return IM_COL32(255, 80, 80, 255);
+    case MarkerKind::LockWait: return IM_COL32(255, 170, 40, 255);
   }
   return kText;
 }

@@ -156,7 +156,11 @@ void draw_queues(AppState& app, Run& run, ImVec2 size) {
       }
       if (pf != q.prefetch.end() && pf->second > 0)
         wrap_text(theme::kText, "%s unacked (prefetch %lld)%s:", m.node_name(consumer).c_str(), static_cast<long long>(pf->second),
-                  down ? " - consumer crashed, broker has not noticed yet" : "");
+                  // Still held after the broker declared the connection dead: only a
+                  // prepared two-phase commit ack keeps a delivery so (it is in doubt).
+                  q.closed.count(consumer) ? " - connection dead, held prepared (in doubt)"
+                  : down                   ? " - consumer crashed, broker has not noticed yet"
+                                           : "");
       else
         wrap_text(theme::kText, "%s unacked%s:", m.node_name(consumer).c_str(), down ? " - consumer crashed" : "");
       ImGui::Indent(1.5f * em);

@@ -93,6 +93,7 @@ void draw_marker_glyph(ImDrawList* dl, ImVec2 p, float r, MarkerKind k) {
                             ImVec2(p.x - r * 0.3f, p.y + r * 0.9f), c);
       break;
     case MarkerKind::Blocked:  // no entry: a disc with a bar across
+    case MarkerKind::LockWait:
       dl->AddCircleFilled(p, r, c, 12);
       dl->AddRectFilled(ImVec2(p.x - r * 0.65f, p.y - r * 0.2f), ImVec2(p.x + r * 0.65f, p.y + r * 0.2f), theme::kBackground);
       break;
@@ -111,7 +112,7 @@ void draw_marker_glyph(ImDrawList* dl, ImVec2 p, float r, MarkerKind k) {
 int row_of(MarkerKind k) {
   return k == MarkerKind::Crash || k == MarkerKind::Restart || k == MarkerKind::LinkDown || k == MarkerKind::LinkUp ||
                  k == MarkerKind::Failover || k == MarkerKind::Fenced || k == MarkerKind::MemoryAlarm ||
-                 k == MarkerKind::Paused || k == MarkerKind::Blocked || k == MarkerKind::Rebalance || k == MarkerKind::Seek
+                 k == MarkerKind::Paused || k == MarkerKind::Blocked || k == MarkerKind::LockWait || k == MarkerKind::Rebalance || k == MarkerKind::Seek
              ? 0
              : 1;
 }

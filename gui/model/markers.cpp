@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "store/events.hpp"
+#include "store/xa_events.hpp"
 #include "vocabulary/event_read.hpp"
 #include "check/ledger.hpp"
 #include "model/sim_state.hpp"
@@ -42,6 +43,7 @@ const char* marker_kind_name(MarkerKind k) {
     case MarkerKind::Blocked: return "publisher blocked";
     case MarkerKind::TxnCommit: return "transaction commit";
     case MarkerKind::TxnAbort: return "transaction abort";
+    case MarkerKind::LockWait: return "lock wait";
   }
   return "?";
 }
@@ -276,6 +278,20 @@ void MarkerFinder::on_event(std::size_t i, const SimState& s) {
                                          field::integer<"producer_epoch">(e))});
       break;
     }
+    case ev::XaDecision: {
+      // Two-phase commit: the coordinator's decision (rollback after a no, a timeout or a
+      // restart that finds no logged commit: presumed abort).
+      const bool commit = field::flag<"commit">(e);
+      out.push_back(Marker{e.t, commit ? MarkerKind::TxnCommit : MarkerKind::TxnAbort, i, e.msg, e.node,
+                           fmt::format("{} decides {} of m{} (two-phase commit, {})", nm(e.node),
+                                       commit ? "commit" : "rollback", e.msg, reason(e))});
+      break;
+    }
+    case ev::XaLockWait:
+      out.push_back(Marker{e.t, MarkerKind::LockWait, i, e.msg, e.node,
+                           fmt::format("{}: m{} waits for key {}, locked by a prepared transaction", nm(e.node), e.msg,
+                                       field::text<"key">(e))});
+      break;
     case ev::TxnFenced:
       out.push_back(Marker{e.t, MarkerKind::Fenced, i, 0, e.peer,
                            fmt::format("{} refuses {}'s {}: producer epoch {} is fenced by a newer instance", nm(e.node),

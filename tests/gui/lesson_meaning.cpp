@@ -22,6 +22,7 @@
 #include "amqp/events.hpp"
 #include "store/events.hpp"
 #include "kafka/events.hpp"
+#include "store/xa_events.hpp"
 #include "vocabulary/event_read.hpp"
 
 using namespace bs;
@@ -86,6 +87,9 @@ int main(int argc, char** argv) {
           fail(where, "transaction " + st + " without its marker");
       }
       if (e.kind == ev::TxnFenced && !marked(MarkerKind::Fenced, 0, k)) fail(where, "fenced request without its marker");
+      if (e.kind == ev::XaDecision &&
+          !marked(field::flag<"commit">(e) ? MarkerKind::TxnCommit : MarkerKind::TxnAbort, e.msg, k))
+        fail(where, "two-phase commit decision on m" + std::to_string(e.msg) + " without its marker");
       const Totals t = s.ledger().totals();
       for (const auto& [node, c] : s.consumers()) {
         auto it = t.consumers.find(model->node_name(node));
