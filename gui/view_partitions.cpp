@@ -41,7 +41,8 @@ void record_box_input(AppState& app, ImVec2 a, ImVec2 b, std::int64_t offset, Ms
 
 // A replicated partition: one compact tape per replica, all on one offset axis, with the
 // high watermark across them.
-void draw_replica_tapes(AppState& app, const TraceModel& m, const ReplicaTapes& t, const PartitionState* p, float width) {
+void draw_replica_tapes(AppState& app, const TraceModel& m, const ReplicaTapes& t, const PartitionState* p,
+                        const Checker& ledger, float width) {
   float em = ImGui::GetFontSize();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   // Pieces of one row that breaks between them at large text.
@@ -84,6 +85,19 @@ void draw_replica_tapes(AppState& app, const TraceModel& m, const ReplicaTapes& 
     for (const TapeCell& c : r.cells) {
       if (c.offset < first) continue;
       ImVec2 a(x_of(c.offset), y), b(a.x + cell - 2, y + ch - gap);
+      // A transaction marker (no message): the dark C / A tile of the single-replica tape.
+      if (!c.msg && p) {
+        auto rec = std::lower_bound(p->records.begin(), p->records.end(), c.offset,
+                                    [](const Record& x, std::int64_t off) { return x.offset < off; });
+        if (rec != p->records.end() && rec->offset == c.offset && rec->control) {
+          const ImU32 mc = rec->control == 1 ? kCommitMarker : theme::kDown;
+          dl->AddRectFilled(a, b, IM_COL32(40, 40, 48, dim ? 120 : 255), 0.15f * em);
+          dl->AddRect(a, b, mc, 0.15f * em, 0, 2.0f);
+          dl->AddText(ImVec2(a.x + 0.15f * em, a.y + 0.05f * em), mc, rec->control == 1 ? "C" : "A");
+          continue;
+        }
+      }
+      const Checker::TxnRecord txn = c.msg ? ledger.txn_record(c.msg) : Checker::TxnRecord::None;
       const bool sel = app.selected && c.msg == app.selected;
       const int alpha = (app.selected && !sel) || dim ? 80 : 255;
       dl->AddRectFilled(a, b, msg_color(c.msg, alpha), 0.15f * em);
@@ -94,10 +108,19 @@ void draw_replica_tapes(AppState& app, const TraceModel& m, const ReplicaTapes& 
         dl->AddRect(a, b, theme::kDown, 0.15f * em, 0, 3.0f);
         dl->AddLine(a, b, theme::kDown, 2.0f);
         dl->AddLine(ImVec2(a.x, b.y), ImVec2(b.x, a.y), theme::kDown, 2.0f);
+      } else if (txn == Checker::TxnRecord::Aborted) {  // as on the single tape: void for read_committed
+        dl->AddRect(a, b, IM_COL32(0, 0, 0, 255), 0.15f * em, 0, 1.0f);
+        dl->AddLine(a, b, theme::kDown, 2.0f);
+        dl->AddLine(ImVec2(a.x, b.y), ImVec2(b.x, a.y), theme::kDown, 2.0f);
       } else {
-        dl->AddRect(a, b, sel ? theme::kSelected : IM_COL32(0, 0, 0, 255), 0.15f * em, 0, sel ? 3.0f : 1.0f);
+        dl->AddRect(a, b, sel ? theme::kSelected : txn == Checker::TxnRecord::Open ? kOpenTxn : IM_COL32(0, 0, 0, 255),
+                    0.15f * em, 0, sel || txn == Checker::TxnRecord::Open ? 2.5f : 1.0f);
       }
-      record_box_input(app, a, b, c.offset, c.msg, c.lost ? " (LOST)" : "");
+      record_box_input(app, a, b, c.offset, c.msg,
+                       c.lost                                 ? " (LOST)"
+                       : txn == Checker::TxnRecord::Open      ? " (transaction open)"
+                       : txn == Checker::TxnRecord::Aborted   ? " (transaction aborted)"
+                                                              : "");
     }
     char leo[32];
     std::snprintf(leo, sizeof leo, "LEO %lld", static_cast<long long>(r.log_end));
@@ -171,7 +194,7 @@ void draw_partitions(AppState& app, Run& run, ImVec2 size) {
     return nullptr;
   };
   for (const ReplicaTapes& t : tapes)
-    if (!t.internal) draw_replica_tapes(app, m, t, state_of(t.partition), width);
+    if (!t.internal) draw_replica_tapes(app, m, t, state_of(t.partition), st.ledger(), width);
   // Cells wide enough for the record keys (lesson 11's "alice", "bob"), within reason.
   float key_w = 0;
   for (const PartitionState& p : st.partitions())
@@ -333,7 +356,7 @@ void draw_partitions(AppState& app, Run& run, ImVec2 size) {
   for (const ReplicaTapes& t : tapes) internal += t.internal && !state_of(t.partition);
   if (internal > 0 && ImGui::TreeNode("##internal", "internal topic partitions (%zu, e.g. __consumer_offsets)", internal)) {
     for (const ReplicaTapes& t : tapes)
-      if (t.internal) draw_replica_tapes(app, m, t, nullptr, width);
+      if (t.internal) draw_replica_tapes(app, m, t, nullptr, st.ledger(), width);
     for (const PartitionState& p : st.partitions())
       if (internal_partition(p.name) && !replicated.count(p.name))
         wrap_dim("%s: leader %s, log end %lld", p.name.c_str(), m.node_name(p.leader).c_str(),

@@ -151,7 +151,9 @@ void LogBroker::on_replica_fetch_response(Context& ctx, NodeId from, const Repli
         remember_record(*r, rec, r->log.log_end_offset());
         // Followers roll and delete segments too; the trace shows the leader's.
         const std::int64_t off = r->log.append(rec);
-        if (id != 0)
+        // A transaction marker is replicated like a record (no message): the follower's
+        // log end moves past it too.
+        if (id != 0 || (rec.control != 0 && !r->internal))
           ctx.emit(Event{.kind = ev::Replicate, .msg = id, .peer = from, .queue = r->name, .tag = off, .seq = epoch});
       }
       r->log.set_high_watermark(std::min(d.high_watermark, r->log.log_end_offset()));
