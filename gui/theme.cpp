@@ -47,6 +47,8 @@ ImU32 marker_color(MarkerKind k) {
     case MarkerKind::TxnCommit: return IM_COL32(120, 220, 120, 255);
     case MarkerKind::TxnAbort: return IM_COL32(255, 80, 80, 255);
     case MarkerKind::LockWait: return IM_COL32(255, 170, 40, 255);
+    case MarkerKind::LeaseExpired: return IM_COL32(255, 200, 90, 255);
+    case MarkerKind::Deduplicated: return IM_COL32(140, 220, 200, 255);
   }
   return kText;
 }

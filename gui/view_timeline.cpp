@@ -82,7 +82,12 @@ void draw_marker_glyph(ImDrawList* dl, ImVec2 p, float r, MarkerKind k) {
       dl->AddLine(ImVec2(p.x - r, p.y - r * 0.7f), ImVec2(p.x, p.y + r * 0.1f), c, 2.0f);
       dl->AddLine(ImVec2(p.x + r, p.y - r * 0.7f), ImVec2(p.x, p.y + r * 0.1f), c, 2.0f);
       break;
+    case MarkerKind::Deduplicated:  // "=": the same message again, absorbed
+      dl->AddRectFilled(ImVec2(p.x - r, p.y - r * 0.6f), ImVec2(p.x + r, p.y - r * 0.15f), c);
+      dl->AddRectFilled(ImVec2(p.x - r, p.y + r * 0.15f), ImVec2(p.x + r, p.y + r * 0.6f), c);
+      break;
     case MarkerKind::Expired:  // an hourglass
+    case MarkerKind::LeaseExpired:
       dl->AddTriangleFilled(ImVec2(p.x - r * 0.8f, p.y - r), ImVec2(p.x + r * 0.8f, p.y - r), ImVec2(p.x, p.y), c);
       dl->AddTriangleFilled(ImVec2(p.x, p.y), ImVec2(p.x - r * 0.8f, p.y + r), ImVec2(p.x + r * 0.8f, p.y + r), c);
       break;

@@ -1,6 +1,7 @@
 // The queue model's (AMQP 0-9-1 / RabbitMQ) event kinds: numbers 32-63.
 #pragma once
 #include <array>
+#include <string_view>
 
 #include "core/event_schema.hpp"
 
@@ -29,7 +30,9 @@ inline constexpr EventKind Autoheal{49};          ///< autoheal: the leader chos
 namespace amqp {
 /// How the queue model's kinds are written in the trace.
 inline constexpr std::array kEvents = {
-    EventSchema{ev::Enqueue, "enqueue", {nullptr, "queue", nullptr, "position", nullptr, nullptr}},
+    // group: the lease model's message group (SQS MessageGroupId, Pub/Sub ordering key,
+    // Service Bus SessionId), for per-group ordering; RabbitMQ has none.
+    EventSchema{ev::Enqueue, "enqueue", {nullptr, "queue", nullptr, "position", nullptr, "group"}},
     EventSchema{ev::Unroutable, "unroutable", {"producer", nullptr, nullptr, nullptr, "returned", "exchange"}},
     EventSchema{ev::Returned, "returned", {"broker", nullptr, nullptr, nullptr, nullptr, "routing_key"}},
     EventSchema{ev::Deliver, "deliver", {"consumer", "queue", "tag", "position", "redelivered", "mode"}},
@@ -48,5 +51,13 @@ inline constexpr std::array kEvents = {
     EventSchema{ev::NodePaused, "node_paused", {nullptr, nullptr, "reachable", "cluster_size", "paused", nullptr}},
     EventSchema{ev::Autoheal, "autoheal", {nullptr, nullptr, "clients", nullptr, "restart", "winner"}},
 };
+/// A `deliver` whose mode settles the message as it is handed out: nobody but the
+/// consumer holds it now (AMQP auto-ack; Service Bus ReceiveAndDelete).
+inline bool settled_on_delivery(std::string_view mode) { return mode == "auto_ack" || mode == "receive_and_delete"; }
+/// A `requeue` because a lease ran out (SQS visibility timeout, Pub/Sub ack deadline,
+/// Service Bus lock expiry), not a consumer's death or a nack.
+inline bool lease_ran_out(std::string_view reason) {
+  return reason == "visibility_timeout" || reason == "ack_deadline" || reason == "lock_expired";
+}
 }  // namespace amqp
 }  // namespace bs

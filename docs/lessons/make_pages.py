@@ -86,6 +86,19 @@ NOTES.update({
     "transactional-outbox": "The two `publish` events of message 8 (0.815 s, and 1.443 s after the restart), the mark that died with the service (`net_drop` of `outbox_mark`), the second copy's `duplicate_skipped` at shipping, then `outbox_sent`. `retries 1`, `UNPUBLISHED 0`, `DUPLICATE EFFECTS 0`, and the store table: orders-db 20 state changes, shipping-db 20 effects.",
 })
 
+# The lease model's lessons (docs/sqs.md, docs/pubsub.md, docs/servicebus.md).
+NOTES.update({
+    "sqs-visibility-timeout": "The `requeue` markers with reason `visibility_timeout`: message 1 at 2.005 s comes back while w1 still works on it, and w1's late DeleteMessage still deletes it (nobody received it meanwhile). Message 3 expires at 3.117 s, w1 receives it again, and w2's DeleteMessage at 3.964 s is a `late_settle` (receipt handle no longer current): `DUPLICATES 2`, `late settles refused 2`, and in the consumer table w1's `redelivered` column.",
+    "sqs-visibility-heartbeat": "The `lease_extended` events (ChangeMessageVisibility, 5000 ms) every second of each job, and no `requeue` at all: `visibility timeouts expired 0`, `DUPLICATES 0`, 8 processed once each.",
+    "sqs-redrive-dead-letter-queue": "Message 3's two `requeue` events (1.605 s and 2.715 s), then at 3.715 s the `dead_letter` to orders-dlq after its third receive. The queue table: orders stored 6 and processed 5, orders-dlq stored 1; `pending 1` is the poison message waiting in the dead-letter queue.",
+    "sqs-fifo-deduplication": "The `net_drop` of SQS's answer to message 3 just after the `link_down` at 0.207 s, the retries (`retries 9`), and at 1.506 s the `deduplicated` events for m3 (and for the other sends that had arrived before). Each worker's `first processed` list: alice's odd messages and bob's even ones each in order, `reordered per group 0`, `DUPLICATES 0`.",
+    "sqs-fifo-retry-after-window": "The `enqueue` of message 3 at 0.205 s and again at 400.009 s, when the held retries arrive after the network heals: 399.8 s is more than the 5-minute interval. w2's `first processed` shows 3 twice; `DUPLICATES 1`, and `deduplicated 49` for the later retries that did fall inside the new interval.",
+    "sns-fanout-filter-policy": "The queue table: audit stored 12, billing 8 (placed and cancelled), big-orders 4 (placed with total >= 100); the `filtered` column (4 and 8) and the `filtered` markers on the timeline name each message a subscription left out.",
+    "pubsub-subscriptions-ack-deadline": "The consumer table: a1 processed all 6 from analytics while b1 and b2 shared billing's 6. b2's delivery of order 3 at about 2 s, its `requeue` with reason `ack_deadline` 10 s later, b1's redelivered copy processed at once; `DUPLICATES 1`, `ack deadlines expired 1`.",
+    "servicebus-peeklock-receive-and-delete": "The two crashes at 1.0 s. orders/peek: the `requeue` events with reason `lock_expired` at 5.415 s for messages 3 and 4, redelivered to the restarted peek. orders/rad: those two messages were deleted as they were handed out: `LOST 2`, `queues.orders/rad.lost 2`, `queues.orders/peek.lost 0`.",
+    "servicebus-sessions": "The `session_lock` events: slow takes bob and keeps him, fast serves alice and carol. Each receiver's `first processed` list holds whole customers, in order: `reordered per group 0` though fast overtakes slow across customers.",
+})
+
 def main():
     pages = []
     for s in sorted((ROOT / "scenarios").glob("*.json")):

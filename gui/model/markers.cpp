@@ -44,6 +44,8 @@ const char* marker_kind_name(MarkerKind k) {
     case MarkerKind::TxnCommit: return "transaction commit";
     case MarkerKind::TxnAbort: return "transaction abort";
     case MarkerKind::LockWait: return "lock wait";
+    case MarkerKind::LeaseExpired: return "lease expired";
+    case MarkerKind::Deduplicated: return "deduplicated";
   }
   return "?";
 }
@@ -125,6 +127,19 @@ void MarkerFinder::on_event(std::size_t i, const SimState& s) {
       // A drop that loses the message is already marked, with its reason, above.
       else if (!std::count(v.lost.begin(), v.lost.end(), e.msg))
         add(MarkerKind::Loss, fmt::format("m{} dropped from {} ({})", e.msg, queue_name(e), reason(e)));
+      break;
+    case ev::Requeue:
+      // The lease model: a visibility timeout, ack deadline or message lock ran out.
+      if (amqp::lease_ran_out(reason(e)))
+        add(MarkerKind::LeaseExpired, fmt::format("m{}'s {} ran out in {}: visible again", e.msg,
+                                                  reason(e) == "visibility_timeout" ? "visibility timeout"
+                                                  : reason(e) == "ack_deadline"     ? "ack deadline"
+                                                                                    : "message lock",
+                                                  queue_name(e)));
+      break;
+    case ev::Deduplicated:
+      add(MarkerKind::Deduplicated, fmt::format("m{} sent again by {}: accepted, not stored (deduplication id {})", e.msg,
+                                                nm(e.peer), field::text<"deduplication_id">(e)));
       break;
     case ev::DeadLetter: {
       // "dlx:expired": the exchange it is republished to, and why.

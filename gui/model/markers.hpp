@@ -23,9 +23,10 @@ namespace bs::gui {
 enum class MarkerKind {
   Crash, Restart, LinkDown, LinkUp, Redelivery, Reorder, Loss, Duplicate, Failover,
   Election, UncleanElection, IsrShrink, IsrExpand, Truncate, Fenced, MemoryAlarm, Paused,
-  Rebalance, Seek, DeadLetter, Expired, Returned, Blocked, TxnCommit, TxnAbort, LockWait
+  Rebalance, Seek, DeadLetter, Expired, Returned, Blocked, TxnCommit, TxnAbort, LockWait,
+  LeaseExpired, Deduplicated
 };
-inline constexpr int kMarkerKindCount = 26;
+inline constexpr int kMarkerKindCount = 28;
 
 /// Name of a marker kind for the legend ("crash", "reorder", ...).
 const char* marker_kind_name(MarkerKind k);

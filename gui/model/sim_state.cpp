@@ -229,7 +229,7 @@ void SimState::apply(const Event& e, std::size_t index) {
       // With auto-ack the message is settled as it leaves: nothing stays unacked, but
       // the consumer holds it until it is processed (a loss if the consumer dies first).
       std::int64_t pos = position(e) >= 0 ? position(e) : position_of(q.name, e.msg);
-      const bool auto_ack = field::text<"mode">(e) == "auto_ack";
+      const bool auto_ack = amqp::settled_on_delivery(field::text<"mode">(e));
       // Lost already (auto-acked to a consumer that is dead): in no one's hands.
       if (!(auto_ack && std::find(v.lost.begin(), v.lost.end(), e.msg) != v.lost.end()))
         (auto_ack ? q.held : q.unacked)[e.peer].push_back(UnackedMsg{e.msg, delivery_tag(e), pos, field::flag<"redelivered">(e), e.t});

@@ -114,7 +114,9 @@ void Ledger::on_process(const Event& e) {
   Copy* c = log ? find_copy(m, scope, offset(e)) : held_copy(m, scope, e.node, delivery_tag(e));
   if (!c) return;
   // A second copy of a republished message processed in the same queue is a duplicate.
-  const bool first = c->processed == 0 && !c->skipped && !sibling_handled(m, *c, false);
+  // So is a message stored again after an earlier copy here was settled and forgotten (a
+  // send retried after SQS FIFO's deduplication interval).
+  const bool first = c->processed == 0 && !c->skipped && !sibling_handled(m, *c, false) && !(!c->log && was_finished(scope, e.msg));
   ++c->processed;
   if (!first) {
     ++t.duplicates;
@@ -151,6 +153,12 @@ void Ledger::on_process(const Event& e) {
       if (e.msg < high) ++t.reordered_per_key;  // a later record of this key went first
       high = std::max(high, e.msg);
     }
+  }
+  if (!c->log && first && !m.key.empty()) {
+    // A queue whose messages have groups (lease model): order is promised per group.
+    MsgId& high = key_high[scope + "|" + m.key];
+    if (e.msg < high) ++t.reordered_per_key;
+    high = std::max(high, e.msg);
   }
   if (c->state == CopyState::Passed) {
     c->state = CopyState::Settled;  // committed past it, but processed after all

@@ -388,6 +388,8 @@ struct Ledger {
   void on_nack(const Event& e);
   void on_requeue(const Event& e);
   void on_drop(const Event& e);
+  // The lease model's own kinds (rules/lease.cpp).
+  void on_lease_event(const Event& e);
   // Store nodes' rules (rules/store.cpp), any model.
   void on_store_write(const Event& e);
   void on_effect(const Event& e);

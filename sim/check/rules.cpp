@@ -63,6 +63,16 @@ void kafka_rules(Rules& r) {
   r[static_cast<std::size_t>(ev::TxnMarker)] = &Ledger::on_txn_marker;
   r[static_cast<std::size_t>(ev::TxnFenced)] = &Ledger::on_txn_fenced;
 }
+
+// The lease model (SQS, Pub/Sub, Service Bus) writes its queues with the queue model's
+// kinds; these are its own.
+void lease_rules(Rules& r) {
+  r[static_cast<std::size_t>(ev::LeaseExtended)] = &Ledger::on_lease_event;
+  r[static_cast<std::size_t>(ev::Deduplicated)] = &Ledger::on_lease_event;
+  r[static_cast<std::size_t>(ev::Filtered)] = &Ledger::on_lease_event;
+  r[static_cast<std::size_t>(ev::LateSettle)] = &Ledger::on_lease_event;
+  r[static_cast<std::size_t>(ev::SessionLock)] = &Ledger::on_lease_event;
+}
 }  // namespace
 
 const std::array<Ledger::Rule, kEventKindLimit>& Ledger::rules() {
@@ -73,6 +83,7 @@ const std::array<Ledger::Rule, kEventKindLimit>& Ledger::rules() {
     two_phase_rules(r);
     amqp_rules(r);   // one line per model
     kafka_rules(r);
+    lease_rules(r);
     return r;
   }();
   return table;

@@ -61,6 +61,8 @@ struct QueueTotals {
   std::uint64_t missed = 0;      ///< log model: records a group skipped (auto.offset.reset, seek forward)
   std::uint64_t max_lag = 0;     ///< log model: most records appended but not yet processed by a group, over the run
   double unavailable_s = 0;      ///< quorum queue: simulated seconds it could not commit
+  std::uint64_t filtered = 0;    ///< lease model: messages of a topic this subscription's filter kept out
+  std::uint64_t dead_lettered = 0;  ///< messages moved from here to a dead-letter queue
 };
 
 /// Log model: one partition's replication as the checker followed it (docs/log-replication.md).
@@ -164,6 +166,13 @@ struct Totals {
   std::uint64_t xa_commits = 0;      ///< coordinators' commit decisions
   std::uint64_t xa_rollbacks = 0;    ///< coordinators' rollback decisions (a no vote, a timeout, presumed abort after a restart)
   std::map<std::string, ParticipantTotals> participants;  ///< by node name
+  // Lease model (SQS, Pub/Sub, Service Bus): the trace has its events; written only then.
+  bool leases = false;
+  std::uint64_t lease_expired = 0;     ///< leases that ran out unsettled (visibility timeout, ack deadline, lock expiry)
+  std::uint64_t lease_extended = 0;    ///< lease extensions (ChangeMessageVisibility, ModifyAckDeadline, RenewMessageLock)
+  std::uint64_t deduplicated = 0;      ///< sends accepted but not stored: their deduplication id was in the window
+  std::uint64_t filtered = 0;          ///< (message, subscription) pairs a filter kept out
+  std::uint64_t late_settles = 0;      ///< settles refused because the lease had ended (stale receipt handle, lock lost)
 };
 
 /// Look a total up by name ("lost", "latency_p99_ms", "consumers.c1.processed",

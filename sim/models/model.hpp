@@ -42,5 +42,8 @@ std::vector<std::string> model_names();
 // The modules (each defined in its folder).
 extern const ModelModule kAmqpModel;
 extern const ModelModule kKafkaModel;
+extern const ModelModule kSqsModel;
+extern const ModelModule kPubSubModel;
+extern const ModelModule kServiceBusModel;
 
 }  // namespace bs

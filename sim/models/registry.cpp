@@ -7,6 +7,9 @@ const std::vector<const ModelModule*>& model_modules() {
   static const std::vector<const ModelModule*> all = {
       &kAmqpModel,
       &kKafkaModel,
+      &kSqsModel,
+      &kPubSubModel,
+      &kServiceBusModel,
   };
   return all;
 }

@@ -10,6 +10,7 @@ void Ledger::on_enqueue(const Event& e) {
   if (!m.enqueued && !(id_flag(e.msg) & kEverRouted)) ++t.routed;
   set_id_flag(e.msg, kEverRouted);
   m.enqueued = true;
+  if (const std::string& g = field::text<"group">(e); !g.empty()) m.key = g;
   const std::string& q = queue_name(e);
   Copy c;
   c.scope = q;
@@ -44,7 +45,7 @@ void Ledger::on_deliver(const Event& e) {
   if (!c) return;
   c->holder = e.peer;
   c->tag = delivery_tag(e);
-  const bool auto_ack = field::text<"mode">(e) == "auto_ack";
+  const bool auto_ack = amqp::settled_on_delivery(field::text<"mode">(e));
   if (auto_ack && down.count(e.peer)) {
     // Pushed to a consumer that already died (the broker has not noticed yet):
     // with auto-ack nobody keeps a copy.
@@ -84,6 +85,7 @@ void Ledger::on_nack(const Event&) { ++t.nacked; }
 void Ledger::on_requeue(const Event& e) {
   if (reason(e) == "promoted") return promoted_copy(e);
   ++t.requeued;
+  if (amqp::lease_ran_out(reason(e))) t.leases = true, ++t.lease_expired;
   auto it = msgs.find(e.msg);
   if (it == msgs.end()) return;
   if (Copy* c = find_copy(it->second, queue_name(e), position(e))) c->state = CopyState::Queued;
@@ -92,7 +94,7 @@ void Ledger::on_requeue(const Event& e) {
 // A drop or a dead-lettering removes the copy from its queue: lost when a broker crash
 // took it, otherwise a decision (rejected, expired, dead-lettered), not a loss.
 void Ledger::on_drop(const Event& e) {
-  if (e.kind == ev::DeadLetter) ++t.dead_lettered;
+  if (e.kind == ev::DeadLetter) ++t.dead_lettered, ++t.queues[queue_name(e)].dead_lettered;
   if (reason(e) == "stale_ack") return;  // an ack nobody could use, not a message
   if (e.kind == ev::Drop) ++t.dropped;
   auto it = msgs.find(e.msg);
