@@ -93,7 +93,16 @@ void internals(AppState& app, ImVec2 size) {
     ImGui::PushID(static_cast<int>(i) + 20);
     Run& run = app.runs[i];
     // A large run: counts and charts instead of one box per message.
-    (large_run(run) ? draw_large_internals : model_panel(run.model->trace.header.model))(app, run, g.cell);
+    auto panel = large_run(run) ? draw_large_internals : model_panel(run.model->trace.header.model);
+    if (app.runs.size() > 2) {
+      // Shown instead of the canvases: each panel says whose it is.
+      ImGui::BeginChild("##internals", g.cell, false, ImGuiWindowFlags_NoScrollbar);
+      run_title(app, run);
+      panel(app, run, ImGui::GetContentRegionAvail());
+      ImGui::EndChild();
+    } else {
+      panel(app, run, g.cell);
+    }
     ImGui::PopID();
   }
 }
