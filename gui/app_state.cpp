@@ -28,7 +28,7 @@ std::vector<std::string> describe_runs(const std::vector<Run>& runs, const nlohm
       for (const auto& x : rs) n += x.pass;
       return n;
     };
-    std::string line = std::string(i ? "B" : "A") + " (" + kinds[static_cast<int>(r.kind)] + ") " + r.label + ": ";
+    std::string line = std::string(1, run_letter(i)) + " (" + kinds[static_cast<int>(r.kind)] + ") " + r.label + ": ";
     if (r.kind == RunKind::WhatIf || r.kind == RunKind::TryThis) {
       if (r.kind == RunKind::TryThis) {
         auto pred = check_expectations(parse_expectations(try_expect), t);

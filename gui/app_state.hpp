@@ -11,10 +11,18 @@
 #include "model/series.hpp"
 #include "model/spacetime.hpp"
 #include "model/trace_model.hpp"
-#include "scenario_list.hpp"
+#include "model/scenario_list.hpp"
 #include "summary_at.hpp"
 
 namespace bs::gui {
+
+/// Most runs shown side by side (lessons opened beside the first, or a variant): four fit
+/// at 1280x800 with text scale 2 (docs/gui.md).
+inline constexpr std::size_t kMaxRuns = 4;
+
+/// Letter naming run i on screen: "A", "B", ... (the Summary's columns, the canvases'
+/// titles, the timeline's rows).
+inline char run_letter(std::size_t i) { return static_cast<char>('A' + (i < 26 ? i : 25)); }
 
 /// Why a run is on screen. A variant (what-if, Try this) is the lesson changed on purpose:
 /// the lesson's own expectations are reported against it as "same" or "changed", never
@@ -84,7 +92,7 @@ struct AppState {
   std::string scenarios_dir;
   std::vector<ScenarioEntry> scenarios;
 
-  std::vector<Run> runs;       ///< [0] the original, [1] a variant or a lesson beside it (optional)
+  std::vector<Run> runs;       ///< [0] the original; then a variant, or up to kMaxRuns - 1 lessons beside it
   std::string error;           ///< shown in the window instead of crashing
   std::unique_ptr<Job> job;
 
@@ -103,6 +111,8 @@ struct AppState {
   std::vector<std::size_t> selected_events;  ///< its events in runs[0]
   char log_filter[96] = "";
   bool log_follow = true;
+  bool show_internals = false;  ///< three or more runs (wide layout): the left column shows broker internals, not canvases
+  std::size_t shown_run = 0;    ///< three or more runs (narrow layout): whose canvas and internals are shown
   bool open_beside = false;    ///< the lesson picker opens a lesson beside the current run
   NodeId whatif_node = kNoNode;
   int whatif_link = -1;

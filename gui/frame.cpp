@@ -1,13 +1,16 @@
 // The window layout: toolbar on top, canvas and broker internals left, consumers and
 // tabs right, timeline at the bottom. Also playback and the keyboard.
 #include <algorithm>
+#include <cmath>
 
 #include "model/playback.hpp"
 #include "flow.hpp"
 #include "layout_audit.hpp"
+#include "line_text.hpp"
 #include "theme.hpp"
 #include "model_panels.hpp"
 #include "views.hpp"
+#include "wrap_text.hpp"
 
 namespace bs::gui {
 namespace {
@@ -33,23 +36,47 @@ void handle_keys(AppState& app) {
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_End))) app.seek(app.t_end());
 }
 
-// A run's name above its views when two runs are shown (B in the what-if colour).
+// A run's name above its views when several runs are shown, in the run's colour. From
+// three runs on it stays on one line (shortened; hover shows it whole) so the views keep
+// their height.
 void run_title(AppState& app, const Run& run) {
-  bool b = &run != &app.runs.front();
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(b ? theme::kRedelivered : theme::kText));
+  const std::size_t i = static_cast<std::size_t>(&run - app.runs.data());
+  if (app.runs.size() > 2) {
+    line_text(theme::run_color(i), std::string(1, run_letter(i)) + ": " + run.label);
+    return;
+  }
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::run_color(i)));
   ImGui::PushTextWrapPos(0);
-  ImGui::Text("%s: %s", b ? "B" : "A", run.label.c_str());
+  ImGui::Text("%c: %s", run_letter(i), run.label.c_str());
   ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
 }
 
-// Each run's canvas, side by side when two runs are shown, labelled with the run's name.
+// Where run i of n goes in an area: one or two runs side by side; three or four in two
+// rows of two.
+struct Grid {
+  int cols, rows;
+  ImVec2 cell;
+  bool new_row(std::size_t i) const { return i % static_cast<std::size_t>(cols) == 0; }
+};
+Grid grid_of(std::size_t n, ImVec2 size) {
+  const ImVec2 sp = ImGui::GetStyle().ItemSpacing;
+  n = std::max<std::size_t>(n, 1);
+  Grid g;
+  g.cols = static_cast<int>(n <= 2 ? n : 2);
+  g.rows = static_cast<int>((n + static_cast<std::size_t>(g.cols) - 1) / static_cast<std::size_t>(g.cols));
+  g.cell = ImVec2(std::floor((size.x - sp.x * static_cast<float>(g.cols - 1)) / static_cast<float>(g.cols)),
+                  std::floor((size.y - sp.y * static_cast<float>(g.rows - 1)) / static_cast<float>(g.rows)));
+  return g;
+}
+
+// Each run's canvas, side by side (in a grid from three runs), labelled with the run's name.
 void canvases(AppState& app, ImVec2 size) {
-  float w = app.runs.size() == 1 ? size.x : (size.x - ImGui::GetStyle().ItemSpacing.x) / 2;
-  for (std::size_t i = 0; i < app.runs.size() && i < 2; ++i) {
-    if (i) ImGui::SameLine();
+  const Grid g = grid_of(app.runs.size(), size);
+  for (std::size_t i = 0; i < app.runs.size(); ++i) {
+    if (!g.new_row(i)) ImGui::SameLine();
     ImGui::PushID(static_cast<int>(i));
-    ImGui::BeginChild("##canvas", ImVec2(w, size.y), false, ImGuiWindowFlags_NoScrollbar);
+    ImGui::BeginChild("##canvas", g.cell, false, ImGuiWindowFlags_NoScrollbar);
     Run& run = app.runs[i];
     if (app.runs.size() > 1) run_title(app, run);
     draw_topology(app, run, ImGui::GetContentRegionAvail());
@@ -58,24 +85,49 @@ void canvases(AppState& app, ImVec2 size) {
   }
 }
 
-// Each run's broker internals (queues or partition tapes), side by side for two runs.
+// Each run's broker internals (queues or partition tapes), laid out like the canvases.
 void internals(AppState& app, ImVec2 size) {
-  float w = app.runs.size() == 1 ? size.x : (size.x - ImGui::GetStyle().ItemSpacing.x) / 2;
-  for (std::size_t i = 0; i < app.runs.size() && i < 2; ++i) {
-    if (i) ImGui::SameLine();
+  const Grid g = grid_of(app.runs.size(), size);
+  for (std::size_t i = 0; i < app.runs.size(); ++i) {
+    if (!g.new_row(i)) ImGui::SameLine();
     ImGui::PushID(static_cast<int>(i) + 20);
     Run& run = app.runs[i];
     // A large run: counts and charts instead of one box per message.
-    (large_run(run) ? draw_large_internals : model_panel(run.model->trace.header.model))(app, run, ImVec2(w, size.y));
+    auto panel = large_run(run) ? draw_large_internals : model_panel(run.model->trace.header.model);
+    if (app.runs.size() > 2) {
+      // Shown instead of the canvases: each panel says whose it is.
+      ImGui::BeginChild("##internals", g.cell, false, ImGuiWindowFlags_NoScrollbar);
+      run_title(app, run);
+      panel(app, run, ImGui::GetContentRegionAvail());
+      ImGui::EndChild();
+    } else {
+      panel(app, run, g.cell);
+    }
     ImGui::PopID();
   }
 }
 
-// Each run's consumer view, stacked, each under its run's name when there are two.
+// Each run's consumer view, stacked, each under its run's name when there are several.
+// When they would be shorter than a few lines each (four runs at text scale 2), they keep
+// that height and the stack scrolls instead.
 void consumer_views(AppState& app, ImVec2 size) {
-  float sp = ImGui::GetStyle().ItemSpacing.y;
-  float each = app.runs.size() == 1 ? size.y : (size.y - sp) / 2;
-  for (std::size_t i = 0; i < app.runs.size() && i < 2; ++i) {
+  const float em = ImGui::GetFontSize(), sp = ImGui::GetStyle().ItemSpacing.y;
+  const float n = static_cast<float>(app.runs.size());
+  const float min_each = 5.0f * em;
+  const bool scroll = app.runs.size() > 2 && (size.y - sp * (n - 1)) / n < min_each;
+  if (scroll) {
+    ImGui::BeginChild("##all_consumers", size, false);
+    size.x = ImGui::GetContentRegionAvail().x;
+  }
+  if (app.runs.size() > 2) {
+    // Said once for all the runs (each run's view then starts with its consumers).
+    const float before = ImGui::GetCursorPosY();
+    wrap_text(theme::kText, "Processed by each consumer, in order");
+    wrap_more_dim("(red: late)");
+    size.y -= ImGui::GetCursorPosY() - before;
+  }
+  const float each = scroll ? min_each : (size.y - sp * (n - 1)) / n;
+  for (std::size_t i = 0; i < app.runs.size(); ++i) {
     ImGui::PushID(static_cast<int>(i) + 10);
     float h = each;
     if (app.runs.size() > 1) {
@@ -87,6 +139,7 @@ void consumer_views(AppState& app, ImVec2 size) {
     (large_run(run) ? draw_consumer_counts : draw_consumers)(app, run, ImVec2(size.x, std::max(ImGui::GetFontSize(), h)));
     ImGui::PopID();
   }
+  if (scroll) ImGui::EndChild();
 }
 
 // The side panel's tabs as buttons that wrap onto a second line rather than shrink: at
@@ -137,15 +190,37 @@ void side_tabs(AppState& app, bool with_consumers, ImVec2 size) {
   ImGui::EndChild();
 }
 
+// With three or more runs: whether the left column shows the canvases or the internals.
+void internals_switch(AppState& app, bool every_run) {
+  if (every_run) ImGui::TextUnformatted("Show for every run:");
+  for (bool internal : {false, true}) {
+    if (every_run || internal) ImGui::SameLine();
+    bool on = app.show_internals == internal;
+    ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(on ? ImGuiCol_TabActive : ImGuiCol_Tab));
+    if (ImGui::Button(internal ? "broker internals" : "canvas")) app.show_internals = internal;
+    ImGui::PopStyleColor();
+  }
+}
+
 // A wide window: canvas and broker internals left, consumers and the side tabs right.
 void wide_layout(AppState& app, ImVec2 size) {
   float em = ImGui::GetFontSize(), sp = ImGui::GetStyle().ItemSpacing.y;
   float left_w = std::floor(size.x * 0.58f);
   ImGui::BeginChild("##left", ImVec2(left_w, size.y), false, ImGuiWindowFlags_NoScrollbar);
-  float topo_h = std::max(8.0f * em, std::floor(size.y * 0.52f));
-  canvases(app, ImVec2(left_w, topo_h));
-  internals(app, ImVec2(left_w, std::max(4.0f * em, size.y - topo_h - sp)));
-  ImGui::EndChild();
+  if (app.runs.size() > 2) {
+    // Four canvases and four internals panels at once would each be too small to read:
+    // the whole column shows one kind, for every run, and a switch shows the other.
+    internals_switch(app, true);
+    ImVec2 rest = ImGui::GetContentRegionAvail();
+    if (app.show_internals) internals(app, rest);
+    else canvases(app, rest);
+    ImGui::EndChild();
+  } else {
+    float topo_h = std::max(8.0f * em, std::floor(size.y * 0.52f));
+    canvases(app, ImVec2(left_w, topo_h));
+    internals(app, ImVec2(left_w, std::max(4.0f * em, size.y - topo_h - sp)));
+    ImGui::EndChild();
+  }
   ImGui::SameLine();
   ImGui::BeginChild("##right", ImVec2(0, size.y), false, ImGuiWindowFlags_NoScrollbar);
   ImVec2 r = ImGui::GetContentRegionAvail();
@@ -155,10 +230,49 @@ void wide_layout(AppState& app, ImVec2 size) {
   ImGui::EndChild();
 }
 
+// A narrow window with three or more runs: one run's canvas or internals at a time
+// (buttons A, B, C, D choose it) on the left, the side tabs at full height on the right:
+// the Summary compares every run, the Consumers tab stacks every run's consumers.
+void compact_many(AppState& app, ImVec2 size) {
+  const float em = ImGui::GetFontSize();
+  app.shown_run = std::min(app.shown_run, app.runs.size() - 1);
+  float left_w = std::floor(size.x * 0.5f);
+  ImGui::BeginChild("##stage", ImVec2(left_w, size.y), false, ImGuiWindowFlags_NoScrollbar);
+  for (std::size_t i = 0; i < app.runs.size(); ++i) {
+    if (i) ImGui::SameLine();
+    const char name[2] = {run_letter(i), 0};
+    bool on = app.shown_run == i;
+    ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(on ? ImGuiCol_TabActive : ImGuiCol_Tab));
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::run_color(i)));
+    if (ImGui::Button(name)) app.shown_run = i;
+    ImGui::PopStyleColor(2);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%c: %s", run_letter(i), app.runs[i].label.c_str());
+  }
+  ImGui::SameLine(0, 2 * em);
+  internals_switch(app, false);
+  Run& run = app.runs[app.shown_run];
+  run_title(app, run);
+  ImVec2 rest = ImGui::GetContentRegionAvail();
+  if (app.show_internals) {
+    (large_run(run) ? draw_large_internals : model_panel(run.model->trace.header.model))(app, run, rest);
+  } else {
+    ImGui::BeginChild("##canvas", rest, false, ImGuiWindowFlags_NoScrollbar);
+    draw_topology(app, run, ImGui::GetContentRegionAvail());
+    ImGui::EndChild();
+  }
+  ImGui::EndChild();
+  ImGui::SameLine();
+  side_tabs(app, true, ImVec2(0, size.y));
+}
+
 // A narrow window (text scale 2): the canvas across the whole width, below it the broker
 // internals beside the side tabs, which include the consumer view.
 void compact_layout(AppState& app, ImVec2 size) {
   float em = ImGui::GetFontSize(), sp = ImGui::GetStyle().ItemSpacing.y;
+  if (app.runs.size() > 2) {
+    compact_many(app, size);
+    return;
+  }
   float topo_h = std::max(8.0f * em, std::floor(size.y * 0.46f));
   canvases(app, ImVec2(size.x, topo_h));
   float rest_h = std::max(5.0f * em, size.y - topo_h - sp);
@@ -203,15 +317,19 @@ void draw_frame(AppState& app) {
   if (app.job && !app.job->done)
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kRedelivered), "Running %s ...", app.job->request.scenario.c_str());
   if (!app.has_trace()) {
-    ImGui::TextUnformatted("brokersim-gui: pick a lesson, or start with  brokersim-gui SCENARIO.json  or  --trace FILE.jsonl");
+    ImGui::TextWrapped("brokersim-gui: pick a lesson, or start with  brokersim-gui SCENARIO.json  or  --trace FILE.jsonl");
+    // The picker scrolls (the window itself has no scrollbar).
+    ImGui::BeginChild("##picker", ImGui::GetContentRegionAvail(), false);
     draw_lesson(app);
+    ImGui::EndChild();
     ImGui::End();
     return;
   }
 
   ImVec2 avail = ImGui::GetContentRegionAvail();
   float sp = ImGui::GetStyle().ItemSpacing.y;
-  float timeline_h = (2.0f + 2.4f * static_cast<float>(app.runs.size()) + 1.4f + (app.selected ? 1.2f : 0.0f)) * em;
+  float timeline_h = (2.0f + timeline_band_em(app.runs.size()) * static_cast<float>(app.runs.size()) + 1.4f +
+                      (app.selected ? 1.2f : 0.0f)) * em;
   float main_h = std::max(8.0f * em, avail.y - timeline_h - sp);
   // Narrow (text scale 2): side by side, nodes and labels collide.
   if (is_narrow(avail.x))

@@ -48,12 +48,17 @@ bool poll_job(AppState& app) {
     return true;
   }
   if (!app.has_trace()) return false;
-  if (app.runs.size() > 1) app.runs.resize(1);
   Run& beside = *j->result;
+  // Lessons opened beside one another pile up to kMaxRuns (the newest replaces the last);
+  // a variant of the lesson replaces whatever was beside it.
+  bool only_lessons = true;
+  for (std::size_t i = 1; i < app.runs.size(); ++i) only_lessons = only_lessons && app.runs[i].kind == RunKind::Beside;
+  if (beside.kind != RunKind::Beside || !only_lessons) app.runs.resize(1);
+  else if (app.runs.size() >= kMaxRuns) app.runs.resize(kMaxRuns - 1);
   if (beside.kind != RunKind::Beside) {
     beside.reference = app.runs.front().summary->expectations();
   } else {
-    // Two lessons: each is named by its title, so the Summary's A and B say which is which.
+    // Several lessons: each is named by its title, so the Summary's A, B ... say which is which.
     const auto& h = app.runs.front().model->trace.header;
     app.runs.front().label = h.title.empty() ? h.scenario : h.title;
   }

@@ -42,8 +42,8 @@ std::string title_of(const Run& r, const std::string& path) {
   return !h.title.empty() ? h.title : !h.scenario.empty() ? h.scenario : path;
 }
 
-// Load what the command line names; on failure leave the message in app.error. With two
-// scenarios (or two traces) the second is shown beside the first, on one clock.
+// Load what the command line names; on failure leave the message in app.error. With several
+// scenarios (or traces) the others are shown beside the first, on one clock.
 bool load_initial(AppState& app, const Options& opt) {
   try {
     if (opt.synthetic > 0) {
@@ -111,9 +111,9 @@ SideTab tab_of(const std::string& s) {
 int main(int argc, char** argv) {
   Options opt;
   CLI::App cli{"brokersim-gui: watch a brokersim scenario or trace"};
-  cli.add_option("scenario", opt.scenarios, "scenario JSON to run and show; give two to compare them side by side")
-      ->expected(0, 2);
-  cli.add_option("--trace", opt.traces, "open a recorded trace (JSON Lines) instead; twice to compare two")
+  cli.add_option("scenario", opt.scenarios, "scenario JSON to run and show; give two to four to compare them side by side")
+      ->expected(0, static_cast<int>(kMaxRuns));
+  cli.add_option("--trace", opt.traces, "open a recorded trace (JSON Lines) instead; up to four times to compare them")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cli.add_option("--brokersim", opt.brokersim, "path of the brokersim program");
@@ -145,12 +145,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "brokersim-gui: give scenarios or --trace, not both\n");
     return 2;
   }
-  if (opt.traces.size() > 2) {
-    std::fprintf(stderr, "brokersim-gui: at most two traces side by side (got %zu)\n", opt.traces.size());
+  if (opt.traces.size() > kMaxRuns) {
+    std::fprintf(stderr, "brokersim-gui: at most %zu traces side by side (got %zu)\n", kMaxRuns, opt.traces.size());
     return 2;
   }
-  if (opt.headless() && opt.scenarios.empty() && opt.traces.empty() && opt.synthetic == 0) {
-    std::fprintf(stderr, "brokersim-gui: --screenshot and --bench need a scenario, --trace or --synthetic-packets\n");
+  // A screenshot of nothing opened shows the lesson picker; the bench and the layout audit need a run.
+  if ((opt.bench || opt.check_layout) && opt.scenarios.empty() && opt.traces.empty() && opt.synthetic == 0) {
+    std::fprintf(stderr, "brokersim-gui: --bench and --check-layout need a scenario, --trace or --synthetic-packets\n");
     return 2;
   }
 

@@ -8,8 +8,8 @@ namespace bs::gui {
 
 /// What the user asked for on the command line.
 struct Options {
-  std::vector<std::string> scenarios;  ///< SCENARIO.json to run; a second one is shown beside the first
-  std::vector<std::string> traces;     ///< --trace FILE.jsonl to open instead (twice: side by side)
+  std::vector<std::string> scenarios;  ///< SCENARIO.json to run; up to three more are shown beside the first
+  std::vector<std::string> traces;     ///< --trace FILE.jsonl to open instead (up to four: side by side)
   std::string brokersim;       ///< --brokersim PATH
   std::string scenarios_dir;   ///< --scenarios DIR for the picker
   std::string screenshot;      ///< --screenshot out.png: render once and exit

@@ -27,6 +27,13 @@ inline constexpr ImU32 kDuplicate = IM_COL32(255, 80, 255, 255);
 inline constexpr ImU32 kSelected = IM_COL32(255, 255, 255, 255);
 inline constexpr ImU32 kPlayhead = IM_COL32(255, 255, 255, 255);
 
+/// Colour of run i's letter and title when several runs are shown: A white, B the what-if
+/// yellow (as before), C light blue, D lavender; further runs repeat them.
+inline ImU32 run_color(std::size_t i) {
+  constexpr ImU32 kRuns[] = {kText, kRedelivered, IM_COL32(110, 200, 255, 255), IM_COL32(195, 160, 255, 255)};
+  return kRuns[i % 4];
+}
+
 /// Fill colour of a node box by role.
 ImU32 role_color(Role r);
 /// Colour of a timeline marker kind.

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "model_panels.hpp"
+#include "line_text.hpp"
 #include "theme.hpp"
 #include "views.hpp"
 
@@ -179,7 +180,9 @@ void draw_chart_list(AppState& app, Run& run) {
 
 void draw_charts(AppState& app, Run& run) {
   ImGui::BeginChild("##charts", ImVec2(0, 0), false);
-  if (app.runs.size() > 1) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kRedelivered), "%s", run.label.c_str());
+  // The charts are of the last run on screen: say which, on one line.
+  const std::size_t i = static_cast<std::size_t>(&run - app.runs.data());
+  if (app.runs.size() > 1) line_text(theme::run_color(i), std::string(1, run_letter(i)) + ": " + run.label);
   draw_chart_list(app, run);
   ImGui::EndChild();
 }

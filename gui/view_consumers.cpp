@@ -15,8 +15,11 @@ void draw_consumers(AppState& app, Run& run, ImVec2 size) {
   float em = ImGui::GetFontSize();
   ImGui::BeginChild("##consumers", size, true);
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  wrap_text(theme::kText, "Processed by each consumer, in order");
-  wrap_more_dim("(red: late)");
+  // Three or more runs: the heading is said once above them all (frame.cpp), not per run.
+  if (app.runs.size() <= 2) {
+    wrap_text(theme::kText, "Processed by each consumer, in order");
+    wrap_more_dim("(red: late)");
+  }
   float width = ImGui::GetContentRegionAvail().x;
   ImVec2 bs = msg_box_size();
   float step = bs.x + 0.35f * em;

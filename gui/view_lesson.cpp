@@ -1,5 +1,7 @@
 // Lesson panel: what to read aloud, the lesson's "Try this", and the picker for the other
 // lessons (which can also open a lesson beside the current one, for comparisons).
+#include <cstdio>
+
 #include "theme.hpp"
 #include "views.hpp"
 
@@ -69,26 +71,39 @@ void draw_lesson(AppState& app) {
   if (app.has_trace()) {
     ImGui::Checkbox("##beside", &app.open_beside);
     if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("Both runs share one clock; the Summary tab shows their totals side by side.");
+      ImGui::SetTooltip("Up to %zu runs share one clock; the Summary tab shows their totals side by side.", kMaxRuns);
     ImGui::SameLine();
     ImGui::PushTextWrapPos(0);
-    ImGui::TextUnformatted("open the lesson picked below beside this one, to compare");
+    ImGui::TextUnformatted("open the lesson picked below beside this one, to compare (up to four)");
     ImGui::PopTextWrapPos();
   }
-  for (const auto& s : app.scenarios) {
-    bool current = s.path == app.scenario_path;
-    if (!wrapped_selectable(s.title, current) || busy) continue;
-    RunRequest rq;
-    rq.scenario = s.path;
-    if (app.open_beside && app.has_trace()) {
-      rq.kind = RunKind::Beside;
-      rq.label = s.title;
-    } else if (!current) {
-      rq.label = "original";
-    } else {
-      continue;
+  // One heading per system (RabbitMQ, Kafka, ...), so a student who meets one at work finds
+  // its lessons. Closed at first (the list of systems fits on screen), except the group of
+  // the lesson on screen.
+  const auto groups = group_by_system(app.scenarios);
+  for (const LessonGroup& g : groups) {
+    char head[160];
+    std::snprintf(head, sizeof head, "%s (%zu %s)###%s", g.system.c_str(), g.lessons.size(),
+                  g.lessons.size() == 1 ? "lesson" : "lessons", g.system.c_str());
+    bool has_current = false;
+    for (const ScenarioEntry* s : g.lessons) has_current = has_current || s->path == app.scenario_path;
+    if (has_current || groups.size() == 1) ImGui::SetNextItemOpen(true, ImGuiCond_Once);
+    if (!ImGui::CollapsingHeader(head)) continue;
+    for (const ScenarioEntry* s : g.lessons) {
+      bool current = s->path == app.scenario_path;
+      if (!wrapped_selectable(s->title, current) || busy) continue;
+      RunRequest rq;
+      rq.scenario = s->path;
+      if (app.open_beside && app.has_trace()) {
+        rq.kind = RunKind::Beside;
+        rq.label = s->title;
+      } else if (!current) {
+        rq.label = "original";
+      } else {
+        continue;
+      }
+      start_job(app, std::move(rq));
     }
-    start_job(app, std::move(rq));
   }
 }
 

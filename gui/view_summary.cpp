@@ -1,12 +1,14 @@
 // Summary: the checker's totals as of the viewed time and the lesson's expectations; with
-// two runs on screen, their totals side by side and each run's expectations under its label.
+// several runs on screen, their totals side by side and each run's expectations under its label.
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "check/variant.hpp"
 #include "model/comparison.hpp"
+#include "line_text.hpp"
 #include "theme.hpp"
+#include "vocabulary/systems.hpp"
 #include "views.hpp"
 
 namespace bs::gui {
@@ -33,31 +35,43 @@ void totals_table(const Totals& t) {
   ImGui::EndTable();
 }
 
-// Two runs' totals, one row per figure; rows where they differ are marked.
-void diff_table(const Run& a, const Run& b) {
-  const Totals& ta = a.summary->totals();
-  const Totals& tb = b.summary->totals();
-  bool repl = ta.replication || tb.replication, mem = ta.memory_alarms + tb.memory_alarms > 0;
-  auto fa = summary_figures(ta, repl, mem), fb = summary_figures(tb, repl, mem);
-  if (!ImGui::BeginTable("##diff", 3, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp))
+// Several runs' totals, one row per figure and one column per run (each run's figures
+// from its own checker ledger); rows where any two runs differ are marked.
+void diff_table(const std::vector<Run>& runs) {
+  bool repl = false, mem = false;
+  for (const Run& r : runs) {
+    repl = repl || r.summary->totals().replication;
+    mem = mem || r.summary->totals().memory_alarms > 0;
+  }
+  std::vector<std::vector<Figure>> f;
+  for (const Run& r : runs) f.push_back(summary_figures(r.summary->totals(), repl, mem));
+  const int cols = static_cast<int>(runs.size()) + 1;
+  if (!ImGui::BeginTable("##diff", cols, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp))
     return;
-  ImGui::TableSetupColumn("figure", ImGuiTableColumnFlags_WidthStretch, 1.2f);
-  ImGui::TableSetupColumn("A", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-  ImGui::TableSetupColumn("B", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  // The figure's name needs more room than a value; with four runs the names still wrap less.
+  ImGui::TableSetupColumn("figure", ImGuiTableColumnFlags_WidthStretch, runs.size() > 2 ? 1.8f : 1.2f);
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const char name[2] = {run_letter(i), 0};
+    ImGui::TableSetupColumn(name, ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  }
   ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
   ImGui::TableNextColumn();
   ImGui::TextUnformatted("figure");
-  ImGui::TableNextColumn();
-  ImGui::TextUnformatted("A");
-  ImGui::TableNextColumn();
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kRedelivered), "B");
-  for (std::size_t i = 0; i < fa.size(); ++i) {
-    ImGui::TableNextRow();
-    if (figures_differ(fa[i], fb[i])) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, IM_COL32(90, 70, 20, 160));
+  for (std::size_t i = 0; i < runs.size(); ++i) {
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(fa[i].name.c_str());
-    value_cell(fa[i]);
-    value_cell(fb[i]);
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::run_color(i)), "%c", run_letter(i));
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", runs[i].label.c_str());
+  }
+  for (std::size_t row = 0; row < f.front().size(); ++row) {
+    ImGui::TableNextRow();
+    bool differ = false;
+    for (std::size_t i = 1; i < f.size(); ++i) differ = differ || figures_differ(f[0][row], f[i][row]);
+    if (differ) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, IM_COL32(90, 70, 20, 160));
+    ImGui::TableNextColumn();
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(f[0][row].name.c_str());
+    ImGui::PopTextWrapPos();
+    for (const auto& run_figures : f) value_cell(run_figures[row]);
   }
   ImGui::EndTable();
 }
@@ -141,22 +155,30 @@ void draw_summary(AppState& app) {
     run_expectations(app, run);
     return;
   }
-  const Run& a = app.runs[0];
-  const Run& b = app.runs[1];
-  ImGui::PushTextWrapPos(0);
-  ImGui::Text("A: %s", a.label.c_str());
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kRedelivered), "B: %s", b.label.c_str());
+  // Which broker each column is (the comparison lessons run one workload on several
+  // systems). From three runs on, one line each, the system first, so the table stays in view.
+  const bool one_line = app.runs.size() > 2;
+  if (!one_line) ImGui::PushTextWrapPos(0);
+  for (std::size_t i = 0; i < app.runs.size(); ++i) {
+    const Run& r = app.runs[i];
+    const std::string system(system_of_model(r.model->trace.header.model));
+    if (one_line) {
+      line_text(theme::run_color(i), std::string(1, run_letter(i)) + ": " + system + ": " + r.label);
+    } else {
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::run_color(i)), "%c: %s, on %s", run_letter(i),
+                         r.label.c_str(), system.c_str());
+    }
+  }
+  if (one_line) ImGui::PushTextWrapPos(0);
   ImGui::Text("Checker totals at t = %.3f s; differing rows are highlighted.", app.t);
   ImGui::PopTextWrapPos();
-  diff_table(a, b);
-  const char* names[2] = {"A", "B"};
-  for (int i = 0; i < 2; ++i) {
+  diff_table(app.runs);
+  for (std::size_t i = 0; i < app.runs.size(); ++i) {
     const Run& r = app.runs[i];
     ImGui::Spacing();
     ImGui::Separator();
     ImGui::PushTextWrapPos(0);
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(i ? theme::kRedelivered : theme::kText), "%s: %s", names[i],
-                       r.label.c_str());
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::run_color(i)), "%c: %s", run_letter(i), r.label.c_str());
     ImGui::PopTextWrapPos();
     lost_ids(r);
     run_expectations(app, r);

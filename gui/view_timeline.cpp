@@ -185,8 +185,10 @@ void draw_timeline(AppState& app, ImVec2 size) {
                       view.fitted.t1);
   ImGui::SetCursorScreenPos(o);
 
-  // One band per run: faults row and anomalies row.
-  float band_h = 2.2f * em;
+  // One band per run: faults row and anomalies row; from three runs on, one row for both
+  // (so four runs leave the views above their height at text scale 2).
+  const bool one_row = app.runs.size() > 2;
+  float band_h = (timeline_band_em(app.runs.size()) - 0.2f) * em;
   float y = axis_y + 0.6f * em;
   const Marker* hovered = nullptr;
   ImVec2 mouse = ImGui::GetIO().MousePos;
@@ -197,8 +199,8 @@ void draw_timeline(AppState& app, ImVec2 size) {
   char hovered_letter = 0;
   for (std::size_t ri = 0; ri < app.runs.size(); ++ri) {
     Run& run = app.runs[ri];
-    const char letter[2] = {static_cast<char>('A' + std::min<std::size_t>(ri, 25)), 0};
-    dl->AddText(ImVec2(o.x + 0.3f * em, y + 0.3f * em), ri == 0 ? theme::kText : theme::kRedelivered,
+    const char letter[2] = {run_letter(ri), 0};
+    dl->AddText(ImVec2(o.x + 0.3f * em, y + (one_row ? 0.0f : 0.3f) * em), theme::run_color(ri),
                 app.runs.size() > 1 ? letter : "original");
     if (app.runs.size() > 1 && mouse.x >= o.x && mouse.x < x0 && mouse.y >= y && mouse.y < y + band_h) {
       hovered_run = &run;
@@ -217,7 +219,7 @@ void draw_timeline(AppState& app, ImVec2 size) {
         ++(mk.t < win.t0 ? hidden_before : hidden_after);
         continue;
       }
-      ImVec2 p(x_of(mk.t), y + (row_of(mk.kind) == 0 ? 0.55f : 1.6f) * em);
+      ImVec2 p(x_of(mk.t), y + (one_row ? 0.55f : row_of(mk.kind) == 0 ? 0.55f : 1.6f) * em);
       draw_marker_glyph(dl, p, 0.42f * em, mk.kind);
       float d = std::hypot(mouse.x - p.x, mouse.y - p.y);
       if (d < best) {
@@ -229,11 +231,11 @@ void draw_timeline(AppState& app, ImVec2 size) {
     char more[32];
     if (hidden_before) {
       std::snprintf(more, sizeof more, "< %d", hidden_before);
-      dl->AddText(ImVec2(x0 - ImGui::CalcTextSize(more).x - 0.2f * em, y + 1.1f * em), theme::kText, more);
+      dl->AddText(ImVec2(x0 - ImGui::CalcTextSize(more).x - 0.2f * em, y + (one_row ? 0.0f : 1.1f) * em), theme::kText, more);
     }
     if (hidden_after) {
       std::snprintf(more, sizeof more, "%d >", hidden_after);
-      dl->AddText(ImVec2(x1 - ImGui::CalcTextSize(more).x, y + 1.1f * em), theme::kText, more);
+      dl->AddText(ImVec2(x1 - ImGui::CalcTextSize(more).x, y + (one_row ? 0.0f : 1.1f) * em), theme::kText, more);
     }
     y += band_h + 0.2f * em;
   }

@@ -73,11 +73,19 @@ void draw_whatif(AppState& app) {
     }
   }
   if (busy) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kRedelivered), "running the simulator...");
-  if (app.runs.size() > 1) {
+  // What is shown beside the lesson, each closable (several lessons opened beside it).
+  for (std::size_t i = 1; i < app.runs.size(); ++i) {
     ImGui::PushTextWrapPos(0);
-    ImGui::Text("Showing beside it: %s", app.runs[1].label.c_str());
+    ImGui::Text("Showing beside it, %c: %s", run_letter(i), app.runs[i].label.c_str());
     ImGui::PopTextWrapPos();
-    if (ImGui::Button("close it")) app.runs.resize(1);
+    ImGui::PushID(static_cast<int>(i));
+    if (ImGui::Button("close it")) {
+      app.runs.erase(app.runs.begin() + static_cast<std::ptrdiff_t>(i));
+      app.seek(app.t);
+      ImGui::PopID();
+      break;
+    }
+    ImGui::PopID();
   }
 }
 

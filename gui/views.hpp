@@ -20,6 +20,9 @@ void draw_partitions(AppState& app, Run& run, ImVec2 size);
 void draw_consumers(AppState& app, Run& run, ImVec2 size);
 /// The scrubber with fault and anomaly markers of every run.
 void draw_timeline(AppState& app, ImVec2 size);
+/// Height of one run's band on the timeline, in units of the font size: two rows of
+/// markers (faults, anomalies) for one or two runs, one row from three runs on.
+inline float timeline_band_em(std::size_t runs) { return runs > 2 ? 1.3f : 2.4f; }
 /// The filterable event log around the viewed time.
 void draw_log(AppState& app);
 /// Checker totals at the viewed time and the scenario's expectations; with two runs, both

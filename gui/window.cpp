@@ -195,8 +195,12 @@ int run_layout_check(AppState& app, const Options& opt) {
     theme::set_font_scale(c.scale);
     app.font_scale = c.scale;
     std::vector<std::string> seen, found;
+    // Three or more runs: the left column shows canvases or broker internals; audit both.
+    const int views = app.runs.size() > 2 ? 2 : 1;
+    for (int view = 0; view < views; ++view)
     for (double t : times) {
       for (int tab = 0; tab < kSideTabCount; ++tab) {
+        app.show_internals = view == 1;
         app.seek(t);
         app.tab = static_cast<SideTab>(tab);
         // Child windows learn their content size from the frame before: settle first.
@@ -210,7 +214,7 @@ int run_layout_check(AppState& app, const Options& opt) {
           if (std::find(seen.begin(), seen.end(), what) != seen.end()) continue;
           seen.push_back(what);
           char at[64];
-          std::snprintf(at, sizeof at, "t = %.3f s, tab %d: ", app.t, tab);
+          std::snprintf(at, sizeof at, "t = %.3f s, tab %d%s: ", app.t, tab, view ? ", broker internals" : "");
           found.push_back(at + p);
         }
       }

@@ -7,6 +7,7 @@
 #include <fmt/ostream.h>
 
 #include "cli/child_run.hpp"
+#include "cli/compare.hpp"
 #include "cli/report.hpp"
 #include "check/variant.hpp"
 #include "run/run.hpp"
@@ -67,28 +68,6 @@ int cmd_check(const std::vector<std::string>& paths, std::optional<std::uint64_t
   return worst;
 }
 
-std::string cell(const nlohmann::ordered_json& m, const std::string& key) {
-  const auto& t = m["totals"];
-  if (!t.contains(key)) return "-";
-  const double v = t[key].get<double>();
-  return v == static_cast<double>(static_cast<long long>(v)) ? fmt::format("{}", static_cast<long long>(v)) : fmt::format("{:.1f}", v);
-}
-
-int cmd_compare(const std::string& a, const std::string& b, std::optional<std::uint64_t> seed) {
-  bs::ChildRun ra = bs::run_in_child(a, seed), rb = bs::run_in_child(b, seed);
-  for (auto* r : {&ra, &rb})
-    if (r->exit_code != 0 || r->metrics.is_null()) return r->exit_code == kBadInput ? kBadInput : kInternal;
-  fmt::print("{:<28} {:>22} {:>22}\n", "", ra.metrics.value("scenario", a), rb.metrics.value("scenario", b));
-  fmt::print("{:<28} {:>22} {:>22}\n", "model", ra.metrics.value("model", ""), rb.metrics.value("model", ""));
-  for (const char* k : {"published", "confirmed", "delivered", "redelivered", "processed", "lost", "duplicates",
-                        "effects", "duplicate_effects", "effects_lost", "in_doubt_s", "in_doubt_max_s", "aborted_read",
-                        "duplicate_outputs", "reordered", "reordered_across_consumers", "reordered_per_key",
-                        "reordered_across_partitions", "missed", "pending", "latency_p50_ms",
-                        "latency_p95_ms", "latency_p99_ms", "throughput_per_s"})
-    fmt::print("{:<28} {:>22} {:>22}\n", k, cell(ra.metrics, k), cell(rb.metrics, k));
-  fmt::print("{:<28} {:>22} {:>22}\n", "verdict", ra.metrics.value("verdict", ""), rb.metrics.value("verdict", ""));
-  return 0;
-}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -118,10 +97,11 @@ int main(int argc, char** argv) {
   check->add_option("--fault", faults,
                     "add a fault (a what-if: the lesson's expectations are reported as same / changed, not judged)");
 
-  std::string a, b;
-  auto* compare = app.add_subcommand("compare", "run two scenarios and print their totals side by side");
-  compare->add_option("a", a, "first scenario")->required();
-  compare->add_option("b", b, "second scenario")->required();
+  std::vector<std::string> compared;
+  auto* compare = app.add_subcommand("compare", "run two or more scenarios and print their totals side by side");
+  compare->add_option("scenarios", compared, "scenario JSON files, one column each")
+      ->required()
+      ->expected(2, CLI::detail::expected_max_vector_size);
   compare->add_option("--seed", seed, "override the scenarios' seeds");
 
   try {
@@ -133,7 +113,7 @@ int main(int argc, char** argv) {
   try {
     if (*run) return cmd_run(path, trace, metrics, seed, faults, quiet, try_this);
     if (*check) return cmd_check(paths, seed, faults, try_this);
-    if (*compare) return cmd_compare(a, b, seed);
+    if (*compare) return bs::compare_runs(compared, seed);
   } catch (const bs::ScenarioError& e) {
     fmt::print(std::cerr, "brokersim: {}\n", e.what());
     return kBadInput;

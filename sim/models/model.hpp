@@ -15,13 +15,14 @@
 #include "check/totals.hpp"
 #include "scenario/json_in.hpp"
 #include "scenario/scenario.hpp"
+#include "vocabulary/systems.hpp"
 
 namespace bs {
 
 /// One model: the scenario's "model" value and its model-specific parts.
 struct ModelModule {
   std::string_view name;    ///< the scenario's "model": "queue", "log"
-  std::string_view system;  ///< what it models, e.g. "RabbitMQ (AMQP 0-9-1)"
+  std::string_view system;  ///< what it models: system_of_model(name) (vocabulary/systems.hpp), e.g. "RabbitMQ (AMQP 0-9-1)"
   /// Parse each node's model-specific keys from `nodes` (names and roles are already in
   /// s), check every reference, and fill s.factories and the trace header's extras.
   /// Throws ScenarioError (file, JSON path, what was expected).

@@ -258,7 +258,7 @@ Scenario load_document(const nlohmann::json& j, const std::string& file) {
   s.name = root.str("name");
   s.title = root.str("title", s.name);
   s.description = root.str("description", "");
-  s.model = root.one_of("model", model_names(), "queue");
+  s.model = root.one_of("model", model_names(), kDefaultModel);
   s.seed = static_cast<std::uint64_t>(root.integer("seed", 0, INT64_MAX, 1));
   s.duration_s = root.num("duration_s", 1e-6, kMaxTime, 60);
 

@@ -25,7 +25,7 @@ void totals(std::ostream& out, const Totals& t) {
 void tables(std::ostream&, const Totals&) {}
 }  // namespace
 
-const ModelModule kAmqpModel{"queue", "RabbitMQ (AMQP 0-9-1): exchanges, bindings, queues, acks", load_amqp_model, totals,
-                             tables};
+// Exchanges, bindings, queues, acks: RabbitMQ as AMQP 0-9-1 describes it.
+const ModelModule kAmqpModel{"queue", system_of_model("queue"), load_amqp_model, totals, tables};
 
 }  // namespace bs

@@ -65,7 +65,7 @@ void tables(std::ostream& out, const Totals& t) {
 }
 }  // namespace
 
-const ModelModule kKafkaModel{"log", "Kafka: topics, partitions, offsets, consumer groups", load_kafka_model, totals,
-                              tables};
+// Topics, partitions, offsets, consumer groups.
+const ModelModule kKafkaModel{"log", system_of_model("log"), load_kafka_model, totals, tables};
 
 }  // namespace bs

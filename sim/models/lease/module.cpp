@@ -4,6 +4,7 @@
 #include <fmt/ostream.h>
 
 #include "models/model.hpp"
+#include "vocabulary/systems.hpp"
 
 namespace bs {
 
@@ -32,11 +33,9 @@ constexpr char kAckDeadline[] = "ack deadlines";
 constexpr char kLock[] = "message locks";
 }  // namespace
 
-const ModelModule kSqsModel{"sqs", "Amazon SQS and SNS: queues, visibility timeouts, FIFO groups, topics fanning out",
-                            load_sqs_model, totals<kVisibility>, tables};
-const ModelModule kPubSubModel{"pubsub", "Google Cloud Pub/Sub: topics, subscriptions, ack deadlines, ordering keys",
-                               load_pubsub_model, totals<kAckDeadline>, tables};
-const ModelModule kServiceBusModel{"servicebus", "Azure Service Bus: queues, topics, peek-lock, sessions",
-                                   load_servicebus_model, totals<kLock>, tables};
+const ModelModule kSqsModel{"sqs", system_of_model("sqs"), load_sqs_model, totals<kVisibility>, tables};
+const ModelModule kPubSubModel{"pubsub", system_of_model("pubsub"), load_pubsub_model, totals<kAckDeadline>, tables};
+const ModelModule kServiceBusModel{"servicebus", system_of_model("servicebus"), load_servicebus_model, totals<kLock>,
+                                   tables};
 
 }  // namespace bs
