@@ -19,6 +19,10 @@ struct ModelPanel {
 constexpr ModelPanel kPanels[] = {
     {"queue", draw_queues},
     {"log", draw_partitions},
+    // The lease model's queues are drawn as queues: a lease is an unacked delivery.
+    {"sqs", draw_queues},
+    {"pubsub", draw_queues},
+    {"servicebus", draw_queues},
 };
 
 void draw_unknown(AppState&, Run& run, ImVec2 size) {

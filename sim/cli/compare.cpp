@@ -12,12 +12,12 @@ namespace {
 
 // The figures compared, in the summary's order: what tells brokers apart in a comparison
 // (who loses, who duplicates, who reorders) and what it costs (latency, throughput).
-constexpr const char* kFigures[] = {"published", "confirmed", "delivered", "redelivered", "processed", "lost",
+constexpr const char* kFigures[] = {"published", "confirmed", "delivered", "redelivered", "lease_expired", "processed", "lost",
                                     "duplicates", "effects", "duplicate_effects", "effects_lost", "in_doubt_s",
                                     "in_doubt_max_s", "aborted_read", "duplicate_outputs", "reordered",
                                     "reordered_across_consumers", "reordered_per_key", "reordered_across_partitions",
                                     "missed", "pending", "latency_p50_ms", "latency_p95_ms", "latency_p99_ms",
-                                    "throughput_per_s"};
+                                    "latency_max_ms", "throughput_per_s"};
 
 // A total as the summary prints it: counts whole, times and rates with one decimal; "-"
 // when the run's model has no such figure.

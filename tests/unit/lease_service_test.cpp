@@ -165,7 +165,7 @@ TEST_CASE("SQS FIFO: a deduplication id seen within 5 minutes is accepted and no
   CHECK(s.depth("pay.fifo") == 2);  // after the interval it is a new message
 }
 
-TEST_CASE("Service Bus: Complete after the lock expired is refused (MessageLockLost); SQS deletes with the latest receipt",
+TEST_CASE("Service Bus refuses Complete after the lock expired (MessageLockLost), SQS deletes with the latest receipt",
           "[lease][servicebus]") {
   for (const bool late_ok : {false, true}) {
     ServiceConfig cfg;
