@@ -63,6 +63,11 @@ void kafka_rules(Rules& r) {
   r[static_cast<std::size_t>(ev::TxnMarker)] = &Ledger::on_txn_marker;
   r[static_cast<std::size_t>(ev::TxnFenced)] = &Ledger::on_txn_fenced;
 }
+
+void kinesis_rules(Rules& r) {
+  r[static_cast<std::size_t>(ev::ThroughputExceeded)] = &Ledger::on_throughput_exceeded;
+  r[static_cast<std::size_t>(ev::ShardCreated)] = &Ledger::on_shard_created;
+}
 }  // namespace
 
 const std::array<Ledger::Rule, kEventKindLimit>& Ledger::rules() {
@@ -73,6 +78,7 @@ const std::array<Ledger::Rule, kEventKindLimit>& Ledger::rules() {
     two_phase_rules(r);
     amqp_rules(r);   // one line per model
     kafka_rules(r);
+    kinesis_rules(r);
     return r;
   }();
   return table;

@@ -43,6 +43,8 @@ const std::vector<Section>& sections() {
       {[](const Totals& t) { return !t.transactions.empty() || t.transforms; },
        {BS_TOTAL(txn_committed), BS_TOTAL(txn_aborted), BS_TOTAL(aborted_records), BS_TOTAL(aborted_read),
         BS_TOTAL(fenced_writes), BS_TOTAL(duplicate_outputs)}},
+      {[](const Totals& t) { return t.kinesis; },
+       {BS_TOTAL(throttled), BS_TOTAL(throttled_reads), BS_TOTAL(shards_resharded)}},
   };
   return s;
 }
@@ -135,6 +137,8 @@ bool total_by_name(const Totals& t, const std::string& name, double& out) {
     else if (f == "missed") out = static_cast<double>(q.missed);
     else if (f == "max_lag") out = static_cast<double>(q.max_lag);
     else if (f == "unavailable_s") out = q.unavailable_s;
+    else if (f == "throttled") out = static_cast<double>(q.throttled);
+    else if (f == "peak_per_s") out = static_cast<double>(q.peak_per_s);
     else if (f == "offline_s" || f == "below_min_isr_s" || f == "duplicates_in_log") {
       auto r = t.replicas.find(who);
       const PartitionReplication pr = r == t.replicas.end() ? PartitionReplication{} : r->second;
