@@ -19,6 +19,7 @@ struct ModelPanel {
 constexpr ModelPanel kPanels[] = {
     {"queue", draw_queues},
     {"log", draw_partitions},
+    {"kinesis", draw_partitions},
 };
 
 void draw_unknown(AppState&, Run& run, ImVec2 size) {

@@ -47,6 +47,8 @@ ImU32 marker_color(MarkerKind k) {
     case MarkerKind::TxnCommit: return IM_COL32(120, 220, 120, 255);
     case MarkerKind::TxnAbort: return IM_COL32(255, 80, 80, 255);
     case MarkerKind::LockWait: return IM_COL32(255, 170, 40, 255);
+    case MarkerKind::Throttled: return IM_COL32(255, 120, 60, 255);
+    case MarkerKind::Reshard: return IM_COL32(120, 200, 255, 255);
   }
   return kText;
 }

@@ -264,3 +264,26 @@ TEST_CASE("a throttled PutRecord is retried with a doubling backoff", "[kinesis]
   CHECK(d.take<PutRecordRequest>(kService).size() == 1);
   CHECK(d.rec.of(ev::Publish).size() == 3);
 }
+
+TEST_CASE("reads are paid for at 2 MiB/s: a big GetRecords makes the next calls fail for a while", "[kinesis][throttle]") {
+  StreamConfig sc;
+  sc.name = "s";
+  StreamNode node(StreamNodeConfig{{sc}});
+  test::Driver d(node, kService);
+  d.start();
+  MsgId id = 0;
+  for (int second = 0; second < 3; ++second) {  // 3 MiB written over three seconds (1 MiB/s each)
+    d.now = second + 0.1;
+    for (int i = 0; i < 10; ++i, ++id) d.packet(kProducer, PutRecordRequest{"s", record(id + 1, "k", 102400), false, 0, id + 1});
+  }
+  d.take<PutRecordResponse>(kProducer);
+  d.now = 3.0;
+  d.packet(kConsumer, GetRecordsRequest{"s", 0, 0, 10000, 1, "a"});
+  CHECK(d.take<GetRecordsResponse>(kConsumer).at(0).records.size() == 30);  // ~3 MiB: paid for until 4.5 s
+  d.now = 3.2;
+  d.packet(kConsumer, GetRecordsRequest{"s", 0, 30, 10000, 2, "a"});
+  CHECK(d.take<GetRecordsResponse>(kConsumer).at(0).throughput_exceeded);  // more than a second in debt
+  d.now = 3.6;
+  d.packet(kConsumer, GetRecordsRequest{"s", 0, 30, 10000, 3, "a"});
+  CHECK_FALSE(d.take<GetRecordsResponse>(kConsumer).at(0).throughput_exceeded);
+}
