@@ -73,7 +73,7 @@ TEST_CASE("CreateStream splits the hash key space evenly and keys route to the s
   CHECK(parse_shard_id("shard-3") == -1);
 }
 
-TEST_CASE("SplitShard closes the parent and gives its children the two halves; MergeShards joins neighbours", "[kinesis][routing]") {
+TEST_CASE("SplitShard closes the parent and gives its children the two halves, MergeShards joins neighbours", "[kinesis][routing]") {
   ShardMap m(2);
   const HashKey mid = m.midpoint(0);
   CHECK(to_string(mid) == "85070591730234615865843651857942052864");  // 2^126
@@ -97,7 +97,7 @@ TEST_CASE("SplitShard closes the parent and gives its children the two halves; M
   CHECK(m.route(hash_key_of("user-1")) == 4);
 }
 
-TEST_CASE("a shard takes 1 MiB of writes a second; the next PutRecord is refused until the next second", "[kinesis][throttle]") {
+TEST_CASE("a shard takes 1 MiB of writes a second, the next PutRecord is refused until the next second", "[kinesis][throttle]") {
   StreamConfig sc;
   sc.name = "clicks";
   sc.shards = 1;
@@ -163,7 +163,7 @@ TEST_CASE("an ExplicitHashKey overrides the partition key's hash", "[kinesis][ro
   CHECK(d.take<PutRecordResponse>(kProducer).at(0).shard == 1);
 }
 
-TEST_CASE("a split at its time sends the hot keys' new records to the two children; the parent keeps its records", "[kinesis][reshard]") {
+TEST_CASE("a split at its time sends the hot keys' new records to the two children, the parent keeps its records", "[kinesis][reshard]") {
   StreamConfig sc;
   sc.name = "clicks";
   sc.shards = 2;
