@@ -23,6 +23,7 @@ constexpr ModelPanel kPanels[] = {
     {"sqs", draw_queues},
     {"pubsub", draw_queues},
     {"servicebus", draw_queues},
+    {"kinesis", draw_partitions},
 };
 
 void draw_unknown(AppState&, Run& run, ImVec2 size) {

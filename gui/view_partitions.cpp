@@ -210,8 +210,14 @@ void draw_partitions(AppState& app, Run& run, ImVec2 size) {
       continue;
     }
     if (replicated.count(p.name)) continue;
-    wrap_text(theme::kText, "partition %s", p.name.c_str());
-    wrap_more_dim("leader %s", m.node_name(p.leader).c_str());
+    if (p.shard) {  // Kinesis: a shard, on the one service node
+      wrap_text(theme::kText, "shard %s", p.name.c_str());
+      if (!p.closed_by.empty()) wrap_more(theme::kDown, "closed for writes (%s)", p.closed_by.c_str());
+      if (p.throttled > 0) wrap_more(theme::kDown, "THROTTLED %llu", static_cast<unsigned long long>(p.throttled));
+    } else {
+      wrap_text(theme::kText, "partition %s", p.name.c_str());
+      wrap_more_dim("leader %s", m.node_name(p.leader).c_str());
+    }
     wrap_more_dim("log start %lld", static_cast<long long>(p.log_start));
     wrap_more_dim("log end %lld", static_cast<long long>(p.next_offset));
     // Before the cells: the range retention deleted, then "…" for records the log still

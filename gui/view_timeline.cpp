@@ -110,6 +110,15 @@ void draw_marker_glyph(ImDrawList* dl, ImVec2 p, float r, MarkerKind k) {
       dl->AddRect(ImVec2(p.x - r * 0.8f, p.y - r * 0.8f), ImVec2(p.x + r * 0.8f, p.y + r * 0.8f), c, 0, 0, 2.0f);
       dl->AddLine(ImVec2(p.x - r * 0.8f, p.y + r * 0.8f), ImVec2(p.x + r * 0.8f, p.y - r * 0.8f), c, 2.5f);
       break;
+    case MarkerKind::Throttled:  // a funnel: more offered than the shard lets through
+      dl->AddTriangleFilled(ImVec2(p.x - r, p.y - r * 0.8f), ImVec2(p.x + r, p.y - r * 0.8f), ImVec2(p.x, p.y + r * 0.1f), c);
+      dl->AddRectFilled(ImVec2(p.x - r * 0.2f, p.y), ImVec2(p.x + r * 0.2f, p.y + r * 0.9f), c);
+      break;
+    case MarkerKind::Reshard:  // a fork: one shard becomes two
+      dl->AddLine(ImVec2(p.x - r, p.y), ImVec2(p.x, p.y), c, 2.5f);
+      dl->AddLine(ImVec2(p.x, p.y), ImVec2(p.x + r, p.y - r * 0.8f), c, 2.5f);
+      dl->AddLine(ImVec2(p.x, p.y), ImVec2(p.x + r, p.y + r * 0.8f), c, 2.5f);
+      break;
   }
 }
 
@@ -117,7 +126,8 @@ void draw_marker_glyph(ImDrawList* dl, ImVec2 p, float r, MarkerKind k) {
 int row_of(MarkerKind k) {
   return k == MarkerKind::Crash || k == MarkerKind::Restart || k == MarkerKind::LinkDown || k == MarkerKind::LinkUp ||
                  k == MarkerKind::Failover || k == MarkerKind::Fenced || k == MarkerKind::MemoryAlarm ||
-                 k == MarkerKind::Paused || k == MarkerKind::Blocked || k == MarkerKind::LockWait || k == MarkerKind::Rebalance || k == MarkerKind::Seek
+                 k == MarkerKind::Paused || k == MarkerKind::Blocked || k == MarkerKind::LockWait || k == MarkerKind::Rebalance || k == MarkerKind::Seek ||
+                 k == MarkerKind::Reshard
              ? 0
              : 1;
 }

@@ -1,6 +1,7 @@
 #include "model/markers.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -46,6 +47,8 @@ const char* marker_kind_name(MarkerKind k) {
     case MarkerKind::LockWait: return "lock wait";
     case MarkerKind::LeaseExpired: return "lease expired";
     case MarkerKind::Deduplicated: return "deduplicated";
+    case MarkerKind::Throttled: return "throttled";
+    case MarkerKind::Reshard: return "reshard";
   }
   return "?";
 }
@@ -160,6 +163,23 @@ void MarkerFinder::on_event(std::size_t i, const SimState& s) {
     case ev::Returned:
       add(MarkerKind::Returned, fmt::format("m{} returned to {} (basic.return: no queue for key '{}')", e.msg, nm(e.node),
                                             field::text<"routing_key">(e)));
+      break;
+    case ev::ThroughputExceeded: {
+      // Kinesis refuses every call over a shard's limit: mark the first of each second.
+      const auto second = static_cast<std::int64_t>(std::floor(e.t + 1e-9));
+      if (!throttled_seconds_.insert({partition(e), second}).second) break;
+      const std::string op = field::text<"operation">(e);
+      add(MarkerKind::Throttled,
+          op == "PutRecord"
+              ? fmt::format("{} throttled: PutRecord of m{} from {} refused, {} records ({} KiB) already written this second",
+                            partition(e), e.msg, nm(e.peer), field::integer<"records">(e), field::integer<"bytes">(e) / 1024)
+              : fmt::format("{} throttled: GetRecords from {} refused ({} calls this second)", partition(e), nm(e.peer),
+                            field::integer<"records">(e)));
+      break;
+    }
+    case ev::ShardClosed:
+      add(MarkerKind::Reshard, fmt::format("{}: {} closed for writes at offset {}; its children take its hash keys",
+                                           field::text<"operation">(e), partition(e), field::integer<"ending_offset">(e)));
       break;
     case ev::Blocked:
       if (field::flag<"blocked">(e))

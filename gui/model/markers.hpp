@@ -19,14 +19,15 @@ namespace bs::gui {
 /// a queue left without a leader) come after Failover, then the events a single lesson is
 /// about: a consumer group's rebalance, a seek (or an auto.offset.reset that jumps), a
 /// dead-lettered message, one that expired (TTL), one returned or dropped as unroutable,
-/// and a publisher blocked by a memory alarm (connection.blocked).
+/// and a publisher blocked by a memory alarm (connection.blocked); Kinesis adds a shard
+/// refusing calls over its limits (one marker per shard and second) and resharding.
 enum class MarkerKind {
   Crash, Restart, LinkDown, LinkUp, Redelivery, Reorder, Loss, Duplicate, Failover,
   Election, UncleanElection, IsrShrink, IsrExpand, Truncate, Fenced, MemoryAlarm, Paused,
   Rebalance, Seek, DeadLetter, Expired, Returned, Blocked, TxnCommit, TxnAbort, LockWait,
-  LeaseExpired, Deduplicated
+  LeaseExpired, Deduplicated, Throttled, Reshard
 };
-inline constexpr int kMarkerKindCount = 28;
+inline constexpr int kMarkerKindCount = 30;
 
 /// Name of a marker kind for the legend ("crash", "reorder", ...).
 const char* marker_kind_name(MarkerKind k);
@@ -67,6 +68,7 @@ class MarkerFinder {
   std::map<std::string, std::set<NodeId>> isr_of_;
   std::set<std::pair<std::string, std::int64_t>> epochs_seen_;
   std::unordered_map<MsgId, std::size_t> state_change_at_;  // store nodes: event of each message's state change
+  std::set<std::pair<std::string, std::int64_t>> throttled_seconds_;  // Kinesis: (shard, second) already marked
 };
 
 }  // namespace bs::gui

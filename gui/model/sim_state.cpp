@@ -351,6 +351,15 @@ void SimState::apply(const Event& e, std::size_t index) {
     case ev::SegmentRoll:
       partition_state(partition(e), kNoNode).segment_bases.push_back(offset(e));
       break;
+    case ev::ShardCreated:
+      partition_state(partition(e), e.node).shard = true;
+      break;
+    case ev::ShardClosed:
+      partition_state(partition(e), e.node).closed_by = field::text<"operation">(e);
+      break;
+    case ev::ThroughputExceeded:
+      ++partition_state(partition(e), e.node).throttled;
+      break;
     case ev::SegmentDelete: {
       auto& p = partition_state(partition(e), kNoNode);
       p.log_start = std::max(p.log_start, field::integer<"log_start_offset">(e));

@@ -112,6 +112,11 @@ struct PartitionState {
   std::int64_t next_offset = 0;       ///< log end offset
   std::vector<std::int64_t> segment_bases;
   std::map<NodeId, LogCursor> cursors;
+  // Kinesis: a shard (shard_created), closed for writes by resharding (`closed_by`:
+  // SplitShard / MergeShards, "" while open), and the calls it refused so far.
+  bool shard = false;
+  std::string closed_by;
+  std::uint64_t throttled = 0;
 };
 
 /// Everything the views show that depends on time, as of the last event applied.

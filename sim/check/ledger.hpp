@@ -130,6 +130,8 @@ struct PartitionState {
   std::vector<std::int64_t> next;    // per group: one past the highest offset processed
   std::int64_t high_watermark = 0;
   QueueTotals* totals = nullptr;
+  double append_second = -1;          // the second [k, k + 1) of the latest append
+  std::uint64_t appends_in_second = 0;  // appends in it so far (for peak_per_s)
   // Replication (docs/log-replication.md). Every partition follows its leader and the
   // leader's log; replicated ones (replication factor > 1) also every replica's log.
   std::string name;
@@ -466,6 +468,9 @@ struct Ledger {
   void on_commit(const Event& e);
   void on_offset_reset(const Event& e);
   void on_fetch(const Event& e);
+  // Amazon Kinesis Data Streams (rules/kinesis.cpp).
+  void on_throughput_exceeded(const Event& e);
+  void on_shard_created(const Event& e);
   // Replication (rules/kafka_replication.cpp).
   void on_replicate(const Event& e);
   void on_truncate(const Event& e);

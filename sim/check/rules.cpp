@@ -73,6 +73,11 @@ void lease_rules(Rules& r) {
   r[static_cast<std::size_t>(ev::LateSettle)] = &Ledger::on_lease_event;
   r[static_cast<std::size_t>(ev::SessionLock)] = &Ledger::on_lease_event;
 }
+
+void kinesis_rules(Rules& r) {
+  r[static_cast<std::size_t>(ev::ThroughputExceeded)] = &Ledger::on_throughput_exceeded;
+  r[static_cast<std::size_t>(ev::ShardCreated)] = &Ledger::on_shard_created;
+}
 }  // namespace
 
 const std::array<Ledger::Rule, kEventKindLimit>& Ledger::rules() {
@@ -84,6 +89,7 @@ const std::array<Ledger::Rule, kEventKindLimit>& Ledger::rules() {
     amqp_rules(r);   // one line per model
     kafka_rules(r);
     lease_rules(r);
+    kinesis_rules(r);
     return r;
   }();
   return table;

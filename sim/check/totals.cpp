@@ -46,6 +46,8 @@ const std::vector<Section>& sections() {
       {[](const Totals& t) { return t.leases; },
        {BS_TOTAL(lease_expired), BS_TOTAL(lease_extended), BS_TOTAL(deduplicated), BS_TOTAL(filtered),
         BS_TOTAL(late_settles)}},
+      {[](const Totals& t) { return t.kinesis; },
+       {BS_TOTAL(throttled), BS_TOTAL(throttled_reads), BS_TOTAL(shards_resharded)}},
   };
   return s;
 }
@@ -140,6 +142,8 @@ bool total_by_name(const Totals& t, const std::string& name, double& out) {
     else if (f == "unavailable_s") out = q.unavailable_s;
     else if (f == "filtered") out = static_cast<double>(q.filtered);
     else if (f == "dead_lettered") out = static_cast<double>(q.dead_lettered);
+    else if (f == "throttled") out = static_cast<double>(q.throttled);
+    else if (f == "peak_per_s") out = static_cast<double>(q.peak_per_s);
     else if (f == "offline_s" || f == "below_min_isr_s" || f == "duplicates_in_log") {
       auto r = t.replicas.find(who);
       const PartitionReplication pr = r == t.replicas.end() ? PartitionReplication{} : r->second;

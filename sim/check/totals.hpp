@@ -63,6 +63,8 @@ struct QueueTotals {
   double unavailable_s = 0;      ///< quorum queue: simulated seconds it could not commit
   std::uint64_t filtered = 0;    ///< lease model: messages of a topic this subscription's filter kept out
   std::uint64_t dead_lettered = 0;  ///< messages moved from here to a dead-letter queue
+  std::uint64_t throttled = 0;   ///< Kinesis shard: calls refused with ProvisionedThroughputExceededException
+  std::uint64_t peak_per_s = 0;  ///< log partition or Kinesis shard: most records appended in one second [k, k + 1)
 };
 
 /// Log model: one partition's replication as the checker followed it (docs/log-replication.md).
@@ -160,6 +162,11 @@ struct Totals {
   std::set<std::string> fenced_clients;  ///< instances a broker refused for an older producer epoch (zombies)
   // Two-phase commit (the trace has xa_* events); written to the footer and metrics only then.
   bool two_phase = false;
+  // Amazon Kinesis Data Streams (docs/kinesis.md); written only for a Kinesis run.
+  bool kinesis = false;                  ///< the trace has Kinesis shard events
+  std::uint64_t throttled = 0;           ///< provisioned_throughput_exceeded events (PutRecord and GetRecords)
+  std::uint64_t throttled_reads = 0;     ///< of them, refused GetRecords calls
+  std::uint64_t shards_resharded = 0;    ///< shards SplitShard and MergeShards created
   double in_doubt_s = 0;             ///< simulated seconds participants spent in doubt (prepared, outcome unknown), summed
   double in_doubt_max_s = 0;         ///< the longest any one participant was in doubt about one transaction
   double lock_wait_max_s = 0;        ///< the longest a store's prepare waited for a key another prepared transaction locked

@@ -46,5 +46,6 @@ extern const ModelModule kKafkaModel;
 extern const ModelModule kSqsModel;
 extern const ModelModule kPubSubModel;
 extern const ModelModule kServiceBusModel;
+extern const ModelModule kKinesisModel;
 
 }  // namespace bs

@@ -10,6 +10,7 @@ const std::vector<const ModelModule*>& model_modules() {
       &kSqsModel,
       &kPubSubModel,
       &kServiceBusModel,
+      &kKinesisModel,
   };
   return all;
 }

@@ -1,4 +1,6 @@
 // The checker's rules for the log model's (Kafka) event kinds.
+#include <cmath>
+
 #include "check/ledger.hpp"
 
 namespace bs::check {
@@ -15,6 +17,9 @@ void Ledger::on_append(const Event& e) {
   m.key = field::text<"key">(e);
   PartitionState& p = partition_state(partition(e));
   ++p.totals->routed;
+  const double second = std::floor(e.t + 1e-9);
+  if (second != p.append_second) p.append_second = second, p.appends_in_second = 0;
+  p.totals->peak_per_s = std::max(p.totals->peak_per_s, ++p.appends_in_second);
   const std::int64_t off = offset(e);
   // A transactional producer's record (its client got a producer id from a transaction
   // coordinator): open until that producer's marker in this partition.
