@@ -19,6 +19,7 @@ struct ModelPanel {
 constexpr ModelPanel kPanels[] = {
     {"queue", draw_queues},
     {"log", draw_partitions},
+    {"activemq", draw_queues},  // a profile of the queue model: its queues and subscriptions
 };
 
 void draw_unknown(AppState&, Run& run, ImVec2 size) {

@@ -43,6 +43,9 @@ const std::vector<Section>& sections() {
       {[](const Totals& t) { return !t.transactions.empty() || t.transforms; },
        {BS_TOTAL(txn_committed), BS_TOTAL(txn_aborted), BS_TOTAL(aborted_records), BS_TOTAL(aborted_read),
         BS_TOTAL(fenced_writes), BS_TOTAL(duplicate_outputs)}},
+      {[](const Totals& t) { return t.jms; },
+       {BS_TOTAL(subscriber_missed), BS_TOTAL(client_redeliveries), BS_TOTAL(group_assignments),
+        BS_TOTAL(group_reassignments)}},
   };
   return s;
 }

@@ -42,5 +42,6 @@ std::vector<std::string> model_names();
 // The modules (each defined in its folder).
 extern const ModelModule kAmqpModel;
 extern const ModelModule kKafkaModel;
+extern const ModelModule kActiveMqModel;
 
 }  // namespace bs

@@ -7,6 +7,7 @@ const std::vector<const ModelModule*>& model_modules() {
   static const std::vector<const ModelModule*> all = {
       &kAmqpModel,
       &kKafkaModel,
+      &kActiveMqModel,
   };
   return all;
 }
