@@ -24,6 +24,7 @@ constexpr ModelPanel kPanels[] = {
     {"pubsub", draw_queues},
     {"servicebus", draw_queues},
     {"kinesis", draw_partitions},
+    {"activemq", draw_queues},  // a profile of the queue model: its queues and subscriptions
 };
 
 void draw_unknown(AppState&, Run& run, ImVec2 size) {

@@ -111,6 +111,7 @@ void draw_queues(AppState& app, Run& run, ImVec2 size) {
     wrap_more_dim("acked %llu", static_cast<unsigned long long>(q.acked));
     wrap_more_dim("requeued %llu", static_cast<unsigned long long>(q.requeued));
     if (held) wrap_more(theme::kRedelivered, "held (auto-ack) %zu", held);
+    if (q.missed) wrap_more(theme::kRedelivered, "missed %llu (non-durable subscriber away)", static_cast<unsigned long long>(q.missed));
     if (!lost.empty()) wrap_more(theme::kDown, "lost %zu", lost.size());
     // How a clustered queue is replicated, as of now.
     if (q.quorum) {
@@ -146,7 +147,9 @@ void draw_queues(AppState& app, Run& run, ImVec2 size) {
       auto pf = q.prefetch.find(consumer);
       bool down = m.topo.node_down(consumer, app.t);
       if (v.empty() && q.closed.count(consumer)) {
-        wrap_dim("%s: connection declared dead, its deliveries went back to the queue", m.node_name(consumer).c_str());
+        wrap_dim(q.subscription_closes ? "%s: connection declared dead, its non-durable subscription closed (what it held is missed)"
+                                       : "%s: connection declared dead, its deliveries went back to the queue",
+                 m.node_name(consumer).c_str());
         continue;
       }
       if (v.empty()) {

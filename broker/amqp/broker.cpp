@@ -1,4 +1,5 @@
 #include "amqp/broker.hpp"
+#include "activemq/events.hpp"
 #include "amqp/broker_timers.hpp"
 
 #include <algorithm>
@@ -228,6 +229,12 @@ std::size_t QueueBroker::route_and_enqueue(Context& ctx, const std::string& ex, 
     const auto& from = m.dead_lettered_from;  // x-death cycle check (see dead_letter_or_drop)
     if (std::find(from.begin(), from.end(), qname) != from.end()) continue;
     auto qit = queues_.find(qname);
+    if (qit != queues_.end() && qit->second.cfg.subscription == QueueConfig::Subscription::NonDurable &&
+        !qit->second.has_consumers()) {
+      // A non-durable subscription exists only while its subscriber is connected.
+      ctx.emit(Event{.kind = ev::SubscriberMissed, .msg = m.id, .queue = qit->second.cfg.trace_name, .text = "inactive"});
+      continue;
+    }
     if (qit == queues_.end()) {
       if (!remote_.count(qname) && !quorum_.count(qname)) continue;
       if (remote) {
@@ -288,6 +295,7 @@ bool QueueBroker::has_capacity(const Connection& c) const {
 void QueueBroker::dispatch(Context& ctx, const std::string& qname) {
   auto& q = queues_.at(qname);
   expire_head(ctx, q);
+  if (q.cfg.message_groups) return dispatch_groups(ctx, q);
   while (!q.mq.empty() && !q.active.empty()) {
     const NodeId consumer = q.active.front();
     q.active.pop_front();
@@ -468,7 +476,7 @@ void QueueBroker::handle_nack(Context& ctx, NodeId from, const Nack& n) {
       requeue(ctx, std::move(u), from, "nack");
     } else {
       mirror(ctx, queues_.at(u.queue), MirrorOp::Kind::Remove, u.qm);
-      dead_letter_or_drop(ctx, queues_.at(u.queue), u.qm.msg, "rejected");
+      dead_letter_or_drop(ctx, queues_.at(u.queue), u.qm.msg, n.poison ? "poison_ack" : "rejected");
     }
   }
   unblock(qname, from);
@@ -496,7 +504,7 @@ void QueueBroker::dead_letter_or_drop(Context& ctx, QueueState& q, const AmqpMes
   // RabbitMQ drops a message that would reach a queue it was already dead-lettered from
   // with no rejection in the cycle (x-death). Without this check an expiry cycle loops
   // forever (zero TTL: an endless loop inside one call; two queues: unbounded recursion).
-  if (std::string_view(reason) == "rejected") dl.dead_lettered_from.clear();
+  if (std::string_view(reason) == "rejected" || std::string_view(reason) == "poison_ack") dl.dead_lettered_from.clear();
   else dl.dead_lettered_from.push_back(q.cfg.name);
   std::vector<std::string> touched;
   const std::size_t matched = route_and_enqueue(ctx, q.cfg.dead_letter_exchange, dl, &touched);
@@ -549,6 +557,8 @@ void QueueBroker::connection_lost(Context& ctx, NodeId client, const char* reaso
   auto& q = queues_.at(conn.queue);
   q.active.erase(std::remove(q.active.begin(), q.active.end(), client), q.active.end());
   q.blocked.erase(std::remove(q.blocked.begin(), q.blocked.end(), client), q.blocked.end());
+  if (q.cfg.message_groups) release_groups(q, client);
+  if (q.cfg.subscription == QueueConfig::Subscription::NonDurable) return close_subscription(ctx, q, client, conn.unacked);
   // In delivery-tag order, each back to its original position.
   for (auto& [tag, u] : conn.unacked) requeue(ctx, std::move(u), client, "connection_lost");
   dispatch(ctx, conn.queue);
@@ -653,11 +663,13 @@ void QueueBroker::on_crash(Context& ctx) {
     for (auto& qm : survivors) q.mq.restore(std::move(qm));
     q.active.clear();
     q.blocked.clear();
+    q.group_owner.clear();  // ActiveMQ keeps message group owners in memory
   }
   // RabbitMQ recovers only durable queues: a transient queue and every binding to it are
   // gone when the node comes back, so what was routed to it is unroutable from then on.
   for (auto it = queues_.begin(); it != queues_.end();) {
-    if (it->second.cfg.durable) {
+    // ActiveMQ: a non-durable subscription is the subscriber's to open again (empty).
+    if (it->second.cfg.durable || it->second.cfg.subscription == QueueConfig::Subscription::NonDurable) {
       ++it;
       continue;
     }

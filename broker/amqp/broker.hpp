@@ -116,6 +116,8 @@ class QueueBroker final : public Node {
     /// or a nack frees a slot.
     std::deque<NodeId> active;
     std::vector<NodeId> blocked;
+    /// ActiveMQ message groups: JMSXGroupID -> the consumer that owns the group.
+    std::map<std::string, NodeId> group_owner;
     bool has_consumers() const { return !active.empty() || !blocked.empty(); }
   };
   /// A publish waiting for other nodes' queues before its confirm.
@@ -264,6 +266,17 @@ class QueueBroker final : public Node {
   bool enqueue(Context& ctx, QueueState& q, AmqpMessage m);
   bool over_limit(const QueueState& q, std::uint64_t extra_msgs, std::uint64_t extra_bytes) const;
   void dispatch(Context& ctx, const std::string& queue);
+  // The ActiveMQ Classic profile (broker_activemq.cpp).
+  /// Message groups: deliver q's ready messages, each to its group's owner (a group
+  /// without one takes the next consumer of the rotation with room).
+  void dispatch_groups(Context& ctx, QueueState& q);
+  /// Send ready message `qm` of q to `consumer` (a delivery, as dispatch makes it).
+  void deliver_to(Context& ctx, QueueState& q, NodeId consumer, QueuedMessage qm);
+  /// A non-durable subscription's consumer left: what it held and what the
+  /// subscription held is missed, and it takes nothing until a consumer comes back.
+  void close_subscription(Context& ctx, QueueState& q, NodeId consumer, std::map<std::uint64_t, Unacked>& unacked);
+  /// Message groups: `consumer` left q; its groups have no owner until their next message.
+  void release_groups(QueueState& q, NodeId consumer);
   void expire_head(Context& ctx, QueueState& q);
   void dead_letter_or_drop(Context& ctx, QueueState& q, const AmqpMessage& m, const char* reason);
   /// A channel error (unknown delivery tag): forget the connection and close it.

@@ -58,6 +58,22 @@ struct QueueConfig {
   /// dead-letters the refused message.
   enum class Overflow : std::uint8_t { DropHead, RejectPublish, RejectPublishDlx };
   Overflow overflow = Overflow::DropHead;
+  // The ActiveMQ Classic profile (sim/models/activemq, docs/activemq.md); RabbitMQ
+  // queues leave these at their defaults.
+  /// A topic subscription's queue. Durable: the broker keeps what the topic receives
+  /// while the subscriber is away and delivers it when it comes back (JMS specification,
+  /// durable subscriptions: messages published while the subscriber is inactive are
+  /// retained for it). NonDurable: the
+  /// subscription lasts as long as its consumer's connection; what the topic receives
+  /// meanwhile, and what the subscription held when it closed, the subscriber misses
+  /// (traced as subscriber_missed).
+  enum class Subscription : std::uint8_t { None, Durable, NonDurable };
+  Subscription subscription = Subscription::None;
+  std::string topic;  ///< the topic a subscription (or a virtual topic's consumer queue) takes from
+  /// ActiveMQ message groups (Message Groups): messages with a JMSXGroupID property go
+  /// to the one consumer that owns the group; the first message of a group picks a
+  /// consumer, and when that consumer goes away the group is given to another.
+  bool message_groups = false;
 };
 
 /// A binding declaration: exchange -> queue.

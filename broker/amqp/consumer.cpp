@@ -2,11 +2,12 @@
 
 #include <algorithm>
 
+#include "activemq/events.hpp"
 #include "store/events.hpp"
 
 namespace bs::amqp {
 namespace {
-enum TimerKind : std::uint32_t { kStart = 1, kWorkDone = 2, kHeartbeat = 3, kReconnect = 4, kStoreTimeout = 5 };
+enum TimerKind : std::uint32_t { kStart = 1, kWorkDone = 2, kHeartbeat = 3, kReconnect = 4, kStoreTimeout = 5, kRedeliver = 8 };
 // Two-phase commit's timers (kXaTimeout = 6, kXaRecover = 7) are in consumer_two_phase.cpp.
 
 BrokerList broker_list(const ConsumerConfig& c) {
@@ -94,12 +95,45 @@ void Consumer::maybe_start(Context& ctx) {
     }
     busy_ = true;
     current_ = std::move(h);
+    redeliveries_ = 0;
     ctx.set_timer(cfg_.processing.draw(ctx.rng()), Timer{kWorkDone, ++work_gen_});
   }
 }
 
+bool Consumer::failing() const {
+  if (!cfg_.redelivery.enabled) return false;
+  const auto& k = cfg_.fail_keys;
+  for (const auto& [name, v] : current_.d.msg.headers)
+    if (name == "JMSType") return std::find(k.begin(), k.end(), v.text) != k.end();
+  return false;
+}
+
+double ConsumerConfig::RedeliveryPolicy::delay(std::int64_t n) const {
+  // ActiveMQ: the first redelivery waits initialRedeliveryDelay (redeliveryDelay when
+  // that is 0); later ones redeliveryDelay, multiplied per attempt with back-off.
+  double d = n <= 1 && initial_redelivery_delay_s > 0 ? initial_redelivery_delay_s : redelivery_delay_s;
+  if (use_exponential_back_off && n > 1) {
+    d = initial_redelivery_delay_s > 0 ? initial_redelivery_delay_s : redelivery_delay_s;
+    for (std::int64_t i = 1; i < n; ++i) d *= back_off_multiplier;
+  }
+  if (maximum_redelivery_delay_s >= 0) d = std::min(d, maximum_redelivery_delay_s);
+  return d;
+}
+
 void Consumer::finish_current(Context& ctx) {
   const Deliver& d = current_.d;
+  if (failing()) {
+    const auto max = cfg_.redelivery.maximum_redeliveries;
+    if (max >= 0 && redeliveries_ >= max) {
+      // Poison ack: the broker takes the message off to its dead letter queue.
+      busy_ = false;
+      if (!cfg_.auto_ack) send(ctx, Nack{d.tag, false, false, d.connection, d.msg.id, true});
+      maybe_start(ctx);
+      return;
+    }
+    ctx.set_timer(cfg_.redelivery.delay(redeliveries_ + 1), Timer{kRedeliver, ++work_gen_});
+    return;
+  }
   if (cfg_.store != kNoNode) {
     if (two_phase()) return begin_two_phase(ctx);
     // The effect is the store's to apply: a transaction, then the ack (or the other way).
@@ -193,6 +227,14 @@ void Consumer::on_timer(Context& ctx, const Timer& t) {
       break;
     case kWorkDone:
       if (busy_ && t.arg == work_gen_) finish_current(ctx);
+      break;
+    case kRedeliver:
+      if (busy_ && t.arg == work_gen_) {
+        ++redeliveries_;
+        ctx.emit(Event{.kind = ev::ClientRedelivery, .msg = current_.d.msg.id, .queue = current_.d.queue,
+                       .tag = static_cast<std::int64_t>(current_.d.tag), .seq = redeliveries_, .text = "onMessage_failed"});
+        ctx.set_timer(cfg_.processing.draw(ctx.rng()), Timer{kWorkDone, ++work_gen_});
+      }
       break;
     case kHeartbeat:
       if (waiting_) {

@@ -48,6 +48,27 @@ struct ConsumerConfig {
   /// transaction after the ack, which leaves a window where a redelivery applies the
   /// effect again; None keeps no processed ids.
   enum class RecordId { None, WithEffect, AfterAck } record_id = RecordId::None;
+  /// ActiveMQ Classic's client-side RedeliveryPolicy (Redelivery Policy; Message
+  /// Redelivery and DLQ Handling): when onMessage fails on a message (its JMSType
+  /// header is in fail_keys), the session redelivers it to this consumer after
+  /// a delay (initialRedeliveryDelay, then redeliveryDelay, times backOffMultiplier per
+  /// attempt with useExponentialBackOff, capped by maximumRedeliveryDelay when >= 0);
+  /// once it has been redelivered maximumRedeliveries times (-1: forever) a failure
+  /// sends a "poison ack" and the broker moves it to the dead letter queue. The consumer
+  /// takes no other message meanwhile (ActiveMQ's default, nonBlockingRedelivery false).
+  struct RedeliveryPolicy {
+    bool enabled = false;  ///< false: the queue model's reject_keys instead (basic.nack)
+    std::int64_t maximum_redeliveries = 6;
+    double initial_redelivery_delay_s = 1.0;
+    double redelivery_delay_s = 1.0;
+    bool use_exponential_back_off = false;
+    double back_off_multiplier = 5;
+    double maximum_redelivery_delay_s = -1;
+    /// The delay before redelivery number `n` (1, 2, ...), simulated seconds.
+    double delay(std::int64_t n) const;
+  };
+  RedeliveryPolicy redelivery;
+  std::vector<std::string> fail_keys;  ///< with `redelivery`: onMessage throws on messages of these JMSType values
   double store_timeout_s = 1.0;  ///< no answer from the store in this long: send the transaction again
   ///< (two-phase: a participant that has not voted in this long makes the outcome rollback;
   ///< an outcome not acknowledged in this long is sent again)
@@ -118,6 +139,8 @@ class Consumer final : public Node {
   bool busy_ = false;
   Held current_;
   std::uint64_t work_gen_ = 0;
+  std::int64_t redeliveries_ = 0;   // RedeliveryPolicy: times current_ was redelivered here
+  bool failing() const;             // onMessage fails on current_
   std::uint64_t pending_tag_ = 0;   // highest processed-but-unacked tag
   MsgId pending_msg_ = 0;
   std::uint32_t pending_count_ = 0;

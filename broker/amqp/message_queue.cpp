@@ -30,4 +30,11 @@ QueuedMessage MessageQueue::pop_front() {
   return qm;
 }
 
+QueuedMessage MessageQueue::take(std::size_t i) {
+  QueuedMessage qm = std::move(ready_[i]);
+  ready_.erase(ready_.begin() + static_cast<std::ptrdiff_t>(i));
+  bytes_ -= qm.msg.size_bytes;
+  return qm;
+}
+
 }  // namespace bs::amqp

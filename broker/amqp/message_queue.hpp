@@ -31,6 +31,9 @@ class MessageQueue {
   std::size_t size() const { return ready_.size(); }
   const QueuedMessage& front() const { return ready_.front(); }
   QueuedMessage pop_front();
+  /// Remove and return the ready message at index i (0 = the head): message groups
+  /// deliver past a head whose group's consumer has no room.
+  QueuedMessage take(std::size_t i);
   const std::deque<QueuedMessage>& ready() const { return ready_; }
   void clear() {
     ready_.clear();

@@ -78,6 +78,9 @@ struct Nack {
   bool requeue = true;
   std::uint32_t connection = 0;
   MsgId msg = 0;  ///< message of tag, carried for the trace only (not on the wire)
+  /// ActiveMQ's "poison ack": the client's RedeliveryPolicy gave up on the message and
+  /// the broker sends it to the dead letter queue (requeue is false).
+  bool poison = false;
 };
 /// AMQP heartbeat frame; any frame also counts as traffic.
 struct Heartbeat {};

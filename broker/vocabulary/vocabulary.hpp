@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "activemq/events.hpp"
 #include "amqp/events.hpp"
 #include "core/event_schema.hpp"
 #include "kafka/events.hpp"
@@ -50,7 +51,8 @@ constexpr bool distinct(const std::array<EventSchema, N>&... parts) {
 }  // namespace vocabulary_detail
 
 // One entry per model (and per shared module, such as Raft).
-#define BS_EVENT_TABLES kCoreEvents, amqp::kEvents, kafka::kEvents, raft::kEvents, store::kEvents, xa::kEvents, lease::kEvents, kinesis::kEvents
+#define BS_EVENT_TABLES kCoreEvents, amqp::kEvents, kafka::kEvents, raft::kEvents, store::kEvents, xa::kEvents, lease::kEvents, kinesis::kEvents, \
+                        activemq::kEvents
 static_assert(vocabulary_detail::distinct(BS_EVENT_TABLES), "event kinds: a number or a name is used twice");
 /// Every kind's row, indexed by kind number; unused numbers have an empty name.
 inline constexpr std::array<EventSchema, kEventKindLimit> kEventSchema = vocabulary_detail::join(BS_EVENT_TABLES);

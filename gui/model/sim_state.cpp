@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "activemq/events.hpp"
 #include "vocabulary/event_read.hpp"
 #include "vocabulary/vocabulary.hpp"
 
@@ -268,6 +269,15 @@ void SimState::apply(const Event& e, std::size_t index) {
       erase_msg(q.ready, e.msg);
       for (auto& [c, v] : q.unacked) erase_msg(v, e.msg);
       ++(e.kind == ev::Drop ? q.dropped : q.dead_lettered);
+      break;
+    }
+    case ev::SubscriberMissed: {
+      // ActiveMQ: a non-durable subscription that closed took what it held with it.
+      auto& q = queue(queue_name(e), e.node);
+      erase_msg(q.ready, e.msg);
+      for (auto& [c, v] : q.unacked) erase_msg(v, e.msg);
+      ++q.missed;
+      q.subscription_closes = true;
       break;
     }
     case ev::ConsumerUp: {

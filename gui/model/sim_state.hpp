@@ -48,6 +48,9 @@ struct QueueState {
   std::map<NodeId, std::int64_t> prefetch;         ///< consumers registered (consumer_up)
   std::set<NodeId> closed;                         ///< consumers whose connection the broker declared dead
   std::uint64_t enqueued = 0, acked = 0, dropped = 0, dead_lettered = 0, requeued = 0;
+  /// ActiveMQ non-durable subscription: topic messages its subscriber missed (subscriber_missed).
+  std::uint64_t missed = 0;
+  bool subscription_closes = false;  ///< a non-durable subscription (seen missing messages): it closes with its consumer
   // RabbitMQ cluster: how the queue is replicated.
   bool quorum = false;                 ///< a quorum queue (raft events of group "queue <name>")
   std::int64_t term = -1;              ///< quorum: the leader's Raft term

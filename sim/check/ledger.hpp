@@ -392,6 +392,10 @@ struct Ledger {
   void on_drop(const Event& e);
   // The lease model's own kinds (rules/lease.cpp).
   void on_lease_event(const Event& e);
+  // The ActiveMQ Classic profile's rules (rules/activemq.cpp).
+  void on_subscriber_missed(const Event& e);
+  void on_client_redelivery(const Event& e);
+  void on_group_assigned(const Event& e);
   // Store nodes' rules (rules/store.cpp), any model.
   void on_store_write(const Event& e);
   void on_effect(const Event& e);

@@ -46,6 +46,12 @@ void amqp_rules(Rules& r) {
   r[static_cast<std::size_t>(ev::MirrorPromoted)] = &Ledger::on_mirror_promoted;
 }
 
+void activemq_rules(Rules& r) {
+  r[static_cast<std::size_t>(ev::SubscriberMissed)] = &Ledger::on_subscriber_missed;
+  r[static_cast<std::size_t>(ev::ClientRedelivery)] = &Ledger::on_client_redelivery;
+  r[static_cast<std::size_t>(ev::GroupAssigned)] = &Ledger::on_group_assigned;
+}
+
 void kafka_rules(Rules& r) {
   r[static_cast<std::size_t>(ev::Append)] = &Ledger::on_append;
   r[static_cast<std::size_t>(ev::Commit)] = &Ledger::on_commit;
@@ -90,6 +96,7 @@ const std::array<Ledger::Rule, kEventKindLimit>& Ledger::rules() {
     kafka_rules(r);
     lease_rules(r);
     kinesis_rules(r);
+    activemq_rules(r);
     return r;
   }();
   return table;

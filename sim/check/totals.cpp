@@ -48,6 +48,9 @@ const std::vector<Section>& sections() {
         BS_TOTAL(late_settles)}},
       {[](const Totals& t) { return t.kinesis; },
        {BS_TOTAL(throttled), BS_TOTAL(throttled_reads), BS_TOTAL(shards_resharded)}},
+      {[](const Totals& t) { return t.jms; },
+       {BS_TOTAL(subscriber_missed), BS_TOTAL(client_redeliveries), BS_TOTAL(group_assignments),
+        BS_TOTAL(group_reassignments)}},
   };
   return s;
 }

@@ -58,7 +58,7 @@ struct QueueTotals {
   std::uint64_t processed = 0;   ///< distinct messages of this queue processed
   std::uint64_t reordered = 0;   ///< inverted pairs in the queue's global processing order
   std::uint64_t lost = 0;
-  std::uint64_t missed = 0;      ///< log model: records a group skipped (auto.offset.reset, seek forward)
+  std::uint64_t missed = 0;      ///< log model: records a group skipped (auto.offset.reset, seek forward); ActiveMQ: topic messages this non-durable subscription missed
   std::uint64_t max_lag = 0;     ///< log model: most records appended but not yet processed by a group, over the run
   double unavailable_s = 0;      ///< quorum queue: simulated seconds it could not commit
   std::uint64_t filtered = 0;    ///< lease model: messages of a topic this subscription's filter kept out
@@ -148,6 +148,17 @@ struct Totals {
   std::uint64_t mirror_promotions = 0;  ///< mirrored queues: mirrors promoted to leader
   std::uint64_t queue_leader_changes = 0;  ///< quorum queues: leaders elected after each queue's first
   double unavailable_s = 0;          ///< the most simulated seconds any replicated queue had no leader: a quorum queue without a live leader or majority, a mirrored queue whose mirror refused to take over
+  // ActiveMQ Classic profile (docs/activemq.md); written to the footer and metrics only
+  // when the trace has its events.
+  bool jms = false;
+  /// Topic messages non-durable subscribers never received (one per message and
+  /// subscriber): published while the subscriber was away, or held by its subscription
+  /// when it closed. Not a loss: JMS promises a non-durable subscriber only what is
+  /// published while it is connected. Per subscription in queues.<name>.missed.
+  std::uint64_t subscriber_missed = 0;
+  std::uint64_t client_redeliveries = 0;  ///< redeliveries a consumer's RedeliveryPolicy made after onMessage failed
+  std::uint64_t group_assignments = 0;    ///< message groups given to a consumer (JMSXGroupID), reassignments included
+  std::uint64_t group_reassignments = 0;  ///< of those, groups that moved because their consumer went away
   std::map<std::string, PartitionReplication> replicas;  ///< by partition name
   double latency_p50_ms = 0;
   double latency_p95_ms = 0;

@@ -47,5 +47,6 @@ extern const ModelModule kSqsModel;
 extern const ModelModule kPubSubModel;
 extern const ModelModule kServiceBusModel;
 extern const ModelModule kKinesisModel;
+extern const ModelModule kActiveMqModel;
 
 }  // namespace bs

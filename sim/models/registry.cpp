@@ -11,6 +11,7 @@ const std::vector<const ModelModule*>& model_modules() {
       &kPubSubModel,
       &kServiceBusModel,
       &kKinesisModel,
+      &kActiveMqModel,
   };
   return all;
 }
