@@ -1,6 +1,9 @@
 // Lesson panel: what to read aloud, the lesson's "Try this", and the picker for the other
 // lessons (which can also open a lesson beside the current one, for comparisons).
 #include <cstdio>
+#include <string>
+
+#include <fmt/format.h>
 
 #include "theme.hpp"
 #include "views.hpp"
@@ -82,13 +85,20 @@ void draw_lesson(AppState& app) {
   // the lesson on screen.
   const auto groups = group_by_system(app.scenarios);
   for (const LessonGroup& g : groups) {
-    char head[160];
-    std::snprintf(head, sizeof head, "%s (%zu %s)###%s", g.system.c_str(), g.lessons.size(),
-                  g.lessons.size() == 1 ? "lesson" : "lessons", g.system.c_str());
+    // A heading does not wrap: at a large text scale a long system name drops its count,
+    // then its last words ("Amazon Kinesis Data..."); the full name is in its tooltip.
+    const float room = ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 2.5f;
+    std::string label = fmt::format("{} ({} {})", g.system, g.lessons.size(), g.lessons.size() == 1 ? "lesson" : "lessons");
+    if (ImGui::CalcTextSize(label.c_str()).x > room) label = g.system;
+    while (ImGui::CalcTextSize(label.c_str()).x > room && label.find(' ') != std::string::npos)
+      label = label.substr(0, label.rfind(' ', label.size() - (label.ends_with("...") ? 4 : 1))) + "...";
+    const std::string head = label + "###" + g.system;
     bool has_current = false;
     for (const ScenarioEntry* s : g.lessons) has_current = has_current || s->path == app.scenario_path;
     if (has_current || groups.size() == 1) ImGui::SetNextItemOpen(true, ImGuiCond_Once);
-    if (!ImGui::CollapsingHeader(head)) continue;
+    const bool open = ImGui::CollapsingHeader(head.c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s: %zu lesson%s", g.system.c_str(), g.lessons.size(), g.lessons.size() == 1 ? "" : "s");
+    if (!open) continue;
     for (const ScenarioEntry* s : g.lessons) {
       bool current = s->path == app.scenario_path;
       if (!wrapped_selectable(s->title, current) || busy) continue;
