@@ -18,6 +18,7 @@ inline constexpr EventKind LeaseExtended{128};  ///< a receiver extended a lease
 inline constexpr EventKind Deduplicated{129};   ///< a send was accepted but not stored: its deduplication id was seen within the window
 inline constexpr EventKind Filtered{130};       ///< a topic's subscription did not take a message: its filter did not match
 inline constexpr EventKind LateSettle{131};     ///< a settle arrived after its lease ended; the message stays (stale receipt handle, lock lost)
+inline constexpr EventKind LeaseSeek{133};      ///< Pub/Sub Seek: a subscription's acknowledgement state was set to a time
 inline constexpr EventKind SessionLock{132};    ///< a receiver accepted a Service Bus session (AcceptNextSession)
 }  // namespace ev
 
@@ -29,6 +30,7 @@ inline constexpr std::array kEvents = {
     EventSchema{ev::Filtered, "filtered", {nullptr, "queue", nullptr, nullptr, nullptr, "topic"}},
     EventSchema{ev::LateSettle, "late_settle", {"consumer", "queue", "receipt", nullptr, nullptr, "reason"}},
     EventSchema{ev::SessionLock, "session_lock", {"consumer", "queue", nullptr, nullptr, nullptr, "session"}},
+    EventSchema{ev::LeaseSeek, "seek", {nullptr, "queue", "replayed", "time_ms", nullptr, nullptr}},
 };
 }  // namespace lease
 }  // namespace bs

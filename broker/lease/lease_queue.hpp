@@ -48,6 +48,9 @@ struct QueueConfig {
   /// exactly-once delivery: the ack is accepted). Service Bus refuses it
   /// (MessageLockLost), as does Pub/Sub with exactly-once delivery.
   bool late_settle_ok = true;
+  /// Pub/Sub retain_acked_messages: acknowledged messages are kept (for the retention
+  /// duration) so that a Seek can replay them.
+  bool retain_acked = false;
 };
 
 /// A stored message and its lease.
@@ -77,6 +80,8 @@ class LeaseQueue {
   Entry* at(std::int64_t position);
   void erase(std::int64_t position);
   std::map<std::int64_t, Entry>& entries() { return entries_; }
+  /// Pub/Sub: acknowledged messages kept for a Seek (retain_acked), by position.
+  std::map<std::int64_t, Entry>& retained() { return retained_; }
   /// Deduplication: true when `id` was accepted within the window (the send is absorbed);
   /// otherwise it is remembered from `now`.
   bool duplicate(const std::string& id, double now);
@@ -94,6 +99,7 @@ class LeaseQueue {
   bool group_blocked(const Entry& e, NodeId receiver, double now, const std::set<std::string>& taken) const;
   QueueConfig cfg_;
   std::map<std::int64_t, Entry> entries_;
+  std::map<std::int64_t, Entry> retained_;
   std::int64_t next_position_ = 0;
   std::map<std::string, double> dedup_;  // deduplication id -> when first accepted
   std::map<std::string, SessionHold> sessions_;

@@ -78,6 +78,8 @@ struct Settle {
   std::string queue;
   std::uint64_t receipt = 0;
   MsgId msg = 0;
+  /// Service Bus DeadLetter: settle by moving the message to the dead-letter sub-queue.
+  bool dead_letter = false;
 };
 /// Change a lease: SQS ChangeMessageVisibility, Pub/Sub ModifyAckDeadline, Service Bus
 /// RenewMessageLock (for the lock duration). lease_s 0 gives it back at once (SQS
@@ -94,7 +96,7 @@ inline std::string_view wire_op(const Send& p) { return words(p.system).send; }
 inline std::string_view wire_op(const SendResult&) { return "send_result"; }
 inline std::string_view wire_op(const Receive& p) { return words(p.system).receive; }
 inline std::string_view wire_op(const Received&) { return "received"; }
-inline std::string_view wire_op(const Settle& p) { return words(p.system).settle; }
+inline std::string_view wire_op(const Settle& p) { return p.dead_letter ? "DeadLetter" : words(p.system).settle; }
 inline std::string_view wire_op(const Extend& p) { return p.lease_s > 0 ? words(p.system).extend : words(p.system).release; }
 inline MsgId wire_msg(const Send& p) { return p.msg.base.id; }
 inline MsgId wire_msg(const SendResult& p) { return p.msg; }

@@ -65,7 +65,9 @@ void Receiver::finish(Context& ctx) {
   const Leased& m = current_;
   const bool poison = cfg_.fails_on && cfg_.fails_on->matches(m.msg.attributes);
   if (poison) {
-    if (cfg_.release_on_failure && !cfg_.receive_and_delete)
+    if (cfg_.dead_letter_on_failure && !cfg_.receive_and_delete)
+      ctx.send(cfg_.service, Settle{cfg_.system, m.queue, m.receipt, m.msg.base.id, true});
+    else if (cfg_.release_on_failure && !cfg_.receive_and_delete)
       ctx.send(cfg_.service, Extend{cfg_.system, m.queue, m.receipt, m.msg.base.id, 0});
   } else {
     ctx.emit(Event{.kind = ev::Process, .msg = m.msg.base.id, .peer = m.msg.base.producer, .queue = m.queue,

@@ -37,6 +37,8 @@ struct ReceiverConfig {
   /// ChangeMessageVisibility 0), else left to their lease running out.
   std::optional<FilterPolicy> fails_on;
   bool release_on_failure = false;
+  /// Service Bus: settle a failed message with DeadLetter (to the dead-letter sub-queue at once).
+  bool dead_letter_on_failure = false;
 };
 
 /// Polls, processes the messages of each answer one at a time in the order received,

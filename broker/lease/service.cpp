@@ -6,7 +6,7 @@
 
 namespace bs::lease {
 namespace {
-enum TimerKind : std::uint32_t { kLeaseDue = 1, kWake = 2, kPollDue = 3, kRetention = 4 };
+enum TimerKind : std::uint32_t { kLeaseDue = 1, kWake = 2, kPollDue = 3, kRetention = 4, kSeek = 5 };
 constexpr int kPositionBits = 40;
 std::uint64_t pack(std::size_t queue, std::int64_t position) {
   return (static_cast<std::uint64_t>(queue) << kPositionBits) | static_cast<std::uint64_t>(position);
@@ -50,6 +50,7 @@ void Service::arm(Context& ctx, double at, std::uint32_t kind, std::uint64_t arg
 void Service::on_start(Context& ctx) {
   if (!started_) {
     started_ = true;
+    for (std::size_t i = 0; i < cfg_.seeks.size(); ++i) arm(ctx, cfg_.seeks[i].at_s, kSeek, i);
     return;
   }
   // Back after a crash: the stored messages are all there; their clocks go on.
@@ -188,8 +189,16 @@ void Service::on_settle(Context& ctx, NodeId from, const Settle& s) {
                    .tag = static_cast<std::int64_t>(s.receipt), .text = std::string(words(cfg_.system).late)});
     return;
   }
+  if (s.dead_letter) {
+    // Service Bus DeadLetter: the receiver settles it into the dead-letter sub-queue.
+    dead_letter(ctx, q, *e);
+    receipts_.erase(rit);
+    serve_polls(ctx);
+    return;
+  }
   ctx.emit(Event{.kind = ev::Ack, .msg = e->msg.base.id, .peer = from, .queue = q.cfg().name,
                  .tag = static_cast<std::int64_t>(s.receipt)});
+  if (q.cfg().retain_acked) q.retained()[e->position] = *e;
   if (q.cfg().sessions)
     if (auto it = q.sessions().find(e->msg.group); it != q.sessions().end() && it->second.holder == from)
       it->second.due = ctx.now() + q.cfg().lease_s;
@@ -250,6 +259,37 @@ void Service::dead_letter(Context& ctx, LeaseQueue& q, Entry& e) {
   }
 }
 
+// Pub/Sub Seek to a time: messages it received before that time are acknowledged, those
+// after it unacknowledged; retained acknowledged messages after it are delivered again, as new
+// deliveries of the same message (Pub/Sub docs, "Replay and purge messages with seek").
+void Service::seek(Context& ctx, const SeekConfig& s) {
+  auto it = index_.find(s.subscription);
+  if (it == index_.end()) return;
+  LeaseQueue& q = queues_[it->second];
+  std::vector<std::int64_t> acked;
+  for (auto& [pos, e] : q.entries())
+    if (e.stored_at < s.time_s) acked.push_back(pos);
+  for (std::int64_t pos : acked) {
+    Entry& e = *q.at(pos);
+    ctx.emit(Event{.kind = ev::Ack, .msg = e.msg.base.id, .queue = q.cfg().name});
+    if (q.cfg().retain_acked) q.retained()[pos] = e;
+    q.erase(pos);
+  }
+  std::vector<LeaseMessage> replay;
+  for (auto rit = q.retained().begin(); rit != q.retained().end();) {
+    if (rit->second.stored_at >= s.time_s) {
+      replay.push_back(rit->second.msg);
+      rit = q.retained().erase(rit);
+    } else {
+      ++rit;
+    }
+  }
+  ctx.emit(Event{.kind = ev::LeaseSeek, .queue = q.cfg().name, .tag = static_cast<std::int64_t>(replay.size()),
+                 .seq = static_cast<std::int64_t>(s.time_s * 1000 + 0.5)});
+  for (const auto& m : replay) store(ctx, q.cfg().name, m, kNoNode);
+  serve_polls(ctx);
+}
+
 void Service::serve_polls(Context& ctx) {
   for (std::size_t i = 0; i < polls_.size();) {
     if (answer(ctx, polls_[i].from, polls_[i].r, false)) polls_.erase(polls_.begin() + static_cast<std::ptrdiff_t>(i));
@@ -270,6 +310,9 @@ void Service::on_timer(Context& ctx, const Timer& t) {
       break;
     }
     case kWake: serve_polls(ctx); break;
+    case kSeek:
+      if (t.arg < cfg_.seeks.size()) seek(ctx, cfg_.seeks[t.arg]);
+      break;
     case kPollDue:
       for (std::size_t i = 0; i < polls_.size(); ++i)
         if (polls_[i].id == t.arg) {

@@ -30,11 +30,22 @@ struct TopicConfig {
   double dedup_window_s = 0;
 };
 
+/// Pub/Sub Seek to a time, as an operator would call it during the run: at `at_s`, the
+/// subscription's messages published before `time_s` count as acknowledged and those
+/// published at or after it as unacknowledged, retained acknowledged ones included (they
+/// are delivered again). Times are simulated seconds.
+struct SeekConfig {
+  double at_s = 0;
+  std::string subscription;
+  double time_s = 0;
+};
+
 /// The service's settings.
 struct ServiceConfig {
   System system = System::Sqs;
   std::vector<QueueConfig> queues;
   std::vector<TopicConfig> topics;
+  std::vector<SeekConfig> seeks;  ///< Pub/Sub only
 };
 
 /// Stores what is sent, leases it to receivers and takes it back when a lease runs out
@@ -73,6 +84,7 @@ class Service final : public Node {
   void end_lease(Context& ctx, LeaseQueue& q, Entry& e, std::string_view reason);
   void dead_letter(Context& ctx, LeaseQueue& q, Entry& e);
   void serve_polls(Context& ctx);
+  void seek(Context& ctx, const SeekConfig& s);
   void arm(Context& ctx, double at, std::uint32_t kind, std::uint64_t arg);
   const TopicConfig* topic(const std::string& name) const;
 

@@ -140,6 +140,10 @@ void MarkerFinder::on_event(std::size_t i, const SimState& s) {
                                                                                     : "message lock",
                                                   queue_name(e)));
       break;
+    case ev::LeaseSeek:
+      add(MarkerKind::Seek, fmt::format("Seek on {} to {:.3f} s: {} acknowledged message(s) delivered again", queue_name(e),
+                                        static_cast<double>(field::integer<"time_ms">(e)) / 1000, field::integer<"replayed">(e)));
+      break;
     case ev::Deduplicated:
       add(MarkerKind::Deduplicated, fmt::format("m{} sent again by {}: accepted, not stored (deduplication id {})", e.msg,
                                                 nm(e.peer), field::text<"deduplication_id">(e)));

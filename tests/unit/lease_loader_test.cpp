@@ -123,6 +123,12 @@ TEST_CASE("lease loader: Pub/Sub's ack deadline and delivery attempts keep to th
   check_error(j, "$.nodes[1].queue", "topic");
 }
 
+TEST_CASE("lease loader: a Pub/Sub seek names a declared subscription", "[lease][loader][bad]") {
+  json j = pubsub();
+  j["nodes"][0]["seeks"] = json::array({{{"at_s", 2}, {"subscription", "billling"}, {"time_s", 0}}});
+  check_error(j, "$.nodes[0].seeks[0].subscription", "unknown subscription");
+}
+
 TEST_CASE("lease loader: Service Bus receive modes, sessions and lock durations", "[lease][loader][bad]") {
   json j = servicebus();
   j["nodes"][2]["receive_mode"] = "PeekAndLock";

@@ -263,3 +263,44 @@ TEST_CASE("SNS filter policy conditions: prefix, anything-but, numeric range, ex
   CHECK(absent.matches(nullptr));
   CHECK_FALSE(absent.matches(&eu));
 }
+
+TEST_CASE("Service Bus DeadLetter moves a received message to the dead-letter sub-queue at once", "[lease][servicebus]") {
+  ServiceConfig cfg;
+  cfg.system = System::ServiceBus;
+  QueueConfig q = queue("q", 30);
+  q.dead_letter = "q/$DeadLetterQueue";
+  cfg.queues = {q, queue("q/$DeadLetterQueue")};
+  Service s(cfg);
+  Driver d(s, kSvc);
+  d.start();
+  send(d, "q", msg(1));
+  auto got = receive(d, kW1, "q");
+  d.packet(kW1, Settle{System::ServiceBus, "q", got[0].receipt, 1, true});
+  CHECK(s.depth("q") == 0);
+  CHECK(s.depth("q/$DeadLetterQueue") == 1);
+  CHECK(d.rec.of(ev::DeadLetter).size() == 1);
+  CHECK(d.rec.of(ev::Ack).empty());
+}
+
+TEST_CASE("Pub/Sub Seek to a time redelivers retained acknowledged messages received after it", "[lease][pubsub]") {
+  ServiceConfig cfg;
+  cfg.system = System::PubSub;
+  QueueConfig q = queue("billing", 10);
+  q.retain_acked = true;
+  cfg.queues = {q};
+  cfg.seeks = {SeekConfig{5, "billing", 1.5}};
+  Service s(cfg);
+  Driver d(s, kSvc);
+  d.start();
+  for (MsgId i = 1; i <= 3; ++i) {
+    d.now = static_cast<double>(i);  // stored at 1, 2 and 3 s
+    send(d, "billing", msg(i));
+    auto got = receive(d, kW1, "billing");
+    d.packet(kW1, Settle{System::PubSub, "billing", got[0].receipt, i});
+  }
+  CHECK(s.depth("billing") == 0);
+  d.run_until(5);
+  CHECK(ids(receive(d, kW1, "billing")) == std::vector<MsgId>{2, 3});
+  REQUIRE(d.rec.of(ev::LeaseSeek).size() == 1);
+  CHECK(d.rec.of(ev::LeaseSeek)[0].tag == 2);
+}

@@ -194,7 +194,11 @@ lease::ReceiverConfig load_receiver(const JsonIn& n, const Declared& d, NodeId s
   c.start_s = n.num("start_s", 0, 1e7, 0);
   if (sys == System::ServiceBus) c.receive_and_delete = n.one_of("receive_mode", {"PeekLock", "ReceiveAndDelete"}, "PeekLock") == "ReceiveAndDelete";
   if (n.has("fails_on")) c.fails_on = lease_keys::load_filter_policy(n.at("fails_on"));
-  c.release_on_failure = n.one_of("on_failure", {"wait", w.release}, "wait") != "wait";
+  std::vector<std::string> failure_words = {"wait", w.release};
+  if (sys == System::ServiceBus) failure_words.push_back("dead_letter");
+  const std::string on_failure = n.one_of("on_failure", failure_words, "wait");
+  c.release_on_failure = on_failure == w.release;
+  c.dead_letter_on_failure = on_failure == "dead_letter";
   if (n.has("on_failure") && !c.fails_on) n.at("on_failure").fail("give \"fails_on\" (which messages fail) with \"on_failure\"");
   if (n.has(w.extend)) {
     JsonIn x = n.at(w.extend);

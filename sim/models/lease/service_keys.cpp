@@ -92,7 +92,7 @@ void load_pubsub_topic(const JsonIn& t, Declared& d, std::vector<std::pair<std::
     for (std::size_t i = 0; i < subs.size(); ++i) {
       JsonIn s = subs.at(i);
       s.expect_object({"name", "ack_deadline_seconds", "enable_message_ordering", "dead_letter_policy",
-                       "enable_exactly_once_delivery", "message_retention_duration_s"});
+                       "enable_exactly_once_delivery", "message_retention_duration_s", "retain_acked_messages"});
       QueueConfig q;
       q.name = s.str("name");
       q.lease_s = s.num("ack_deadline_seconds", 10, 600, 10);
@@ -100,6 +100,7 @@ void load_pubsub_topic(const JsonIn& t, Declared& d, std::vector<std::pair<std::
       // With exactly-once delivery an ack after the deadline fails; without it, it counts.
       q.late_settle_ok = !s.boolean("enable_exactly_once_delivery", false);
       q.retention_s = s.num("message_retention_duration_s", 600, 604800, 604800);
+      q.retain_acked = s.boolean("retain_acked_messages", false);
       if (s.has("dead_letter_policy")) {
         JsonIn p = s.at("dead_letter_policy");
         p.expect_object({"dead_letter_topic", "max_delivery_attempts"});
@@ -199,9 +200,21 @@ Declared load_service(const JsonIn& n, System system) {
         for (const auto& [name, at] : dead_letters)
           if (name == c.dead_letter) at.fail("a FIFO queue's dead-letter queue must be a FIFO queue, and a standard queue's a standard queue");
   } else if (system == System::PubSub) {
-    n.expect_object({"name", "role", "topics"});
+    n.expect_object({"name", "role", "topics", "seeks"});
     JsonIn ts = n.at("topics");
     for (std::size_t i = 0; i < ts.size(); ++i) load_pubsub_topic(ts.at(i), d, dead_letters);
+    if (n.has("seeks")) {
+      // Seek to a time (projects.subscriptions.seek), called while the run goes on.
+      JsonIn ss = n.at("seeks");
+      for (std::size_t i = 0; i < ss.size(); ++i) {
+        JsonIn s = ss.at(i);
+        s.expect_object({"at_s", "subscription", "time_s"});
+        lease::SeekConfig c{s.num("at_s", 0, 1e9), s.str("subscription"), s.num("time_s", 0, 1e9)};
+        if (!d.find(c.subscription, false))
+          s.at("subscription").fail(fmt::format("unknown subscription \"{}\" (declared: {})", c.subscription, fmt::join(d.names(false), ", ")));
+        d.cfg.seeks.push_back(c);
+      }
+    }
     for (const auto& [name, at] : dead_letters)
       if (!d.find(name, true)) at.fail(fmt::format("unknown topic \"{}\" (declared: {})", name, fmt::join(d.names(true), ", ")));
   } else {
