@@ -43,6 +43,13 @@ std::vector<Leased> receive(Driver& d, NodeId who, const std::string& q, std::ui
     if (r.count) out.push_back(r.leased);
   return out;
 }
+/// A started service and the driver around it.
+struct Booted {
+  Service s;
+  Driver d;
+  explicit Booted(const ServiceConfig& cfg) : s(cfg), d(s, kSvc) { d.start(); }
+};
+
 std::vector<MsgId> ids(const std::vector<Leased>& v) {
   std::vector<MsgId> out;
   for (const auto& l : v) out.push_back(l.msg.base.id);
@@ -54,9 +61,8 @@ TEST_CASE("SQS: a message not deleted within its visibility timeout is received 
           "[lease][sqs]") {
   ServiceConfig cfg;
   cfg.queues = {queue("jobs", 2)};
-  Service s(cfg);
-  Driver d(s, kSvc);
-  d.start();
+  Booted booted(cfg);
+  auto& [s, d] = booted;
   send(d, "jobs", msg(1));
   auto first = receive(d, kW1, "jobs");
   REQUIRE(ids(first) == std::vector<MsgId>{1});
@@ -79,9 +85,8 @@ TEST_CASE("SQS: a message not deleted within its visibility timeout is received 
 TEST_CASE("SQS: ChangeMessageVisibility keeps a message hidden past its original timeout", "[lease][sqs]") {
   ServiceConfig cfg;
   cfg.queues = {queue("jobs", 2)};
-  Service s(cfg);
-  Driver d(s, kSvc);
-  d.start();
+  Booted booted(cfg);
+  auto& [s, d] = booted;
   send(d, "jobs", msg(1));
   auto got = receive(d, kW1, "jobs");
   d.run_until(1.5);
@@ -99,9 +104,8 @@ TEST_CASE("SQS: a redrive policy moves a message to the dead-letter queue after 
   q.max_receive_count = 3;
   q.dead_letter = "orders-dlq";
   cfg.queues = {q, queue("orders-dlq")};
-  Service s(cfg);
-  Driver d(s, kSvc);
-  d.start();
+  Booted booted(cfg);
+  auto& [s, d] = booted;
   send(d, "orders", msg(7));
   for (int i = 0; i < 3; ++i) {
     CHECK(ids(receive(d, kW1, "orders")) == std::vector<MsgId>{7});
@@ -118,9 +122,8 @@ TEST_CASE("SQS FIFO: a group with a message in flight gives out nothing else of 
   QueueConfig q = queue("pay.fifo", 30);
   q.fifo = true;
   cfg.queues = {q};
-  Service s(cfg);
-  Driver d(s, kSvc);
-  d.start();
+  Booted booted(cfg);
+  auto& [s, d] = booted;
   send(d, "pay.fifo", msg(1, "alice"));
   send(d, "pay.fifo", msg(2, "alice"));
   send(d, "pay.fifo", msg(3, "bob"));
@@ -137,9 +140,8 @@ TEST_CASE("SQS FIFO: one receive may return several messages of one group, in or
   QueueConfig q = queue("pay.fifo", 30);
   q.fifo = true;
   cfg.queues = {q};
-  Service s(cfg);
-  Driver d(s, kSvc);
-  d.start();
+  Booted booted(cfg);
+  auto& [s, d] = booted;
   for (MsgId i = 1; i <= 3; ++i) send(d, "pay.fifo", msg(i, "alice"));
   CHECK(ids(receive(d, kW1, "pay.fifo", 10)) == std::vector<MsgId>{1, 2, 3});
 }
@@ -150,9 +152,8 @@ TEST_CASE("SQS FIFO: a deduplication id seen within 5 minutes is accepted and no
   q.fifo = true;
   q.dedup_window_s = 300;
   cfg.queues = {q};
-  Service s(cfg);
-  Driver d(s, kSvc);
-  d.start();
+  Booted booted(cfg);
+  auto& [s, d] = booted;
   send(d, "pay.fifo", msg(1, "alice", "m1"), 1);
   send(d, "pay.fifo", msg(1, "alice", "m1"), 2);
   CHECK(s.depth("pay.fifo") == 1);
@@ -191,9 +192,8 @@ TEST_CASE("Service Bus sessions: a session's messages go to the receiver holding
   QueueConfig q = queue("orders", 30);
   q.sessions = true;
   cfg.queues = {q};
-  Service s(cfg);
-  Driver d(s, kSvc);
-  d.start();
+  Booted booted(cfg);
+  auto& [s, d] = booted;
   send(d, "orders", msg(1, "alice"));
   send(d, "orders", msg(2, "bob"));
   send(d, "orders", msg(3, "alice"));
@@ -206,9 +206,8 @@ TEST_CASE("Service Bus ReceiveAndDelete: the message leaves the queue as it is h
   ServiceConfig cfg;
   cfg.system = System::ServiceBus;
   cfg.queues = {queue("q", 30)};
-  Service s(cfg);
-  Driver d(s, kSvc);
-  d.start();
+  Booted booted(cfg);
+  auto& [s, d] = booted;
   send(d, "q", msg(1));
   d.packet(kW1, Receive{System::ServiceBus, "q", 1, 0, 1, true});
   CHECK(s.depth("q") == 0);
@@ -228,9 +227,8 @@ TEST_CASE("SNS: a topic stores a copy in each queue whose filter policy matches"
   placed.filter.keys.emplace_back("event_type", std::vector<Condition>{c});
   t.subscriptions = {everything, placed};
   cfg.topics = {t};
-  Service s(cfg);
-  Driver d(s, kSvc);
-  d.start();
+  Booted booted(cfg);
+  auto& [s, d] = booted;
   LeaseMessage a = msg(1), b = msg(2);
   a.attributes = {{"event_type", "placed", false}};
   b.attributes = {{"event_type", "paid", false}};
@@ -270,9 +268,8 @@ TEST_CASE("Service Bus DeadLetter moves a received message to the dead-letter su
   QueueConfig q = queue("q", 30);
   q.dead_letter = "q/$DeadLetterQueue";
   cfg.queues = {q, queue("q/$DeadLetterQueue")};
-  Service s(cfg);
-  Driver d(s, kSvc);
-  d.start();
+  Booted booted(cfg);
+  auto& [s, d] = booted;
   send(d, "q", msg(1));
   auto got = receive(d, kW1, "q");
   d.packet(kW1, Settle{System::ServiceBus, "q", got[0].receipt, 1, true});
@@ -289,9 +286,8 @@ TEST_CASE("Pub/Sub Seek to a time redelivers retained acknowledged messages rece
   q.retain_acked = true;
   cfg.queues = {q};
   cfg.seeks = {SeekConfig{5, "billing", 1.5}};
-  Service s(cfg);
-  Driver d(s, kSvc);
-  d.start();
+  Booted booted(cfg);
+  auto& [s, d] = booted;
   for (MsgId i = 1; i <= 3; ++i) {
     d.now = static_cast<double>(i);  // stored at 1, 2 and 3 s
     send(d, "billing", msg(i));
