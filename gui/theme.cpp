@@ -49,6 +49,8 @@ ImU32 marker_color(MarkerKind k) {
     case MarkerKind::LockWait: return IM_COL32(255, 170, 40, 255);
     case MarkerKind::LeaseExpired: return IM_COL32(255, 200, 90, 255);
     case MarkerKind::Deduplicated: return IM_COL32(140, 220, 200, 255);
+    case MarkerKind::Deferred: return IM_COL32(200, 180, 120, 255);
+    case MarkerKind::Snapshot: return IM_COL32(190, 150, 255, 255);  // the seek's colour: one goes back to the other
     case MarkerKind::Throttled: return IM_COL32(255, 120, 60, 255);
     case MarkerKind::Reshard: return IM_COL32(120, 200, 255, 255);
   }

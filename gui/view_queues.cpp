@@ -105,12 +105,15 @@ void draw_queues(AppState& app, Run& run, ImVec2 size) {
     wrap_text(theme::kText, "queue %s", q.name.c_str());
     if (q.broker != kNoNode && m.topo.node_down(q.broker, app.t))
       wrap_more(theme::kDown, "(broker crashed: what is left is what it kept)");
-    wrap_more_dim("%s %s", q.quorum || !q.mirrors.empty() || q.promotions ? "led by" : "on", m.node_name(q.broker).c_str());
+    // A queue no event has touched yet (an unused dead-letter queue) has no known broker.
+    if (q.broker != kNoNode)
+      wrap_more_dim("%s %s", q.quorum || !q.mirrors.empty() || q.promotions ? "led by" : "on", m.node_name(q.broker).c_str());
     wrap_more_dim("ready %zu", q.ready.size());
     wrap_more_dim("unacked %zu", unacked);
     wrap_more_dim("acked %llu", static_cast<unsigned long long>(q.acked));
     wrap_more_dim("requeued %llu", static_cast<unsigned long long>(q.requeued));
     if (held) wrap_more(theme::kRedelivered, "held (auto-ack) %zu", held);
+    if (!q.deferred.empty()) wrap_more(theme::kRedelivered, "deferred %zu", q.deferred.size());
     if (q.missed) wrap_more(theme::kRedelivered, "missed %llu (non-durable subscriber away)", static_cast<unsigned long long>(q.missed));
     if (!lost.empty()) wrap_more(theme::kDown, "lost %zu", lost.size());
     // How a clustered queue is replicated, as of now.
@@ -142,6 +145,16 @@ void draw_queues(AppState& app, Run& run, ImVec2 size) {
       return k;
     });
     if (c) app.select(c);
+    if (!q.deferred.empty()) {
+      wrap_text(theme::kText, "deferred (set aside: only a receive by sequence number gets them):");
+      MsgId d = box_row(dl, q.deferred, width, [&](const ReadyMsg& r) {
+        BoxMarks k;
+        k.selected = r.msg == app.selected;
+        k.dimmed = app.selected && !k.selected;
+        return k;
+      });
+      if (d) app.select(d);
+    }
     for (const auto& [consumer, v] : q.unacked) {
       if (v.empty() && !q.prefetch.count(consumer)) continue;
       auto pf = q.prefetch.find(consumer);

@@ -86,6 +86,14 @@ void draw_marker_glyph(ImDrawList* dl, ImVec2 p, float r, MarkerKind k) {
       dl->AddRectFilled(ImVec2(p.x - r, p.y - r * 0.6f), ImVec2(p.x + r, p.y - r * 0.15f), c);
       dl->AddRectFilled(ImVec2(p.x - r, p.y + r * 0.15f), ImVec2(p.x + r, p.y + r * 0.6f), c);
       break;
+    case MarkerKind::Snapshot:  // a camera: a body and its lens
+      dl->AddRect(ImVec2(p.x - r, p.y - r * 0.6f), ImVec2(p.x + r, p.y + r * 0.7f), c, 0, 0, 2.0f);
+      dl->AddCircle(ImVec2(p.x, p.y + r * 0.05f), r * 0.35f, c, 10, 2.0f);
+      break;
+    case MarkerKind::Deferred:  // set aside: a small box lifted off a line
+      dl->AddLine(ImVec2(p.x - r, p.y + r * 0.7f), ImVec2(p.x + r, p.y + r * 0.7f), c, 2.0f);
+      dl->AddRectFilled(ImVec2(p.x - r * 0.45f, p.y - r * 0.8f), ImVec2(p.x + r * 0.45f, p.y + r * 0.1f), c);
+      break;
     case MarkerKind::Expired:  // an hourglass
     case MarkerKind::LeaseExpired:
       dl->AddTriangleFilled(ImVec2(p.x - r * 0.8f, p.y - r), ImVec2(p.x + r * 0.8f, p.y - r), ImVec2(p.x, p.y), c);
@@ -126,7 +134,7 @@ void draw_marker_glyph(ImDrawList* dl, ImVec2 p, float r, MarkerKind k) {
 int row_of(MarkerKind k) {
   return k == MarkerKind::Crash || k == MarkerKind::Restart || k == MarkerKind::LinkDown || k == MarkerKind::LinkUp ||
                  k == MarkerKind::Failover || k == MarkerKind::Fenced || k == MarkerKind::MemoryAlarm ||
-                 k == MarkerKind::Paused || k == MarkerKind::Blocked || k == MarkerKind::LockWait || k == MarkerKind::Rebalance || k == MarkerKind::Seek ||
+                 k == MarkerKind::Paused || k == MarkerKind::Blocked || k == MarkerKind::LockWait || k == MarkerKind::Rebalance || k == MarkerKind::Seek || k == MarkerKind::Snapshot ||
                  k == MarkerKind::Reshard
              ? 0
              : 1;

@@ -20,6 +20,8 @@ inline constexpr EventKind Filtered{130};       ///< a topic's subscription did 
 inline constexpr EventKind LateSettle{131};     ///< a settle arrived after its lease ended; the message stays (stale receipt handle, lock lost)
 inline constexpr EventKind LeaseSeek{133};      ///< Pub/Sub Seek: a subscription's acknowledgement state was set to a time
 inline constexpr EventKind SessionLock{132};    ///< a receiver accepted a Service Bus session (AcceptNextSession)
+inline constexpr EventKind LeaseDeferred{134};  ///< Service Bus: a message set aside in its queue (Defer), received only by sequence number
+inline constexpr EventKind LeaseSnapshot{135};  ///< Pub/Sub: a snapshot of a subscription's acknowledgement state was created
 }  // namespace ev
 
 namespace lease {
@@ -30,7 +32,9 @@ inline constexpr std::array kEvents = {
     EventSchema{ev::Filtered, "filtered", {nullptr, "queue", nullptr, nullptr, nullptr, "topic"}},
     EventSchema{ev::LateSettle, "late_settle", {"consumer", "queue", "receipt", nullptr, nullptr, "reason"}},
     EventSchema{ev::SessionLock, "session_lock", {"consumer", "queue", nullptr, nullptr, nullptr, "session"}},
-    EventSchema{ev::LeaseSeek, "seek", {nullptr, "queue", "replayed", "time_ms", nullptr, nullptr}},
+    EventSchema{ev::LeaseSeek, "seek", {nullptr, "queue", "replayed", "time_ms", nullptr, "snapshot"}},
+    EventSchema{ev::LeaseDeferred, "deferred", {"consumer", "queue", nullptr, "sequence_number", nullptr, "reason"}},
+    EventSchema{ev::LeaseSnapshot, "snapshot", {nullptr, "queue", "unacked", nullptr, nullptr, "snapshot"}},
 };
 }  // namespace lease
 }  // namespace bs

@@ -85,7 +85,7 @@ std::vector<std::int64_t> LeaseQueue::pick(NodeId receiver, std::uint32_t max, d
   }
   for (auto& [pos, e] : entries_) {
     if (out.size() >= max) break;
-    if (e.leased || e.visible_at > now) continue;
+    if (e.leased || e.visible_at > now || e.deferred) continue;
     if (cfg_.sessions && e.msg.group != session) continue;
     if (group_blocked(e, receiver, now, taken)) continue;
     out.push_back(pos);

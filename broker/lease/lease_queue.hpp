@@ -64,6 +64,10 @@ struct Entry {
   std::uint64_t receipt = 0;      ///< the latest lease's receipt (0: never received)
   std::uint32_t receive_count = 0;
   double lease_due = 0;
+  /// Service Bus Defer: set aside. No receive gives it out again, only a
+  /// ReceiveDeferredMessages naming its sequence number (its position); it stays deferred
+  /// while locked by that call, until it is completed or dead-lettered.
+  bool deferred = false;
 };
 
 /// A queue's messages, in the order they were stored (their position).

@@ -61,6 +61,7 @@ struct Leased {
   std::string queue;
   std::uint64_t receipt = 0;        ///< receipt handle / ack ID / lock token: this lease's name
   std::uint32_t receive_count = 0;  ///< ApproximateReceiveCount, delivery_attempt, DeliveryCount
+  std::int64_t sequence_number = 0; ///< Service Bus SequenceNumber: the message's place in its entity
 };
 /// The answer to a Receive, one packet per message handed out (so each shows on the
 /// wire): `count` messages in all, this one at `index`. An empty answer (a long poll
@@ -71,15 +72,30 @@ struct Received {
   std::uint32_t count = 0;
   std::uint32_t index = 0;
   Leased leased;  ///< unused when count is 0
+  bool deferred = false;  ///< the answer to a ReceiveDeferred, not to a Receive
 };
 /// Settle a leased message: SQS DeleteMessage, Pub/Sub Acknowledge, Service Bus Complete.
 struct Settle {
+  /// Service Bus settles a PeekLock message one of three ways (Azure Service Bus docs,
+  /// "Message transfers, locks, and settlement"); the other systems only complete.
+  enum class How : std::uint8_t {
+    Complete,    ///< done: removed from the queue
+    DeadLetter,  ///< moved to the dead-letter sub-queue at once
+    Defer,       ///< set aside in the queue: only a ReceiveDeferred naming its sequence number gets it again
+  };
   System system{};
   std::string queue;
   std::uint64_t receipt = 0;
   MsgId msg = 0;
-  /// Service Bus DeadLetter: settle by moving the message to the dead-letter sub-queue.
-  bool dead_letter = false;
+  How how = How::Complete;
+};
+/// Service Bus ReceiveDeferredMessages: lock the deferred messages with these sequence
+/// numbers and hand them out (each answered with a Received marked `deferred`). A number
+/// that names no deferred message is skipped (the SDK throws MessageNotFound for it).
+struct ReceiveDeferred {
+  System system{};
+  std::string queue;
+  std::vector<std::int64_t> sequence_numbers;
 };
 /// Change a lease: SQS ChangeMessageVisibility, Pub/Sub ModifyAckDeadline, Service Bus
 /// RenewMessageLock (for the lock duration). lease_s 0 gives it back at once (SQS
@@ -96,7 +112,10 @@ inline std::string_view wire_op(const Send& p) { return words(p.system).send; }
 inline std::string_view wire_op(const SendResult&) { return "send_result"; }
 inline std::string_view wire_op(const Receive& p) { return words(p.system).receive; }
 inline std::string_view wire_op(const Received&) { return "received"; }
-inline std::string_view wire_op(const Settle& p) { return p.dead_letter ? "DeadLetter" : words(p.system).settle; }
+inline std::string_view wire_op(const Settle& p) {
+  return p.how == Settle::How::DeadLetter ? "DeadLetter" : p.how == Settle::How::Defer ? "Defer" : words(p.system).settle;
+}
+inline std::string_view wire_op(const ReceiveDeferred&) { return "ReceiveDeferredMessages"; }
 inline std::string_view wire_op(const Extend& p) { return p.lease_s > 0 ? words(p.system).extend : words(p.system).release; }
 inline MsgId wire_msg(const Send& p) { return p.msg.base.id; }
 inline MsgId wire_msg(const SendResult& p) { return p.msg; }

@@ -3,6 +3,8 @@
 #pragma once
 #include <cstdint>
 #include <deque>
+#include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +41,19 @@ struct ReceiverConfig {
   bool release_on_failure = false;
   /// Service Bus: settle a failed message with DeadLetter (to the dead-letter sub-queue at once).
   bool dead_letter_on_failure = false;
+  /// A workflow step that needs an earlier one, as in Azure Service Bus's "Message
+  /// deferral" example (a payment notification that arrives before its purchase order).
+  /// A message that is not a `prerequisite` and whose `correlation` property names no
+  /// prerequisite this receiver has processed cannot be processed yet. With `defer` it is
+  /// settled with Defer, its sequence number kept (in memory: a crash forgets it), and
+  /// received again with ReceiveDeferredMessages right after its prerequisite; without,
+  /// it is abandoned (back in the queue at once, its delivery count up).
+  struct WaitsFor {
+    FilterPolicy prerequisite;
+    std::string correlation;
+    bool defer = true;
+  };
+  std::optional<WaitsFor> waits_for;
 };
 
 /// Polls, processes the messages of each answer one at a time in the order received,
@@ -61,6 +76,8 @@ class Receiver final : public Node {
   void next(Context& ctx);
   void finish(Context& ctx);
   void extend_all(Context& ctx);
+  bool must_wait(const Leased& m) const;
+  void ask_deferred(Context& ctx, std::vector<std::int64_t> sequence_numbers);
   ReceiverConfig cfg_;
   std::deque<Leased> buffer_;
   Leased current_;
@@ -69,6 +86,10 @@ class Receiver final : public Node {
   std::uint64_t request_ = 0;
   std::uint32_t expected_ = 0;  // messages of the current answer still to come
   std::uint64_t epoch_ = 0;
+  // Service Bus deferral: what the application keeps in memory (lost in a crash).
+  std::set<std::string> done_;                          // correlation values whose prerequisite was processed
+  std::multimap<std::string, std::int64_t> deferred_;   // correlation value -> sequence number deferred
+  std::map<std::int64_t, std::uint32_t> asked_;         // sequence numbers asked for -> attempts
 };
 
 }  // namespace bs::lease

@@ -6,7 +6,7 @@
 
 namespace bs::lease {
 namespace {
-enum TimerKind : std::uint32_t { kLeaseDue = 1, kWake = 2, kPollDue = 3, kRetention = 4, kSeek = 5 };
+enum TimerKind : std::uint32_t { kLeaseDue = 1, kWake = 2, kPollDue = 3, kRetention = 4, kSeek = 5, kSnapshot = 6 };
 constexpr int kPositionBits = 40;
 std::uint64_t pack(std::size_t queue, std::int64_t position) {
   return (static_cast<std::uint64_t>(queue) << kPositionBits) | static_cast<std::uint64_t>(position);
@@ -51,6 +51,7 @@ void Service::on_start(Context& ctx) {
   if (!started_) {
     started_ = true;
     for (std::size_t i = 0; i < cfg_.seeks.size(); ++i) arm(ctx, cfg_.seeks[i].at_s, kSeek, i);
+    for (std::size_t i = 0; i < cfg_.snapshots.size(); ++i) arm(ctx, cfg_.snapshots[i].at_s, kSnapshot, i);
     return;
   }
   // Back after a crash: the stored messages are all there; their clocks go on.
@@ -69,6 +70,7 @@ void Service::on_packet(Context& ctx, NodeId from, const Packet& p) {
   else if (const auto* r = p.as<Receive>()) on_receive(ctx, from, *r);
   else if (const auto* st = p.as<Settle>()) on_settle(ctx, from, *st);
   else if (const auto* x = p.as<Extend>()) on_extend(ctx, from, *x);
+  else if (const auto* d = p.as<ReceiveDeferred>()) on_receive_deferred(ctx, from, *d);
 }
 
 bool Service::store(Context& ctx, const std::string& name, const LeaseMessage& m, NodeId producer) {
@@ -151,30 +153,62 @@ bool Service::answer(Context& ctx, NodeId from, const Receive& r, bool even_empt
   const auto count = static_cast<std::uint32_t>(picked.size());
   for (std::uint32_t i = 0; i < count; ++i) {
     Entry& e = *q.at(picked[i]);
-    ++e.receive_count;
-    e.receipt = ++next_receipt_;
-    receipts_[e.receipt] = {it->second, e.position};
-    if (q.cfg().sessions) {
-      auto& hold = q.sessions()[e.msg.group];
-      if (hold.holder != from || hold.due <= ctx.now())
-        ctx.emit(Event{.kind = ev::SessionLock, .peer = from, .queue = r.queue, .text = e.msg.group});
-      hold = {from, ctx.now() + q.cfg().lease_s};
-      arm(ctx, hold.due, kWake, 0);
-    }
-    ctx.emit(Event{.kind = ev::Deliver, .msg = e.msg.base.id, .peer = from, .queue = r.queue,
-                   .tag = static_cast<std::int64_t>(e.receipt), .seq = e.position, .flag = e.receive_count > 1,
-                   .text = r.receive_and_delete ? "receive_and_delete" : ""});
-    ctx.send(from, Received{r.system, r.request, count, i, Leased{e.msg, r.queue, e.receipt, e.receive_count}});
-    if (r.receive_and_delete) {
-      q.erase(e.position);  // Service Bus ReceiveAndDelete: gone from the queue as it is handed out
-      continue;
-    }
-    e.leased = true;
-    e.holder = from;
-    e.lease_due = ctx.now() + q.cfg().lease_s;
-    arm(ctx, e.lease_due, kLeaseDue, e.receipt);
+    const Leased l = lease_out(ctx, from, it->second, e, r.receive_and_delete);
+    ctx.send(from, Received{r.system, r.request, count, i, l});
+    // Service Bus ReceiveAndDelete: gone from the queue as it is handed out.
+    if (r.receive_and_delete) q.erase(l.sequence_number);
   }
   return true;
+}
+
+Leased Service::lease_out(Context& ctx, NodeId to, std::size_t qi, Entry& e, bool receive_and_delete) {
+  LeaseQueue& q = queues_[qi];
+  ++e.receive_count;
+  e.receipt = ++next_receipt_;
+  receipts_[e.receipt] = {qi, e.position};
+  if (q.cfg().sessions) {
+    auto& hold = q.sessions()[e.msg.group];
+    if (hold.holder != to || hold.due <= ctx.now())
+      ctx.emit(Event{.kind = ev::SessionLock, .peer = to, .queue = q.cfg().name, .text = e.msg.group});
+    hold = {to, ctx.now() + q.cfg().lease_s};
+    arm(ctx, hold.due, kWake, 0);
+  }
+  ctx.emit(Event{.kind = ev::Deliver, .msg = e.msg.base.id, .peer = to, .queue = q.cfg().name,
+                 .tag = static_cast<std::int64_t>(e.receipt), .seq = e.position, .flag = e.receive_count > 1,
+                 .text = receive_and_delete ? "receive_and_delete" : ""});
+  Leased l{e.msg, q.cfg().name, e.receipt, e.receive_count, e.position};
+  if (receive_and_delete) return l;
+  e.leased = true;
+  e.holder = to;
+  e.lease_due = ctx.now() + q.cfg().lease_s;
+  arm(ctx, e.lease_due, kLeaseDue, e.receipt);
+  return l;
+}
+
+// Service Bus ReceiveDeferredMessages: only a deferred message can be received this way,
+// and it is locked (PeekLock) like any other receive (Azure Service Bus docs, "Message
+// deferral").
+void Service::on_receive_deferred(Context& ctx, NodeId from, const ReceiveDeferred& r) {
+  auto it = index_.find(r.queue);
+  if (it == index_.end()) return;
+  LeaseQueue& q = queues_[it->second];
+  std::vector<Entry*> found;
+  for (std::int64_t n : r.sequence_numbers) {
+    Entry* e = q.at(n);
+    if (!e || !e->deferred || e->leased) continue;
+    if (e->stored_at + q.cfg().retention_s <= ctx.now()) {
+      ctx.emit(Event{.kind = ev::Drop, .msg = e->msg.base.id, .queue = q.cfg().name, .seq = n, .text = "retention_period"});
+      q.erase(n);
+      continue;
+    }
+    found.push_back(e);
+  }
+  const auto count = static_cast<std::uint32_t>(found.size());
+  for (std::uint32_t i = 0; i < count; ++i) {
+    Received out{r.system, 0, count, i, lease_out(ctx, from, it->second, *found[i], false)};
+    out.deferred = true;
+    ctx.send(from, out);
+  }
 }
 
 void Service::on_settle(Context& ctx, NodeId from, const Settle& s) {
@@ -189,22 +223,44 @@ void Service::on_settle(Context& ctx, NodeId from, const Settle& s) {
                    .tag = static_cast<std::int64_t>(s.receipt), .text = std::string(words(cfg_.system).late)});
     return;
   }
-  if (s.dead_letter) {
+  if (s.how == Settle::How::DeadLetter) {
     // Service Bus DeadLetter: the receiver settles it into the dead-letter sub-queue.
     dead_letter(ctx, q, *e);
     receipts_.erase(rit);
     serve_polls(ctx);
     return;
   }
+  if (s.how == Settle::How::Defer) {
+    // Service Bus Defer: "the message remains in the queue or subscription, but it's set
+    // aside"; the receiver must keep its sequence number to get it back.
+    e->leased = false;
+    e->holder = kNoNode;
+    e->deferred = true;
+    // DeliveryCount "is incremented when a message lock expires, or the message is
+    // explicitly abandoned" (ServiceBusReceivedMessage.DeliveryCount): deferring it does
+    // not count, so its receive by sequence number carries the count it had.
+    --e->receive_count;
+    ctx.emit(Event{.kind = ev::LeaseDeferred, .msg = e->msg.base.id, .peer = from, .queue = q.cfg().name, .seq = e->position,
+                   .text = "Defer"});
+    receipts_.erase(rit);
+    return;
+  }
   ctx.emit(Event{.kind = ev::Ack, .msg = e->msg.base.id, .peer = from, .queue = q.cfg().name,
                  .tag = static_cast<std::int64_t>(s.receipt)});
-  if (q.cfg().retain_acked) q.retained()[e->position] = *e;
   if (q.cfg().sessions)
     if (auto it = q.sessions().find(e->msg.group); it != q.sessions().end() && it->second.holder == from)
       it->second.due = ctx.now() + q.cfg().lease_s;
-  q.erase(e->position);
+  settled(ctx, rit->second.first, *e);
   receipts_.erase(rit);
   serve_polls(ctx);
+}
+
+// An acknowledged message leaves the subscription, unless Pub/Sub keeps it for a later
+// Seek: retain_acked_messages, or a snapshot that retains it.
+void Service::settled(Context&, std::size_t qi, Entry& e) {
+  LeaseQueue& q = queues_[qi];
+  if (q.cfg().retain_acked || in_snapshot(qi, e)) q.retained()[e.position] = e;
+  q.erase(e.position);
 }
 
 void Service::on_extend(Context& ctx, NodeId from, const Extend& x) {
@@ -242,6 +298,12 @@ void Service::end_lease(Context& ctx, LeaseQueue& q, Entry& e, std::string_view 
   e.leased = false;
   e.holder = kNoNode;
   if (q.cfg().max_receive_count > 0 && e.receive_count >= q.cfg().max_receive_count) return dead_letter(ctx, q, e);
+  if (e.deferred) {
+    // A deferred message received by sequence number and not settled stays deferred.
+    ctx.emit(Event{.kind = ev::LeaseDeferred, .msg = e.msg.base.id, .peer = holder, .queue = q.cfg().name,
+                   .seq = e.position, .text = std::string(reason)});
+    return;
+  }
   ctx.emit(Event{.kind = ev::Requeue, .msg = e.msg.base.id, .peer = holder, .queue = q.cfg().name, .seq = e.position,
                  .text = std::string(reason)});
 }
@@ -259,33 +321,61 @@ void Service::dead_letter(Context& ctx, LeaseQueue& q, Entry& e) {
   }
 }
 
-// Pub/Sub Seek to a time: messages it received before that time are acknowledged, those
-// after it unacknowledged; retained acknowledged messages after it are delivered again, as new
-// deliveries of the same message (Pub/Sub docs, "Replay and purge messages with seek").
+bool Service::in_snapshot(std::size_t qi, const Entry& e) const {
+  for (const auto& [name, snap] : snapshots_)
+    if (snap.queue == qi && (e.stored_at >= snap.created || snap.unacked.count(e.msg.base.id))) return true;
+  return false;
+}
+
+void Service::take_snapshot(Context& ctx, const SnapshotConfig& s) {
+  auto it = index_.find(s.subscription);
+  if (it == index_.end()) return;
+  Snapshot snap{it->second, ctx.now(), {}};
+  for (const auto& [pos, e] : queues_[it->second].entries()) snap.unacked.insert(e.msg.base.id);
+  ctx.emit(Event{.kind = ev::LeaseSnapshot, .queue = s.subscription, .tag = static_cast<std::int64_t>(snap.unacked.size()),
+                 .text = s.name});
+  snapshots_[s.name] = std::move(snap);
+}
+
+// Pub/Sub Seek: to a time, messages received before it are acknowledged and those after
+// it unacknowledged; to a snapshot, what the snapshot retains is unacknowledged and the
+// rest acknowledged. Retained acknowledged messages that become unacknowledged are
+// delivered again, as new deliveries of the same message (Pub/Sub docs, "Replay and purge
+// messages with seek").
 void Service::seek(Context& ctx, const SeekConfig& s) {
   auto it = index_.find(s.subscription);
   if (it == index_.end()) return;
-  LeaseQueue& q = queues_[it->second];
+  const std::size_t qi = it->second;
+  LeaseQueue& q = queues_[qi];
+  const Snapshot* snap = nullptr;
+  if (!s.snapshot.empty()) {
+    auto sit = snapshots_.find(s.snapshot);
+    if (sit == snapshots_.end()) return;  // the loader makes sure it was created before
+    snap = &sit->second;
+  }
+  const auto unacked = [&](const Entry& e) {
+    return snap ? e.stored_at >= snap->created || snap->unacked.count(e.msg.base.id) > 0 : e.stored_at >= s.time_s;
+  };
   std::vector<std::int64_t> acked;
   for (auto& [pos, e] : q.entries())
-    if (e.stored_at < s.time_s) acked.push_back(pos);
+    if (!unacked(e)) acked.push_back(pos);
   for (std::int64_t pos : acked) {
     Entry& e = *q.at(pos);
     ctx.emit(Event{.kind = ev::Ack, .msg = e.msg.base.id, .queue = q.cfg().name});
-    if (q.cfg().retain_acked) q.retained()[pos] = e;
-    q.erase(pos);
+    settled(ctx, qi, e);
   }
   std::vector<LeaseMessage> replay;
   for (auto rit = q.retained().begin(); rit != q.retained().end();) {
-    if (rit->second.stored_at >= s.time_s) {
+    if (unacked(rit->second)) {
       replay.push_back(rit->second.msg);
       rit = q.retained().erase(rit);
     } else {
       ++rit;
     }
   }
+  const double to = snap ? snap->created : s.time_s;
   ctx.emit(Event{.kind = ev::LeaseSeek, .queue = q.cfg().name, .tag = static_cast<std::int64_t>(replay.size()),
-                 .seq = static_cast<std::int64_t>(s.time_s * 1000 + 0.5)});
+                 .seq = static_cast<std::int64_t>(to * 1000 + 0.5), .text = s.snapshot});
   for (const auto& m : replay) store(ctx, q.cfg().name, m, kNoNode);
   serve_polls(ctx);
 }
@@ -313,6 +403,9 @@ void Service::on_timer(Context& ctx, const Timer& t) {
     case kSeek:
       if (t.arg < cfg_.seeks.size()) seek(ctx, cfg_.seeks[t.arg]);
       break;
+    case kSnapshot:
+      if (t.arg < cfg_.snapshots.size()) take_snapshot(ctx, cfg_.snapshots[t.arg]);
+      break;
     case kPollDue:
       for (std::size_t i = 0; i < polls_.size(); ++i)
         if (polls_[i].id == t.arg) {
@@ -329,6 +422,9 @@ void Service::on_timer(Context& ctx, const Timer& t) {
       LeaseQueue& q = queues_[qi];
       Entry* e = q.at(pos);
       if (!e || e->stored_at + q.cfg().retention_s > ctx.now() + 1e-9) break;
+      // Service Bus: a deferred message does not expire until a receive by sequence
+      // number asks for it (Azure Service Bus docs, "Message deferral").
+      if (e->deferred) break;
       ctx.emit(Event{.kind = ev::Drop, .msg = e->msg.base.id, .peer = e->holder, .queue = q.cfg().name, .seq = pos,
                      .text = "retention_period"});
       q.erase(pos);

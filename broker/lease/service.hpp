@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,14 +31,28 @@ struct TopicConfig {
   double dedup_window_s = 0;
 };
 
-/// Pub/Sub Seek to a time, as an operator would call it during the run: at `at_s`, the
-/// subscription's messages published before `time_s` count as acknowledged and those
-/// published at or after it as unacknowledged, retained acknowledged ones included (they
-/// are delivered again). Times are simulated seconds.
+/// Pub/Sub Seek, as an operator would call it during the run (projects.subscriptions.seek).
+/// To a time: at `at_s`, the subscription's messages published before `time_s` count as
+/// acknowledged and those published at or after it as unacknowledged, retained
+/// acknowledged ones included (they are delivered again). To a snapshot (`snapshot` not
+/// empty): the messages the snapshot retains count as unacknowledged, the others as
+/// acknowledged. Times are simulated seconds.
 struct SeekConfig {
   double at_s = 0;
   std::string subscription;
   double time_s = 0;
+  std::string snapshot;
+};
+
+/// Pub/Sub CreateSnapshot at `at_s` of `subscription`: "a snapshot retains the
+/// unacknowledged messages of the source subscription at the time of creation of the
+/// snapshot, and any messages published to the topic after the snapshot is created"
+/// (Pub/Sub docs, "Replay and purge messages with seek"), whether or not the
+/// subscription retains acknowledged messages.
+struct SnapshotConfig {
+  std::string name;
+  std::string subscription;
+  double at_s = 0;
 };
 
 /// The service's settings.
@@ -45,7 +60,8 @@ struct ServiceConfig {
   System system = System::Sqs;
   std::vector<QueueConfig> queues;
   std::vector<TopicConfig> topics;
-  std::vector<SeekConfig> seeks;  ///< Pub/Sub only
+  std::vector<SeekConfig> seeks;          ///< Pub/Sub only
+  std::vector<SnapshotConfig> snapshots;  ///< Pub/Sub only
 };
 
 /// Stores what is sent, leases it to receivers and takes it back when a lease runs out
@@ -81,10 +97,15 @@ class Service final : public Node {
   bool answer(Context& ctx, NodeId from, const Receive& r, bool even_empty);
   void on_settle(Context& ctx, NodeId from, const Settle& s);
   void on_extend(Context& ctx, NodeId from, const Extend& x);
+  void on_receive_deferred(Context& ctx, NodeId from, const ReceiveDeferred& r);
+  Leased lease_out(Context& ctx, NodeId to, std::size_t qi, Entry& e, bool receive_and_delete);
+  void settled(Context& ctx, std::size_t qi, Entry& e);
   void end_lease(Context& ctx, LeaseQueue& q, Entry& e, std::string_view reason);
   void dead_letter(Context& ctx, LeaseQueue& q, Entry& e);
   void serve_polls(Context& ctx);
   void seek(Context& ctx, const SeekConfig& s);
+  void take_snapshot(Context& ctx, const SnapshotConfig& s);
+  bool in_snapshot(std::size_t qi, const Entry& e) const;
   void arm(Context& ctx, double at, std::uint32_t kind, std::uint64_t arg);
   const TopicConfig* topic(const std::string& name) const;
 
@@ -94,6 +115,12 @@ class Service final : public Node {
   std::map<std::string, LeaseQueue> topic_dedup_;  // SNS FIFO topics: their deduplication history
   std::map<std::uint64_t, std::pair<std::size_t, std::int64_t>> receipts_;  // receipt -> (queue, position)
   std::uint64_t next_receipt_ = 0;
+  struct Snapshot {
+    std::size_t queue = 0;
+    double created = 0;
+    std::set<MsgId> unacked;  // the subscription's messages not acknowledged at creation
+  };
+  std::map<std::string, Snapshot> snapshots_;
   std::vector<Poll> polls_;  // long polls waiting for a message (lost in a crash)
   std::uint64_t next_poll_ = 0;
   bool started_ = false;

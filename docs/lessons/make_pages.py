@@ -104,6 +104,8 @@ NOTES.update({
     "compare-pubsub": "The `lease_expired` 1 and the `latency_max_ms` of 10.1 s: c3's message came back only when its 10 s ack deadline passed. Compare the five systems with the command on lesson 51's page.",
     "compare-servicebus": "`LOST 1`, `redelivered 0`, `DUPLICATES 0`: at-most-once. The message c3 held was deleted when it was handed out. Compare the five systems with the command on lesson 51's page.",
     "pubsub-seek-replay": "The `seek` event at 3 s (billing, time 0.5 s, 5 replayed) and the `enqueue` of orders 6 to 10 again; biller's `first processed` list runs 1 to 10, then 6 to 10: `consumers.biller.duplicates 5`, while analyst processed each once.",
+    "pubsub-snapshot": "The `snapshot` event at 1 s (billing, 4 unacked: 7 orders were published by then and biller had billed 1 to 3) and the `seek` at 6 s naming it, with 7 replayed (those 4 and the 3 published after the snapshot); biller's `first processed` list runs 1 to 10, then 4 to 10: `consumers.biller.duplicates 7`, though billing never retained acknowledged messages.",
+    "servicebus-deferral": "The four `deferred` events in the first second (payments o1 to o4, sequence numbers 0 to 3) and, after each order is processed, a `deliver` of its payment: `deferred 4`, `received by sequence number 4`, `redelivered 0` (deferring does not raise the delivery count). The worker's `first processed` list alternates order, payment: 5 1 6 2 7 3 8 4.",
     "servicebus-sessions": "The `session_lock` events: slow takes bob and keeps him, fast serves alice and carol. Each receiver's `first processed` list holds whole customers, in order: `reordered per group 0` though fast overtakes slow across customers.",
 })
 

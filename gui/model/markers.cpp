@@ -47,6 +47,8 @@ const char* marker_kind_name(MarkerKind k) {
     case MarkerKind::LockWait: return "lock wait";
     case MarkerKind::LeaseExpired: return "lease expired";
     case MarkerKind::Deduplicated: return "deduplicated";
+    case MarkerKind::Deferred: return "deferred";
+    case MarkerKind::Snapshot: return "snapshot";
     case MarkerKind::Throttled: return "throttled";
     case MarkerKind::Reshard: return "reshard";
   }
@@ -141,8 +143,21 @@ void MarkerFinder::on_event(std::size_t i, const SimState& s) {
                                                   queue_name(e)));
       break;
     case ev::LeaseSeek:
-      add(MarkerKind::Seek, fmt::format("Seek on {} to {:.3f} s: {} acknowledged message(s) delivered again", queue_name(e),
-                                        static_cast<double>(field::integer<"time_ms">(e)) / 1000, field::integer<"replayed">(e)));
+      if (const std::string& snap = field::text<"snapshot">(e); !snap.empty())
+        add(MarkerKind::Seek, fmt::format("Seek on {} to snapshot {} (taken at {:.3f} s): {} message(s) delivered again", queue_name(e),
+                                          snap, static_cast<double>(field::integer<"time_ms">(e)) / 1000, field::integer<"replayed">(e)));
+      else
+        add(MarkerKind::Seek, fmt::format("Seek on {} to {:.3f} s: {} acknowledged message(s) delivered again", queue_name(e),
+                                          static_cast<double>(field::integer<"time_ms">(e)) / 1000, field::integer<"replayed">(e)));
+      break;
+    case ev::LeaseSnapshot:
+      add(MarkerKind::Snapshot, fmt::format("snapshot {} of {}: {} unacknowledged message(s), and all published after, kept for a Seek",
+                                            field::text<"snapshot">(e), queue_name(e), field::integer<"unacked">(e)));
+      break;
+    case ev::LeaseDeferred:
+      if (reason(e) == "Defer")
+        add(MarkerKind::Deferred, fmt::format("m{} deferred by {}: set aside in {} until received by sequence number {}", e.msg,
+                                              nm(e.peer), queue_name(e), field::integer<"sequence_number">(e)));
       break;
     case ev::Deduplicated:
       add(MarkerKind::Deduplicated, fmt::format("m{} sent again by {}: accepted, not stored (deduplication id {})", e.msg,

@@ -227,6 +227,7 @@ void SimState::apply(const Event& e, std::size_t index) {
     case ev::Deliver: {
       auto& q = queue(queue_name(e), e.node);
       erase_msg(q.ready, e.msg);
+      erase_msg(q.deferred, e.msg);
       // With auto-ack the message is settled as it leaves: nothing stays unacked, but
       // the consumer holds it until it is processed (a loss if the consumer dies first).
       std::int64_t pos = position(e) >= 0 ? position(e) : position_of(q.name, e.msg);
@@ -261,12 +262,22 @@ void SimState::apply(const Event& e, std::size_t index) {
       if (reason(e) != "promoted") ++q.requeued;
       break;
     }
+    case ev::LeaseDeferred: {
+      auto& q = queue(queue_name(e), e.node);
+      for (auto& [c, v] : q.unacked) erase_msg(v, e.msg);
+      const std::int64_t pos = field::integer<"sequence_number">(e);
+      q.deferred.insert(std::upper_bound(q.deferred.begin(), q.deferred.end(), pos,
+                                         [](std::int64_t p, const ReadyMsg& r) { return p < r.position; }),
+                        ReadyMsg{e.msg, pos, false, e.t});
+      break;
+    }
     case ev::DeadLetter:
     case ev::Drop: {
       // A stale ack dropped at the broker names no queue: nothing left any queue.
       if (queue_name(e).empty()) break;
       auto& q = queue(queue_name(e), e.node);
       erase_msg(q.ready, e.msg);
+      erase_msg(q.deferred, e.msg);
       for (auto& [c, v] : q.unacked) erase_msg(v, e.msg);
       ++(e.kind == ev::Drop ? q.dropped : q.dead_lettered);
       break;

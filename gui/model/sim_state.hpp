@@ -51,6 +51,9 @@ struct QueueState {
   /// ActiveMQ non-durable subscription: topic messages its subscriber missed (subscriber_missed).
   std::uint64_t missed = 0;
   bool subscription_closes = false;  ///< a non-durable subscription (seen missing messages): it closes with its consumer
+  /// Service Bus: messages set aside with Defer, by position (their sequence number); only
+  /// a receive naming that number gets them out.
+  std::vector<ReadyMsg> deferred;
   // RabbitMQ cluster: how the queue is replicated.
   bool quorum = false;                 ///< a quorum queue (raft events of group "queue <name>")
   std::int64_t term = -1;              ///< quorum: the leader's Raft term

@@ -181,6 +181,7 @@ struct Ledger {
   // Fire-and-forget publishes still on the wire: lost if an end crashes first (the
   // network resets a crashed node's connections), pending if the run ends.
   std::set<MsgId> in_flight;
+  std::set<std::pair<std::string, MsgId>> deferred_ids;    // Service Bus: (queue, message) deferred at least once
   std::map<std::pair<std::string, std::string>, std::int64_t> committed;  // (group, partition) -> offset
   Verdict verdict;
   std::vector<MsgId> touched;  // messages whose lost state an event may have changed
@@ -392,6 +393,7 @@ struct Ledger {
   void on_drop(const Event& e);
   // The lease model's own kinds (rules/lease.cpp).
   void on_lease_event(const Event& e);
+  void on_deferred(const Event& e);
   // The ActiveMQ Classic profile's rules (rules/activemq.cpp).
   void on_subscriber_missed(const Event& e);
   void on_client_redelivery(const Event& e);

@@ -78,6 +78,8 @@ void lease_rules(Rules& r) {
   r[static_cast<std::size_t>(ev::Filtered)] = &Ledger::on_lease_event;
   r[static_cast<std::size_t>(ev::LateSettle)] = &Ledger::on_lease_event;
   r[static_cast<std::size_t>(ev::SessionLock)] = &Ledger::on_lease_event;
+  r[static_cast<std::size_t>(ev::LeaseSnapshot)] = &Ledger::on_lease_event;
+  r[static_cast<std::size_t>(ev::LeaseDeferred)] = &Ledger::on_deferred;
 }
 
 void kinesis_rules(Rules& r) {

@@ -46,6 +46,7 @@ const std::vector<Section>& sections() {
       {[](const Totals& t) { return t.leases; },
        {BS_TOTAL(lease_expired), BS_TOTAL(lease_extended), BS_TOTAL(deduplicated), BS_TOTAL(filtered),
         BS_TOTAL(late_settles)}},
+      {[](const Totals& t) { return t.deferrals; }, {BS_TOTAL(deferred), BS_TOTAL(deferred_received)}},
       {[](const Totals& t) { return t.kinesis; },
        {BS_TOTAL(throttled), BS_TOTAL(throttled_reads), BS_TOTAL(shards_resharded)}},
       {[](const Totals& t) { return t.jms; },

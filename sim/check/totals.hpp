@@ -191,6 +191,10 @@ struct Totals {
   std::uint64_t deduplicated = 0;      ///< sends accepted but not stored: their deduplication id was in the window
   std::uint64_t filtered = 0;          ///< (message, subscription) pairs a filter kept out
   std::uint64_t late_settles = 0;      ///< settles refused because the lease had ended (stale receipt handle, lock lost)
+  // Service Bus message deferral: written only when a message was deferred.
+  bool deferrals = false;
+  std::uint64_t deferred = 0;           ///< Defer calls: messages set aside, to be received by sequence number
+  std::uint64_t deferred_received = 0;  ///< receives by sequence number (ReceiveDeferredMessages) of deferred messages
 };
 
 /// Look a total up by name ("lost", "latency_p99_ms", "consumers.c1.processed",

@@ -12,26 +12,31 @@
 #include "check/variant.hpp"
 #include "run/run.hpp"
 #include "scenario/scenario_error.hpp"
+#include "trace/chrome_trace.hpp"
 #include "trace/trace.hpp"
 
 namespace {
 // Exit codes: 0 ok, 1 an expectation failed (check), 2 bad input, 3 internal error.
 constexpr int kExpectFailed = 1, kBadInput = 2, kInternal = 3;
 
-int cmd_run(const std::string& path, const std::string& trace, const std::string& metrics,
+int cmd_run(const std::string& path, std::string trace, const std::string& metrics, const std::string& perfetto,
             std::optional<std::uint64_t> seed, const std::vector<std::string>& faults, bool quiet, bool try_this) {
   bs::Scenario s = bs::load_scenario(path);
   if (try_this) s = bs::try_this_variant(s);
   // Refuse unwritable outputs before spending time on the run.
-  for (const auto& out : {trace, metrics})
+  for (const auto& out : {trace, metrics, perfetto})
     if (!out.empty() && !std::ofstream(out, std::ios::app))
       throw bs::ScenarioError(fmt::format("{}: cannot write output file", out));
   for (const auto& f : faults) bs::add_fault(s, f);
+  // The Perfetto file is made from the trace as read back: without --trace, a scratch one.
+  std::optional<bs::ScratchFile> scratch;
+  if (!perfetto.empty() && trace.empty()) trace = scratch.emplace(perfetto + ".trace.jsonl").path();
   bs::RunOptions opt;
   opt.trace_path = trace;
   opt.seed = seed;
   bs::RunResult r = bs::run_scenario(s, opt);
   if (!metrics.empty()) bs::write_metrics(metrics, s, r);
+  if (!perfetto.empty()) bs::write_chrome_trace(perfetto, bs::read_trace(trace));
   if (!quiet) bs::print_summary(std::cout, s, r);
   std::cout.flush();
   return 0;
@@ -85,6 +90,10 @@ int main(int argc, char** argv) {
   run->add_option("--seed", seed, "override the scenario's seed");
   run->add_option("--fault", faults, "add a fault: T:crash:NODE, T:restart:NODE, T:link_down:A:B, T:link_up:A:B");
   run->add_flag("--quiet", quiet, "print no summary");
+  std::string perfetto;
+  run->add_option("--perfetto", perfetto,
+                  "write the run as a Chrome trace event file (JSON) for ui.perfetto.dev or chrome://tracing: a track "
+                  "per node, a slice per processing, an arrow per message from publish to processing, faults as instants");
   bool try_this = false;
   const char* try_help = "run the lesson's try_this variant, judged by its prediction; the lesson's own "
                          "expectations are reported as same / changed";
@@ -111,7 +120,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kBadInput;
   }
   try {
-    if (*run) return cmd_run(path, trace, metrics, seed, faults, quiet, try_this);
+    if (*run) return cmd_run(path, trace, metrics, perfetto, seed, faults, quiet, try_this);
     if (*check) return cmd_check(paths, seed, faults, try_this);
     if (*compare) return bs::compare_runs(compared, seed);
   } catch (const bs::ScenarioError& e) {

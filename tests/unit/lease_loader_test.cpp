@@ -140,3 +140,45 @@ TEST_CASE("lease loader: Service Bus receive modes, sessions and lock durations"
   j["nodes"][0]["queues"][0]["lock_duration_s"] = 600;
   check_error(j, "$.nodes[0].queues[0].lock_duration_s", "300");
 }
+
+TEST_CASE("lease loader: a Pub/Sub seek to a snapshot needs the snapshot, created before, of the same subscription",
+          "[lease][loader][bad]") {
+  json j = pubsub();
+  j["nodes"][0]["topics"][0]["subscriptions"].push_back({{"name", "audit"}});
+  j["nodes"][0]["snapshots"] = json::array({{{"name", "before"}, {"subscription", "billing"}, {"at_s", 2}}});
+  j["nodes"][0]["seeks"] = json::array({{{"at_s", 3}, {"subscription", "billing"}, {"snapshot", "before"}}});
+  CHECK(error_of(j).empty());
+  json unknown = j;
+  unknown["nodes"][0]["seeks"][0]["snapshot"] = "befor";
+  check_error(unknown, "$.nodes[0].seeks[0].snapshot", "unknown snapshot");
+  json later = j;
+  later["nodes"][0]["seeks"][0]["at_s"] = 1;
+  check_error(later, "$.nodes[0].seeks[0].snapshot", "not before this seek");
+  json other = j;
+  other["nodes"][0]["seeks"][0]["subscription"] = "audit";
+  check_error(other, "$.nodes[0].seeks[0].snapshot", "seek that subscription");
+  json both = j;
+  both["nodes"][0]["seeks"][0]["time_s"] = 1;
+  check_error(both, "$.nodes[0].seeks[0]", "one of them");
+  json twice = j;
+  twice["nodes"][0]["snapshots"].push_back(j["nodes"][0]["snapshots"][0]);
+  check_error(twice, "$.nodes[0].snapshots[1].name", "declared twice");
+}
+
+TEST_CASE("lease loader: a Service Bus receiver's waits_for is checked", "[lease][loader][bad]") {
+  json j = servicebus();
+  j["nodes"][2]["waits_for"] = {{"prerequisite", {{"type", {"order"}}}}, {"correlation", "order_id"}, {"then", "defer"}};
+  CHECK(error_of(j).empty());
+  json then = j;
+  then["nodes"][2]["waits_for"]["then"] = "postpone";
+  check_error(then, "$.nodes[2].waits_for.then", "defer");
+  json filter = j;
+  filter["nodes"][2]["waits_for"]["prerequisite"] = {{"type", "order"}};
+  check_error(filter, "$.nodes[2].waits_for.prerequisite.type", "array");
+  json rad = j;
+  rad["nodes"][2]["receive_mode"] = "ReceiveAndDelete";
+  check_error(rad, "$.nodes[2].waits_for", "ReceiveAndDelete");
+  json sqs_too = sqs();
+  sqs_too["nodes"][2]["waits_for"] = j["nodes"][2]["waits_for"];
+  check_error(sqs_too, "$.nodes[2].waits_for", "unknown key");
+}

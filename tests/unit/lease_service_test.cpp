@@ -272,7 +272,7 @@ TEST_CASE("Service Bus DeadLetter moves a received message to the dead-letter su
   auto& [s, d] = booted;
   send(d, "q", msg(1));
   auto got = receive(d, kW1, "q");
-  d.packet(kW1, Settle{System::ServiceBus, "q", got[0].receipt, 1, true});
+  d.packet(kW1, Settle{System::ServiceBus, "q", got[0].receipt, 1, Settle::How::DeadLetter});
   CHECK(s.depth("q") == 0);
   CHECK(s.depth("q/$DeadLetterQueue") == 1);
   CHECK(d.rec.of(ev::DeadLetter).size() == 1);
@@ -299,4 +299,88 @@ TEST_CASE("Pub/Sub Seek to a time redelivers retained acknowledged messages rece
   CHECK(ids(receive(d, kW1, "billing")) == std::vector<MsgId>{2, 3});
   REQUIRE(d.rec.of(ev::LeaseSeek).size() == 1);
   CHECK(d.rec.of(ev::LeaseSeek)[0].tag == 2);
+}
+
+TEST_CASE("Service Bus Defer sets a message aside: no receive gets it, a receive by sequence number does", "[lease][servicebus]") {
+  ServiceConfig cfg;
+  cfg.system = System::ServiceBus;
+  cfg.queues = {queue("q", 30)};
+  Booted booted(cfg);
+  auto& [s, d] = booted;
+  send(d, "q", msg(1));
+  send(d, "q", msg(2), 2);
+  auto got = receive(d, kW1, "q", 1);
+  REQUIRE(ids(got) == std::vector<MsgId>{1});
+  d.packet(kW1, Settle{System::ServiceBus, "q", got[0].receipt, 1, Settle::How::Defer});
+  REQUIRE(d.rec.of(ev::LeaseDeferred).size() == 1);
+  CHECK(s.depth("q") == 2);                                   // still in the queue
+  auto second = receive(d, kW2, "q");
+  CHECK(ids(second) == std::vector<MsgId>{2});  // but set aside
+  CHECK(receive(d, kW2, "q").empty());
+  d.packet(kW2, Settle{System::ServiceBus, "q", second[0].receipt, 2});
+  d.run_until(60);  // neither its lock nor anything else brings it back
+  CHECK(receive(d, kW2, "q").empty());
+  d.sent.clear();
+  d.packet(kW1, ReceiveDeferred{System::ServiceBus, "q", {got[0].sequence_number, 99}});
+  auto back = d.take<Received>(kW1);
+  REQUIRE(back.size() == 1);  // 99 names no deferred message
+  CHECK(back[0].deferred);
+  CHECK(back[0].leased.msg.base.id == 1);
+  CHECK(back[0].leased.receive_count == 1);  // deferring does not raise DeliveryCount
+  d.packet(kW1, Settle{System::ServiceBus, "q", back[0].leased.receipt, 1});
+  CHECK(s.depth("q") == 0);
+}
+
+TEST_CASE("Service Bus: a deferred message received by sequence number and abandoned stays deferred", "[lease][servicebus]") {
+  ServiceConfig cfg;
+  cfg.system = System::ServiceBus;
+  cfg.queues = {queue("q", 30)};
+  Booted booted(cfg);
+  auto& [s, d] = booted;
+  send(d, "q", msg(1));
+  auto got = receive(d, kW1, "q");
+  d.packet(kW1, Settle{System::ServiceBus, "q", got[0].receipt, 1, Settle::How::Defer});
+  d.sent.clear();
+  d.packet(kW1, ReceiveDeferred{System::ServiceBus, "q", {got[0].sequence_number}});
+  auto back = d.take<Received>(kW1);
+  REQUIRE(back.size() == 1);
+  d.packet(kW1, Extend{System::ServiceBus, "q", back[0].leased.receipt, 1, 0});  // Abandon
+  CHECK(d.rec.of(ev::LeaseDeferred).size() == 2);
+  CHECK(d.rec.of(ev::Requeue).empty());
+  CHECK(receive(d, kW2, "q").empty());
+}
+
+TEST_CASE("Pub/Sub Seek to a snapshot replays what was unacknowledged at its creation, without retained messages",
+          "[lease][pubsub]") {
+  ServiceConfig cfg;
+  cfg.system = System::PubSub;
+  cfg.queues = {queue("billing", 10)};  // retain_acked_messages off
+  cfg.snapshots = {SnapshotConfig{"before", "billing", 2.5}};
+  cfg.seeks = {SeekConfig{10, "billing", 0, "before"}};
+  Booted booted(cfg);
+  auto& [s, d] = booted;
+  const auto publish = [&](MsgId i) {
+    d.now = static_cast<double>(i);  // published at i s
+    send(d, "billing", msg(i), i);
+  };
+  publish(1);
+  publish(2);
+  // By the snapshot at 2.5 s message 1 was acknowledged, 2 was not; 3 and 4 come after.
+  d.now = 2.2;
+  auto first = receive(d, kW1, "billing", 1);
+  REQUIRE(ids(first) == std::vector<MsgId>{1});
+  d.packet(kW1, Settle{System::PubSub, "billing", first[0].receipt, 1});
+  d.run_until(2.5);
+  publish(3);
+  publish(4);
+  REQUIRE(d.rec.of(ev::LeaseSnapshot).size() == 1);
+  d.now = 5;
+  for (const auto& l : receive(d, kW1, "billing"))
+    d.packet(kW1, Settle{System::PubSub, "billing", l.receipt, l.msg.base.id});
+  CHECK(s.depth("billing") == 0);
+  d.run_until(10);
+  CHECK(ids(receive(d, kW1, "billing")) == std::vector<MsgId>{2, 3, 4});
+  REQUIRE(d.rec.of(ev::LeaseSeek).size() == 1);
+  CHECK(d.rec.of(ev::LeaseSeek)[0].tag == 3);
+  CHECK(d.rec.of(ev::LeaseSeek)[0].text == "before");
 }

@@ -39,6 +39,8 @@ void Ledger::on_deliver(const Event& e) {
   ConsumerTotals& ct = consumer(e.peer);
   ++ct.delivered;
   if (field::flag<"redelivered">(e)) ++t.redelivered, ++ct.redelivered;
+  // Service Bus: only a receive by sequence number gives out a deferred message.
+  if (!deferred_ids.empty() && deferred_ids.count({queue_name(e), e.msg})) ++t.deferred_received;
   auto it = msgs.find(e.msg);
   if (it == msgs.end()) return;
   Copy* c = find_copy(it->second, queue_name(e), position(e));

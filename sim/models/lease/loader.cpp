@@ -177,7 +177,7 @@ lease::ReceiverConfig load_receiver(const JsonIn& n, const Declared& d, NodeId s
   std::vector<std::string> keys = {"name", "role", "broker", w.receive_from, w.max, "processing_ms", "start_s", "fails_on",
                                    "on_failure", "request_timeout_ms", w.extend};
   if (sys == System::Sqs) keys.push_back("wait_time_seconds");
-  if (sys == System::ServiceBus) keys.push_back("receive_mode"), keys.push_back("max_wait_time_s");
+  if (sys == System::ServiceBus) keys.push_back("receive_mode"), keys.push_back("max_wait_time_s"), keys.push_back("waits_for");
   n.expect_object(keys);
   lease::ReceiverConfig c;
   c.system = sys;
@@ -200,6 +200,18 @@ lease::ReceiverConfig load_receiver(const JsonIn& n, const Declared& d, NodeId s
   c.release_on_failure = on_failure == w.release;
   c.dead_letter_on_failure = on_failure == "dead_letter";
   if (n.has("on_failure") && !c.fails_on) n.at("on_failure").fail("give \"fails_on\" (which messages fail) with \"on_failure\"");
+  if (n.has("waits_for")) {
+    // Service Bus message deferral: a workflow step waiting for the one before it.
+    JsonIn wf = n.at("waits_for");
+    wf.expect_object({"prerequisite", "correlation", "then"});
+    lease::ReceiverConfig::WaitsFor rule;
+    rule.prerequisite = lease_keys::load_filter_policy(wf.at("prerequisite"));
+    rule.correlation = wf.str("correlation");
+    if (rule.correlation.empty()) wf.at("correlation").fail("expected the name of an application property");
+    rule.defer = wf.one_of("then", {"defer", "abandon"}, "defer") == "defer";
+    if (c.receive_and_delete) wf.fail("ReceiveAndDelete settles on receipt: nothing can be deferred or abandoned");
+    c.waits_for = rule;
+  }
   if (n.has(w.extend)) {
     JsonIn x = n.at(w.extend);
     const double lease = [&] {

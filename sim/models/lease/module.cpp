@@ -18,6 +18,8 @@ void totals(std::ostream& out, const Totals& t) {
   fmt::print(out, "  {} expired {:>4}   extended {}   late settles refused {}\n", Lease, t.lease_expired, t.lease_extended,
              t.late_settles);
   fmt::print(out, "  reordered per group {}   deduplicated {}   filtered {}\n", t.reordered_per_key, t.deduplicated, t.filtered);
+  if (t.deferrals)
+    fmt::print(out, "  deferred {}   received by sequence number {}\n", t.deferred, t.deferred_received);
 }
 void tables(std::ostream& out, const Totals& t) {
   if (t.queues.empty() || t.queues.size() > 32) return;

@@ -200,18 +200,49 @@ Declared load_service(const JsonIn& n, System system) {
         for (const auto& [name, at] : dead_letters)
           if (name == c.dead_letter) at.fail("a FIFO queue's dead-letter queue must be a FIFO queue, and a standard queue's a standard queue");
   } else if (system == System::PubSub) {
-    n.expect_object({"name", "role", "topics", "seeks"});
+    n.expect_object({"name", "role", "topics", "seeks", "snapshots"});
     JsonIn ts = n.at("topics");
     for (std::size_t i = 0; i < ts.size(); ++i) load_pubsub_topic(ts.at(i), d, dead_letters);
+    const auto subscription = [&](const JsonIn& s) {
+      std::string name = s.str("subscription");
+      if (!d.find(name, false))
+        s.at("subscription").fail(fmt::format("unknown subscription \"{}\" (declared: {})", name, fmt::join(d.names(false), ", ")));
+      return name;
+    };
+    if (n.has("snapshots")) {
+      // CreateSnapshot (projects.snapshots.create), called while the run goes on.
+      JsonIn ss = n.at("snapshots");
+      for (std::size_t i = 0; i < ss.size(); ++i) {
+        JsonIn s = ss.at(i);
+        s.expect_object({"name", "subscription", "at_s"});
+        lease::SnapshotConfig c{s.str("name"), subscription(s), s.num("at_s", 0, 1e9)};
+        if (c.name.empty()) s.at("name").fail("expected a snapshot name");
+        for (const auto& other : d.cfg.snapshots)
+          if (other.name == c.name) s.at("name").fail(fmt::format("snapshot \"{}\" is declared twice (Pub/Sub: ALREADY_EXISTS)", c.name));
+        d.cfg.snapshots.push_back(c);
+      }
+    }
     if (n.has("seeks")) {
-      // Seek to a time (projects.subscriptions.seek), called while the run goes on.
+      // Seek to a time or to a snapshot (projects.subscriptions.seek), called while the run goes on.
       JsonIn ss = n.at("seeks");
       for (std::size_t i = 0; i < ss.size(); ++i) {
         JsonIn s = ss.at(i);
-        s.expect_object({"at_s", "subscription", "time_s"});
-        lease::SeekConfig c{s.num("at_s", 0, 1e9), s.str("subscription"), s.num("time_s", 0, 1e9)};
-        if (!d.find(c.subscription, false))
-          s.at("subscription").fail(fmt::format("unknown subscription \"{}\" (declared: {})", c.subscription, fmt::join(d.names(false), ", ")));
+        s.expect_object({"at_s", "subscription", "time_s", "snapshot"});
+        if (s.has("time_s") == s.has("snapshot")) s.fail("give what to seek to: \"time_s\" or \"snapshot\", one of them");
+        lease::SeekConfig c{s.num("at_s", 0, 1e9), subscription(s), s.has("time_s") ? s.num("time_s", 0, 1e9) : 0, ""};
+        if (s.has("snapshot")) {
+          c.snapshot = s.str("snapshot");
+          const lease::SnapshotConfig* snap = nullptr;
+          for (const auto& x : d.cfg.snapshots)
+            if (x.name == c.snapshot) snap = &x;
+          if (!snap) s.at("snapshot").fail(fmt::format("unknown snapshot \"{}\" (declare it in \"snapshots\")", c.snapshot));
+          // Pub/Sub also seeks a subscription to a snapshot of another subscription of the
+          // same topic; brokersim models seeking the subscription the snapshot was taken of.
+          if (snap->subscription != c.subscription)
+            s.at("snapshot").fail(fmt::format("snapshot \"{}\" is of subscription \"{}\"; seek that subscription", c.snapshot, snap->subscription));
+          if (snap->at_s >= c.at_s)
+            s.at("snapshot").fail(fmt::format("snapshot \"{}\" is created at {} s, not before this seek at {} s", c.snapshot, snap->at_s, c.at_s));
+        }
         d.cfg.seeks.push_back(c);
       }
     }
