@@ -32,6 +32,7 @@ int cmd_run(const std::string& path, std::string trace, const std::string& metri
   std::optional<bs::ScratchFile> scratch;
   if (!perfetto.empty() && trace.empty()) trace = scratch.emplace(perfetto + ".trace.jsonl").path();
   bs::RunOptions opt;
+  opt.progress = !quiet;
   opt.trace_path = trace;
   opt.seed = seed;
   bs::RunResult r = bs::run_scenario(s, opt);

@@ -10,6 +10,7 @@
 #include <xbt/log.h>
 
 #include "check/checker.hpp"
+#include "run/progress.hpp"
 #include "run/world.hpp"
 #include "trace/trace.hpp"
 
@@ -122,6 +123,8 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt) {
     writer = std::make_unique<TraceWriter>(*trace_file, trace_header(s, r.seed));
     sinks.push_back(writer.get());
   }
+  std::optional<ProgressBar> progress;
+  if (opt.progress) sinks.push_back(&progress.emplace(s.duration_s, stderr));
   Tee tee(sinks);
   w.sink = &tee;
 
@@ -134,6 +137,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   engine->run_until(s.duration_s);
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (progress) progress->finish();
 
   r.totals = checker.totals();
   // A consumer that never received anything is still part of the lesson's table.

@@ -13,6 +13,7 @@
 namespace bs {
 
 struct RunOptions {
+  bool progress = false;               ///< a progress bar on stderr when the run takes over 2 s of wall time (terminals only)
   std::string trace_path;              ///< "" = no trace file (network events are then not built)
   std::optional<std::uint64_t> seed;   ///< overrides the scenario's seed
 };
