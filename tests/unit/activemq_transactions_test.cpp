@@ -154,7 +154,7 @@ TEST_CASE("activemq transactions: a rollback redelivers every message of the tra
   CHECK(d.take<Ack>(kB).size() == 1);
 }
 
-TEST_CASE("activemq transactions: a consumer that crashes before commit acknowledges nothing; the broker redelivers") {
+TEST_CASE("activemq transactions: a consumer that crashes before commit acknowledges nothing and the broker redelivers") {
   Consumer consumer(transacted_consumer());
   Driver d(consumer, kC);
   d.start();
@@ -187,7 +187,7 @@ TEST_CASE("activemq transactions: a consumer that crashes before commit acknowle
   CHECK(again[0].redelivered);
 }
 
-TEST_CASE("activemq transactions: a producer's sends reach the queue only at commit; a rollback discards them") {
+TEST_CASE("activemq transactions: a producer's sends reach the queue only at commit and a rollback discards them") {
   QueueBroker broker(orders_broker());
   Driver b(broker, kB);
   b.start();
