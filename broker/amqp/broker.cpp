@@ -129,7 +129,8 @@ void QueueBroker::on_packet(Context& ctx, NodeId from, const Packet& p) {
     if (it->second.quorum && (p.is<Ack>() || p.is<Nack>())) return quorum_settle(ctx, from, p);
   }
   if (cfg_.xa && xa_packet(ctx, from, p)) return;
-  if (auto* x = p.as<Publish>()) return handle_publish(ctx, from, *x);
+  if (auto* x = p.as<Publish>()) return x->transaction ? hold_transacted(ctx, from, *x) : handle_publish(ctx, from, *x);
+  if (auto* x = p.as<TransactionEnd>()) return end_transaction(ctx, from, *x);
   if (auto* x = p.as<Ack>()) return handle_ack(ctx, from, *x);
   if (auto* x = p.as<Nack>()) return handle_nack(ctx, from, *x);
   // Heartbeats only refresh last_heard (done above); other client packets are not ours.
@@ -386,6 +387,8 @@ void QueueBroker::handle_consume(Context& ctx, NodeId from, const Consume& c, No
 void QueueBroker::handle_open(Context& ctx, NodeId from, const Open& o) {
   auto it = conns_.find(from);
   if (it != conns_.end() && it->second.consumer) connection_lost(ctx, from, "reconnected");
+  if (auto t = transactions_.find(from); t != transactions_.end() && t->second.connection != o.connection)
+    discard_transaction(ctx, from, "connection_lost");  // a new connection: the old one's session is gone
   Connection conn;
   conn.number = o.connection;
   conn.last_heard = ctx.now();
@@ -538,6 +541,7 @@ void QueueBroker::connection_lost(Context& ctx, NodeId client, const char* reaso
   Connection conn = std::move(it->second);
   conns_.erase(it);
   if (traced) ctx.emit(Event{.kind = ev::ConnectionLost, .peer = client, .queue = label(conn.queue), .text = reason});
+  if (transactions_.count(client)) discard_transaction(ctx, client, "connection_lost");
   for (auto c = confirms_.begin(); c != confirms_.end();)  // nobody to confirm to
     c = c->second.publisher == client ? confirms_.erase(c) : std::next(c);
   if (conn.quorum) {
@@ -615,6 +619,7 @@ void QueueBroker::on_timer(Context& ctx, const Timer& t) {
 
 void QueueBroker::on_crash(Context& ctx) {
   if (cfg_.xa) xa_crash(ctx);
+  while (!transactions_.empty()) discard_transaction(ctx, transactions_.begin()->first, "broker_crash");
   // Durable queues keep persistent messages, delivered-but-unacked ones included.
   // Everything else lived only in memory. A crash is an unclean shutdown: RabbitMQ's
   // queue index cannot tell which recovered messages had been delivered, so every one

@@ -51,6 +51,11 @@ class QueueBroker final : public Node {
   std::size_t unacked_count(NodeId consumer) const;
   /// XA: acks prepared here and not yet committed or rolled back (each holds its message).
   std::size_t prepared_count() const { return prepared_.size(); }
+  /// ActiveMQ: messages held in `producer`'s open transaction.
+  std::size_t held_in_transaction(NodeId producer) const {
+    auto it = transactions_.find(producer);
+    return it == transactions_.end() ? 0 : it->second.sends.size();
+  }
 
  private:
   struct Unacked {
@@ -277,6 +282,20 @@ class QueueBroker final : public Node {
   void close_subscription(Context& ctx, QueueState& q, NodeId consumer, std::map<std::uint64_t, Unacked>& unacked);
   /// Message groups: `consumer` left q; its groups have no owner until their next message.
   void release_groups(QueueState& q, NodeId consumer);
+  // ActiveMQ transacted sessions, the producer's side (broker_transactions.cpp).
+  /// A producer's open transaction: what it sent, held unrouted until it ends.
+  struct OpenTransaction {
+    std::uint64_t id = 0;
+    std::uint32_t connection = 0;  // the connection it was sent on
+    std::vector<Publish> sends;
+  };
+  /// A send in a transaction: held (a send in a new transaction first discards an older
+  /// one the producer left open, e.g. before a crash).
+  void hold_transacted(Context& ctx, NodeId from, const Publish& p);
+  /// commit: route every held send, then answer; rollback: discard them.
+  void end_transaction(Context& ctx, NodeId from, const TransactionEnd& t);
+  /// Discard `producer`'s open transaction, if any (transaction_discarded per message).
+  void discard_transaction(Context& ctx, NodeId producer, const char* reason);
   void expire_head(Context& ctx, QueueState& q);
   void dead_letter_or_drop(Context& ctx, QueueState& q, const AmqpMessage& m, const char* reason);
   /// A channel error (unknown delivery tag): forget the connection and close it.
@@ -305,6 +324,7 @@ class QueueBroker final : public Node {
   void xa_crash(Context& ctx);
 
   BrokerConfig cfg_;
+  std::map<NodeId, OpenTransaction> transactions_;  // by producer; in memory (a crash discards them)
   std::map<std::pair<NodeId, std::uint64_t>, PreparedAck> prepared_;  // durable (see xa_crash)
   std::map<std::string, Exchange> exchanges_;
   std::map<std::string, QueueState> queues_;

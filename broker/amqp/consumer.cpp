@@ -7,7 +7,8 @@
 
 namespace bs::amqp {
 namespace {
-enum TimerKind : std::uint32_t { kStart = 1, kWorkDone = 2, kHeartbeat = 3, kReconnect = 4, kStoreTimeout = 5, kRedeliver = 8 };
+enum TimerKind : std::uint32_t { kStart = 1, kWorkDone = 2, kHeartbeat = 3, kReconnect = 4, kStoreTimeout = 5, kRedeliver = 8,
+                                kTxRedeliver = 9, kTxIdle = 10 };
 // Two-phase commit's timers (kXaTimeout = 6, kXaRecover = 7) are in consumer_two_phase.cpp.
 
 BrokerList broker_list(const ConsumerConfig& c) {
@@ -25,6 +26,7 @@ void Consumer::on_start(Context& ctx) {
   buffer_.clear();
   pending_count_ = 0;
   brokers_.restart();  // a restarted client process starts from the top of its list
+  forget_transaction();
   ctx.set_timer(std::max(0.0, cfg_.start_s - ctx.now()), Timer{kStart, 0});
   if (two_phase() && ever_started_) start_recovery(ctx);  // the coordinator reads its log
   ever_started_ = true;
@@ -47,6 +49,7 @@ void Consumer::drop_connection(Context& ctx, const char* reason) {
   connected_ = false;
   buffer_.clear();
   pending_count_ = 0;
+  forget_transaction();  // the broker redelivers what the transaction held
   brokers_.advance(ctx, reason);
   if (cfg_.reconnect_s > 0) {
     waiting_ = true;
@@ -79,7 +82,7 @@ void Consumer::on_packet(Context& ctx, NodeId from, const Packet& p) {
 }
 
 void Consumer::maybe_start(Context& ctx) {
-  while (!busy_ && !buffer_.empty()) {
+  while (!busy_ && !buffer_.empty() && !redelivery_wait_) {
     Held h = std::move(buffer_.front());
     buffer_.pop_front();
     const Deliver& d = h.d;
@@ -98,6 +101,7 @@ void Consumer::maybe_start(Context& ctx) {
     redeliveries_ = 0;
     ctx.set_timer(cfg_.processing.draw(ctx.rng()), Timer{kWorkDone, ++work_gen_});
   }
+  if (cfg_.transacted) arm_idle_commit(ctx);
 }
 
 bool Consumer::failing() const {
@@ -121,6 +125,7 @@ double ConsumerConfig::RedeliveryPolicy::delay(std::int64_t n) const {
 }
 
 void Consumer::finish_current(Context& ctx) {
+  if (cfg_.transacted) return finish_transacted(ctx);
   const Deliver& d = current_.d;
   if (failing()) {
     const auto max = cfg_.redelivery.maximum_redeliveries;
@@ -254,6 +259,12 @@ void Consumer::on_timer(Context& ctx, const Timer& t) {
     case kStoreTimeout:
       if (busy_ && store_wait_ && t.arg == store_request_) write_effect(ctx, true);
       break;
+    case kTxRedeliver:
+      if (redelivery_wait_ && t.arg == tx_gen_) redeliver_rolled_back(ctx);
+      break;
+    case kTxIdle:
+      if (t.arg == tx_gen_ && !busy_ && buffer_.empty() && !redelivery_wait_) commit(ctx);
+      break;
     default: on_xa_timer(ctx, t); break;
   }
 }
@@ -265,6 +276,7 @@ void Consumer::on_crash(Context&) {
   waiting_ = false;
   buffer_.clear();
   pending_count_ = 0;
+  forget_transaction();  // uncommitted: the broker redelivers it once it notices the crash
   txns_.clear();  // the coordinator's log (xa_log_) is on disk: it stays
   recover_wait_.clear();
 }

@@ -69,6 +69,14 @@ struct ConsumerConfig {
   };
   RedeliveryPolicy redelivery;
   std::vector<std::string> fail_keys;  ///< with `redelivery`: onMessage throws on messages of these JMSType values
+  /// ActiveMQ transacted session (Jakarta Messaging, SESSION_TRANSACTED;
+  /// consumer_transacted.cpp): the application calls commit() after every commit_every
+  /// messages, or when receive(receive_timeout_s) finds nothing more; a message whose
+  /// processing fails (fail_keys) makes it call rollback(), and the session redelivers
+  /// every message of the transaction under the RedeliveryPolicy.
+  bool transacted = false;
+  std::uint32_t commit_every = 1;
+  double receive_timeout_s = 1.0;
   double store_timeout_s = 1.0;  ///< no answer from the store in this long: send the transaction again
   ///< (two-phase: a participant that has not voted in this long makes the outcome rollback;
   ///< an outcome not acknowledged in this long is sent again)
@@ -122,6 +130,15 @@ class Consumer final : public Node {
   void send_outcome(Context& ctx, std::uint64_t xid);
   void start_recovery(Context& ctx);
   void on_xa_timer(Context& ctx, const Timer& t);
+  // ActiveMQ transacted session (consumer_transacted.cpp).
+  void finish_transacted(Context& ctx);
+  void commit(Context& ctx);
+  void rollback(Context& ctx);
+  /// After a rollback's delay: the rolled-back messages go to onMessage again.
+  void redeliver_rolled_back(Context& ctx);
+  /// Nothing to process with a transaction open: commit after receive_timeout_s.
+  void arm_idle_commit(Context& ctx);
+  void forget_transaction();
 
   /// A delivery and the broker it came from (its ack must go back there).
   struct Held {
@@ -166,6 +183,17 @@ class Consumer final : public Node {
   std::set<NodeId> recover_wait_;                 // participants yet to answer xa_recover
   std::set<std::uint64_t> recovered_;             // xids resolved since the restart (one decision each)
   bool ever_started_ = false;                     // durable: a start after this one is a restart
+  // Transacted session. The messages received in the open transaction, in order; each
+  // message's redelivery counter (by delivery tag: ActiveMQ keeps it in the message,
+  // and a broker redelivery after a crash starts it again); after a rollback the
+  // session delivers nothing until the redelivery delay has passed, then the first
+  // rolled_back_ messages of buffer_ are the rolled-back ones.
+  std::vector<Held> txn_;
+  std::uint64_t transactions_ = 0;
+  std::map<std::uint64_t, std::int64_t> redelivery_counter_;
+  bool redelivery_wait_ = false;
+  std::size_t rolled_back_ = 0;
+  std::uint64_t tx_gen_ = 0;    // the redelivery and idle-commit timers in force
 };
 
 }  // namespace bs::amqp

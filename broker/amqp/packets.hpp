@@ -33,6 +33,24 @@ struct Publish {
   std::uint64_t seq = 0;
   bool mandatory = false;
   bool confirm = false;  ///< channel is in confirm mode (confirm.select)
+  /// ActiveMQ transacted session: the producer's transaction number (0 = none). The
+  /// broker holds the message, unrouted, until the transaction ends.
+  std::uint64_t transaction = 0;
+};
+/// ActiveMQ transacted session: the producer ends transaction `transaction` (its
+/// TransactionInfo: commit, or rollback). Every message sent in it goes to its
+/// destination (commit), or is discarded (rollback).
+struct TransactionEnd {
+  std::uint64_t transaction = 0;
+  bool commit = true;
+  std::uint32_t connection = 0;  ///< the producer's connection
+};
+/// The broker's answer to a commit (JMS commit is synchronous): ok = false when the
+/// broker held no such transaction any more (it crashed, or closed the connection), so
+/// the commit failed and its messages were never published.
+struct TransactionEndOk {
+  std::uint64_t transaction = 0;
+  bool ok = true;
 };
 /// basic.ack / basic.nack from broker to publisher (publisher confirm).
 struct Confirm {
@@ -105,6 +123,8 @@ inline std::string_view wire_op(const OpenOk&) { return "open_ok"; }
 inline std::string_view wire_op(const ConnectionBlocked&) { return "connection.blocked"; }
 inline std::string_view wire_op(const ConnectionUnblocked&) { return "connection.unblocked"; }
 inline std::string_view wire_op(const Publish&) { return "publish"; }
+inline std::string_view wire_op(const TransactionEnd& t) { return t.commit ? "commit" : "rollback"; }
+inline std::string_view wire_op(const TransactionEndOk&) { return "commit_ok"; }
 inline std::string_view wire_op(const Confirm& c) { return c.ack ? "confirm" : "confirm_nack"; }
 inline std::string_view wire_op(const Return&) { return "return"; }
 inline std::string_view wire_op(const Consume&) { return "consume"; }

@@ -49,6 +49,9 @@ void Producer::connection_lost(Context& ctx, const char* reason) {
   // Retries renumber messages, so sequence order is not publish order; ids are.
   std::sort(orphans_.begin(), orphans_.end(), [](const AmqpMessage& a, const AmqpMessage& b) { return a.id < b.id; });
   connected_ = false;
+  // A transaction open on the lost connection is gone with it (the broker discards it).
+  in_transaction_.clear();
+  committing_.clear();
   brokers_.advance(ctx, reason);
   if (cfg_.reconnect_s > 0) {
     state_ = Conn::Waiting;
@@ -64,7 +67,12 @@ void Producer::publish(Context& ctx, AmqpMessage m) {
                  .queue = m.exchange, .seq = cfg_.confirm ? static_cast<std::int64_t>(seq) : -1, .flag = cfg_.mandatory,
                  .text = m.key});
   if (cfg_.confirm) unconfirmed_[seq] = Pending{m, ctx.now()};
-  send(ctx, Publish{std::move(m), seq, cfg_.mandatory, cfg_.confirm});
+  if (cfg_.transacted) {
+    if (in_transaction_.empty()) ++transaction_;
+    in_transaction_.push_back(seq);
+  }
+  send(ctx, Publish{std::move(m), seq, cfg_.mandatory, cfg_.confirm, cfg_.transacted ? transaction_ : 0});
+  if (cfg_.transacted && in_transaction_.size() >= cfg_.commit_every) end_transaction(ctx);
 }
 
 AmqpMessage Producer::make_message(Context& ctx, MsgId id, std::uint64_t index) const {
@@ -108,6 +116,8 @@ void Producer::tick(Context& ctx) {
       publish(ctx, std::move(m));
     }
   }
+  // The last transaction may be shorter than commit_every.
+  if (cfg_.transacted && published_ >= cfg_.count && !in_transaction_.empty()) end_transaction(ctx);
   if (published_ < cfg_.count) ctx.set_timer(cfg_.interval_s, Timer{kTick, 0});
 }
 
@@ -206,12 +216,16 @@ void Producer::on_packet(Context& ctx, NodeId from, const Packet& p) {
       }
     }
     unconfirmed_.erase(begin, end);
+  } else if (auto* t = p.as<TransactionEndOk>()) {
+    on_transaction_end_ok(ctx, from, *t);
   } else if (auto* r = p.as<Return>()) {
     ctx.emit(Event{.kind = ev::Returned, .msg = r->msg.id, .peer = from, .text = r->msg.key});
   }
 }
 
 void Producer::on_crash(Context&) {
+  in_transaction_.clear();  // the open transaction dies with the session; the broker discards it
+  committing_.clear();
   // What was sent but unconfirmed is forgotten: the producer cannot know its fate.
   unconfirmed_.clear();
   orphans_.clear();

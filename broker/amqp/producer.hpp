@@ -49,6 +49,14 @@ struct ProducerConfig {
   bool outbox = false;
   double relay_interval_s = 0.1;         ///< outbox: how often the relay reads the unsent rows
   double store_timeout_s = 1.0;          ///< outbox: a read of the rows unanswered this long is sent again
+  /// ActiveMQ transacted session (Jakarta Messaging, SESSION_TRANSACTED): the messages
+  /// go out in transactions of commit_every (the last one may be shorter); the broker
+  /// holds them until commit() and then routes them all, and its answer to the commit
+  /// confirms them (with `confirm`); rollback() makes the broker discard them.
+  bool transacted = false;
+  std::uint32_t commit_every = 1;
+  /// Transactions (1 = the first) the application rolls back instead of committing.
+  std::set<std::uint64_t> rollback_transactions;
 };
 
 /// Publishes `count` messages in batches, tracks publisher confirms by sequence number
@@ -94,6 +102,9 @@ class Producer final : public Node {
   void on_store_packet(Context& ctx, const Packet& p);
   void relay_poll(Context& ctx);
   void relay_rows(Context& ctx, const store::OutboxRows& rows);
+  // ActiveMQ transacted session (producer_transacted.cpp).
+  void end_transaction(Context& ctx);
+  void on_transaction_end_ok(Context& ctx, NodeId from, const TransactionEndOk& ok);
   struct Pending {
     AmqpMessage msg;
     double sent_at = 0;
@@ -119,6 +130,12 @@ class Producer final : public Node {
   std::map<MsgId, double> relayed_;
   std::uint64_t fetch_request_ = 0;
   double fetch_sent_at_ = -1;  // < 0: no read of the rows outstanding
+  // Transacted session: the transactions begun (the numbering survives a crash), the
+  // messages sent in the open one, and each commit's messages (sequence numbers) until
+  // the broker answers it.
+  std::uint64_t transaction_ = 0;
+  std::vector<std::uint64_t> in_transaction_;
+  std::map<std::uint64_t, std::vector<std::uint64_t>> committing_;
 };
 
 }  // namespace bs::amqp

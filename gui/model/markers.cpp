@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "activemq/events.hpp"
 #include "store/events.hpp"
 #include "store/xa_events.hpp"
 #include "vocabulary/event_read.hpp"
@@ -330,6 +331,25 @@ void MarkerFinder::on_event(std::size_t i, const SimState& s) {
                              fmt::format("{} {} transaction of {} (producer epoch {})", nm(e.node),
                                          st == "CompleteCommit" ? "commits" : "aborts", field::text<"transactional_id">(e),
                                          field::integer<"producer_epoch">(e))});
+      break;
+    }
+    case ev::TxCommit:
+      // ActiveMQ transacted sessions: a client's commit() or rollback().
+      add(MarkerKind::TxnCommit, fmt::format("{} commits transaction {} ({} message{} {})", nm(e.node),
+                                             field::integer<"transaction">(e), field::integer<"messages">(e),
+                                             field::integer<"messages">(e) == 1 ? "" : "s",
+                                             e.node < tr.header.node_roles.size() && tr.header.node_roles[e.node] == "producer"
+                                                 ? "sent: now published"
+                                                 : "received: acknowledged"));
+      break;
+    case ev::TxRollback: {
+      const std::string why = reason(e) == "poison_ack"        ? "redelivery counter past maximumRedeliveries: poison ack, all to the DLQ"
+                              : reason(e) == "onMessage_failed" ? "processing failed: redelivered after the RedeliveryPolicy's delay"
+                              : reason(e) == "application"      ? "the messages sent are discarded"
+                                                                : reason(e);
+      add(MarkerKind::TxnAbort, fmt::format("{} rolls back transaction {} ({} message{}; {})", nm(e.node),
+                                            field::integer<"transaction">(e), field::integer<"messages">(e),
+                                            field::integer<"messages">(e) == 1 ? "" : "s", why));
       break;
     }
     case ev::XaDecision: {

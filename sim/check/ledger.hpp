@@ -398,6 +398,8 @@ struct Ledger {
   void on_subscriber_missed(const Event& e);
   void on_client_redelivery(const Event& e);
   void on_group_assigned(const Event& e);
+  void on_session_transaction(const Event& e);
+  void on_transaction_discarded(const Event& e);
   // Store nodes' rules (rules/store.cpp), any model.
   void on_store_write(const Event& e);
   void on_effect(const Event& e);

@@ -50,6 +50,9 @@ void activemq_rules(Rules& r) {
   r[static_cast<std::size_t>(ev::SubscriberMissed)] = &Ledger::on_subscriber_missed;
   r[static_cast<std::size_t>(ev::ClientRedelivery)] = &Ledger::on_client_redelivery;
   r[static_cast<std::size_t>(ev::GroupAssigned)] = &Ledger::on_group_assigned;
+  r[static_cast<std::size_t>(ev::TxCommit)] = &Ledger::on_session_transaction;
+  r[static_cast<std::size_t>(ev::TxRollback)] = &Ledger::on_session_transaction;
+  r[static_cast<std::size_t>(ev::TxDiscarded)] = &Ledger::on_transaction_discarded;
 }
 
 void kafka_rules(Rules& r) {

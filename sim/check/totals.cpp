@@ -52,6 +52,8 @@ const std::vector<Section>& sections() {
       {[](const Totals& t) { return t.jms; },
        {BS_TOTAL(subscriber_missed), BS_TOTAL(client_redeliveries), BS_TOTAL(group_assignments),
         BS_TOTAL(group_reassignments)}},
+      {[](const Totals& t) { return t.jms_transactions; },
+       {BS_TOTAL(session_commits), BS_TOTAL(session_rollbacks), BS_TOTAL(rolled_back)}},
   };
   return s;
 }

@@ -159,6 +159,14 @@ struct Totals {
   std::uint64_t client_redeliveries = 0;  ///< redeliveries a consumer's RedeliveryPolicy made after onMessage failed
   std::uint64_t group_assignments = 0;    ///< message groups given to a consumer (JMSXGroupID), reassignments included
   std::uint64_t group_reassignments = 0;  ///< of those, groups that moved because their consumer went away
+  // ActiveMQ transacted sessions; written only when the trace has their events.
+  bool jms_transactions = false;
+  std::uint64_t session_commits = 0;    ///< transactions a client committed (session_commit events)
+  std::uint64_t session_rollbacks = 0;  ///< transactions rolled back (session_rollback events), failed commits included
+  /// Messages a producer sent in a transaction that never committed (rolled back, or its
+  /// session died first): the broker discarded them unpublished. Counted in `published`
+  /// (they were sent) but never lost, pending or unconfirmed.
+  std::uint64_t rolled_back = 0;
   std::map<std::string, PartitionReplication> replicas;  ///< by partition name
   double latency_p50_ms = 0;
   double latency_p95_ms = 0;

@@ -32,4 +32,24 @@ void Ledger::on_group_assigned(const Event& e) {
   if (field::flag<"reassigned">(e)) ++t.group_reassignments;
 }
 
+// A transacted session's commit or rollback. What they do to messages is in the events
+// around them (a consumer's process and ack at commit, its client redeliveries or poison
+// ack after a rollback; a producer's enqueues and confirms, or transaction_discarded).
+void Ledger::on_session_transaction(const Event& e) {
+  t.jms_transactions = true;
+  ++(e.kind == ev::TxCommit ? t.session_commits : t.session_rollbacks);
+}
+
+// A message sent in a transaction that never committed: the broker discarded it before
+// routing it anywhere. JMS never published it, so it is neither lost nor awaited: forget it.
+void Ledger::on_transaction_discarded(const Event& e) {
+  t.jms_transactions = true;
+  ++t.rolled_back;
+  in_flight.erase(e.msg);
+  auto it = msgs.find(e.msg);
+  if (it == msgs.end() || !it->second.copies.empty()) return;  // routed already: not this send's copy
+  it->second.lost_flag = false;
+  msgs.erase(it);
+}
+
 }  // namespace bs::check

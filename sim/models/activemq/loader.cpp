@@ -151,6 +151,63 @@ std::string load_destination(const JsonIn& n, const Destinations& d, const std::
   return name;
 }
 
+/// The session's acknowledgeMode (Jakarta Messaging Session constants; a transacted
+/// session's getAcknowledgeMode() is SESSION_TRANSACTED). Fails on anything else.
+std::string session_mode(const JsonIn& n) {
+  return n.one_of("acknowledgeMode", {"AUTO_ACKNOWLEDGE", "CLIENT_ACKNOWLEDGE", "DUPS_OK_ACKNOWLEDGE", "SESSION_TRANSACTED"},
+                  "AUTO_ACKNOWLEDGE");
+}
+
+/// Keys that only a transacted session has: fails when `n` sets one without
+/// SESSION_TRANSACTED.
+void require_transacted(const JsonIn& n, const std::string& mode, std::initializer_list<const char*> keys) {
+  if (mode == "SESSION_TRANSACTED") return;
+  for (const char* k : keys)
+    if (n.has(k))
+      n.at(k).fail(fmt::format("\"{}\" is about a transacted session's commit() and rollback(): it needs \"acknowledgeMode\": "
+                               "\"SESSION_TRANSACTED\" (this session is {})", k, mode));
+}
+
+/// A producer's transacted session (Jakarta Messaging, Session.commit / rollback): it
+/// sends in transactions of commitEvery messages; rollback_transactions lists the ones
+/// (1 = the first) the application rolls back. A transacted producer's connection is
+/// watched (ActiveMQ's InactivityMonitor) so the broker discards the open transaction of
+/// one that dies, and its commit is answered (a synchronous call): the answer confirms
+/// the transaction's messages.
+void load_transacted_producer(const JsonIn& n, amqp::ProducerConfig& c) {
+  const std::string mode = session_mode(n);
+  require_transacted(n, mode, {"commitEvery", "rollback_transactions"});
+  if (mode != "SESSION_TRANSACTED") return;
+  c.transacted = true;
+  c.confirm = true;
+  c.recovery = true;
+  c.commit_every = static_cast<std::uint32_t>(n.integer("commitEvery", 1, 1'000'000, 1));
+  if (!n.has("rollback_transactions")) return;
+  JsonIn r = n.at("rollback_transactions");
+  if (!r.json().is_array()) r.fail("expected a list of transaction numbers (1 = the first transaction)");
+  for (std::size_t k = 0; k < r.json().size(); ++k) {
+    const auto& v = r.json()[k];
+    if (!v.is_number_integer() || v.get<std::int64_t>() < 1)
+      r.at(k).fail("expected a transaction number >= 1 (1 = the first transaction)");
+    c.rollback_transactions.insert(v.get<std::uint64_t>());
+  }
+}
+
+/// A consumer's transacted session: commit() after every commitEvery messages, or when
+/// receive(receiveTimeout ms, default 1000) returns nothing; a failing message
+/// (failing_JMSTypes) makes the application call rollback().
+void load_transacted_consumer(const JsonIn& n, const std::string& mode, amqp::ConsumerConfig& c) {
+  require_transacted(n, mode, {"commitEvery", "receiveTimeout"});
+  if (mode != "SESSION_TRANSACTED") return;
+  c.transacted = true;
+  c.commit_every = static_cast<std::uint32_t>(n.integer("commitEvery", 1, 65535, 1));
+  // The transaction's messages stay unacknowledged until commit: more than the prefetch
+  // limit never arrive together.
+  if (c.commit_every > c.prefetch)
+    n.at("commitEvery").fail(fmt::format("commitEvery {} can never be reached with prefetchSize {}", c.commit_every, c.prefetch));
+  c.receive_timeout_s = n.num("receiveTimeout", 1, 1e7, 1000) / 1000;
+}
+
 }  // namespace
 
 void load_activemq_model(const JsonIn& nodes, Scenario& s) {
@@ -257,7 +314,8 @@ void load_activemq_model(const JsonIn& nodes, Scenario& s) {
     const std::string& role = s.node_roles[i];
     if (role == "producer") {
       n.expect_object({"name", "role", "broker", "bootstrap", "reconnect_ms", "queue", "topic", "deliveryMode", "JMSXGroupID",
-                       "JMSType", "count", "start_s", "interval_ms", "batch", "size_bytes"});
+                       "JMSType", "count", "start_s", "interval_ms", "batch", "size_bytes", "acknowledgeMode", "commitEvery",
+                       "rollback_transactions"});
       amqp::ProducerConfig c;
       ClientBrokers cb;
       c.broker = client_broker(n, s, cb);
@@ -279,12 +337,13 @@ void load_activemq_model(const JsonIn& nodes, Scenario& s) {
       // a non-persistent one asynchronously (Async Sends): publisher confirms or none.
       c.persistent = n.one_of("deliveryMode", {"PERSISTENT", "NON_PERSISTENT"}, "PERSISTENT") == "PERSISTENT";
       c.confirm = c.persistent;
+      load_transacted_producer(n, c);
       routing.add_publisher(s, static_cast<NodeId>(i), c);
       s.factories[i] = [c](RunShared&) { return std::make_unique<amqp::Producer>(c); };
     } else if (role == "consumer") {
       n.expect_object({"name", "role", "broker", "bootstrap", "reconnect_ms", "queue", "topic", "subscriptionName", "clientID",
                        "acknowledgeMode", "acknowledgeEvery", "prefetchSize", "processing_ms", "start_s", "redeliveryPolicy",
-                       "failing_JMSTypes"});
+                       "failing_JMSTypes", "commitEvery", "receiveTimeout"});
       amqp::ConsumerConfig c;
       ClientBrokers cb;
       c.broker = client_broker(n, s, cb);
@@ -299,8 +358,7 @@ void load_activemq_model(const JsonIn& nodes, Scenario& s) {
       // 32766, durable topic subscriber 100.
       const std::int64_t prefetch = !topic ? 1000 : sub.durable ? 100 : 32766;
       c.prefetch = static_cast<std::uint32_t>(n.integer("prefetchSize", 1, 32766, prefetch));
-      const std::string mode = n.one_of("acknowledgeMode", {"AUTO_ACKNOWLEDGE", "CLIENT_ACKNOWLEDGE", "DUPS_OK_ACKNOWLEDGE"},
-                                        "AUTO_ACKNOWLEDGE");
+      const std::string mode = session_mode(n);
       // AUTO_ACKNOWLEDGE: the session acknowledges each message when onMessage returns.
       // CLIENT_ACKNOWLEDGE: the application calls Message.acknowledge(), which
       // acknowledges every message the session consumed so far: here on every
@@ -314,6 +372,7 @@ void load_activemq_model(const JsonIn& nodes, Scenario& s) {
       if (mode == "DUPS_OK_ACKNOWLEDGE") c.ack_every = std::max<std::uint32_t>(1, std::min<std::uint32_t>(c.prefetch / 2, 65535));
       if (c.ack_every > c.prefetch)
         n.at("acknowledgeEvery").fail(fmt::format("acknowledgeEvery {} can never be reached with prefetchSize {}", c.ack_every, c.prefetch));
+      load_transacted_consumer(n, mode, c);
       c.processing = load_processing(n);
       c.start_s = n.num("start_s", 0, 1e7, 0);
       c.redelivery = load_redelivery(n);

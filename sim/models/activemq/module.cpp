@@ -15,6 +15,9 @@ void totals(std::ostream& out, const Totals& t) {
     fmt::print(out, "  missed by non-durable subscribers {:>5}   (not lost: JMS keeps nothing for a subscriber that is away)\n",
                t.subscriber_missed);
   if (t.client_redeliveries) fmt::print(out, "  client redeliveries {:>5}   (RedeliveryPolicy, after onMessage failed)\n", t.client_redeliveries);
+  if (t.jms_transactions)
+    fmt::print(out, "  transactions committed {:>4}   rolled back {}   messages sent in them and discarded {}\n", t.session_commits,
+               t.session_rollbacks, t.rolled_back);
   if (t.group_assignments)
     fmt::print(out, "  message groups assigned {:>3}   of them moved to another consumer {}\n", t.group_assignments,
                t.group_reassignments);
