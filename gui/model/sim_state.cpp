@@ -157,6 +157,8 @@ ProcessedMsg SimState::consumer_box(const Event& e, std::size_t index) const {
   return p;
 }
 
+std::string SimState::peer_name(NodeId n) const { return n < node_names_.size() ? node_names_[n] : std::string("?"); }
+
 void SimState::apply(const Event& e, std::size_t index) {
   ledger_->on_event(e);
   const Verdict& v = ledger_->last_verdict();
@@ -336,6 +338,10 @@ void SimState::apply(const Event& e, std::size_t index) {
       p.next_offset = std::max(p.next_offset, offset(e) + 1);
       break;
     }
+    case ev::SubscribeToShardEvent:  // enhanced fan-out: a push moves the application's cursor as a fetch does
+      ++partition_state(partition(e), kNoNode).pushed_events;
+      if (field::flag<"shard_end">(e)) partition_state(partition(e), kNoNode).subscribed.erase(peer_name(e.peer));
+      [[fallthrough]];
     case ev::Fetch: {
       auto& cur = partition_state(partition(e), kNoNode).cursors[e.peer];
       cur.position = offset(e) + std::max<std::int64_t>(field::integer<"count">(e), 0);
@@ -369,6 +375,15 @@ void SimState::apply(const Event& e, std::size_t index) {
       break;
     case ev::ThroughputExceeded:
       ++partition_state(partition(e), e.node).throttled;
+      break;
+    case ev::SubscribeToShard: {
+      auto& p = partition_state(partition(e), e.node);
+      ++p.subscriptions;
+      p.subscribed.insert(peer_name(e.peer));
+      break;
+    }
+    case ev::SubscriptionEnded:
+      partition_state(partition(e), e.node).subscribed.erase(peer_name(e.peer));
       break;
     case ev::SegmentDelete: {
       auto& p = partition_state(partition(e), kNoNode);
