@@ -79,6 +79,8 @@ class Consumer final : public Node {
   bool reading(std::int32_t index) const;
 
  private:
+  // Iterator: asking where to start (GetShardIterator, or SubscribeToShard the first time);
+  // Polling: between reads (with enhanced fan-out: waiting for the next push).
   enum class Status { Waiting, Iterator, Polling, Processing, Done };
   struct ShardRead {
     std::int32_t parent = -1;

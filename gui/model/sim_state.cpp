@@ -22,7 +22,8 @@ SimState::SimState(std::vector<std::string> node_names, TopicGroups topic_groups
 
 SimState::SimState(const SimState& o)
     : queues_(o.queues_), consumers_(o.consumers_), partitions_(o.partitions_), raft_leader_(o.raft_leader_),
-      blocked_(o.blocked_), paused_(o.paused_), raft_term_(o.raft_term_), ledger_(std::make_unique<Checker>(*o.ledger_)),
+      blocked_(o.blocked_), paused_(o.paused_), raft_term_(o.raft_term_), node_names_(o.node_names_),
+      ledger_(std::make_unique<Checker>(*o.ledger_)),
       lost_(o.lost_), positions_(o.positions_), sparse_positions_(o.sparse_positions_) {}
 
 SimState& SimState::operator=(const SimState& o) {
