@@ -120,7 +120,7 @@ TEST_CASE("each subscription has its own 2 MiB/s per shard: two subscribers each
   CHECK_FALSE(d.take<GetRecordsResponse>(kProducer).at(0).throughput_exceeded);
 }
 
-TEST_CASE("a subscription ends after 5 minutes with its ContinuationSequenceNumber; subscribing again goes on from it",
+TEST_CASE("a subscription ends after 5 minutes with its ContinuationSequenceNumber, and subscribing again goes on from it",
           "[kinesis][fan_out]") {
   StreamNode node(StreamNodeConfig{{one_shard()}});
   test::Driver d(node, kService);
