@@ -214,6 +214,13 @@ void draw_partitions(AppState& app, Run& run, ImVec2 size) {
       wrap_text(theme::kText, "shard %s", p.name.c_str());
       if (!p.closed_by.empty()) wrap_more(theme::kDown, "closed for writes (%s)", p.closed_by.c_str());
       if (p.throttled > 0) wrap_more(theme::kDown, "THROTTLED %llu", static_cast<unsigned long long>(p.throttled));
+      if (p.subscriptions > 0) {  // enhanced fan-out: who is pushed this shard's records
+        std::string who;
+        for (const auto& n : p.subscribed) who += (who.empty() ? "" : ", ") + n;
+        wrap_more(theme::kText, "enhanced fan-out: %s", who.empty() ? "no subscriber now" : who.c_str());
+        wrap_more_dim("SubscribeToShard %llu, events pushed %llu", static_cast<unsigned long long>(p.subscriptions),
+                      static_cast<unsigned long long>(p.pushed_events));
+      }
     } else {
       wrap_text(theme::kText, "partition %s", p.name.c_str());
       wrap_more_dim("leader %s", m.node_name(p.leader).c_str());

@@ -7,11 +7,6 @@
 #include "kinesis/stream_node.hpp"
 
 namespace bs::kinesis {
-namespace {
-constexpr std::uint32_t kStart = 1, kPoll = 2, kProcessed = 3, kTimeout = 4;
-// arg: incarnation in the high bits, a shard index or call id below.
-std::uint64_t pack(std::uint64_t inc, std::uint64_t v) { return (inc << 40) | v; }
-}  // namespace
 
 bool Consumer::finished(std::int32_t index) const {
   auto it = shards_.find(index);
@@ -61,7 +56,9 @@ void Consumer::advance(Context& ctx) {
     bool ready = true;
     for (std::int32_t p : {r.parent, r.adjacent_parent})
       if (p >= 0 && shards_.count(p) && shards_[p].status != Status::Done) ready = false;
-    if (ready) ask_iterator(ctx, index);
+    if (!ready) continue;
+    if (cfg_.enhanced_fan_out) subscribe(ctx, index);
+    else ask_iterator(ctx, index);
   }
 }
 
@@ -97,7 +94,16 @@ void Consumer::on_timer(Context& ctx, const Timer& t) {
   if ((t.arg >> 40) != (incarnation_ & 0xffffff)) return;
   const std::uint64_t v = t.arg & ((1ull << 40) - 1);
   switch (t.kind) {
-    case kStart: list(ctx); break;
+    case kStart:
+      if (cfg_.enhanced_fan_out) register_consumer(ctx);
+      else list(ctx);
+      break;
+    case kResubscribe: {
+      auto it = shards_.find(static_cast<std::int32_t>(v));
+      if (it != shards_.end() && it->second.request == 0 && it->second.subscription == 0 && it->second.status != Status::Done)
+        subscribe(ctx, it->first);
+      break;
+    }
     case kPoll: {
       auto it = shards_.find(static_cast<std::int32_t>(v));
       if (it != shards_.end() && it->second.status == Status::Polling && it->second.request == 0) poll(ctx, it->first);
@@ -109,13 +115,19 @@ void Consumer::on_timer(Context& ctx, const Timer& t) {
       if (it == requests_.end()) break;  // answered
       const std::int32_t shard = it->second;
       requests_.erase(it);
+      if (shard == kRegisterCall) {
+        register_consumer(ctx);
+        break;
+      }
       if (shard < 0) {
         list(ctx);
         break;
       }
       ShardRead& r = shards_[shard];
       r.request = 0;
-      if (r.status == Status::Iterator) ask_iterator(ctx, shard);
+      if (cfg_.enhanced_fan_out) {
+        if (r.subscription == 0 && r.status != Status::Done) subscribe(ctx, shard);
+      } else if (r.status == Status::Iterator) ask_iterator(ctx, shard);
       else if (r.status == Status::Polling) poll(ctx, shard);
       break;
     }
@@ -124,6 +136,17 @@ void Consumer::on_timer(Context& ctx, const Timer& t) {
 }
 
 void Consumer::on_packet(Context& ctx, NodeId, const Packet& p) {
+  if (const auto* e = p.as<SubscribeToShardEvent>()) return on_pushed(ctx, *e);
+  if (const auto* r = p.as<SubscribeToShardResponse>()) return on_subscribed(ctx, *r);
+  if (const auto* e = p.as<SubscriptionEnded>()) return on_subscription_ended(ctx, *e);
+  if (const auto* r = p.as<RegisterStreamConsumerResponse>()) {
+    auto it = std::find_if(requests_.begin(), requests_.end(), [](const auto& kv) { return kv.second == kRegisterCall; });
+    if (it == requests_.end()) return;  // answered already
+    requests_.erase(it);
+    // LimitExceededException cannot happen here: the loader allows 20 per stream.
+    if (r->registered) list(ctx);
+    return;
+  }
   if (const auto* l = p.as<ListShardsResponse>()) {
     if (listed_) return;
     listed_ = true;
@@ -193,6 +216,10 @@ void Consumer::batch_done(Context& ctx, std::int32_t shard) {
     return;
   }
   r.status = Status::Polling;
+  if (cfg_.enhanced_fan_out) {
+    next_event(ctx, shard);  // pushed, not polled: take the next event received, if any
+    return;
+  }
   ctx.set_timer(cfg_.idle_time_between_reads_s, Timer{kPoll, pack(incarnation_, static_cast<std::uint64_t>(shard))});
 }
 

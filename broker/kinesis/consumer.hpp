@@ -1,5 +1,5 @@
 // A consuming application of the Kinesis model, read the way the Kinesis Client Library
-// (KCL) reads a stream with polling (GetRecords).
+// (KCL) reads a stream: polling (GetRecords), or with enhanced fan-out (SubscribeToShard).
 #pragma once
 #include <cstdint>
 #include <deque>
@@ -27,6 +27,9 @@ struct ConsumerConfig {
   ProcessingTime processing;
   double start_s = 0;
   double request_timeout_s = 5;               ///< an unanswered call is made again
+  /// Enhanced fan-out: RegisterStreamConsumer (the application's name is the
+  /// ConsumerName), then SubscribeToShard per shard; records are pushed instead of polled.
+  bool enhanced_fan_out = false;
 };
 
 /// One KCL worker that holds the leases of every shard of its stream (the KCL spreads
@@ -46,6 +49,18 @@ struct ConsumerConfig {
 /// `shard_end`, and starts each child whose parents are done, from TRIM_HORIZON. So a
 /// partition key's records are processed in order across a split.
 ///
+/// With `enhanced_fan_out` (KCL 2.x's fan-out mode; Developer Guide, "Develop enhanced
+/// fan-out consumers with dedicated throughput"; consumer_fan_out.cpp) it registers
+/// (RegisterStreamConsumer) before listing the shards, and instead of GetShardIterator
+/// and GetRecords it calls SubscribeToShard per shard from the same starting position;
+/// the service pushes SubscribeToShardEvents, processed one event's records at a time
+/// and checkpointed after each event, in arrival order. When a subscription ends (its
+/// 5 minutes ran out) it subscribes again AT_SEQUENCE_NUMBER the last event's
+/// ContinuationSequenceNumber. A refused SubscribeToShard (LimitExceededException,
+/// ResourceInUseException) is tried again a second later: one call per second per
+/// consumer and shard is the documented rate. The last event of a closed shard carries
+/// its ChildShards, which start as with polling.
+///
 /// A crash forgets everything but the checkpoints (in the lease table): after a restart
 /// it resumes from them, and what it processed after its last checkpoint is processed
 /// again (the KCL's at-least-once processing).
@@ -64,6 +79,8 @@ class Consumer final : public Node {
   bool reading(std::int32_t index) const;
 
  private:
+  // Iterator: asking where to start (GetShardIterator, or SubscribeToShard the first time);
+  // Polling: between reads (with enhanced fan-out: waiting for the next push).
   enum class Status { Waiting, Iterator, Polling, Processing, Done };
   struct ShardRead {
     std::int32_t parent = -1;
@@ -74,6 +91,11 @@ class Consumer final : public Node {
     std::int64_t batch_end = 0;         // NextShardIterator of the batch in hand
     bool shard_end = false;
     std::uint64_t request = 0;          // call in flight (0: none)
+    // Enhanced fan-out.
+    std::uint64_t subscription = 0;     // the open subscription (0: none)
+    bool subscribed_before = false;     // a later SubscribeToShard goes on from `continuation`
+    std::int64_t continuation = 0;      // ContinuationSequenceNumber of the last event received
+    std::deque<SubscribeToShardEvent> pushed;  // events received, not yet processed
   };
   void list(Context& ctx);
   void advance(Context& ctx);
@@ -83,6 +105,18 @@ class Consumer final : public Node {
   void batch_done(Context& ctx, std::int32_t shard);
   void add_shard(const ShardInfo& s);
   std::uint64_t call(Context& ctx, std::int32_t shard);
+  // Enhanced fan-out (consumer_fan_out.cpp).
+  void register_consumer(Context& ctx);
+  void subscribe(Context& ctx, std::int32_t shard);
+  void on_subscribed(Context& ctx, const SubscribeToShardResponse& r);
+  void on_pushed(Context& ctx, const SubscribeToShardEvent& e);
+  void on_subscription_ended(Context& ctx, const SubscriptionEnded& e);
+  void next_event(Context& ctx, std::int32_t shard);
+
+  // Timer kinds; the arg packs the incarnation above a shard index or call id.
+  static constexpr std::uint32_t kStart = 1, kPoll = 2, kProcessed = 3, kTimeout = 4, kResubscribe = 5;
+  static constexpr std::int32_t kRegisterCall = -2;     // requests_ value of RegisterStreamConsumer
+  static std::uint64_t pack(std::uint64_t inc, std::uint64_t v) { return (inc << 40) | v; }
 
   ConsumerConfig cfg_;
   std::map<std::int32_t, ShardRead> shards_;

@@ -99,6 +99,64 @@ struct CheckpointRequest {
   std::int64_t offset = 0;
 };
 
+/// RegisterStreamConsumer: `consumer_name` (ConsumerName; the application's name) may
+/// then SubscribeToShard (enhanced fan-out). The answer is `registered` false when the
+/// stream already has its 20 registered consumers (LimitExceededException).
+struct RegisterStreamConsumerRequest {
+  std::string stream;
+  std::string consumer_name;
+};
+struct RegisterStreamConsumerResponse {
+  std::string consumer_name;
+  bool registered = false;
+};
+
+/// SubscribeToShard: the registered consumer `consumer_name` asks the service to push the
+/// shard's records from StartingPosition (`type`, with `starting_sequence_number` or
+/// `timestamp`). `use_checkpoint`: start after the application's checkpoint when it has
+/// one (the KCL's rule, as for GetShardIterator).
+struct SubscribeToShardRequest {
+  std::string stream;
+  std::string consumer_name;
+  std::int32_t shard = 0;
+  IteratorType type = IteratorType::Latest;
+  std::int64_t starting_sequence_number = 0;
+  double timestamp = 0;
+  bool use_checkpoint = true;
+  std::uint64_t request_id = 0;
+};
+/// SubscribeToShard's answer: `subscription` names the pushes that follow, or `error`
+/// ("ResourceInUseException", "LimitExceededException", "ResourceNotFoundException").
+struct SubscribeToShardResponse {
+  std::uint64_t request_id = 0;
+  std::int32_t shard = 0;
+  std::uint64_t subscription = 0;
+  std::string error;
+};
+/// SubscribeToShardEvent: records pushed over the subscription. `continuation` is
+/// ContinuationSequenceNumber: here the offset after the last record pushed, where a new
+/// subscription goes on (AT_SEQUENCE_NUMBER). At the end of a closed shard `shard_end`
+/// is set and `child_shards` lists its children; the subscription is then over.
+struct SubscribeToShardEvent {
+  std::uint64_t subscription = 0;
+  std::int32_t shard = 0;
+  std::int64_t position = 0;  ///< offset of records[0]
+  std::vector<Message> records;
+  std::int64_t continuation = 0;
+  double millis_behind_latest = 0;
+  bool shard_end = false;
+  std::vector<ShardInfo> child_shards;
+};
+/// The subscription's stream of events completed: its 5 minutes ran out, or a later
+/// SubscribeToShard took it over (`error` "ResourceInUseException"). The consumer
+/// subscribes again from `continuation`.
+struct SubscriptionEnded {
+  std::uint64_t subscription = 0;
+  std::int32_t shard = 0;
+  std::int64_t continuation = 0;
+  std::string error;
+};
+
 inline std::string_view wire_op(const PutRecordRequest&) { return "PutRecord"; }
 inline MsgId wire_msg(const PutRecordRequest& r) { return r.record.id; }
 inline std::uint64_t wire_bytes(const PutRecordRequest& r) { return kFrameOverhead + r.record.size_bytes + r.record.key.size(); }
@@ -117,5 +175,21 @@ inline std::uint64_t wire_bytes(const GetRecordsResponse& r) {
   return b;
 }
 inline std::string_view wire_op(const CheckpointRequest&) { return "checkpoint"; }
+inline std::string_view wire_op(const RegisterStreamConsumerRequest&) { return "RegisterStreamConsumer"; }
+inline std::string_view wire_op(const RegisterStreamConsumerResponse& r) {
+  return r.registered ? "RegisterStreamConsumerResult" : "LimitExceededException";
+}
+inline std::string_view wire_op(const SubscribeToShardRequest&) { return "SubscribeToShard"; }
+inline std::string_view wire_op(const SubscribeToShardResponse& r) {
+  return r.error.empty() ? std::string_view("SubscribeToShardResult") : std::string_view(r.error);
+}
+inline std::string_view wire_op(const SubscribeToShardEvent&) { return "SubscribeToShardEvent"; }
+inline MsgId wire_msg(const SubscribeToShardEvent& r) { return r.records.empty() ? 0 : r.records.front().id; }
+inline std::uint64_t wire_bytes(const SubscribeToShardEvent& r) {
+  std::uint64_t b = kFrameOverhead;
+  for (const auto& m : r.records) b += m.size_bytes + m.key.size();
+  return b;
+}
+inline std::string_view wire_op(const SubscriptionEnded&) { return "SubscriptionEnded"; }
 
 }  // namespace bs::kinesis

@@ -72,6 +72,12 @@ void StreamNode::on_start(Context& ctx) {
   }
   arm_resharding(ctx);
   ctx.set_timer(cfg_.retention_check_s, Timer{kRetention, 0});
+  // After a restart: the subscriptions' timers were lost with the crash.
+  for (auto& [id, sub] : subscriptions_) {
+    sub.push_armed = false;
+    ctx.set_timer(std::max(0.0, sub.started + streams_[sub.stream].cfg.subscription_s - ctx.now()), Timer{kExpireTimer, id});
+  }
+  for (auto it = subscriptions_.begin(); it != subscriptions_.end();) push(ctx, (it++)->first);
 }
 
 void StreamNode::arm_resharding(Context& ctx) {
@@ -97,6 +103,17 @@ void StreamNode::on_timer(Context& ctx, const Timer& t) {
           ctx.emit(Event{.kind = ev::SegmentDelete, .queue = partition_name(s.cfg.name, static_cast<std::int32_t>(i)),
                          .tag = d.base_offset, .seq = d.next_offset, .text = "retention_period_hours"});
     ctx.set_timer(cfg_.retention_check_s, Timer{kRetention, 0});
+  } else if (t.kind == kPushTimer) {
+    auto it = subscriptions_.find(t.arg);
+    if (it == subscriptions_.end()) return;
+    it->second.push_armed = false;
+    push(ctx, t.arg);
+  } else if (t.kind == kExpireTimer) {
+    auto it = subscriptions_.find(t.arg);
+    if (it == subscriptions_.end()) return;
+    const Subscription& sub = it->second;
+    if (sub.started + streams_[sub.stream].cfg.subscription_s > ctx.now() + 1e-9) return;  // re-armed after a restart
+    end_subscription(ctx, t.arg, "expired", "");
   }
 }
 
@@ -120,6 +137,7 @@ void StreamNode::reshard(Context& ctx, Stream& s, const ReshardAction& a) {
                    .seq = sh.adjacent_parent,
                    .text = to_string(sh.starting_hash_key) + ".." + to_string(sh.ending_hash_key)});
   }
+  for (std::int32_t p : parents) push_shard(ctx, s, p);  // a subscriber at the parent's end learns its children
 }
 
 void StreamNode::on_packet(Context& ctx, NodeId from, const Packet& p) {
@@ -133,6 +151,10 @@ void StreamNode::on_packet(Context& ctx, NodeId from, const Packet& p) {
     ListShardsResponse resp;
     for (const Shard& sh : stream(r->stream).map.shards()) resp.shards.push_back(ShardInfo{sh.index, sh.parent, sh.adjacent_parent});
     ctx.send(from, std::move(resp));
+  } else if (const auto* r = p.as<RegisterStreamConsumerRequest>()) {
+    register_consumer(ctx, from, *r);
+  } else if (const auto* r = p.as<SubscribeToShardRequest>()) {
+    subscribe(ctx, from, *r);
   } else if (const auto* r = p.as<CheckpointRequest>()) {
     // The KCL's checkpoint, kept in the lease table (DynamoDB, not modelled as a node);
     // traced as the log model's commit, so the checker settles what it covers.
@@ -167,27 +189,36 @@ void StreamNode::put(Context& ctx, NodeId from, const PutRecordRequest& r) {
   ctx.emit(Event{.kind = ev::Append, .msg = r.record.id, .peer = from, .queue = partition_name(s.cfg.name, shard),
                  .tag = offset, .seq = 0, .text = r.record.key});
   ctx.send(from, resp);
+  push_shard(ctx, s, shard);  // enhanced fan-out: pushed as it arrives
+}
+
+std::int64_t StreamNode::start_offset(const Stream& s, std::int32_t shard, IteratorType type, std::int64_t sequence_number,
+                                      double timestamp, const std::string& application, bool use_checkpoint,
+                                      std::string& how) const {
+  const auto& log = s.shards.at(static_cast<std::size_t>(shard)).log;
+  std::int64_t pos = 0;
+  how = iterator_type_name(type);
+  auto cp = checkpoints_.find({application, partition_name(s.cfg.name, shard)});
+  if (use_checkpoint && cp != checkpoints_.end()) {
+    pos = cp->second;
+    how = "checkpoint";
+  } else {
+    switch (type) {
+      case IteratorType::TrimHorizon: pos = log.log_start_offset(); break;
+      case IteratorType::Latest: pos = log.log_end_offset(); break;
+      case IteratorType::AtSequenceNumber: pos = sequence_number; break;
+      case IteratorType::AfterSequenceNumber: pos = sequence_number + 1; break;
+      case IteratorType::AtTimestamp: pos = log.offset_for_time(timestamp); break;
+    }
+  }
+  return std::clamp(pos, log.log_start_offset(), log.log_end_offset());
 }
 
 void StreamNode::get_iterator(Context& ctx, NodeId from, const GetShardIteratorRequest& r) {
   Stream& s = stream(r.stream);
-  const auto& log = s.shards.at(static_cast<std::size_t>(r.shard)).log;
-  std::int64_t pos = 0;
-  std::string how(iterator_type_name(r.type));
-  auto cp = checkpoints_.find({r.application, partition_name(s.cfg.name, r.shard)});
-  if (r.use_checkpoint && cp != checkpoints_.end()) {
-    pos = cp->second;
-    how = "checkpoint";
-  } else {
-    switch (r.type) {
-      case IteratorType::TrimHorizon: pos = log.log_start_offset(); break;
-      case IteratorType::Latest: pos = log.log_end_offset(); break;
-      case IteratorType::AtSequenceNumber: pos = r.starting_sequence_number; break;
-      case IteratorType::AfterSequenceNumber: pos = r.starting_sequence_number + 1; break;
-      case IteratorType::AtTimestamp: pos = log.offset_for_time(r.timestamp); break;
-    }
-  }
-  pos = std::clamp(pos, log.log_start_offset(), log.log_end_offset());
+  std::string how;
+  const std::int64_t pos =
+      start_offset(s, r.shard, r.type, r.starting_sequence_number, r.timestamp, r.application, r.use_checkpoint, how);
   ctx.emit(Event{.kind = ev::ShardIterator, .peer = from, .queue = partition_name(s.cfg.name, r.shard), .tag = pos,
                  .text = how});
   ctx.send(from, GetShardIteratorResponse{r.shard, pos});

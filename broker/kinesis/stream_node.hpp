@@ -3,7 +3,9 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -38,6 +40,12 @@ struct StreamConfig {
   std::uint32_t read_calls_per_s = 5;
   std::uint64_t read_bytes_per_s = 2 << 20;
   std::vector<ReshardAction> resharding;    ///< in time order
+  /// Enhanced fan-out (API reference, RegisterStreamConsumer and SubscribeToShard): each
+  /// registered consumer gets its own 2 MiB/s per shard, up to 20 consumers per stream
+  /// (provisioned mode), and a subscription lasts 5 minutes.
+  std::uint64_t fan_out_bytes_per_s = 2 << 20;
+  std::uint32_t max_registered_consumers = 20;
+  double subscription_s = 300;
 };
 
 struct StreamNodeConfig {
@@ -61,6 +69,13 @@ struct StreamNodeConfig {
 /// (the API reference: a call that returns 10 MiB makes the next calls within 5 seconds
 /// fail). A call returns at most Limit records and 10 MiB. On a closed shard read to its
 /// end it answers with no NextShardIterator and the ChildShards.
+///
+/// Enhanced fan-out (Developer Guide, "Develop enhanced fan-out consumers with dedicated
+/// throughput"; API reference, RegisterStreamConsumer, SubscribeToShard,
+/// SubscribeToShardEvent): a registered consumer's SubscribeToShard opens a subscription
+/// on one shard and the service pushes records to it as they are written, each push a
+/// SubscribeToShardEvent (see fan_out.cpp). Pushes are paced at `fan_out_bytes_per_s` per
+/// subscription and never count against the shard's GetRecords limits.
 ///
 /// Resharding at the scheduled times: the parent (or both merged parents) stops taking
 /// writes (`shard_closed` with its ending offset), the children get the hash ranges
@@ -106,11 +121,41 @@ class StreamNode final : public Node {
   void get_records(Context& ctx, NodeId from, const GetRecordsRequest& r);
   void reshard(Context& ctx, Stream& s, const ReshardAction& a);
   void arm_resharding(Context& ctx);
+  /// Where reading starts for StartingPosition / ShardIteratorType `type` (clamped to
+  /// the shard's records); `how` is what decided ("checkpoint" or the type's name).
+  std::int64_t start_offset(const Stream& s, std::int32_t shard, IteratorType type, std::int64_t sequence_number,
+                            double timestamp, const std::string& application, bool use_checkpoint, std::string& how) const;
+
+  // Enhanced fan-out (fan_out.cpp). Timer kinds 1 and 2 are resharding and retention.
+  static constexpr std::uint32_t kPushTimer = 3;    // arg: subscription id
+  static constexpr std::uint32_t kExpireTimer = 4;  // arg: subscription id
+  struct Subscription {
+    std::size_t stream = 0;  // index in streams_
+    std::int32_t shard = 0;
+    std::string consumer_name;
+    NodeId node = kNoNode;   // where the events go
+    double started = 0;
+    std::int64_t position = 0;  // the next offset to push (the ContinuationSequenceNumber)
+    double paid_until = 0;      // the subscription's own 2 MiB/s is used up to here
+    bool push_armed = false;    // a push timer is set
+  };
+  using SubscriptionKey = std::tuple<std::size_t, std::string, std::int32_t>;  // (stream, consumer, shard)
+  void register_consumer(Context& ctx, NodeId from, const RegisterStreamConsumerRequest& r);
+  void subscribe(Context& ctx, NodeId from, const SubscribeToShardRequest& r);
+  void push(Context& ctx, std::uint64_t id);
+  void push_shard(Context& ctx, const Stream& s, std::int32_t shard);
+  void end_subscription(Context& ctx, std::uint64_t id, const char* reason, const std::string& error);
+  std::size_t stream_index(const Stream& s) const { return static_cast<std::size_t>(&s - streams_.data()); }
 
   StreamNodeConfig cfg_;
   std::vector<Stream> streams_;
   std::map<std::pair<std::string, std::string>, std::int64_t> checkpoints_;  // (application, partition) -> offset
   bool started_ = false;
+  std::map<std::string, std::vector<std::string>> registered_;  // stream -> registered consumers, in order
+  std::map<std::uint64_t, Subscription> subscriptions_;         // by id
+  std::map<SubscriptionKey, double> last_subscribe_call_;
+  std::set<SubscriptionKey> subscribed_before_;
+  std::uint64_t next_subscription_ = 1;
 };
 
 /// "clicks/3": shard 3 of stream clicks, as the trace names it.

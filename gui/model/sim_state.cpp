@@ -22,7 +22,8 @@ SimState::SimState(std::vector<std::string> node_names, TopicGroups topic_groups
 
 SimState::SimState(const SimState& o)
     : queues_(o.queues_), consumers_(o.consumers_), partitions_(o.partitions_), raft_leader_(o.raft_leader_),
-      blocked_(o.blocked_), paused_(o.paused_), raft_term_(o.raft_term_), ledger_(std::make_unique<Checker>(*o.ledger_)),
+      blocked_(o.blocked_), paused_(o.paused_), raft_term_(o.raft_term_), node_names_(o.node_names_),
+      ledger_(std::make_unique<Checker>(*o.ledger_)),
       lost_(o.lost_), positions_(o.positions_), sparse_positions_(o.sparse_positions_) {}
 
 SimState& SimState::operator=(const SimState& o) {
@@ -156,6 +157,8 @@ ProcessedMsg SimState::consumer_box(const Event& e, std::size_t index) const {
   p.event = index;
   return p;
 }
+
+std::string SimState::peer_name(NodeId n) const { return n < node_names_.size() ? node_names_[n] : std::string("?"); }
 
 void SimState::apply(const Event& e, std::size_t index) {
   ledger_->on_event(e);
@@ -347,6 +350,10 @@ void SimState::apply(const Event& e, std::size_t index) {
       p.next_offset = std::max(p.next_offset, offset(e) + 1);
       break;
     }
+    case ev::SubscribeToShardEvent:  // enhanced fan-out: a push moves the application's cursor as a fetch does
+      ++partition_state(partition(e), kNoNode).pushed_events;
+      if (field::flag<"shard_end">(e)) partition_state(partition(e), kNoNode).subscribed.erase(peer_name(e.peer));
+      [[fallthrough]];
     case ev::Fetch: {
       auto& cur = partition_state(partition(e), kNoNode).cursors[e.peer];
       cur.position = offset(e) + std::max<std::int64_t>(field::integer<"count">(e), 0);
@@ -380,6 +387,15 @@ void SimState::apply(const Event& e, std::size_t index) {
       break;
     case ev::ThroughputExceeded:
       ++partition_state(partition(e), e.node).throttled;
+      break;
+    case ev::SubscribeToShard: {
+      auto& p = partition_state(partition(e), e.node);
+      ++p.subscriptions;
+      p.subscribed.insert(peer_name(e.peer));
+      break;
+    }
+    case ev::SubscriptionEnded:
+      partition_state(partition(e), e.node).subscribed.erase(peer_name(e.peer));
       break;
     case ev::SegmentDelete: {
       auto& p = partition_state(partition(e), kNoNode);

@@ -123,6 +123,11 @@ struct PartitionState {
   bool shard = false;
   std::string closed_by;
   std::uint64_t throttled = 0;
+  // Kinesis enhanced fan-out: the applications subscribed to the shard now
+  // (SubscribeToShard), the subscriptions made and the events pushed so far.
+  std::set<std::string> subscribed;
+  std::uint64_t subscriptions = 0;
+  std::uint64_t pushed_events = 0;
 };
 
 /// Everything the views show that depends on time, as of the last event applied.
@@ -180,6 +185,7 @@ class SimState {
   void refresh_committed(PartitionState& p, const std::string& group);
   LostMsg explain_loss(const Event& e, std::size_t index, MsgId id) const;
   std::vector<std::string> node_names_;
+  std::string peer_name(NodeId n) const;  // a node's name from the header, "?" if unknown
   std::map<NodeId, double> crashed_at_;  ///< nodes down now, since when (crash / restart events)
   std::unique_ptr<Checker> ledger_;
   std::vector<LostMsg> lost_;

@@ -479,6 +479,7 @@ struct Ledger {
   // Amazon Kinesis Data Streams (rules/kinesis.cpp).
   void on_throughput_exceeded(const Event& e);
   void on_shard_created(const Event& e);
+  void on_fan_out(const Event& e);  // register_stream_consumer, subscribe_to_shard(_event, _refused)
   // Replication (rules/kafka_replication.cpp).
   void on_replicate(const Event& e);
   void on_truncate(const Event& e);

@@ -88,6 +88,8 @@ void lease_rules(Rules& r) {
 void kinesis_rules(Rules& r) {
   r[static_cast<std::size_t>(ev::ThroughputExceeded)] = &Ledger::on_throughput_exceeded;
   r[static_cast<std::size_t>(ev::ShardCreated)] = &Ledger::on_shard_created;
+  for (EventKind k : {ev::RegisterStreamConsumer, ev::SubscribeToShard, ev::SubscribeToShardEvent, ev::SubscribeRefused})
+    r[static_cast<std::size_t>(k)] = &Ledger::on_fan_out;
 }
 }  // namespace
 

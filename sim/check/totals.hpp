@@ -186,6 +186,13 @@ struct Totals {
   std::uint64_t throttled = 0;           ///< provisioned_throughput_exceeded events (PutRecord and GetRecords)
   std::uint64_t throttled_reads = 0;     ///< of them, refused GetRecords calls
   std::uint64_t shards_resharded = 0;    ///< shards SplitShard and MergeShards created
+  // Kinesis enhanced fan-out; written only when the trace has its events.
+  bool fan_out = false;
+  std::uint64_t fan_out_consumers = 0;   ///< consumers registered (RegisterStreamConsumer)
+  std::uint64_t subscriptions = 0;       ///< first SubscribeToShard of a consumer on a shard
+  std::uint64_t resubscriptions = 0;     ///< later ones: after 5 minutes, from the ContinuationSequenceNumber
+  std::uint64_t subscribe_refused = 0;   ///< SubscribeToShard refused (ResourceInUseException, LimitExceededException)
+  std::uint64_t push_events = 0;         ///< SubscribeToShardEvents pushed
   double in_doubt_s = 0;             ///< simulated seconds participants spent in doubt (prepared, outcome unknown), summed
   double in_doubt_max_s = 0;         ///< the longest any one participant was in doubt about one transaction
   double lock_wait_max_s = 0;        ///< the longest a store's prepare waited for a key another prepared transaction locked

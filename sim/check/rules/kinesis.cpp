@@ -20,4 +20,18 @@ void Ledger::on_shard_created(const Event& e) {
   if (field::integer<"parent">(e) >= 0) ++t.shards_resharded;
 }
 
+// Enhanced fan-out (docs/kinesis.md). A push is read as a fetch: it delivers its records
+// to the application, which processes them as a poller does.
+void Ledger::on_fan_out(const Event& e) {
+  t.kinesis = true;
+  t.fan_out = true;
+  if (e.kind == ev::RegisterStreamConsumer) ++t.fan_out_consumers;
+  else if (e.kind == ev::SubscribeToShard) ++(field::flag<"resubscribe">(e) ? t.resubscriptions : t.subscriptions);
+  else if (e.kind == ev::SubscribeRefused) ++t.subscribe_refused;
+  else if (e.kind == ev::SubscribeToShardEvent) {
+    ++t.push_events;
+    on_fetch(e);
+  }
+}
+
 }  // namespace bs::check

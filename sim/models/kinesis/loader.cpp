@@ -5,6 +5,7 @@
 // scheduled SplitShard and MergeShards on a shard map, so a split of a shard that does
 // not exist yet, or is closed by then, fails at load time with its JSON path.
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -97,6 +98,29 @@ kinesis::StreamConfig load_stream(const JsonIn& t) {
   return c;
 }
 
+/// An enhanced fan-out consumer's limits (API reference, RegisterStreamConsumer): its
+/// ConsumerName (the application name) is 1 to 128 of [a-zA-Z0-9_.-], and a stream in
+/// provisioned mode takes at most 20 registered consumers. GetRecords' settings do not
+/// apply to it.
+void load_fan_out(const JsonIn& n, const kinesis::ConsumerConfig& c, std::uint32_t& registered) {
+  const bool name_ok = !c.application.empty() && c.application.size() <= 128 &&
+                       std::all_of(c.application.begin(), c.application.end(), [](char ch) {
+                         return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.' || ch == '-';
+                       });
+  if (!name_ok)
+    n.at(n.has("application_name") ? "application_name" : "name")
+        .fail(fmt::format("\"{}\" cannot be a ConsumerName (RegisterStreamConsumer): expected 1 to 128 letters, digits, "
+                          "'_', '.' or '-'", c.application));
+  for (const char* k : {"idle_time_between_reads_ms", "max_records"})
+    if (n.has(k))
+      n.at(k).fail(fmt::format("\"{}\" is a GetRecords setting; an enhanced_fan_out consumer is pushed its records "
+                               "(SubscribeToShard)", k));
+  if (++registered > 20)
+    n.at("enhanced_fan_out")
+        .fail(fmt::format("stream \"{}\" already has 20 enhanced fan-out consumers, the most RegisterStreamConsumer "
+                          "allows per stream", c.stream));
+}
+
 /// Every shard the stream will ever have (those resharding creates too).
 std::int32_t final_shard_count(const kinesis::StreamConfig& c) {
   return c.shards + static_cast<std::int32_t>(std::count_if(c.resharding.begin(), c.resharding.end(), [](const auto& r) {
@@ -146,6 +170,7 @@ void load_kinesis_model(const JsonIn& nodes, Scenario& s) {
   };
   std::map<std::string, std::vector<std::string>> readers;  // stream -> applications
   std::map<std::string, std::string> application_of;       // application -> consumer
+  std::map<std::string, std::uint32_t> registered;         // stream -> enhanced fan-out consumers
   for (std::size_t i = 0; i < s.node_names.size(); ++i) {
     JsonIn n = nodes.at(i);
     const std::string& role = s.node_roles[i];
@@ -187,7 +212,7 @@ void load_kinesis_model(const JsonIn& nodes, Scenario& s) {
     } else if (role == "consumer") {
       n.expect_object({"name", "role", "broker", "stream", "application_name", "shard_iterator_type",
                        "starting_sequence_number", "timestamp_s", "idle_time_between_reads_ms", "max_records",
-                       "processing_ms", "start_s", "request_timeout_ms"});
+                       "processing_ms", "start_s", "request_timeout_ms", "enhanced_fan_out"});
       if (n.has("bootstrap")) n.at("bootstrap").fail("a Kinesis client names one \"broker\" (the service endpoint)");
       kinesis::ConsumerConfig c;
       c.broker = load_client_brokers(n, s, 0).ids.front();
@@ -226,6 +251,8 @@ void load_kinesis_model(const JsonIn& nodes, Scenario& s) {
       c.processing = load_processing(n);
       c.start_s = n.num("start_s", 0, 1e7, 0);
       c.request_timeout_s = n.num("request_timeout_ms", 1, 1e9, 5000) / 1000;
+      c.enhanced_fan_out = n.boolean("enhanced_fan_out", false);
+      if (c.enhanced_fan_out) load_fan_out(n, c, registered[c.stream]);
       readers[c.stream].push_back(c.application);
       s.factories[i] = [c](RunShared&) { return std::make_unique<kinesis::Consumer>(c); };
     }

@@ -14,6 +14,10 @@ void totals(std::ostream& out, const Totals& t) {
   fmt::print(out, "  THROTTLED {} (ProvisionedThroughputExceededException: PutRecord {}, GetRecords {})   missed {}\n",
              t.throttled, t.throttled - t.throttled_reads, t.throttled_reads, t.missed);
   fmt::print(out, "  reordered per key {}   shards created by resharding {}\n", t.reordered_per_key, t.shards_resharded);
+  if (t.fan_out)
+    fmt::print(out, "  enhanced fan-out: consumers {}   SubscribeToShard {} (again from a ContinuationSequenceNumber {}, "
+                    "refused {})   events pushed {}\n",
+               t.fan_out_consumers, t.subscriptions, t.resubscriptions, t.subscribe_refused, t.push_events);
 }
 void tables(std::ostream& out, const Totals& t) {
   if (t.queues.empty() || t.queues.size() > 32) return;
