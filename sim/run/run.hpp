@@ -15,6 +15,10 @@ namespace bs {
 struct RunOptions {
   std::string trace_path;              ///< "" = no trace file (network events are then not built)
   std::optional<std::uint64_t> seed;   ///< overrides the scenario's seed
+  /// SimGrid's own options for the Engine (--cfg=NAME:VALUE, --log=...), already checked
+  /// by check_simgrid_options. A --cfg of network/model or network/crosstraffic replaces
+  /// brokersim's default for it (CM02, 0).
+  std::vector<std::string> simgrid_options;
 };
 
 struct RunResult {
