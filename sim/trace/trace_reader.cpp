@@ -316,6 +316,8 @@ Trace read_trace(const std::string& path) { return read_trace(path, std::size_t{
 
 Trace read_trace(const std::string& path, std::size_t chunk_bytes) {
   const std::size_t kChunk = std::max<std::size_t>(chunk_bytes, 1);
+  std::error_code dir_error;
+  if (std::filesystem::is_directory(path, dir_error)) throw TraceError(fmt::format("{}: is a directory, not a trace file", path));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw TraceError(fmt::format("{}: cannot open trace file", path));
   Trace tr;
@@ -343,12 +345,14 @@ Trace read_trace(const std::string& path, std::size_t chunk_bytes) {
     h.seed = integer_field<std::uint64_t>(j, "seed", 0, "an integer seed", path, line);
     if (!j.contains("nodes") || !j["nodes"].is_array()) fail(path, line, "header needs a \"nodes\" array");
     for (const auto& n : j["nodes"]) {
-      if (!n.is_object() || !n.contains("name") || !n["name"].is_string())
-        fail(path, line, "each header node needs a \"name\"");
+      const std::string where = fmt::format("nodes[{}]", h.node_names.size());
+      if (!n.is_object()) fail_field(path, line, where, "an object {\"name\", \"role\"}", n);
+      if (!n.contains("name")) fail(path, line, fmt::format("field \"{}.name\": missing (each header node has a name)", where));
+      if (!n["name"].is_string()) fail_field(path, line, where + ".name", "a string", n["name"]);
       ids[n["name"].get<std::string>()] = static_cast<NodeId>(h.node_names.size());
       h.node_names.push_back(n["name"].get<std::string>());
       if (n.contains("role") && !n["role"].is_string())
-        fail_field(path, line, fmt::format("nodes[{}].role", h.node_names.size() - 1), "a string", n["role"]);
+        fail_field(path, line, where + ".role", "a string", n["role"]);
       h.node_roles.push_back(n.value("role", ""));
     }
     h.raw = std::move(j);

@@ -308,3 +308,20 @@ TEST_CASE("trace: integer fields at the edges of their range are read", "[trace]
   CHECK(tr.events[1].msg == 1000);
   CHECK(tr.events[2].tag == 9223372036854775807LL);
 }
+
+TEST_CASE("trace: a bad header names the field; a directory is not a trace", "[trace][errors]") {
+  auto error_for = [](const std::string& header) {
+    TempFile f("hdr");
+    f.write(header + "\n");
+    return error_of(f.path);
+  };
+  const std::string h = R"({"type":"header","format":"brokersim-trace","version":1,)";
+  CHECK_THAT(error_for(h + R"("title":5,"nodes":[]})"), Catch::EndsWith(":1: field \"title\": expected a string, got 5"));
+  CHECK_THAT(error_for(h + R"("seed":-1,"nodes":[]})"), Catch::EndsWith(":1: field \"seed\": expected an integer seed, got -1"));
+  CHECK_THAT(error_for(h + R"("nodes":[{"name":"a"},{"name":7}]})"),
+             Catch::EndsWith(":1: field \"nodes[1].name\": expected a string, got 7"));
+  CHECK_THAT(error_for(h + R"("nodes":[{"name":"a","role":[]}]})"),
+             Catch::EndsWith(":1: field \"nodes[0].role\": expected a string, got []"));
+  const std::string dir = std::filesystem::temp_directory_path().string();
+  CHECK_THAT(error_of(dir), Catch::EndsWith("is a directory, not a trace file"));
+}
