@@ -309,7 +309,7 @@ TEST_CASE("trace: integer fields at the edges of their range are read", "[trace]
   CHECK(tr.events[2].tag == 9223372036854775807LL);
 }
 
-TEST_CASE("trace: a bad header names the field; a directory is not a trace", "[trace][errors]") {
+TEST_CASE("trace: a bad header names the field, and a directory is not a trace", "[trace][errors]") {
   auto error_for = [](const std::string& header) {
     TempFile f("hdr");
     f.write(header + "\n");
