@@ -26,9 +26,12 @@ class Topology {
   explicit Topology(const Trace& tr);
 
   std::size_t size() const { return pos_.size(); }
-  P2 pos(NodeId n) const { return pos_.at(n); }
-  Role role(NodeId n) const { return roles_.at(n); }
-  const std::string& name(NodeId n) const { return names_.at(n); }
+  /// Place, role and name of node `n`. The trace reader refuses events that lack a node
+  /// their kind needs; should one still reach here (kNoNode, a synthetic trace), it is
+  /// drawn at the canvas centre as "?" with Role::Other rather than ending the program.
+  P2 pos(NodeId n) const { return n < pos_.size() ? pos_[n] : P2{0.5f, 0.5f}; }
+  Role role(NodeId n) const { return n < roles_.size() ? roles_[n] : Role::Other; }
+  const std::string& name(NodeId n) const { return n < names_.size() ? names_[n] : unknown_name_; }
   /// Node id by name, kNoNode if unknown.
   NodeId find(const std::string& name) const;
   /// Links of the header (or, if it lists none, every pair that exchanged a frame).
@@ -54,6 +57,7 @@ class Topology {
   std::vector<P2> pos_;
   std::vector<Role> roles_;
   std::vector<std::string> names_;
+  inline static const std::string unknown_name_ = "?";
   std::vector<LinkTiming> links_;
   // Transitions (t, down?) in time order, per node and per link (index into links_).
   std::vector<std::vector<std::pair<double, bool>>> node_tr_, link_tr_;

@@ -38,11 +38,12 @@ void row(const std::string& name, const std::vector<std::string>& cells, const s
 
 }  // namespace
 
-int compare_runs(const std::vector<std::string>& scenarios, std::optional<std::uint64_t> seed) {
+int compare_runs(const std::vector<std::string>& scenarios, std::optional<std::uint64_t> seed,
+                 const std::vector<std::string>& simgrid_options) {
   constexpr int kBadInput = 2, kInternal = 3;
   std::vector<nlohmann::ordered_json> runs;
   for (const auto& path : scenarios) {
-    ChildRun r = run_in_child(path, seed);
+    ChildRun r = run_in_child(path, seed, simgrid_options);
     if (r.exit_code != 0 || r.metrics.is_null()) return r.exit_code == kBadInput ? kBadInput : kInternal;
     runs.push_back(std::move(r.metrics));
   }

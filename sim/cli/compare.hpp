@@ -12,6 +12,8 @@ namespace bs {
 /// the system that model imitates (vocabulary/systems.hpp), then each run's verdict and
 /// its expectations. Needs at least two scenarios. Returns 0, or 2 when a scenario does not
 /// load (the child's message is on stderr) and 3 when a run fails otherwise.
-int compare_runs(const std::vector<std::string>& scenarios, std::optional<std::uint64_t> seed);
+/// `simgrid_options` (--cfg=..., --log=...) are passed on to each child run.
+int compare_runs(const std::vector<std::string>& scenarios, std::optional<std::uint64_t> seed,
+                 const std::vector<std::string>& simgrid_options = {});
 
 }  // namespace bs

@@ -11,6 +11,7 @@
 #include "cli/report.hpp"
 #include "check/variant.hpp"
 #include "run/run.hpp"
+#include "run/simgrid_options.hpp"
 #include "scenario/scenario_error.hpp"
 #include "trace/chrome_trace.hpp"
 #include "trace/trace.hpp"
@@ -20,7 +21,9 @@ namespace {
 constexpr int kExpectFailed = 1, kBadInput = 2, kInternal = 3;
 
 int cmd_run(const std::string& path, std::string trace, const std::string& metrics, const std::string& perfetto,
-            std::optional<std::uint64_t> seed, const std::vector<std::string>& faults, bool quiet, bool try_this) {
+            std::optional<std::uint64_t> seed, const std::vector<std::string>& faults, bool quiet, bool try_this,
+            const std::vector<std::string>& simgrid) {
+  bs::check_simgrid_options(simgrid);
   bs::Scenario s = bs::load_scenario(path);
   if (try_this) s = bs::try_this_variant(s);
   // Refuse unwritable outputs before spending time on the run.
@@ -35,6 +38,7 @@ int cmd_run(const std::string& path, std::string trace, const std::string& metri
   opt.progress = !quiet;
   opt.trace_path = trace;
   opt.seed = seed;
+  opt.simgrid_options = simgrid;
   bs::RunResult r = bs::run_scenario(s, opt);
   if (!metrics.empty()) bs::write_metrics(metrics, s, r);
   if (!perfetto.empty()) bs::write_chrome_trace(perfetto, bs::read_trace(trace));
@@ -44,8 +48,9 @@ int cmd_run(const std::string& path, std::string trace, const std::string& metri
 }
 
 int cmd_check(const std::vector<std::string>& paths, std::optional<std::uint64_t> seed,
-              const std::vector<std::string>& faults, bool try_this) {
-  std::vector<std::string> extra;
+              const std::vector<std::string>& faults, bool try_this, const std::vector<std::string>& simgrid) {
+  bs::check_simgrid_options(simgrid);  // once here, rather than one refusal per child
+  std::vector<std::string> extra = simgrid;
   if (try_this) extra.push_back("--try");
   for (const auto& f : faults) extra.insert(extra.end(), {"--fault", f});
   int worst = 0;
@@ -74,6 +79,30 @@ int cmd_check(const std::vector<std::string>& paths, std::optional<std::uint64_t
   return worst;
 }
 
+// SimGrid's own options (its command-line convention): --cfg=NAME:VALUE and --log=SETTING,
+// on every subcommand that runs a simulation; collected as SimGrid will read them.
+void add_simgrid_options(CLI::App* cmd, std::vector<std::string>& cfg, std::vector<std::string>& log) {
+  cmd->add_option("--cfg", cfg,
+                  "SimGrid configuration item NAME:VALUE, handed to SimGrid's Engine, e.g. --cfg=contexts/factory:thread "
+                  "(repeatable; SimGrid 3.32's items: see its 'Configuring SimGrid' documentation)")
+      ->type_name("NAME:VALUE")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false);
+  cmd->add_option("--log", log, "SimGrid logging setting, e.g. --log=root.thres:info (repeatable; SimGrid is silent by default)")
+      ->type_name("SETTING")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false);
+}
+
+std::vector<std::string> simgrid_args(const std::vector<std::string>& cfg, const std::vector<std::string>& log) {
+  std::vector<std::string> out;
+  for (const auto& c : cfg) out.push_back("--cfg=" + c);
+  for (const auto& l : log) out.push_back("--log=" + l);
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -99,6 +128,8 @@ int main(int argc, char** argv) {
   const char* try_help = "run the lesson's try_this variant, judged by its prediction; the lesson's own "
                          "expectations are reported as same / changed";
   run->add_flag("--try", try_this, try_help);
+  std::vector<std::string> sg_cfg, sg_log;
+  add_simgrid_options(run, sg_cfg, sg_log);
 
   auto* check = app.add_subcommand("check", "run scenarios and fail if one breaks its expect block");
   check->add_option("scenarios", paths, "scenario JSON files")->required();
@@ -106,6 +137,7 @@ int main(int argc, char** argv) {
   check->add_flag("--try", try_this, try_help);
   check->add_option("--fault", faults,
                     "add a fault (a what-if: the lesson's expectations are reported as same / changed, not judged)");
+  add_simgrid_options(check, sg_cfg, sg_log);
 
   std::vector<std::string> compared;
   auto* compare = app.add_subcommand("compare", "run two or more scenarios and print their totals side by side");
@@ -113,6 +145,7 @@ int main(int argc, char** argv) {
       ->required()
       ->expected(2, CLI::detail::expected_max_vector_size);
   compare->add_option("--seed", seed, "override the scenarios' seeds");
+  add_simgrid_options(compare, sg_cfg, sg_log);
 
   try {
     app.parse(argc, argv);
@@ -121,9 +154,13 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kBadInput;
   }
   try {
-    if (*run) return cmd_run(path, trace, metrics, perfetto, seed, faults, quiet, try_this);
-    if (*check) return cmd_check(paths, seed, faults, try_this);
-    if (*compare) return bs::compare_runs(compared, seed);
+    const std::vector<std::string> simgrid = simgrid_args(sg_cfg, sg_log);
+    if (*run) return cmd_run(path, trace, metrics, perfetto, seed, faults, quiet, try_this, simgrid);
+    if (*check) return cmd_check(paths, seed, faults, try_this, simgrid);
+    if (*compare) {
+      bs::check_simgrid_options(simgrid);
+      return bs::compare_runs(compared, seed, simgrid);
+    }
   } catch (const bs::ScenarioError& e) {
     fmt::print(std::cerr, "brokersim: {}\n", e.what());
     return kBadInput;

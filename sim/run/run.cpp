@@ -11,6 +11,7 @@
 
 #include "check/checker.hpp"
 #include "run/progress.hpp"
+#include "run/simgrid_options.hpp"
 #include "run/world.hpp"
 #include "trace/trace.hpp"
 
@@ -86,14 +87,18 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt) {
   RunResult r;
   r.seed = opt.seed.value_or(s.seed);
   xbt_log_control_set("root.thres:critical");
-  int argc = 1;
-  char arg0[] = "brokersim";
-  char* argv[] = {arg0, nullptr};
+  // SimGrid reads its own options (--cfg=, --log=) from the command line it is given.
+  std::vector<std::string> args{"brokersim"};
+  args.insert(args.end(), opt.simgrid_options.begin(), opt.simgrid_options.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int argc = static_cast<int>(args.size());
   // Never destroyed: SimGrid allows one Engine per process, and tearing it down with
   // actors still blocked at the end of the run is not supported.
-  auto* engine = new sg::Engine(&argc, argv);
-  engine->set_config("network/model:CM02");
-  engine->set_config("network/crosstraffic:0");
+  auto* engine = new sg::Engine(&argc, argv.data());
+  if (!simgrid_option_sets(opt.simgrid_options, "network/model")) engine->set_config("network/model:CM02");
+  if (!simgrid_option_sets(opt.simgrid_options, "network/crosstraffic")) engine->set_config("network/crosstraffic:0");
 
   simrun::World w;
   w.scenario = &s;

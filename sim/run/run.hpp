@@ -16,6 +16,10 @@ struct RunOptions {
   bool progress = false;               ///< a progress bar on stderr when the run takes over 2 s of wall time (terminals only)
   std::string trace_path;              ///< "" = no trace file (network events are then not built)
   std::optional<std::uint64_t> seed;   ///< overrides the scenario's seed
+  /// SimGrid's own options for the Engine (--cfg=NAME:VALUE, --log=...), already checked
+  /// by check_simgrid_options. A --cfg of network/model or network/crosstraffic replaces
+  /// brokersim's default for it (CM02, 0).
+  std::vector<std::string> simgrid_options;
 };
 
 struct RunResult {

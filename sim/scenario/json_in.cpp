@@ -119,10 +119,12 @@ std::int64_t JsonIn::integer(const char* key, std::int64_t lo, std::int64_t hi) 
   const auto& j = v.json();
   if (!j.is_number_integer() && !(j.is_number_float() && std::floor(j.get<double>()) == j.get<double>()))
     v.fail("expected an integer, got " + json_type_phrase(j) + " " + shown(j));
-  if (j.is_number_float() && std::fabs(j.get<double>()) > 9e15) v.fail("integer out of range: " + shown(j));
-  const std::int64_t n = j.is_number_unsigned() ? (j.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX) ? INT64_MAX : static_cast<std::int64_t>(j.get<std::uint64_t>()))
-                                                 : j.get<std::int64_t>();
-  if (n < lo || n > hi) v.fail(fmt::format("expected an integer in [{}, {}], got {}", lo, hi, shown(j)));
+  if (j.is_number_float() && std::fabs(j.get<double>()) > 9e15)
+    v.fail(fmt::format("expected an integer in [{}, {}], got {}", lo, hi, shown(j)));
+  // Above INT64_MAX (only an unsigned literal can be) is above every hi: refused below.
+  const bool above = j.is_number_unsigned() && j.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX);
+  const std::int64_t n = above ? 0 : j.get<std::int64_t>();
+  if (above || n < lo || n > hi) v.fail(fmt::format("expected an integer in [{}, {}], got {}", lo, hi, shown(j)));
   return n;
 }
 

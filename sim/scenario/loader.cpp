@@ -6,6 +6,7 @@
 
 #include "scenario/client_keys.hpp"
 #include "scenario/json_in.hpp"
+#include "scenario/json_parse.hpp"
 #include "models/model.hpp"
 #include "scenario/scenario.hpp"
 #include "scenario/store_keys.hpp"
@@ -296,12 +297,7 @@ void start_variant(Scenario& s) {
 }  // namespace
 
 Scenario parse_scenario(const std::string& text, const std::string& file) {
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw ScenarioError(fmt::format("{}: malformed JSON: {}", file, e.what()));
-  }
+  const nlohmann::json j = parse_scenario_json(text, file);
   Scenario s = load_document(j, file);
   load_try_this(JsonIn(j, file, "$"), s);
   // A try_this that does not apply is refused with the lesson, not when a student tries it.

@@ -59,7 +59,10 @@ class TraceWriter final : public EventSink {
 nlohmann::ordered_json event_to_json(const Event& e, const std::vector<std::string>& node_names);
 
 /// Read a trace file. Throws TraceError for a missing file, malformed JSON, a missing
-/// header, a newer format version or an event naming an unknown kind or node.
+/// header, a newer format version, an event naming an unknown kind or node, an event
+/// without a node its kind needs (`link_down` without `peer`, ...) or a field of the wrong
+/// type or out of its range (`msg` 1e300): "FILE:LINE: field "msg": expected an integer
+/// id, got 1e+300" (docs/trace-format.md, "A trace that cannot be read").
 Trace read_trace(const std::string& path);
 /// The same, reading the file `chunk_bytes` at a time (each chunk's lines are parsed on
 /// several threads); read_trace uses 64 MiB. Tests use small chunks to cross their edges.

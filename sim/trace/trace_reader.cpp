@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "vocabulary/vocabulary.hpp"
+#include "trace/json_error_at.hpp"
 #include "trace/trace.hpp"
 
 namespace bs {
@@ -23,28 +26,107 @@ using json = nlohmann::ordered_json;
   throw TraceError(fmt::format("{}:{}: {}", path, line, what));
 }
 
+// A value as the message shows it: 1e+300, "soon", {"a":1} (long values cut).
+std::string shown(const json& v) {
+  std::string s = v.dump();
+  return s.size() > 40 ? s.substr(0, 37) + "..." : s;
+}
+
+[[noreturn]] void fail_field(const std::string& path, std::size_t line, const std::string& field, const std::string& expected,
+                             const json& got) {
+  fail(path, line, fmt::format("field \"{}\": expected {}, got {}", field, expected, shown(got)));
+}
+
+// Fields every event of a kind must carry: without them a reader (the GUI's canvas
+// placing a link or a frame) has no node to draw at. The simulator always writes them.
+struct Required {
+  EventKind kind;
+  const char* why;  // what the field names, for the message
+};
+constexpr Required kPeerRequired[] = {
+    {ev::LinkDown, "the other end of the link"}, {ev::LinkUp, "the other end of the link"},
+    {ev::NetSend, "the receiving node"},         {ev::NetRecv, "the sending node"},
+    {ev::NetDrop, "the sending node"},
+};
+const char* peer_required(EventKind k) {
+  for (const auto& r : kPeerRequired)
+    if (r.kind == k) return r.why;
+  return nullptr;
+}
+
 NodeId node_id(const json& j, const char* key, const std::unordered_map<std::string, NodeId>& ids,
                const std::string& path, std::size_t line) {
   if (!j.contains(key)) return kNoNode;
-  if (!j[key].is_string()) fail(path, line, fmt::format("\"{}\" must be a node name (string)", key));
+  if (!j[key].is_string()) fail_field(path, line, key, "a node name (string)", j[key]);
   auto it = ids.find(j[key].get<std::string>());
   if (it == ids.end()) fail(path, line, fmt::format("\"{}\" names unknown node \"{}\"", key, j[key].get<std::string>()));
   return it->second;
 }
 
+// An integer in [lo, hi] from a JSON number written as an integer or as a float with no
+// fraction (1e3); false for anything else, with no float-to-integer cast out of range.
 template <class T>
-T number(const json& j, const char* key, T dflt, const std::string& path, std::size_t line) {
-  if (!j.contains(key)) return dflt;
-  if (!j[key].is_number()) fail(path, line, fmt::format("\"{}\" must be a number", key));
-  return j[key].get<T>();
+bool integer_in(const json& v, T lo, T hi, T& out) {
+  if (v.is_number_unsigned()) {
+    const auto u = v.get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(hi) || (lo > 0 && u < static_cast<std::uint64_t>(lo))) return false;
+    out = static_cast<T>(u);
+    return true;
+  }
+  if (v.is_number_integer()) {
+    const auto i = v.get<std::int64_t>();
+    if (i < 0 ? (lo >= 0 || i < static_cast<std::int64_t>(lo)) : static_cast<std::uint64_t>(i) > static_cast<std::uint64_t>(hi))
+      return false;
+    out = static_cast<T>(i);
+    return true;
+  }
+  if (!v.is_number_float()) return false;
+  const double d = v.get<double>();
+  // 2^digits is the first value T cannot hold; every double below it converts exactly.
+  if (!std::isfinite(d) || std::floor(d) != d || d < static_cast<double>(lo) ||
+      d >= std::ldexp(1.0, std::numeric_limits<T>::digits) || d > static_cast<double>(hi))
+    return false;
+  out = static_cast<T>(d);
+  return true;
 }
+
+template <class T>
+T integer_field(const json& j, const char* key, T dflt, const char* expected, const std::string& path, std::size_t line,
+                T lo = 0, T hi = std::numeric_limits<T>::max()) {
+  if (!j.contains(key)) return dflt;
+  T out{};
+  if (!integer_in(j[key], lo, hi, out)) fail_field(path, line, key, expected, j[key]);
+  return out;
+}
+
+std::string string_field(const json& j, const char* key, const std::string& path, std::size_t line) {
+  if (!j.contains(key)) return "";
+  if (!j[key].is_string()) fail_field(path, line, key, "a string", j[key]);
+  return j[key].get<std::string>();
+}
+
+constexpr const char* kId = "an integer id";
+constexpr const char* kCount = "an integer >= 0";
+
+// A line that nlohmann refuses: name the field when the parse stopped inside one (a
+// number beyond a double, 1e400), else the column.
+[[noreturn]] void fail_unparsed(const std::string& text, const std::string& path, std::size_t line) {
+  const JsonErrorAt e = json_error_at(text);
+  if (e.overflow) {
+    const std::string field = e.path.size() > 2 && e.path.rfind("$.", 0) == 0 ? e.path.substr(2) : e.path;
+    fail(path, line, fmt::format("field \"{}\": expected a number a double can hold, got {}", field, e.token));
+  }
+  fail(path, line, fmt::format("not a JSON object (malformed JSON at column {}: {})", e.position, e.reason));
+}
+
 // One event line through nlohmann::json: the reference reading, with every error message.
 Event slow_event(const std::string& text, const std::unordered_map<std::string, NodeId>& ids, const std::string& path,
                  std::size_t line, bool& is_footer, json& footer) {
   json j = json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) fail(path, line, "not a JSON object");
+  if (j.is_discarded()) fail_unparsed(text, path, line);
+  if (!j.is_object()) fail(path, line, "not a JSON object");
   Event e;
-  if (j.value("type", "") == "footer") {
+  if (j.contains("type") && j["type"] == "footer") {
     is_footer = true;
     footer = std::move(j);
     return e;
@@ -53,20 +135,35 @@ Event slow_event(const std::string& text, const std::unordered_map<std::string, 
   auto kind = kind_from_name(j["kind"].get<std::string>());
   if (!kind) fail(path, line, fmt::format("unknown event kind \"{}\"", j["kind"].get<std::string>()));
   e.kind = *kind;
-  e.t = number<double>(j, "t", -1, path, line);
-  if (e.t < 0) fail(path, line, "event needs a time \"t\" >= 0");
+  if (!j.contains("t")) fail(path, line, "event needs a time \"t\" >= 0");
+  if (!j["t"].is_number() || !(j["t"].get<double>() >= 0)) fail_field(path, line, "t", "a time in seconds >= 0", j["t"]);
+  e.t = j["t"].get<double>();
   e.node = node_id(j, "node", ids, path, line);
-  e.msg = number<MsgId>(j, "msg", 0, path, line);
-  e.pkt = number<std::uint64_t>(j, "pkt", 0, path, line);
+  if (e.node == kNoNode) fail(path, line, fmt::format("field \"node\": missing (every \"{}\" event names its node)", kind_name(e.kind)));
+  e.msg = integer_field<MsgId>(j, "msg", 0, kId, path, line);
+  e.pkt = integer_field<std::uint64_t>(j, "pkt", 0, kId, path, line);
   const FieldNames& f = field_names(e.kind);
   if (f.peer) e.peer = node_id(j, f.peer, ids, path, line);
+  if (const char* why = peer_required(e.kind); why && e.peer == kNoNode)
+    fail(path, line, fmt::format("field \"{}\": missing (every \"{}\" event names {})", f.peer, kind_name(e.kind), why));
   if (f.queue && j.contains(f.queue)) e.queue = j[f.queue].is_string() ? j[f.queue].get<std::string>() : j[f.queue].dump();
-  if (f.tag) e.tag = number<std::int64_t>(j, f.tag, -1, path, line);
-  if (f.seq) e.seq = number<std::int64_t>(j, f.seq, -1, path, line);
+  if (f.tag) e.tag = integer_field<std::int64_t>(j, f.tag, -1, kCount, path, line);
+  if (f.seq) e.seq = integer_field<std::int64_t>(j, f.seq, -1, kCount, path, line);
   if (f.flag && j.contains(f.flag)) e.flag = j[f.flag].is_boolean() && j[f.flag].get<bool>();
   if (f.text && j.contains(f.text)) e.text = j[f.text].is_string() ? j[f.text].get<std::string>() : j[f.text].dump();
-  if (j.contains("items") && j["items"].is_array())
-    for (const auto& it : j["items"]) e.items.push_back(NetItem{it.value("op", ""), it.value("msg", MsgId{0})});
+  if (j.contains("items")) {
+    if (!j["items"].is_array()) fail_field(path, line, "items", "an array of {\"op\", \"msg\"} objects", j["items"]);
+    for (std::size_t i = 0; i < j["items"].size(); ++i) {
+      const json& it = j["items"][i];
+      const std::string where = fmt::format("items[{}]", i);
+      if (!it.is_object()) fail_field(path, line, where, "an object {\"op\", \"msg\"}", it);
+      if (it.contains("op") && !it["op"].is_string()) fail_field(path, line, where + ".op", "a string", it["op"]);
+      MsgId msg = 0;
+      if (it.contains("msg") && !integer_in(it["msg"], MsgId{0}, std::numeric_limits<MsgId>::max(), msg))
+        fail_field(path, line, where + ".msg", kId, it["msg"]);
+      e.items.push_back(NetItem{it.value("op", ""), msg});
+    }
+  }
   return e;
 }
 
@@ -106,7 +203,7 @@ struct FastReader {
       return true;
     } else {
       std::int64_t i;
-      if (v.get_int64().get(i)) return false;
+      if (v.get_int64().get(i) || i < 0) return false;  // negatives: slow_event says why
       out = static_cast<T>(i);
       return true;
     }
@@ -134,9 +231,10 @@ struct FastReader {
     e.kind = *kind;
     e.t = -1;
     if (!num(o, "t", e.t) || e.t < 0) return false;
-    if (!node(o, "node", e.node) || !num(o, "msg", e.msg) || !num(o, "pkt", e.pkt)) return false;
+    if (!node(o, "node", e.node) || e.node == kNoNode || !num(o, "msg", e.msg) || !num(o, "pkt", e.pkt)) return false;
     const FieldNames& f = field_names(e.kind);
     if (f.peer && !node(o, f.peer, e.peer)) return false;
+    if (e.peer == kNoNode && peer_required(e.kind)) return false;
     if (f.queue && !str(o, f.queue, e.queue)) return false;
     if (f.tag && !num(o, f.tag, e.tag)) return false;
     if (f.seq && !num(o, f.seq, e.seq)) return false;
@@ -218,6 +316,8 @@ Trace read_trace(const std::string& path) { return read_trace(path, std::size_t{
 
 Trace read_trace(const std::string& path, std::size_t chunk_bytes) {
   const std::size_t kChunk = std::max<std::size_t>(chunk_bytes, 1);
+  std::error_code dir_error;
+  if (std::filesystem::is_directory(path, dir_error)) throw TraceError(fmt::format("{}: is a directory, not a trace file", path));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw TraceError(fmt::format("{}: cannot open trace file", path));
   Trace tr;
@@ -230,24 +330,29 @@ Trace read_trace(const std::string& path, std::size_t chunk_bytes) {
     ++line;
     if (text.empty()) continue;
     json j = json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) fail(path, line, "not a JSON object");
-    if (j.value("type", "") != "header" || j.value("format", "") != "brokersim-trace")
+    if (j.is_discarded()) fail_unparsed(text, path, line);
+    if (!j.is_object()) fail(path, line, "not a JSON object");
+    if (!j.contains("type") || j["type"] != "header" || !j.contains("format") || j["format"] != "brokersim-trace")
       fail(path, line, "expected the brokersim-trace header line first");
     auto& h = tr.header;
-    h.version = number<int>(j, "version", 0, path, line);
+    h.version = integer_field<int>(j, "version", 0, "an integer version", path, line);
     if (h.version > kTraceVersion)
       fail(path, line, fmt::format("trace format version {} is newer than this build reads ({})", h.version, kTraceVersion));
-    h.scenario = j.value("scenario", "");
-    h.title = j.value("title", "");
-    h.description = j.value("description", "");
-    h.model = j.value("model", "");
-    h.seed = number<std::uint64_t>(j, "seed", 0, path, line);
+    h.scenario = string_field(j, "scenario", path, line);
+    h.title = string_field(j, "title", path, line);
+    h.description = string_field(j, "description", path, line);
+    h.model = string_field(j, "model", path, line);
+    h.seed = integer_field<std::uint64_t>(j, "seed", 0, "an integer seed", path, line);
     if (!j.contains("nodes") || !j["nodes"].is_array()) fail(path, line, "header needs a \"nodes\" array");
     for (const auto& n : j["nodes"]) {
-      if (!n.is_object() || !n.contains("name") || !n["name"].is_string())
-        fail(path, line, "each header node needs a \"name\"");
+      const std::string where = fmt::format("nodes[{}]", h.node_names.size());
+      if (!n.is_object()) fail_field(path, line, where, "an object {\"name\", \"role\"}", n);
+      if (!n.contains("name")) fail(path, line, fmt::format("field \"{}.name\": missing (each header node has a name)", where));
+      if (!n["name"].is_string()) fail_field(path, line, where + ".name", "a string", n["name"]);
       ids[n["name"].get<std::string>()] = static_cast<NodeId>(h.node_names.size());
       h.node_names.push_back(n["name"].get<std::string>());
+      if (n.contains("role") && !n["role"].is_string())
+        fail_field(path, line, where + ".role", "a string", n["role"]);
       h.node_roles.push_back(n.value("role", ""));
     }
     h.raw = std::move(j);

@@ -258,7 +258,7 @@ TEST_CASE("trace: an event without a valid time is refused", "[trace][errors]") 
   CHECK_THAT(error_of(f.path), Catch::Contains("\"t\""));
   TempFile g("time2");
   g.write(kHeaderLine + "\n" + R"({"t":"soon","kind":"crash","node":"broker"})" + "\n");
-  CHECK_THAT(error_of(g.path), Catch::Contains("\"t\" must be a number"));
+  CHECK_THAT(error_of(g.path), Catch::Contains("field \"t\": expected a time in seconds >= 0, got \"soon\""));
 }
 
 TEST_CASE("trace: blank lines are skipped and a trace without footer still reads", "[trace]") {
@@ -268,4 +268,60 @@ TEST_CASE("trace: blank lines are skipped and a trace without footer still reads
   REQUIRE(tr.events.size() == 1);
   CHECK(tr.events[0].node == 1);
   CHECK(tr.footer.is_null());
+}
+
+// Fuzzer findings (issue 13): numbers beyond an integer field's type were cast to it
+// (undefined behaviour; the GUI showed garbage ids). Each is refused with line and field.
+TEST_CASE("trace: integer fields out of range are refused with the line and the field", "[trace][errors]") {
+  auto error_for = [](const std::string& event) {
+    TempFile f("range");
+    f.write(kHeaderLine + "\n" + R"({"t":0,"kind":"crash","node":"broker"})" + "\n" + event + "\n");
+    return error_of(f.path);
+  };
+  CHECK_THAT(error_for(R"({"t":1,"kind":"crash","node":"c1","msg":1e300})"),
+             Catch::EndsWith(":3: field \"msg\": expected an integer id, got 1e+300"));
+  CHECK_THAT(error_for(R"({"t":1,"kind":"crash","node":"c1","msg":18446744073709551616})"),
+             Catch::Contains(":3: field \"msg\": expected an integer id"));
+  CHECK_THAT(error_for(R"({"t":1,"kind":"crash","node":"c1","msg":-1})"), Catch::EndsWith(":3: field \"msg\": expected an integer id, got -1"));
+  CHECK_THAT(error_for(R"({"t":1,"kind":"crash","node":"c1","pkt":2.5})"), Catch::EndsWith(":3: field \"pkt\": expected an integer id, got 2.5"));
+  CHECK_THAT(error_for(R"({"t":1,"kind":"deliver","node":"broker","tag":-3})"),
+             Catch::EndsWith(":3: field \"tag\": expected an integer >= 0, got -3"));
+  CHECK_THAT(error_for(R"({"t":1,"kind":"deliver","node":"broker","tag":9223372036854775808})"),
+             Catch::EndsWith(":3: field \"tag\": expected an integer >= 0, got 9223372036854775808"));
+  CHECK_THAT(error_for(R"({"t":1,"kind":"crash","node":"c1","msg":1e400})"),
+             Catch::EndsWith(":3: field \"msg\": expected a number a double can hold, got 1e400"));
+  CHECK_THAT(error_for(R"({"t":1e400,"kind":"crash","node":"c1"})"),
+             Catch::EndsWith(":3: field \"t\": expected a number a double can hold, got 1e400"));
+  CHECK_THAT(error_for(R"({"t":1,"kind":"link_down","node":"c1"})"),
+             Catch::EndsWith(":3: field \"peer\": missing (every \"link_down\" event names the other end of the link)"));
+  CHECK_THAT(error_for(R"({"t":1,"kind":"crash"})"), Catch::EndsWith(":3: field \"node\": missing (every \"crash\" event names its node)"));
+}
+
+TEST_CASE("trace: integer fields at the edges of their range are read", "[trace]") {
+  TempFile f("edges");
+  f.write(kHeaderLine + "\n" + R"({"t":1,"kind":"crash","node":"c1","msg":18446744073709551615})" + "\n" +
+          R"({"t":1,"kind":"crash","node":"c1","msg":1e3})" + "\n" +
+          R"({"t":1,"kind":"deliver","node":"broker","tag":9223372036854775807})" + "\n");
+  const Trace tr = read_trace(f.path);
+  REQUIRE(tr.events.size() == 3);
+  CHECK(tr.events[0].msg == 18446744073709551615ULL);
+  CHECK(tr.events[1].msg == 1000);
+  CHECK(tr.events[2].tag == 9223372036854775807LL);
+}
+
+TEST_CASE("trace: a bad header names the field, and a directory is not a trace", "[trace][errors]") {
+  auto error_for = [](const std::string& header) {
+    TempFile f("hdr");
+    f.write(header + "\n");
+    return error_of(f.path);
+  };
+  const std::string h = R"({"type":"header","format":"brokersim-trace","version":1,)";
+  CHECK_THAT(error_for(h + R"("title":5,"nodes":[]})"), Catch::EndsWith(":1: field \"title\": expected a string, got 5"));
+  CHECK_THAT(error_for(h + R"("seed":-1,"nodes":[]})"), Catch::EndsWith(":1: field \"seed\": expected an integer seed, got -1"));
+  CHECK_THAT(error_for(h + R"("nodes":[{"name":"a"},{"name":7}]})"),
+             Catch::EndsWith(":1: field \"nodes[1].name\": expected a string, got 7"));
+  CHECK_THAT(error_for(h + R"("nodes":[{"name":"a","role":[]}]})"),
+             Catch::EndsWith(":1: field \"nodes[0].role\": expected a string, got []"));
+  const std::string dir = std::filesystem::temp_directory_path().string();
+  CHECK_THAT(error_of(dir), Catch::EndsWith("is a directory, not a trace file"));
 }
