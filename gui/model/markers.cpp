@@ -230,7 +230,10 @@ void MarkerFinder::on_event(std::size_t i, const SimState& s) {
       add(MarkerKind::Duplicate, fmt::format("{} skipped m{}: already processed (idempotent consumer)", nm(e.node), e.msg));
       break;
     case ev::Process: {
-      const auto& c = s.consumers().at(e.node);
+      // The replay records every processing first; a hostile trace may still get here without one.
+      auto ci = s.consumers().find(e.node);
+      if (ci == s.consumers().end() || ci->second.processed.empty()) break;
+      const auto& c = ci->second;
       const auto& p = c.processed.back();
       if (p.duplicate) add(MarkerKind::Duplicate, fmt::format("{} processed m{} again", nm(e.node), e.msg));
       if (p.reordered) {
