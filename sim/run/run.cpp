@@ -99,6 +99,12 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt) {
   auto* engine = new sg::Engine(&argc, argv.data());
   if (!simgrid_option_sets(opt.simgrid_options, "network/model")) engine->set_config("network/model:CM02");
   if (!simgrid_option_sets(opt.simgrid_options, "network/crosstraffic")) engine->set_config("network/crosstraffic:0");
+#if BROKERSIM_SANITIZE
+  // AddressSanitizer cannot follow SimGrid's default (ucontext/raw) context switches: it
+  // loses track of actor stacks and reports false stack overflows and leaks. Threads are
+  // ordinary stacks to it, and give byte-identical traces (tests/cli/simgrid_options.sh).
+  if (!simgrid_option_sets(opt.simgrid_options, "contexts/factory")) engine->set_config("contexts/factory:thread");
+#endif
 
   simrun::World w;
   w.scenario = &s;
