@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "cli/child_run.hpp"
+#include "cli/child_pool.hpp"
 #include "vocabulary/systems.hpp"
 
 namespace bs {
@@ -41,9 +41,10 @@ void row(const std::string& name, const std::vector<std::string>& cells, const s
 int compare_runs(const std::vector<std::string>& scenarios, std::optional<std::uint64_t> seed,
                  const std::vector<std::string>& simgrid_options) {
   constexpr int kBadInput = 2, kInternal = 3;
+  std::vector<ChildRequest> requests;
+  for (const auto& path : scenarios) requests.push_back({path, seed, simgrid_options});
   std::vector<nlohmann::ordered_json> runs;
-  for (const auto& path : scenarios) {
-    ChildRun r = run_in_child(path, seed, simgrid_options);
+  for (ChildRun& r : run_in_children(requests, default_jobs())) {
     if (r.exit_code != 0 || r.metrics.is_null()) return r.exit_code == kBadInput ? kBadInput : kInternal;
     runs.push_back(std::move(r.metrics));
   }

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <mutex>
+#include <string>
 
 #include "core/event.hpp"
 
@@ -32,6 +34,35 @@ class ProgressBar final : public EventSink {
   std::chrono::steady_clock::duration after_, last_draw_{};
   std::uint64_t seen_ = 0;
   bool drawn_ = false;
+};
+
+/// A progress bar on stderr for a batch of runs (`brokersim explore`, `sweep`): runs
+/// done of `total`, a short note (e.g. the current phase) and the wall time so far.
+/// Draws at once, at most five times a second, and only when `out` is a terminal and
+/// `enabled` (false under --quiet). Safe to call from several threads.
+class CountProgress {
+ public:
+  CountProgress(std::string what, std::size_t total, std::FILE* out, bool enabled);
+  ~CountProgress();
+  CountProgress(const CountProgress&) = delete;
+  CountProgress& operator=(const CountProgress&) = delete;
+
+  /// `done` runs of the total have finished; `note` is shown after the count.
+  void update(std::size_t done, const std::string& note = "");
+  /// Change the total (a new phase of the batch, e.g. shrinking).
+  void reset(std::size_t total);
+  /// Erase the bar (called by the destructor too).
+  void finish();
+
+ private:
+  std::string what_;
+  std::size_t total_;
+  std::FILE* out_;
+  bool on_;
+  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::duration last_draw_{};
+  bool drawn_ = false;
+  std::mutex mu_;
 };
 
 }  // namespace bs
