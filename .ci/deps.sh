@@ -2,7 +2,7 @@
 # Install the Debian packages brokersim needs, only those missing. Needs root (or sudo).
 set -euo pipefail
 packages=(
-  build-essential cmake pkg-config time
+  build-essential cmake pkg-config time clang libclang-rt-dev
   libsimgrid-dev nlohmann-json3-dev libfmt-dev libcli11-dev catch2
   libsimdjson-dev nettle-dev libimgui-dev libglfw3-dev libgl-dev libgl1-mesa-dri libstb-dev xvfb xauth
   python3 python3-pandas python3-matplotlib python3-nbformat python3-ipykernel jupyter-nbconvert

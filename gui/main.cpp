@@ -174,6 +174,9 @@ int main(int argc, char** argv) {
   if (app.has_trace()) {
     app.tab = tab_of(opt.panel);
     if (opt.select) app.select(opt.select);
+    // A counterexample from `brokersim explore` names where to look: its first fault.
+    const auto& raw = app.model().trace.header.raw;
+    if (!cli.count("--at") && raw.contains("open_at_s") && raw["open_at_s"].is_number()) opt.at = raw["open_at_s"].get<double>();
     app.seek(opt.at);
   }
   if (opt.headless() && app.has_trace()) {

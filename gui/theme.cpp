@@ -50,6 +50,7 @@ ImU32 marker_color(MarkerKind k) {
     case MarkerKind::LeaseExpired: return IM_COL32(255, 200, 90, 255);
     case MarkerKind::Deduplicated: return IM_COL32(140, 220, 200, 255);
     case MarkerKind::Deferred: return IM_COL32(200, 180, 120, 255);
+    case MarkerKind::LinkLatency: return IM_COL32(255, 200, 60, 255);  // the link-down orange, paler: slowed, not cut
     case MarkerKind::Snapshot: return IM_COL32(190, 150, 255, 255);  // the seek's colour: one goes back to the other
     case MarkerKind::Throttled: return IM_COL32(255, 120, 60, 255);
     case MarkerKind::Reshard: return IM_COL32(120, 200, 255, 255);

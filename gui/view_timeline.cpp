@@ -86,6 +86,10 @@ void draw_marker_glyph(ImDrawList* dl, ImVec2 p, float r, MarkerKind k) {
       dl->AddRectFilled(ImVec2(p.x - r, p.y - r * 0.6f), ImVec2(p.x + r, p.y - r * 0.15f), c);
       dl->AddRectFilled(ImVec2(p.x - r, p.y + r * 0.15f), ImVec2(p.x + r, p.y + r * 0.6f), c);
       break;
+    case MarkerKind::LinkLatency:  // a slow link: a wave on the wire
+      dl->AddBezierCubic(ImVec2(p.x - r, p.y), ImVec2(p.x - r * 0.3f, p.y - r * 1.4f), ImVec2(p.x + r * 0.3f, p.y + r * 1.4f),
+                         ImVec2(p.x + r, p.y), c, 2.5f);
+      break;
     case MarkerKind::Snapshot:  // a camera: a body and its lens
       dl->AddRect(ImVec2(p.x - r, p.y - r * 0.6f), ImVec2(p.x + r, p.y + r * 0.7f), c, 0, 0, 2.0f);
       dl->AddCircle(ImVec2(p.x, p.y + r * 0.05f), r * 0.35f, c, 10, 2.0f);
@@ -135,7 +139,7 @@ int row_of(MarkerKind k) {
   return k == MarkerKind::Crash || k == MarkerKind::Restart || k == MarkerKind::LinkDown || k == MarkerKind::LinkUp ||
                  k == MarkerKind::Failover || k == MarkerKind::Fenced || k == MarkerKind::MemoryAlarm ||
                  k == MarkerKind::Paused || k == MarkerKind::Blocked || k == MarkerKind::LockWait || k == MarkerKind::Rebalance || k == MarkerKind::Seek || k == MarkerKind::Snapshot ||
-                 k == MarkerKind::Reshard
+                 k == MarkerKind::Reshard || k == MarkerKind::LinkLatency
              ? 0
              : 1;
 }

@@ -20,6 +20,8 @@ inline constexpr std::size_t kEventKindLimit = 256;
 namespace ev {
 // Faults and node lifecycle (written by the simulator).
 inline constexpr EventKind Crash{0}, Restart{1}, LinkDown{2}, LinkUp{3};
+/// A link's one-way latency changed (a slow link; `seq` = the new latency in microseconds).
+inline constexpr EventKind LinkLatency{12};
 // Network transmissions (only when tracing is on; the checker ignores them).
 inline constexpr EventKind NetSend{4}, NetRecv{5}, NetDrop{6};
 // What every model's clients do.

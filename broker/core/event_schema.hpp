@@ -33,6 +33,7 @@ inline constexpr std::array kCoreEvents = {
     EventSchema{ev::Restart, "restart", {nullptr, nullptr, nullptr, nullptr, nullptr, nullptr}},
     EventSchema{ev::LinkDown, "link_down", {"peer", nullptr, nullptr, nullptr, nullptr, nullptr}},
     EventSchema{ev::LinkUp, "link_up", {"peer", nullptr, nullptr, nullptr, nullptr, nullptr}},
+    EventSchema{ev::LinkLatency, "link_latency", {"peer", nullptr, nullptr, "latency_us", nullptr, nullptr}},
     EventSchema{ev::NetSend, "net_send", {"to", nullptr, nullptr, "bytes", nullptr, nullptr}},
     EventSchema{ev::NetRecv, "net_recv", {"from", nullptr, nullptr, nullptr, nullptr, nullptr}},
     EventSchema{ev::NetDrop, "net_drop", {"from", nullptr, nullptr, nullptr, nullptr, "reason"}},

@@ -50,6 +50,7 @@ const char* marker_kind_name(MarkerKind k) {
     case MarkerKind::Deduplicated: return "deduplicated";
     case MarkerKind::Deferred: return "deferred";
     case MarkerKind::Snapshot: return "snapshot";
+    case MarkerKind::LinkLatency: return "slow link";
     case MarkerKind::Throttled: return "throttled";
     case MarkerKind::Reshard: return "reshard";
   }
@@ -124,6 +125,9 @@ void MarkerFinder::on_event(std::size_t i, const SimState& s) {
     case ev::Restart: add(MarkerKind::Restart, fmt::format("{} restarts", nm(e.node))); break;
     case ev::LinkDown: add(MarkerKind::LinkDown, fmt::format("link {}-{} down", nm(e.node), nm(e.peer))); break;
     case ev::LinkUp: add(MarkerKind::LinkUp, fmt::format("link {}-{} up", nm(e.node), nm(e.peer))); break;
+    case ev::LinkLatency:
+      add(MarkerKind::LinkLatency, fmt::format("link {}-{} latency now {:g} ms", nm(e.node), nm(e.peer), static_cast<double>(e.seq) / 1000));
+      break;
     case ev::Failover: add(MarkerKind::Failover, fmt::format("{} fails over to {}", nm(e.node), nm(e.peer))); break;
     case ev::Deliver:
       if (field::flag<"redelivered">(e)) add(MarkerKind::Redelivery, fmt::format("m{} redelivered to {}", e.msg, nm(e.peer)));

@@ -25,9 +25,9 @@ enum class MarkerKind {
   Crash, Restart, LinkDown, LinkUp, Redelivery, Reorder, Loss, Duplicate, Failover,
   Election, UncleanElection, IsrShrink, IsrExpand, Truncate, Fenced, MemoryAlarm, Paused,
   Rebalance, Seek, DeadLetter, Expired, Returned, Blocked, TxnCommit, TxnAbort, LockWait,
-  LeaseExpired, Deduplicated, Throttled, Reshard, Deferred, Snapshot
+  LeaseExpired, Deduplicated, Throttled, Reshard, Deferred, Snapshot, LinkLatency
 };
-inline constexpr int kMarkerKindCount = 32;
+inline constexpr int kMarkerKindCount = 33;
 
 /// Name of a marker kind for the legend ("crash", "reorder", ...).
 const char* marker_kind_name(MarkerKind k);

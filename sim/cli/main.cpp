@@ -8,6 +8,7 @@
 
 #include "cli/child_run.hpp"
 #include "cli/compare.hpp"
+#include "cli/explore.hpp"
 #include "cli/report.hpp"
 #include "check/variant.hpp"
 #include "run/run.hpp"
@@ -147,6 +148,30 @@ int main(int argc, char** argv) {
   compare->add_option("--seed", seed, "override the scenarios' seeds");
   add_simgrid_options(compare, sg_cfg, sg_log);
 
+  bs::ExploreOptions ex;
+  auto* explore = app.add_subcommand(
+      "explore",
+      "try random fault schedules (crashes, partitions, slow links) against a promise, shrink the first that breaks "
+      "it, and write it as a scenario to watch (exit 1 when one breaks it, 0 when none did)");
+  explore->add_option("scenario", ex.scenario, "scenario JSON file")->required();
+  explore->add_option("--promise", ex.promises,
+                      "what must hold, METRIC OP NUMBER with OP ==, <= or >= (an expect-block metric), e.g. 'lost==0'; "
+                      "repeatable; default: the scenario's expect block");
+  explore->add_option("--runs", ex.runs, "schedules to try")->capture_default_str()->check(CLI::Range(1, 1000000));
+  explore->add_option("--seed", ex.seed, "exploration seed (run i's schedule comes from it); default the scenario's seed");
+  explore->add_option("--jobs", ex.jobs, "runs at once (default: one per core)")->check(CLI::Range(1, 256));
+  explore->add_option("--nodes", ex.nodes, "nodes that may crash (default: all)")->delimiter(',');
+  explore->add_option("--links", ex.links, "links A-B that may be cut or slowed (default: all)")->delimiter(',');
+  explore->add_option("--kinds", ex.kinds, "fault kinds: crash, partition, slow (default: all)")->delimiter(',');
+  explore->add_option("--from", ex.from_s, "earliest fault start, simulated seconds (default 0)");
+  explore->add_option("--until", ex.until_s, "latest fault start, simulated seconds (default 80% of the run)");
+  explore->add_option("--max-outage", ex.max_length_s, "longest crash, partition or slow period, simulated seconds (default 20% of the run)");
+  explore->add_option("--max-faults", ex.max_faults, "faults per schedule, at most")->capture_default_str();
+  explore->add_option("--out", ex.out, "where to write the shrunk counterexample (default explored-NAME.json)");
+  explore->add_flag("--verbose", ex.verbose, "print every run: its seed, whether the promise held, its schedule");
+  explore->add_flag("--quiet", ex.quiet, "no progress bar");
+  add_simgrid_options(explore, sg_cfg, sg_log);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -157,6 +182,11 @@ int main(int argc, char** argv) {
     const std::vector<std::string> simgrid = simgrid_args(sg_cfg, sg_log);
     if (*run) return cmd_run(path, trace, metrics, perfetto, seed, faults, quiet, try_this, simgrid);
     if (*check) return cmd_check(paths, seed, faults, try_this, simgrid);
+    if (*explore) {
+      ex.simgrid = simgrid;
+      bs::check_simgrid_options(simgrid);
+      return bs::explore_scenario(ex);
+    }
     if (*compare) {
       bs::check_simgrid_options(simgrid);
       return bs::compare_runs(compared, seed, simgrid);

@@ -1,5 +1,8 @@
 #include "run/world.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 namespace bs::simrun {
 namespace sg = simgrid::s4u;
 
@@ -95,6 +98,19 @@ void fault_injector(World* w, std::vector<FaultSpec> faults) {
         if (down == !w->net->link_up(f.node, f.peer)) break;
         w->emit(Event{.kind = down ? ev::LinkDown : ev::LinkUp, .node = f.node, .peer = f.peer});
         w->net->set_link(f.node, f.peer, !down);
+        break;
+      }
+      case FaultSpec::Kind::LinkLatency: {
+        // A slow link: frames sent from now on take the new latency; frames already on
+        // the wire keep the one they started with.
+        const auto ends = std::minmax(f.node, f.peer);
+        const double extra = std::max(0.0, f.latency_s - find_link(*w->scenario, f.node, f.peer)->latency_s);
+        const auto was = w->extra_latency.find(ends);
+        if ((was == w->extra_latency.end() ? 0.0 : was->second) == extra) break;
+        if (extra > 0) w->extra_latency[ends] = extra;
+        else w->extra_latency.erase(ends);
+        w->emit(Event{.kind = ev::LinkLatency, .node = f.node, .peer = f.peer,
+                      .seq = static_cast<std::int64_t>(std::llround(f.latency_s * 1e6))});
         break;
       }
     }

@@ -1,6 +1,7 @@
 // Shared state of one simulated run: the nodes' state machines and their SimGrid
 // resources. Lives for the whole run; actors come and go with crashes and restarts.
 #pragma once
+#include <map>
 #include <memory>
 #include <queue>
 #include <utility>
@@ -35,6 +36,9 @@ struct World {
   std::vector<simgrid::s4u::ActorPtr> actors;  ///< the running actor of each node (null while down)
   std::vector<std::unique_ptr<NodeCpu>> cpus;   ///< each node's lanes of CPU work
   std::unique_ptr<Network> net;
+  /// Extra one-way latency of a slowed link (a link_latency fault), in simulated
+  /// seconds, by its ends (lower id first); absent = the link's own latency.
+  std::map<std::pair<NodeId, NodeId>, double> extra_latency;
   EventSink* sink = nullptr;
   MsgId msg_ids = 0;
   std::uint64_t timer_order = 0;

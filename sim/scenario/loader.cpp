@@ -14,6 +14,7 @@
 namespace bs {
 namespace {
 constexpr double kMaxTime = 1e7;  // simulated seconds (~115 days): beyond is a typo
+constexpr double kMaxLatencyMs = 1e6;  // a link's one-way latency (~17 minutes): beyond is a typo
 constexpr std::int64_t kMaxCores = 1024;  // per host: beyond is a typo
 // Node keys read here for every model. The model loaders list only their own keys in
 // expect_object; the node array they get accepts these too.
@@ -30,7 +31,7 @@ void load_network(const JsonIn& root, Scenario& s) {
   if (root.has("network")) {
     JsonIn n = root.at("network");
     n.expect_object({"latency_ms", "bandwidth_mbps"});
-    lat_ms = n.num("latency_ms", 0, 1e6, lat_ms);
+    lat_ms = n.num("latency_ms", 0, kMaxLatencyMs, lat_ms);
     bw_mbps = n.num("bandwidth_mbps", 1e-3, 1e7, bw_mbps);
   }
   // Every client gets a link to the broker(s) it names; "links" overrides or adds.
@@ -88,9 +89,11 @@ void load_network(const JsonIn& root, Scenario& s) {
     if (ends.size() != 2) l.at("between").fail("expected two node names");
     NodeId a = node_ref(s, l.at("between"), ends[0]), b = node_ref(s, l.at("between"), ends[1]);
     if (a == b) l.at("between").fail("a link needs two different nodes");
-    add_link(a, b, l.num("latency_ms", 0, 1e6, lat_ms), l.num("bandwidth_mbps", 1e-3, 1e7, bw_mbps));
+    add_link(a, b, l.num("latency_ms", 0, kMaxLatencyMs, lat_ms), l.num("bandwidth_mbps", 1e-3, 1e7, bw_mbps));
   }
 }
+
+}  // namespace
 
 const LinkSpec* find_link(const Scenario& s, NodeId a, NodeId b) {
   for (const auto& l : s.links)
@@ -98,12 +101,14 @@ const LinkSpec* find_link(const Scenario& s, NodeId a, NodeId b) {
   return nullptr;
 }
 
+namespace {
+
 void load_faults(const JsonIn& root, Scenario& s) {
   if (!root.has("faults")) return;
   JsonIn faults = root.at("faults");
   for (std::size_t i = 0; i < faults.size(); ++i) {
     JsonIn f = faults.at(i);
-    f.expect_object({"at_s", "crash", "restart", "link_down", "link_up"});
+    f.expect_object({"at_s", "crash", "restart", "link_down", "link_up", "link_latency", "latency_ms"});
     FaultSpec fs;
     fs.at_s = f.num("at_s", 0, kMaxTime);
     int kinds = 0;
@@ -113,17 +118,28 @@ void load_faults(const JsonIn& root, Scenario& s) {
       fs.kind = std::string(k) == "crash" ? FaultSpec::Kind::Crash : FaultSpec::Kind::Restart;
       fs.node = node_ref(s, f.at(k), f.str(k));
     }
-    for (const char* k : {"link_down", "link_up"}) {
+    for (const char* k : {"link_down", "link_up", "link_latency"}) {
       if (!f.has(k)) continue;
       ++kinds;
-      fs.kind = std::string(k) == "link_down" ? FaultSpec::Kind::LinkDown : FaultSpec::Kind::LinkUp;
+      const std::string kind = k;
+      fs.kind = kind == "link_down" ? FaultSpec::Kind::LinkDown
+                : kind == "link_up" ? FaultSpec::Kind::LinkUp
+                                    : FaultSpec::Kind::LinkLatency;
       auto ends = f.strings(k);
       if (ends.size() != 2) f.at(k).fail("expected two node names, e.g. [\"c1\", \"broker\"]");
       fs.node = node_ref(s, f.at(k), ends[0]);
       fs.peer = node_ref(s, f.at(k), ends[1]);
       if (!find_link(s, fs.node, fs.peer)) f.at(k).fail(fmt::format("there is no link between \"{}\" and \"{}\"", ends[0], ends[1]));
     }
-    if (kinds != 1) f.fail("expected exactly one of \"crash\", \"restart\", \"link_down\", \"link_up\"");
+    if (kinds != 1) f.fail("expected exactly one of \"crash\", \"restart\", \"link_down\", \"link_up\", \"link_latency\"");
+    if (fs.kind == FaultSpec::Kind::LinkLatency) {
+      fs.latency_s = f.num("latency_ms", 0, kMaxLatencyMs) / 1000;
+      const double own_ms = find_link(s, fs.node, fs.peer)->latency_s * 1000;
+      if (fs.latency_s * 1000 < own_ms)
+        f.fail_at("latency_ms", fmt::format("expected at least the link's own latency, {:g} ms (a fault slows a link, it cannot speed it up)", own_ms));
+    }
+    else if (f.has("latency_ms"))
+      f.fail_at("latency_ms", "only a \"link_latency\" fault takes \"latency_ms\"");
     s.faults.push_back(fs);
   }
 }
@@ -235,6 +251,10 @@ nlohmann::ordered_json faults_json(const Scenario& s) {
       case FaultSpec::Kind::Restart: j["restart"] = s.node_names[f.node]; break;
       case FaultSpec::Kind::LinkDown: j["link_down"] = {s.node_names[f.node], s.node_names[f.peer]}; break;
       case FaultSpec::Kind::LinkUp: j["link_up"] = {s.node_names[f.node], s.node_names[f.peer]}; break;
+      case FaultSpec::Kind::LinkLatency:
+        j["link_latency"] = {s.node_names[f.node], s.node_names[f.peer]};
+        j["latency_ms"] = f.latency_s * 1000;
+        break;
     }
     arr.push_back(j);
   }
@@ -253,7 +273,7 @@ namespace {
 Scenario load_document(const nlohmann::json& j, const std::string& file) {
   JsonIn root(j, file, "$");
   root.expect_object({"name", "title", "description", "model", "seed", "duration_s", "network", "nodes", "links",
-                      "faults", "expect", "notes", "try_this"});
+                      "faults", "expect", "notes", "try_this", "open_at_s"});
   Scenario s;
   s.file = file;
   s.name = root.str("name");
@@ -284,6 +304,8 @@ Scenario load_document(const nlohmann::json& j, const std::string& file) {
   s.header_extra["faults"] = faults_json(s);
   s.header_extra["expect"] = root.has("expect") ? nlohmann::ordered_json::parse(root.at("expect").json().dump())
                                                 : nlohmann::ordered_json::object();
+  // Where the GUI opens the run (a counterexample from `brokersim explore`: its first fault).
+  if (root.has("open_at_s")) s.header_extra["open_at_s"] = root.num("open_at_s", 0, s.duration_s);
   s.document = j;
   return s;
 }
@@ -350,7 +372,7 @@ void add_fault(Scenario& s, const std::string& spec) {
   std::stringstream ss(spec);
   for (std::string p; std::getline(ss, p, ':');) parts.push_back(p);
   auto bad = [&](const std::string& why) {
-    throw ScenarioError(fmt::format("--fault \"{}\": {} (expected T:crash:NODE, T:restart:NODE, T:link_down:A:B or T:link_up:A:B)", spec, why));
+    throw ScenarioError(fmt::format("--fault \"{}\": {} (expected T:crash:NODE, T:restart:NODE, T:link_down:A:B, T:link_up:A:B or T:link_latency:A:B:MS)", spec, why));
   };
   if (parts.size() < 3) bad("too few fields");
   FaultSpec f;
@@ -371,11 +393,22 @@ void add_fault(Scenario& s, const std::string& spec) {
   if ((k == "crash" || k == "restart") && parts.size() == 3) {
     f.kind = k == "crash" ? FaultSpec::Kind::Crash : FaultSpec::Kind::Restart;
     f.node = node(parts[2]);
-  } else if ((k == "link_down" || k == "link_up") && parts.size() == 4) {
-    f.kind = k == "link_down" ? FaultSpec::Kind::LinkDown : FaultSpec::Kind::LinkUp;
+  } else if (((k == "link_down" || k == "link_up") && parts.size() == 4) || (k == "link_latency" && parts.size() == 5)) {
+    f.kind = k == "link_down" ? FaultSpec::Kind::LinkDown : k == "link_up" ? FaultSpec::Kind::LinkUp : FaultSpec::Kind::LinkLatency;
     f.node = node(parts[2]);
     f.peer = node(parts[3]);
     if (!find_link(s, f.node, f.peer)) bad("no link between those nodes");
+    if (f.kind == FaultSpec::Kind::LinkLatency) {
+      try {
+        std::size_t used = 0;
+        const double ms = std::stod(parts[4], &used);
+        if (used != parts[4].size() || !std::isfinite(ms) || ms < 0 || ms > kMaxLatencyMs) bad("bad latency (milliseconds)");
+        f.latency_s = ms / 1000;
+        if (ms < find_link(s, f.node, f.peer)->latency_s * 1000) bad("a latency below the link's own");
+      } catch (const std::logic_error&) {
+        bad("bad latency (milliseconds)");
+      }
+    }
   } else {
     bad("unknown fault kind or wrong number of fields");
   }

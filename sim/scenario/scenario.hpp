@@ -26,10 +26,11 @@ struct LinkSpec {
 
 /// One scheduled fault, at a simulated time in seconds.
 struct FaultSpec {
-  enum class Kind { Crash, Restart, LinkDown, LinkUp } kind = Kind::Crash;
+  enum class Kind { Crash, Restart, LinkDown, LinkUp, LinkLatency } kind = Kind::Crash;
   double at_s = 0;
   NodeId node = kNoNode;
   NodeId peer = kNoNode;  ///< the other end, for link faults
+  double latency_s = 0;   ///< LinkLatency: the link's one-way latency from `at_s` on
 };
 
 /// Objects shared by the nodes of one run (the idempotency stores).
@@ -89,10 +90,13 @@ Scenario load_scenario(const std::string& path);
 /// Same, from text (`file` is used in messages).
 Scenario parse_scenario(const std::string& text, const std::string& file);
 /// Add a fault given as "T:crash:NODE", "T:restart:NODE", "T:link_down:A:B" or
-/// "T:link_up:A:B" (T in simulated seconds). Throws ScenarioError. The scenario becomes a
+/// "T:link_up:A:B", "T:link_latency:A:B:MS" (T in simulated seconds, MS milliseconds). Throws ScenarioError. The scenario becomes a
 /// what-if: nothing is judged, its expectations are reported as same / changed, and the
 /// trace header's `variant` lists the added faults.
 void add_fault(Scenario& s, const std::string& spec);
+
+/// The link between `a` and `b` (either way round), or nullptr if there is none.
+const LinkSpec* find_link(const Scenario& s, NodeId a, NodeId b);
 /// The lesson's Try this run: the scenario with its try_this patch applied, judged by the
 /// try_this expect block, the lesson's own expectations kept in `variant` to be reported as
 /// same / changed. Throws ScenarioError (naming $.try_this) if the lesson has none, the patch

@@ -110,7 +110,7 @@ nlohmann::json to_chrome_trace(const Trace& trace) {
     } else if (e.kind == ev::Crash || e.kind == ev::Restart) {
       events.push_back({{"ph", "i"}, {"s", "t"}, {"cat", "fault"}, {"name", fmt::format("{} {}", kind_name(e.kind), name_of(e.node))},
                         {"pid", kPid}, {"tid", tid(e.node)}, {"ts", ts}});
-    } else if (e.kind == ev::LinkDown || e.kind == ev::LinkUp) {
+    } else if (e.kind == ev::LinkDown || e.kind == ev::LinkUp || e.kind == ev::LinkLatency) {
       events.push_back({{"ph", "i"}, {"s", "t"}, {"cat", "fault"},
                         {"name", fmt::format("{} {}-{}", kind_name(e.kind), name_of(e.node), name_of(e.peer))},
                         {"pid", kPid}, {"tid", tid(e.node)}, {"ts", ts}});

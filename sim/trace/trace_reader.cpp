@@ -45,6 +45,7 @@ struct Required {
 };
 constexpr Required kPeerRequired[] = {
     {ev::LinkDown, "the other end of the link"}, {ev::LinkUp, "the other end of the link"},
+    {ev::LinkLatency, "the other end of the link"},
     {ev::NetSend, "the receiving node"},         {ev::NetRecv, "the sending node"},
     {ev::NetDrop, "the sending node"},
 };
