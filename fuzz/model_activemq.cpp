@@ -1,0 +1,8 @@
+// Fuzz the ActiveMQ model (sim/models/activemq/loader.cpp): the input, read as JSON, is
+// loaded as a "activemq" scenario whatever its "model" says, and its nodes are built.
+#include "load_and_build.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  bs::fuzz::load_as_model(data, size, {"activemq"});
+  return 0;
+}
