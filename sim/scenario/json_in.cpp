@@ -50,6 +50,7 @@ void JsonIn::expect_object(const std::vector<std::string>& listed) const {
   if (!j_->is_object()) fail("expected an object, got " + json_type_phrase(*j_));
   std::vector<std::string> allowed = listed;
   if (shared_keys_) allowed.insert(allowed.end(), shared_keys_->begin(), shared_keys_->end());
+  if (key_observer) key_observer->checked(path_, allowed);
   for (auto it = j_->begin(); it != j_->end(); ++it) {
     if (std::find(allowed.begin(), allowed.end(), it.key()) != allowed.end()) continue;
     std::string best;

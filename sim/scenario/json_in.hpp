@@ -13,9 +13,25 @@
 
 namespace bs {
 
+/// Sees every object the loader checks with JsonIn::expect_object. It exists for the
+/// schema test (tests/schema/), which compares the loader's key tables with
+/// scenarios/schema/scenario.schema.json key by key; nothing else sets one.
+class KeyCheckObserver {
+ public:
+  virtual ~KeyCheckObserver() = default;
+  /// `path` is the object's JSON path ("$.nodes[2]"); `allowed` every key it accepts,
+  /// its own and the shared element keys of the array it came from. Called before the
+  /// keys are checked, so a refused object is reported too.
+  virtual void checked(const std::string& path, const std::vector<std::string>& allowed) = 0;
+};
+
 /// A view of one JSON value at a path in a file.
 class JsonIn {
  public:
+  /// The observer of expect_object calls: null (none) unless the schema test sets it.
+  /// Process-wide and unsynchronised: set it only in a single-threaded test program.
+  static inline KeyCheckObserver* key_observer = nullptr;
+
   JsonIn(const nlohmann::json& j, std::string file, std::string path)
       : j_(&j), file_(std::move(file)), path_(std::move(path)) {}
 

@@ -272,8 +272,10 @@ namespace {
 // Everything but try_this (which parse_scenario reads and validates afterwards).
 Scenario load_document(const nlohmann::json& j, const std::string& file) {
   JsonIn root(j, file, "$");
-  root.expect_object({"name", "title", "description", "model", "seed", "duration_s", "network", "nodes", "links",
-                      "faults", "expect", "notes", "try_this", "open_at_s"});
+  root.expect_object({"$schema", "name", "title", "description", "model", "seed", "duration_s", "network", "nodes",
+                      "links", "faults", "expect", "notes", "try_this", "open_at_s"});
+  // "$schema" points an editor at scenarios/schema/scenario.schema.json; the run ignores it.
+  root.str("$schema", "");
   Scenario s;
   s.file = file;
   s.name = root.str("name");
