@@ -30,8 +30,8 @@ constexpr std::size_t kMaxRuns = 1'000'000;
 class TempDir {
  public:
   TempDir() {
-    char tmpl[] = "/tmp/brokersim-sweep-XXXXXX";
-    if (!mkdtemp(tmpl)) throw std::runtime_error("cannot create a temporary directory");
+    std::string tmpl = (std::filesystem::temp_directory_path() / "brokersim-sweep-XXXXXX").string();  // $TMPDIR
+    if (!mkdtemp(tmpl.data())) throw std::runtime_error("cannot create a temporary directory in " + tmpl);
     path_ = tmpl;
   }
   ~TempDir() {
