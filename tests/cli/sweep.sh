@@ -70,4 +70,12 @@ rows = list(csv.DictReader(open(sys.argv[1])))
 assert [r["c-slow.processing_ms"] for r in rows] == ['{"exponential":400}'] * 2, rows[0]
 assert rows[0]["latency_max_ms"] != rows[1]["latency_max_ms"], "two seeds, two draws of the processing times"
 PY
+# Progress: a count of runs on a terminal's stderr; nothing with --quiet or into a file.
+script -qec "$bin sweep $lesson --seeds 4 --jobs 1 --csv $tmp/tty.csv" /dev/null > "$tmp/tty.out" 2>&1 || { echo "FAIL: sweep on a terminal"; fail=1; }
+grep -q "of 4 runs" "$tmp/tty.out" || { echo "FAIL: no progress count on a terminal: $(cat "$tmp/tty.out")"; fail=1; }
+script -qec "$bin sweep $lesson --seeds 4 --quiet --csv $tmp/tty.csv" /dev/null > "$tmp/quiet.out" 2>&1 || { echo "FAIL: quiet sweep"; fail=1; }
+[ ! -s "$tmp/quiet.out" ] || { echo "FAIL: --quiet printed: $(cat "$tmp/quiet.out")"; fail=1; }
+"$bin" sweep "$lesson" --seeds 4 --csv "$tmp/file.csv" > /dev/null 2> "$tmp/pipe.err" || { echo "FAIL: piped sweep"; fail=1; }
+[ ! -s "$tmp/pipe.err" ] || { echo "FAIL: progress went into a file: $(head -c 200 "$tmp/pipe.err")"; fail=1; }
+[ "$fail" -eq 0 ] && echo "ok: progress on a terminal only"
 exit $fail
