@@ -205,6 +205,43 @@ assert tp.loc[16, 1600] < 0.7 * tp.loc[1, 1600], "hoarding by a slow consumer co
 ro = mean["reordered_across_consumers"].unstack()
 assert (ro.loc[1] < ro.loc[4]).all() and (ro.loc[4] < ro.loc[16]).all(), "reordering grows with the prefetch"
 '''),
+    nbf.v4.new_markdown_cell("""## A log lesson: min.insync.replicas against a fault
+
+Lesson 25: a partition cuts the leader b1 off from its followers at 1 s, so the ISR
+shrinks to b1 alone, and b1 crashes later. The sweep moves the crash (1.5, 2.5, 3.5 s:
+how long b1 was alone) against `min.insync.replicas` (1, 2) and
+`unclean.leader.election.enable` (true, false). Three ways the same fault ends: records
+acknowledged while b1 was alone are lost when a stale follower is elected uncleanly; with
+min.insync.replicas 2 the producer gets no acknowledgement while the ISR is too small
+(time below min ISR: unavailable for acks=all writes, nothing lost); without unclean
+election the partition has no leader until b1 returns (offline, nothing lost)."""),
+    nbf.v4.new_code_cell(r'''
+ISR_KEY, UNCLEAN_KEY = "b1.topics.orders.min_insync_replicas", "b1.topics.orders.unclean_leader_election_enable"
+subprocess.run([BROKERSIM, "sweep", str(SCENARIOS / "25-isr-shrink-unclean-election.json"),
+                "--set", f"{ISR_KEY}=1,2", "--set", f"{UNCLEAN_KEY}=true,false", "--set", "faults.2.at_s=1.5,2.5,3.5",
+                "--csv", str(OUT / "isr.csv"), "--quiet"], check=True)
+isr = pd.read_csv(OUT / "isr.csv").rename(columns={ISR_KEY: "min_isr", UNCLEAN_KEY: "unclean", "faults.2.at_s": "crash_s"})
+print(isr[["min_isr", "unclean", "crash_s", "confirmed", "lost", "unclean_elections", "below_min_isr_s", "offline_s"]]
+      .to_string(index=False))
+fig, axes = plt.subplots(1, 3, figsize=(13, 3.6), sharex=True)
+for (min_isr, unclean), g in isr.groupby(["min_isr", "unclean"]):
+    label = f"min.insync.replicas {min_isr}, unclean {'on' if unclean else 'off'}"
+    for ax, col in zip(axes, ["lost", "below_min_isr_s", "offline_s"]):
+        # Lines that coincide stay visible: big circles under small squares, solid under dashed.
+        ax.plot(g["crash_s"], g[col], marker="o" if min_isr == 1 else "s", markersize=9 if min_isr == 1 else 5,
+                linestyle="-" if unclean else "--", label=label)
+for ax, what in zip(axes, ["acknowledged records lost", "s below min ISR (acks=all refused)", "s with no leader"]):
+    ax.set_xlabel("b1 crashes at (s)"); ax.set_title(what, fontsize=10)
+axes[0].legend(fontsize=8)
+at = isr.set_index(["min_isr", "unclean", "crash_s"])
+# min.insync.replicas 1 with unclean election: the longer b1 was alone, the more is lost.
+lost = [at.loc[(1, True, t), "lost"] for t in (1.5, 2.5, 3.5)]
+assert lost[0] < lost[1] < lost[2] and lost[2] > 0, lost
+# min.insync.replicas 2 loses nothing: the price is time without acks=all writes.
+assert (isr[isr.min_isr == 2]["lost"] == 0).all() and at.loc[(2, True, 3.5), "below_min_isr_s"] > 1
+# Clean elections only lose nothing: the price is a partition without a leader.
+assert (isr[~isr.unclean]["lost"] == 0).all() and at.loc[(1, False, 3.5), "offline_s"] > 2
+'''),
     nbf.v4.new_markdown_cell("""## Beyond one machine: the same runs on Dask distributed
 
 Each run of a sweep is independent: one `brokersim run --metrics` process. So the grid
