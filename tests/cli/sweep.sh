@@ -70,6 +70,11 @@ rows = list(csv.DictReader(open(sys.argv[1])))
 assert [r["c-slow.processing_ms"] for r in rows] == ['{"exponential":400}'] * 2, rows[0]
 assert rows[0]["latency_max_ms"] != rows[1]["latency_max_ms"], "two seeds, two draws of the processing times"
 PY
+# SimGrid's options reach every run; thread contexts give the same CSV.
+out="$("$bin" sweep "$lesson" --seeds 3 --quiet --csv "$tmp/log.csv" --log=xbt_cfg.thres:info 2>&1)" || { echo "FAIL: sweep --log exited $?"; fail=1; }
+[ "$(grep -c "Set 'network/model' to 'CM02'" <<<"$out")" -eq 3 ] || { echo "FAIL: --log did not reach the 3 runs: $out"; fail=1; }
+"$bin" sweep "$lesson" "${sets[@]}" --seeds 2 --quiet --cfg=contexts/factory:thread > "$tmp/thread.csv" || { echo "FAIL: sweep --cfg exited $?"; fail=1; }
+cmp -s "$tmp/j1.csv" "$tmp/thread.csv" || { echo "FAIL: thread contexts changed the CSV"; fail=1; }
 # Progress: a count of runs on a terminal's stderr; nothing with --quiet or into a file.
 script -qec "$bin sweep $lesson --seeds 4 --jobs 1 --csv $tmp/tty.csv" /dev/null > "$tmp/tty.out" 2>&1 || { echo "FAIL: sweep on a terminal"; fail=1; }
 grep -q "of 4 runs" "$tmp/tty.out" || { echo "FAIL: no progress count on a terminal: $(cat "$tmp/tty.out")"; fail=1; }
