@@ -70,6 +70,19 @@ rows = list(csv.DictReader(open(sys.argv[1])))
 assert [r["c-slow.processing_ms"] for r in rows] == ['{"exponential":400}'] * 2, rows[0]
 assert rows[0]["latency_max_ms"] != rows[1]["latency_max_ms"], "two seeds, two draws of the processing times"
 PY
+# A total only some runs report (ActiveMQ's JMS section appears once a client redelivers):
+# its column comes where it first appears, its cell blank in the runs without it.
+"$bin" sweep "$dir/50c-activemq-poison-dlq.json" --set 'c1.failing_JMSTypes=[],["poison"]' --quiet > "$tmp/jms.csv" || { echo "FAIL: 50c sweep exited $?"; fail=1; }
+"$bin" run "$dir/50c-activemq-poison-dlq.json" --quiet --metrics "$tmp/50c.json" || exit 1
+/usr/bin/python3 - "$tmp/jms.csv" "$tmp/50c.json" <<'PY' || fail=1
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+lesson = json.load(open(sys.argv[2]))["totals"]
+assert [r["c1.failing_JMSTypes"] for r in rows] == ["[]", '["poison"]'], [r["c1.failing_JMSTypes"] for r in rows]
+assert list(rows[0])[3:] == list(lesson), "columns: the first run's totals, then those only later runs report"
+assert rows[0]["client_redeliveries"] == "" and rows[1]["client_redeliveries"] == str(int(lesson["client_redeliveries"])), rows
+assert int(rows[1]["client_redeliveries"]) > 0 and rows[0]["lost"] == "0"
+PY
 # SimGrid's options reach every run; thread contexts give the same CSV.
 out="$("$bin" sweep "$lesson" --seeds 3 --quiet --csv "$tmp/log.csv" --log=xbt_cfg.thres:info 2>&1)" || { echo "FAIL: sweep --log exited $?"; fail=1; }
 [ "$(grep -c "Set 'network/model' to 'CM02'" <<<"$out")" -eq 3 ] || { echo "FAIL: --log did not reach the 3 runs: $out"; fail=1; }
