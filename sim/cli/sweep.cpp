@@ -2,12 +2,15 @@
 
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+
+#include <unistd.h>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -25,6 +28,33 @@ using Json = nlohmann::ordered_json;
 
 // More runs than this is a typo in a --set, not a sweep this machine will finish.
 constexpr std::size_t kMaxRuns = 1'000'000;
+
+// What to delete if the sweep is interrupted (Ctrl-C, kill): written before the handler
+// is installed, read only by it. unlink and rmdir are async-signal-safe.
+std::vector<std::string> g_scratch;
+std::string g_scratch_dir;
+
+extern "C" void remove_scratch_and_die(int sig) {
+  for (const auto& f : g_scratch) unlink(f.c_str());
+  rmdir(g_scratch_dir.c_str());
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
+// While it lives, an interrupting signal removes the scratch files before it ends the process.
+struct RemoveOnSignal {
+  static constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
+  RemoveOnSignal(const std::vector<std::string>& files, const std::string& dir) {
+    g_scratch = files;
+    g_scratch_dir = dir;
+    for (int sig : kSignals) std::signal(sig, remove_scratch_and_die);
+  }
+  ~RemoveOnSignal() {
+    for (int sig : kSignals) std::signal(sig, SIG_DFL);
+  }
+  RemoveOnSignal(const RemoveOnSignal&) = delete;
+  RemoveOnSignal& operator=(const RemoveOnSignal&) = delete;
+};
 
 // The grid's patched scenarios live here for the sweep's duration.
 class TempDir {
@@ -141,6 +171,9 @@ int sweep(const SweepOptions& opt) {
     std::ofstream(files.back()) << body;
   }
 
+  // The children share the terminal's process group: Ctrl-C stops them too, and this
+  // process removes the files on its way out.
+  const RemoveOnSignal guard(files, dir.path().string());
   std::vector<ChildRequest> requests;
   for (const auto& f : files)
     for (unsigned s = 0; s < opt.seeds; ++s) requests.push_back({f, lesson.seed + s, opt.simgrid_options});
