@@ -6,6 +6,7 @@ packages=(
   libsimgrid-dev nlohmann-json3-dev libfmt-dev libcli11-dev catch2
   libsimdjson-dev nettle-dev libimgui-dev libglfw3-dev libgl-dev libgl1-mesa-dri libstb-dev xvfb xauth
   python3 python3-jsonschema python3-pandas python3-matplotlib python3-nbformat python3-ipykernel jupyter-nbconvert
+  python3-distributed
 )
 missing=()
 for p in "${packages[@]}"; do

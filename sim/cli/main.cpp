@@ -6,10 +6,12 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "cli/child_pool.hpp"
 #include "cli/child_run.hpp"
 #include "cli/compare.hpp"
 #include "cli/explore.hpp"
 #include "cli/report.hpp"
+#include "cli/sweep.hpp"
 #include "check/variant.hpp"
 #include "run/run.hpp"
 #include "run/simgrid_options.hpp"
@@ -172,6 +174,26 @@ int main(int argc, char** argv) {
   explore->add_flag("--quiet", ex.quiet, "no progress bar");
   add_simgrid_options(explore, sg_cfg, sg_log);
 
+  bs::SweepOptions sw;
+  sw.jobs = bs::default_jobs();
+  auto* sweep = app.add_subcommand("sweep", "run one scenario over a grid of parameter values and seeds, one CSV row per run");
+  sweep->add_option("scenario", sw.scenario, "scenario JSON file")->required();
+  sweep->add_option("--set", sw.sets,
+                    "KEY=v1,v2,...: a grid axis (repeatable; the grid is every combination). KEY is a node's key "
+                    "(c1.prefetch, nodes.c1.prefetch), a top-level path (duration_s, network.latency_ms) or a JSON "
+                    "Pointer (/nodes/3/prefetch); values are JSON (10, 0.5, true, \"text\", {\"exponential\": 100}) "
+                    "or bare words")
+      ->type_name("KEY=V1,V2,...")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false);
+  sweep->add_option("--seeds", sw.seeds, "runs per grid point, with seeds S, S+1, ..., S+N-1 (S: the scenario's seed)")
+      ->check(CLI::Range(1u, 100000u));
+  sweep->add_option("--jobs", sw.jobs, "runs at once (default: one per core)")->check(CLI::Range(1u, 1024u));
+  sweep->add_option("--csv", sw.csv, "write the CSV here (default: standard output)");
+  sweep->add_flag("--quiet", sw.quiet, "no progress bar and no summary");
+  add_simgrid_options(sweep, sg_cfg, sg_log);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -190,6 +212,11 @@ int main(int argc, char** argv) {
     if (*compare) {
       bs::check_simgrid_options(simgrid);
       return bs::compare_runs(compared, seed, simgrid);
+    }
+    if (*sweep) {
+      bs::check_simgrid_options(simgrid);
+      sw.simgrid_options = simgrid;
+      return bs::sweep(sw);
     }
   } catch (const bs::ScenarioError& e) {
     fmt::print(std::cerr, "brokersim: {}\n", e.what());

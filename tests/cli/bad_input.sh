@@ -24,5 +24,20 @@ check "--fault bad kind" 'unknown fault kind' "$bin" run "$good" --fault 1:explo
 check "--seed not a number" "seed" "$bin" run "$good" --seed abc
 check "unknown subcommand" "" "$bin" frobnicate
 check "trace to unwritable path" "t.jsonl: cannot write output file" "$bin" run "$good" --trace /nonexistent-dir/t.jsonl
+# brokersim sweep: a bad --set names the argument; a point the loader refuses, its message.
+lb="$dir/../../../scenarios/01-load-balancing-prefetch-1.json"
+check "sweep unknown node" '--set "c9.prefetch=1,2": no node named "c9"' "$bin" sweep "$lb" --set c9.prefetch=1,2
+check "sweep path not in the file" '--set "/nodes/9/prefetch=1": $.nodes has 5 entries, no [9]' "$bin" sweep "$lb" --set /nodes/9/prefetch=1
+check "sweep key not in the file" '--set "network.jitter.ms=1": $.network.jitter is not in the scenario file' "$bin" sweep "$lb" --set network.jitter.ms=1
+check "sweep empty value list" '--set "c-slow.prefetch=": no values' "$bin" sweep "$lb" --set c-slow.prefetch=
+check "sweep empty value" '--set "c-slow.prefetch=1,,2": an empty value' "$bin" sweep "$lb" --set c-slow.prefetch=1,,2
+check "sweep bad value" '--set "c-slow.prefetch=1e400": bad value 1e400' "$bin" sweep "$lb" --set c-slow.prefetch=1e400
+check "sweep no =" '--set "c-slow.prefetch": expected KEY=v1,v2' "$bin" sweep "$lb" --set c-slow.prefetch
+check "sweep seed" '--set "seed=1,2": the seed is not a parameter: use --seeds' "$bin" sweep "$lb" --set seed=1,2
+check "sweep same place twice" 'sets the same place as --set "c-slow.prefetch=1"' "$bin" sweep "$lb" --set c-slow.prefetch=1 --set /nodes/4/prefetch=2
+check "sweep value the loader refuses" 'sweep point c-slow.prefetch=-1: '"$lb"': $.nodes[4].prefetch: expected an integer in [0, 65535], got -1' "$bin" sweep "$lb" --set c-slow.prefetch=1,-1
+check "sweep key the loader refuses" '$.nodes[4].prefech: unknown key "prefech" (did you mean "prefetch"?)' "$bin" sweep "$lb" --set c-slow.prefech=2
+check "sweep --seeds 0" "--seeds" "$bin" sweep "$lb" --seeds 0
+check "sweep csv to unwritable path" "s.csv: cannot write output file" "$bin" sweep "$lb" --csv /nonexistent-dir/s.csv
 echo "$((n - fail)) passed, $fail failed"
 [ "$fail" -eq 0 ]
