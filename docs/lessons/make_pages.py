@@ -3,7 +3,7 @@
 it, the real summary brokersim prints, what to look for and what to try next.
 Run after a build: python3 docs/lessons/make_pages.py [path/to/brokersim]
 Only the index (README.md, lessons grouped by system): python3 docs/lessons/make_pages.py --index"""
-import json, re, subprocess, sys
+import json, os, re, shlex, subprocess, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,6 +116,36 @@ NOTES.update({
 })
 
 
+# Finding failures rather than scheduling them (docs/explore.md).
+NOTES.update({
+    "explore-auto-ack": "Nothing in the run itself: `LOST 0`, no fault. The point is the exploration below: the promise `lost 0` breaks within the first ten schedules, on a consumer crash. Shrinking moves the crash later and cuts it down to 1 ms, and the loss stays: however short the crash, what the consumer held is gone, because the broker forgot it on delivery.",
+    "explore-safe": "Again nothing in the run itself. Below, `brokersim explore` tries 500 schedules of crashes (broker, producer, consumers), cut links and slow links and none loses a job. Promising no duplicates as well breaks at once: a slow link delays a confirm past the producer's 500 ms retry, and the re-sent job is processed twice.",
+})
+
+# The explorations shown on a lesson's page: `brokersim explore` arguments, each run with
+# two jobs (its report names the job count) and its counterexample written under /tmp.
+EXPLORE = {
+    "explore-auto-ack": [["--runs", "100"]],
+    "explore-safe": [["--runs", "500"], ["--runs", "100", "--promise", "lost==0", "--promise", "duplicates==0"]],
+}
+
+
+def explore_section(bin_path, rel, name):
+    """The page's "Exploring its promise" section: each exploration's command and report."""
+    runs = EXPLORE.get(name)
+    if not runs:
+        return ""
+    text = "\n## Exploring its promise\n\n`brokersim explore` draws random fault schedules (crashes and restarts, cut links, slow links) from a seed, runs them in parallel against the lesson's `expect` block (or `--promise`), and shrinks the first that breaks it to a minimal one, written as a scenario that `brokersim-gui` opens at its first fault ([docs/explore.md](../explore.md)).\n"
+    for args in runs:
+        out_file = f"/tmp/explored-{name}.json"
+        cmd = [bin_path, "explore", str(rel), *args, "--jobs", "2", "--quiet", "--out", out_file]
+        done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+        if done.returncode not in (0, 1):
+            raise SystemExit(f"explore failed on {rel}: {done.stderr}")
+        text += f"\n```sh\nbuild/sim/brokersim explore {rel} {shlex.join(args)} --out {out_file}\n```\n\n```\n{done.stdout.rstrip()}\n```\n"
+    return text
+
+
 def model_systems():
     """The one table of model name to system (broker/vocabulary/systems.hpp), in its order."""
     text = (ROOT / "broker" / "vocabulary" / "systems.hpp").read_text()
@@ -192,7 +222,7 @@ expectations are reported as `same` or `changed`, since the experiment is meant 
 
 The checker enforces this lesson's point with the scenario's `expect` block:
 `{json.dumps(sc.get('expect', {}))}`.
-"""
+{explore_section(os.path.abspath(BIN), rel, sc['name'])}"""
         (Path(__file__).parent / f"{s.stem}.md").write_text(page)
     write_index()
 

@@ -30,12 +30,18 @@ struct Outcome {
   int exit_code = 0;
   bool broken = false;
   std::vector<std::string> why;  ///< the promise's bounds that no longer hold
+  nlohmann::ordered_json totals;
 };
+
+// The figures a search reports at their worst over its runs: what the faults cost even
+// when the promise held.
+constexpr const char* kWorstFigures[] = {"lost", "duplicates", "redelivered", "pending", "latency_max_ms"};
 
 Outcome outcome_of(const ChildRun& r) {
   Outcome o;
   o.exit_code = r.metrics.is_null() && r.exit_code == 0 ? 3 : r.exit_code;
   if (o.exit_code != 0) return o;
+  o.totals = r.metrics["totals"];
   // Added faults make the run a what-if: each bound of the promise is "same" (holds) or not.
   const char* key = r.metrics.contains("lesson_expectations") ? "lesson_expectations" : "expectations";
   const char* holds = r.metrics.contains("lesson_expectations") ? "same" : "pass";
@@ -240,6 +246,14 @@ int explore_scenario(const ExploreOptions& opt) {
   if (!found) {
     bar.finish();
     fmt::print("  {} runs (seeds: run_seed({}, 0..{})): no schedule broke the promise\n", finished, seed, opt.runs - 1);
+    std::string worst;
+    for (const char* f : kWorstFigures) {
+      double w = -1;
+      for (const auto& [k, o] : seen)
+        if (o.totals.contains(f) && o.totals[f].is_number()) w = std::max(w, o.totals[f].get<double>());
+      if (w >= 0) worst += fmt::format("{}{} {:g}", worst.empty() ? "" : ", ", f, w);
+    }
+    if (!worst.empty()) fmt::print("  the worst any run saw: {}\n", worst);
     return 0;
   }
   bar.finish();

@@ -106,7 +106,7 @@ TEST_CASE("explore: a shrink stops at its run budget") {
   CHECK(r.runs == 5);
 }
 
-TEST_CASE("explore: --promise expressions become an expect block; bad ones name the expression") {
+TEST_CASE("explore: --promise expressions become an expect block, and bad ones name the expression") {
   const auto j = promise_expect({"lost==0", "processed >= 10", "processed<=12", "latency_p99_ms <= 2.5"});
   CHECK(j.dump() == R"({"lost":{"eq":0},"processed":{"min":10,"max":12},"latency_p99_ms":{"max":2.5}})");
   for (const char* bad : {"lost", "lost==", "==0", "lost==zero", "lost < 1", "lost==0x"})
