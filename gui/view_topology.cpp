@@ -5,6 +5,8 @@
 #include <functional>
 #include <unordered_set>
 
+#include <fmt/format.h>
+
 #include "canvas_routing.hpp"
 #include "layout_audit.hpp"
 #include "model/colors.hpp"
@@ -48,7 +50,18 @@ ImU32 with_alpha(ImU32 c, float a) {
   return (c & 0x00FFFFFFu) | (static_cast<ImU32>(std::clamp(a, 0.0f, 1.0f) * ((c >> 24) & 0xFF)) << 24);
 }
 
-void draw_link(ImDrawList* dl, ImVec2 a, ImVec2 b, bool down, float em, const CanvasText& ct) {
+void draw_link(ImDrawList* dl, ImVec2 a, ImVec2 b, bool down, double slow_ms, float em, const CanvasText& ct) {
+  if (!down && slow_ms > 0) {
+    // Slowed (a link_latency fault): the slow-link marker's colour, and its latency.
+    const ImU32 c = theme::marker_color(MarkerKind::LinkLatency);
+    dl->AddLine(a, b, c, 0.3f * em);
+    const ImVec2 m((a.x + b.x) / 2, (a.y + b.y) / 2);
+    const std::string label = fmt::format("slow {:g} ms", slow_ms);
+    const ImVec2 ds = ImGui::CalcTextSize(label.c_str());
+    const float r = 0.4f * em;
+    ct.text(dl, ct.place(ds, {ImVec2(m.x - ds.x / 2, m.y + r), ImVec2(m.x - ds.x / 2, m.y - r - ds.y)}, ""), c, label, "");
+    return;
+  }
   if (!down) {
     dl->AddLine(a, b, theme::kLink, 0.18f * em);
     return;
@@ -128,7 +141,7 @@ void draw_peer_link(ImDrawList* dl, const Topology& topo, const Canvas& cv, cons
     if (topo.role(n) == Role::Broker && n != l.a && n != l.b && topo.pos(n).y > ylo && topo.pos(n).y < yhi) between = true;
   const ImU32 c = down ? theme::kDown : theme::kPeerLink;
   if (!between) {
-    if (down) return draw_link(dl, a, b, true, em, ct);
+    if (down) return draw_link(dl, a, b, true, 0, em, ct);
     dl->AddLine(a, b, c, 0.22f * em);
     return;
   }
@@ -460,7 +473,7 @@ void draw_topology(AppState& app, Run& run, ImVec2 size) {
       draw_standby_link(dl, cv.at(topo.pos(l.a)), cv.at(topo.pos(l.b)), em);
       continue;
     }
-    draw_link(dl, end_px(l.a, l.b), end_px(l.b, l.a), down, em, ct);
+    draw_link(dl, end_px(l.a, l.b), end_px(l.b, l.a), down, topo.link_slow_ms(l.a, l.b, t), em, ct);
   }
 
   // Frames in flight.

@@ -106,13 +106,19 @@ Topology::Topology(const Trace& tr) : routing_(tr) {
     }
     if ((e.kind == ev::Crash || e.kind == ev::Restart) && e.node < n)
       node_tr_[e.node].emplace_back(e.t, e.kind == ev::Crash);
-    if (e.kind == ev::LinkDown || e.kind == ev::LinkUp) {
+    if (e.kind == ev::LinkDown || e.kind == ev::LinkUp || e.kind == ev::LinkLatency) {
       std::size_t li = link_index(e.node, e.peer);
       if (li == links_.size()) {  // a fault on a link the header did not list: still show it
         links_.push_back(LinkTiming{e.node, e.peer, 0.001, 0});
         link_tr_.emplace_back();
       }
-      link_tr_[li].emplace_back(e.t, e.kind == ev::LinkDown);
+      if (e.kind != ev::LinkLatency) {
+        link_tr_[li].emplace_back(e.t, e.kind == ev::LinkDown);
+      } else {
+        if (link_slow_.size() < links_.size()) link_slow_.resize(links_.size());
+        const double ms = static_cast<double>(e.seq) / 1000;
+        link_slow_[li].emplace_back(e.t, ms > links_[li].latency_s * 1000 ? ms : 0.0);
+      }
     }
   }
 }
@@ -146,6 +152,14 @@ bool Topology::node_down(NodeId n, double t) const { return n < node_tr_.size() 
 bool Topology::link_down(NodeId a, NodeId b, double t) const {
   std::size_t li = link_index(a, b);
   return li < link_tr_.size() && state_at(link_tr_[li], t);
+}
+
+double Topology::link_slow_ms(NodeId a, NodeId b, double t) const {
+  const std::size_t li = link_index(a, b);
+  if (li >= link_slow_.size()) return 0;
+  const auto& tr = link_slow_[li];
+  auto it = std::upper_bound(tr.begin(), tr.end(), t, [](double v, const auto& p) { return v < p.first; });
+  return it == tr.begin() ? 0 : std::prev(it)->second;
 }
 
 }  // namespace bs::gui

@@ -43,6 +43,9 @@ class Topology {
   bool node_down(NodeId n, double t) const;
   /// True if the link a-b is down at t.
   bool link_down(NodeId a, NodeId b, double t) const;
+  /// The one-way latency (ms) a link_latency fault gave link a-b, in force at t; 0 while
+  /// the link has its own latency.
+  double link_slow_ms(NodeId a, NodeId b, double t) const;
   /// True for a link between two brokers (a cluster's inter-node link).
   bool peer_link(const LinkTiming& l) const { return role(l.a) == Role::Broker && role(l.b) == Role::Broker; }
   /// Number of brokers; more than one is drawn as a cluster column.
@@ -61,6 +64,8 @@ class Topology {
   std::vector<LinkTiming> links_;
   // Transitions (t, down?) in time order, per node and per link (index into links_).
   std::vector<std::vector<std::pair<double, bool>>> node_tr_, link_tr_;
+  // Per link: (t, latency ms from t on, 0 = its own), in time order.
+  std::vector<std::vector<std::pair<double, double>>> link_slow_;
   // Per client: (from time, broker) in time order; the first entry holds from -infinity.
   std::vector<std::vector<std::pair<double, NodeId>>> client_tr_;
   std::size_t brokers_ = 0;

@@ -366,3 +366,27 @@ TEST_CASE("memory alarm: a marker when raised, and the publisher drawn blocked u
     }
   CHECK(alarms == 1);  // raised once; clearing is not a marker
 }
+
+TEST_CASE("a slowed link shows its latency while the link_latency fault lasts, and none before or after") {
+  Trace tr;
+  tr.header.node_names = {"p1", "broker"};
+  tr.header.node_roles = {"producer", "broker"};
+  tr.header.raw = nlohmann::ordered_json::parse(
+      R"({"links": [{"a": "p1", "b": "broker", "latency_ms": 5, "bandwidth_mbps": 100}]})");
+  auto latency = [&](double t, std::int64_t us) {
+    Event e;
+    e.t = t;
+    e.kind = ev::LinkLatency;
+    e.node = 0;
+    e.peer = 1;
+    e.seq = us;
+    tr.events.push_back(e);
+  };
+  latency(1.0, 300000);  // slowed to 300 ms
+  latency(2.0, 5000);    // its own 5 ms again
+  const Topology topo(tr);
+  CHECK(topo.link_slow_ms(0, 1, 0.5) == 0);
+  CHECK(topo.link_slow_ms(1, 0, 1.0) == 300);
+  CHECK(topo.link_slow_ms(0, 1, 1.99) == 300);
+  CHECK(topo.link_slow_ms(0, 1, 2.0) == 0);
+}
