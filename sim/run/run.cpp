@@ -90,6 +90,13 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt) {
   // SimGrid reads its own options (--cfg=, --log=) from the command line it is given.
   std::vector<std::string> args{"brokersim"};
   args.insert(args.end(), opt.simgrid_options.begin(), opt.simgrid_options.end());
+#if BROKERSIM_SANITIZE
+  // AddressSanitizer cannot follow SimGrid's default (raw) context switches: it loses
+  // track of actor stacks and reports false stack overflows and leaks. Threads are
+  // ordinary stacks to it, and give byte-identical traces (tests/cli/simgrid_options.sh).
+  // The factory is chosen when the Engine starts, so it goes on its command line.
+  if (!simgrid_option_sets(opt.simgrid_options, "contexts/factory")) args.push_back("--cfg=contexts/factory:thread");
+#endif
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -99,12 +106,6 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt) {
   auto* engine = new sg::Engine(&argc, argv.data());
   if (!simgrid_option_sets(opt.simgrid_options, "network/model")) engine->set_config("network/model:CM02");
   if (!simgrid_option_sets(opt.simgrid_options, "network/crosstraffic")) engine->set_config("network/crosstraffic:0");
-#if BROKERSIM_SANITIZE
-  // AddressSanitizer cannot follow SimGrid's default (ucontext/raw) context switches: it
-  // loses track of actor stacks and reports false stack overflows and leaks. Threads are
-  // ordinary stacks to it, and give byte-identical traces (tests/cli/simgrid_options.sh).
-  if (!simgrid_option_sets(opt.simgrid_options, "contexts/factory")) engine->set_config("contexts/factory:thread");
-#endif
 
   simrun::World w;
   w.scenario = &s;

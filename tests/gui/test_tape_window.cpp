@@ -76,12 +76,15 @@ TEST_CASE("the last jump over deleted records at the viewed time, with how many 
   CHECK(r.last("clicks/0", kSlow, 0.01) == nullptr);
   // The first reset had no committed offset to jump from: no jump drawn.
   CHECK(cursor(tape_window(clicks(0, 40), 13, r, 1.0), kSlow).jump == nullptr);
-  const TapeCursor& at4 = cursor(tape_window(clicks(50, 200), 13, r, 4.0), kSlow);
+  // A cursor is a reference into its window: keep the window alive while it is read.
+  const TapeWindow w4 = tape_window(clicks(50, 200), 13, r, 4.0);
+  const TapeCursor& at4 = cursor(w4, kSlow);
   REQUIRE(at4.jump != nullptr);
   CHECK(at4.jump->from == 20);
   CHECK(at4.jump->to == 50);
   CHECK(at4.missed == 30);
-  const TapeCursor& at6 = cursor(tape_window(clicks(150, 275), 13, r, 6.0), kSlow);
+  const TapeWindow w6 = tape_window(clicks(150, 275), 13, r, 6.0);
+  const TapeCursor& at6 = cursor(w6, kSlow);
   REQUIRE(at6.jump != nullptr);
   CHECK(at6.missed == 45);
   CHECK(r.last("clicks/1", kSlow, 6.0) == nullptr);

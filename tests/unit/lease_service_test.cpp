@@ -359,9 +359,10 @@ TEST_CASE("Pub/Sub Seek to a snapshot replays what was unacknowledged at its cre
   cfg.seeks = {SeekConfig{10, "billing", 0, "before"}};
   Booted booted(cfg);
   auto& [s, d] = booted;
+  auto& driver = d;  // clang 14 cannot capture a structured binding in a lambda
   const auto publish = [&](MsgId i) {
-    d.now = static_cast<double>(i);  // published at i s
-    send(d, "billing", msg(i), i);
+    driver.now = static_cast<double>(i);  // published at i s
+    send(driver, "billing", msg(i), i);
   };
   publish(1);
   publish(2);
